@@ -1,0 +1,96 @@
+// Builds the extension host bundle, the webview bundle (JS + CSS + codicons) and, with --tests, the test files.
+//   node esbuild.mjs               development build (sourcemaps)
+//   node esbuild.mjs --production  minified, no sourcemaps (what the VSIX ships)
+//   node esbuild.mjs --watch       rebuild on change
+//   node esbuild.mjs --tests       also build test/** and bench/** into out/
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** Prints `[watch] build started/finished` so VS Code's esbuild problem matcher can follow along. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => { if (watch) console.log('[watch] build started'); });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+function copyCodicons() {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join('node_modules/@vscode/codicons/dist', f), join('dist/codicons', f));
+}
+
+function findFiles(dir, suffix) {
+  const out = [];
+  let entries = [];
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const e of entries) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...findFiles(p, suffix));
+    else if (p.endsWith(suffix)) out.push(p);
+  }
+  return out;
+}
+
+const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', plugins: [problemMatcher] };
+
+const contexts = [
+  await esbuild.context({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  }),
+  await esbuild.context({
+    ...common,
+    entryPoints: { webview: 'src/webview/main.ts', 'webview.css': 'src/webview/styles/chat.css' },
+    outdir: 'dist',
+    entryNames: '[name]',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  }),
+];
+
+if (tests) {
+  const entryPoints = [
+    ...findFiles('test', '.ts').filter((f) => !f.endsWith('.d.ts')),
+    ...findFiles('bench', '.ts'),
+  ];
+  contexts.push(await esbuild.context({
+    entryPoints,
+    outdir: 'out',
+    outbase: '.',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    packages: 'external',
+    external: ['vscode'],
+    logLevel: 'warning',
+    plugins: [problemMatcher],
+  }));
+}
+
+copyCodicons();
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -1,0 +1,187 @@
+// The one host <-> webview protocol. Imported by the extension host (src/views) and by the webview
+// (src/webview); both tsconfigs include this file, so a drift fails the type check.
+// Rules: the host posts nothing before the webview says `ready`; while an answer streams the host posts
+// only deltas (`answerDelta`, batched), never the whole conversation again.
+// This file holds types only (no runtime code), so it is safe in both bundles.
+
+/** What a stored message's answer ended as. Only `complete` answers are ever sent back to the model as-is. */
+export type MessageStatus =
+  | 'streaming' // still arriving (never persisted as such: a reload turns it into `interrupted`)
+  | 'complete'
+  | 'stopped' // the user pressed Stop; the partial text is kept
+  | 'error' // the request failed; partial text (if any) kept, `error` says why
+  | 'interrupted'; // the window closed / extension host died mid-answer
+
+/** A piece of code attached to a user message (Explain Selection, Add Selection to Chat). */
+export interface CodeContext {
+  /** Workspace-relative path when inside a workspace folder, else the file's fsPath / untitled name. */
+  path: string;
+  /** The document URI as a string, used to open the file at the range when the chip is clicked. */
+  uri: string;
+  language: string;
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+  text: string;
+}
+
+/** Actions an inline error or notice can offer; each is carried out by the host. */
+export type ActionId =
+  | 'setApiKey'
+  | 'selectModel'
+  | 'retry'
+  | 'openSettings'
+  | 'showLog'
+  | 'testConnection'
+  | 'newChat'
+  | 'manageTrust';
+
+export type ErrorKind =
+  | 'auth' // 401
+  | 'permission' // 403
+  | 'notFound' // 404: wrong model or URL
+  | 'badRequest' // 400, 409, 413, 422
+  | 'rateLimit' // 429
+  | 'server' // 5xx
+  | 'connection' // refused, DNS, TLS, reset
+  | 'timeout' // connect / idle / overall deadline, 408
+  | 'incomplete' // stream ended without a finish, invalid chunk, oversized line
+  | 'streamError' // `data: {"error": …}` inside a 200 stream
+  | 'validation' // refused before sending (limits, ranges)
+  | 'noApiKey'
+  | 'noModel'
+  | 'aborted'
+  | 'unknown';
+
+export interface ErrorInfo {
+  kind: ErrorKind;
+  /** A sentence a user can act on; never contains the API key. */
+  message: string;
+  status?: number;
+  requestId?: string;
+  url?: string;
+  actions: ActionId[];
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export type ToolCallState = 'running' | 'done' | 'error' | 'cancelled';
+
+/** One workspace-tool call as shown in the chat (a compact, collapsible row). */
+export interface ToolCallView {
+  id: string;
+  name: string;
+  /** The raw JSON arguments as the model sent them. */
+  argsText: string;
+  state: ToolCallState;
+  /** One line: "42 lines of src/a.ts", "3 matches", or the error text. */
+  summary?: string;
+  durationMs?: number;
+}
+
+export interface MessageView {
+  id: string;
+  role: 'user' | 'assistant';
+  /** User: the text they typed. Assistant: the Markdown answer (so far). */
+  content: string;
+  status: MessageStatus;
+  contexts?: CodeContext[];
+  /** Reasoning text from `reasoning_content` / `reasoning`, kept apart from the answer. */
+  reasoning?: string;
+  toolCalls?: ToolCallView[];
+  error?: ErrorInfo;
+  usage?: Usage;
+  model?: string;
+  /** A note shown under the message (e.g. "Stopped after 10 tool rounds"). */
+  note?: string;
+  createdAt: number;
+}
+
+export interface ChatSummary {
+  id: string;
+  title: string;
+  updatedAt: number;
+  messageCount: number;
+}
+
+export interface Notice {
+  level: 'info' | 'warning' | 'error';
+  text: string;
+  actions?: ActionId[];
+}
+
+export interface ViewStatus {
+  model: string;
+  hasApiKey: boolean;
+  /** Where the key comes from, without the key: shown in the empty state and Test Connection. */
+  keySource: 'secretStorage' | 'env' | 'configFile' | 'none' | 'demo';
+  baseUrl: string;
+  busy: boolean;
+  toolsEnabled: boolean;
+  /** Set when tools are off because of Restricted Mode (untrusted workspace). */
+  toolsDisabledReason?: string;
+}
+
+export interface ChatSnapshot {
+  id: string;
+  title: string;
+  messages: MessageView[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webview -> host
+// ---------------------------------------------------------------------------------------------
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'send'; text: string }
+  | { type: 'stop' }
+  /** Re-ask the last user message after a failed / stopped answer. */
+  | { type: 'retry' }
+  | { type: 'newChat' }
+  | { type: 'switchChat'; chatId: string }
+  | { type: 'renameChat'; chatId: string; title: string }
+  | { type: 'deleteChat'; chatId: string }
+  | { type: 'action'; action: ActionId }
+  /** A link the user clicked in an answer; the host opens it with VS Code's link handling (http/https only). */
+  | { type: 'openLink'; href: string }
+  /** Open the file of a code chip at its range. */
+  | { type: 'openContext'; uri: string; startLine: number; endLine: number }
+  /** Remove a pending (not yet sent) code chip from the input. */
+  | { type: 'removePendingContext'; index: number }
+  | { type: 'copyCode'; code: string }
+  | { type: 'insertCode'; code: string }
+  | { type: 'openCodeInEditor'; code: string; language?: string }
+  /** Forwarded webview state (scroll position only; never message content or secrets). */
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string };
+
+// ---------------------------------------------------------------------------------------------
+// Host -> webview
+// ---------------------------------------------------------------------------------------------
+
+export type HostMessage =
+  /** Sent once after `ready` and whenever the webview is recreated: everything needed to draw the view. */
+  | { type: 'init'; status: ViewStatus; chat: ChatSnapshot; chats: ChatSummary[]; pendingContexts: CodeContext[] }
+  /** Another chat became current (switch / new / delete). */
+  | { type: 'chatLoaded'; chat: ChatSnapshot }
+  | { type: 'chatList'; chats: ChatSummary[] }
+  | { type: 'status'; status: ViewStatus }
+  /** A whole new message (user message on send; empty assistant message when an answer starts). */
+  | { type: 'messageAdded'; message: MessageView }
+  /** Answer text appended to message `id` (batched: at most one of these per 16–50 ms). */
+  | { type: 'answerDelta'; id: string; text: string; reasoning?: string }
+  /** The answer ended. `content` is absent when the webview already has every byte through deltas. */
+  | { type: 'answerEnded'; id: string; status: MessageStatus; error?: ErrorInfo; usage?: Usage; note?: string }
+  /** A retry is scheduled before the first byte arrived ("retrying in 4 s"). */
+  | { type: 'retrying'; id: string; attempt: number; maxRetries: number; delayMs: number; reason: string }
+  /** A tool call started or changed state, inside assistant message `id`. */
+  | { type: 'toolCall'; id: string; call: ToolCallView }
+  /** Messages removed from the end (Retry replaces a failed answer). */
+  | { type: 'messagesRemoved'; ids: string[] }
+  | { type: 'pendingContexts'; contexts: CodeContext[] }
+  | { type: 'notice'; notice: Notice | null }
+  | { type: 'focusInput'; text?: string };
