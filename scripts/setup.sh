@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# The one idempotent installer for everything the tests need (see ../shared/notes/real-vscode-here.md):
+#   Debian packages   libkrb5-dev ripgrep chromium (+ python3 make g++ for native module builds)
+#   Node 24           `npm i node@24` into ~/.cache/bud-chat/node24          (code-server needs it)
+#   code-server       code-server@4.139.1 into ~/.cache/bud-chat/code-server (a real VS Code 1.139.1)
+#   repo packages     `npm ci` when node_modules is missing or does not match package-lock.json
+# Everything is cached outside the clone; marker files make a second run take seconds.
+#
+#   bash scripts/setup.sh              install what is missing
+#   bash scripts/setup.sh --check-only report what is missing (exit 1 if anything is), install nothing
+#
+# Environment: BUD_CHAT_CACHE (default ~/.cache/bud-chat) moves the cache.
+set -Eeuo pipefail
+
+CODE_SERVER_VERSION=4.139.1
+NODE_MAJOR=24
+APT_PACKAGES=(libkrb5-dev ripgrep chromium python3 make g++)
+NATIVE_MODULES=(@parcel/watcher @vscode/spdlog @vscode/sqlite3 kerberos @vscode/deviceid @vscode/fs-copyfile @vscode/native-watchdog)
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${BUD_CHAT_CACHE:-$HOME/.cache/bud-chat}"
+NODE24_DIR="$CACHE/node24"
+NODE24_BIN="$NODE24_DIR/node_modules/node/bin"
+CS_DIR="$CACHE/code-server"
+CS_PKG="$CS_DIR/node_modules/code-server"
+CS_BIN="$CS_DIR/node_modules/.bin/code-server"
+CS_VSCODE="$CS_PKG/lib/vscode"
+CS_RG="$CS_VSCODE/node_modules/@vscode/ripgrep/bin/rg"
+MARK_NODE="$NODE24_DIR/.bud-installed-node$NODE_MAJOR"
+MARK_CS_NPM="$CS_DIR/.bud-npm-$CODE_SERVER_VERSION"
+MARK_CS_POST="$CS_DIR/.bud-postinstall-$CODE_SERVER_VERSION"
+MARK_CS_NATIVE="$CS_DIR/.bud-native-$CODE_SERVER_VERSION"
+MARK_CS_OK="$CS_DIR/.bud-verified-$CODE_SERVER_VERSION"
+LOGS="$CACHE/logs"
+
+CHECK_ONLY=0
+for a in "$@"; do
+  case "$a" in
+    --check-only) CHECK_ONLY=1 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$a' (use --check-only)" >&2; exit 2 ;;
+  esac
+done
+
+STEP=start
+T0=$(date +%s)
+# Subshells inherit the trap (set -E); only the main shell reports, once.
+trap 'rc=$?; if [[ $BASHPID == $$ ]]; then echo "setup.sh: step $STEP failed (exit $rc)" >&2; fi; exit $rc' ERR
+step() { STEP="$1"; echo "==> setup: $1${2:+ — $2}"; }
+elapsed() { echo "$(( $(date +%s) - T0 ))s"; }
+# Fails the current step with a message (goes through the ERR trap).
+fail() { echo "setup.sh: $*" >&2; return 1; }
+
+# ---------------------------------------------------------------- checks (shared by --check-only)
+missing_apt() {
+  local p out=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || out+=("$p")
+  done
+  echo "${out[*]:-}"
+}
+node24_ok() { [[ -f "$MARK_NODE" && -x "$NODE24_BIN/node" ]]; }
+code_server_ok() { [[ -f "$MARK_CS_OK" && -x "$CS_BIN" && -e "$CS_RG" ]]; }
+# node_modules matches package-lock.json: every package npm recorded as installed has the locked
+# version, and every locked non-optional package is installed. Uses npm's own hidden lockfile.
+repo_modules_ok() {
+  [[ -f "$REPO/node_modules/.package-lock.json" ]] || return 1
+  node -e '
+    const fs = require("fs"), path = require("path");
+    const repo = process.argv[1];
+    const lock = JSON.parse(fs.readFileSync(path.join(repo, "package-lock.json"), "utf8")).packages || {};
+    const hidden = JSON.parse(fs.readFileSync(path.join(repo, "node_modules/.package-lock.json"), "utf8")).packages || {};
+    const bad = [];
+    for (const [k, v] of Object.entries(lock)) {
+      if (!k) continue;
+      const h = hidden[k];
+      if (!h) { if (!v.optional && !v.peer) bad.push(k + " missing"); continue; }
+      if (v.version && h.version !== v.version) bad.push(k + " " + h.version + " != " + v.version);
+    }
+    for (const k of Object.keys(hidden)) if (!lock[k]) bad.push(k + " not in package-lock.json");
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
+    for (const d of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }))
+      if (!fs.existsSync(path.join(repo, "node_modules", d, "package.json"))) bad.push(d + " not installed");
+    if (bad.length) { console.error("node_modules is stale: " + bad.slice(0, 5).join("; ")); process.exit(1); }
+  ' "$REPO"
+}
+
+if [[ $CHECK_ONLY == 1 ]]; then
+  STEP=check
+  problems=()
+  m=$(missing_apt); [[ -z "$m" ]] || problems+=("apt packages missing: $m")
+  node24_ok || problems+=("Node $NODE_MAJOR missing in $NODE24_DIR")
+  code_server_ok || problems+=("code-server $CODE_SERVER_VERSION not (fully) installed in $CS_DIR")
+  repo_modules_ok 2>/dev/null || problems+=("repo node_modules missing or stale")
+  if (( ${#problems[@]} )); then
+    printf 'setup.sh --check-only: %s\n' "${problems[@]}"
+    exit 1
+  fi
+  echo "setup.sh --check-only: all present (node24, code-server $CODE_SERVER_VERSION, chromium, ripgrep, node_modules)"
+  exit 0
+fi
+
+mkdir -p "$CACHE" "$LOGS"
+
+# ---------------------------------------------------------------- 1. Node 24 (needed before code-server)
+step node24 "Node $NODE_MAJOR via npm i node@$NODE_MAJOR into $NODE24_DIR"
+if node24_ok; then
+  echo "    cached: $("$NODE24_BIN/node" --version)"
+else
+  command -v npm >/dev/null || fail "npm is not on PATH; install Node.js >= 20 with npm first"
+  mkdir -p "$NODE24_DIR"
+  [[ -f "$NODE24_DIR/package.json" ]] || echo '{ "name": "bud-chat-node24", "private": true }' > "$NODE24_DIR/package.json"
+  (cd "$NODE24_DIR" && npm i --no-audit --no-fund --loglevel=error "node@$NODE_MAJOR")
+  v=$("$NODE24_BIN/node" --version) || fail "$NODE24_BIN/node does not run"
+  [[ "$v" == v$NODE_MAJOR.* ]] || fail "expected Node $NODE_MAJOR, got $v"
+  echo "$v" > "$MARK_NODE"
+  echo "    installed $v"
+fi
+export PATH_NODE24="$NODE24_BIN:$PATH"
+
+# ---------------------------------------------------------------- 2. code-server download (background, takes minutes)
+CS_NPM_PID=
+if [[ -f "$MARK_CS_NPM" && -f "$CS_PKG/package.json" ]]; then
+  step code-server-npm "cached code-server@$CODE_SERVER_VERSION in $CS_DIR"
+else
+  step code-server-npm "npm i code-server@$CODE_SERVER_VERSION in the background (log: $LOGS/code-server-npm.log)"
+  mkdir -p "$CS_DIR"
+  [[ -f "$CS_DIR/package.json" ]] || echo '{ "name": "bud-chat-code-server", "private": true }' > "$CS_DIR/package.json"
+  ( cd "$CS_DIR" && PATH="$PATH_NODE24" npm i --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" ) \
+    > "$LOGS/code-server-npm.log" 2>&1 &
+  CS_NPM_PID=$!
+  trap '[[ -n "${CS_NPM_PID:-}" ]] && kill "$CS_NPM_PID" 2>/dev/null; true' EXIT
+fi
+
+# ---------------------------------------------------------------- 3. Debian packages
+step apt "${APT_PACKAGES[*]}"
+missing=$(missing_apt)
+if [[ -z "$missing" ]]; then
+  echo "    all present"
+else
+  SUDO=
+  if [[ $(id -u) != 0 ]]; then
+    command -v sudo >/dev/null || fail "need root (or sudo) to apt-get install $missing"
+    SUDO=sudo
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  need_update=0
+  compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null || need_update=1
+  for p in $missing; do
+    apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]' || need_update=1
+  done
+  if [[ $need_update == 1 ]]; then
+    STEP=apt-update; echo "    apt-get update"
+    $SUDO apt-get update -qq
+    STEP=apt
+  fi
+  echo "    apt-get install $missing"
+  $SUDO apt-get install -y -qq --no-install-recommends $missing
+  [[ -z "$(missing_apt)" ]] || fail "still missing after apt-get install: $(missing_apt)"
+fi
+
+# ---------------------------------------------------------------- 4. wait for the code-server download
+if [[ -n "$CS_NPM_PID" ]]; then
+  step code-server-npm "waiting for npm i code-server@$CODE_SERVER_VERSION"
+  if ! wait "$CS_NPM_PID"; then
+    CS_NPM_PID=
+    tail -n 30 "$LOGS/code-server-npm.log" >&2
+    fail "npm i code-server@$CODE_SERVER_VERSION failed (full log: $LOGS/code-server-npm.log)"
+  fi
+  CS_NPM_PID=
+  [[ -f "$CS_PKG/package.json" ]] || fail "code-server package missing after npm i"
+  rm -f "$MARK_CS_POST" "$MARK_CS_NATIVE" "$MARK_CS_OK"
+  touch "$MARK_CS_NPM"
+  echo "    downloaded ($(elapsed) since start)"
+fi
+
+# ---------------------------------------------------------------- 5. code-server postinstall (npm 11 skips it)
+step code-server-postinstall "sh ./postinstall.sh in $CS_PKG"
+if [[ -f "$MARK_CS_POST" ]]; then
+  echo "    cached"
+else
+  ( cd "$CS_PKG" && PATH="$PATH_NODE24" npm_config_user_agent="npm/11 node/v$NODE_MAJOR linux x64" sh ./postinstall.sh ) \
+    > "$LOGS/code-server-postinstall.log" 2>&1 \
+    || { tail -n 30 "$LOGS/code-server-postinstall.log" >&2; fail "postinstall.sh failed (log: $LOGS/code-server-postinstall.log)"; }
+  rm -f "$MARK_CS_NATIVE" "$MARK_CS_OK"
+  touch "$MARK_CS_POST"
+  echo "    done"
+fi
+
+# ---------------------------------------------------------------- 6. native modules
+step code-server-native "npm rebuild ${NATIVE_MODULES[*]} (about 70 s on 2 cores)"
+if [[ -f "$MARK_CS_NATIVE" ]]; then
+  echo "    cached"
+else
+  ( cd "$CS_VSCODE" && PATH="$PATH_NODE24" npm rebuild --dangerously-allow-all-scripts "${NATIVE_MODULES[@]}" ) \
+    > "$LOGS/code-server-native.log" 2>&1 \
+    || { tail -n 30 "$LOGS/code-server-native.log" >&2; fail "npm rebuild failed (log: $LOGS/code-server-native.log)"; }
+  rm -f "$MARK_CS_OK"
+  touch "$MARK_CS_NATIVE"
+  echo "    done"
+fi
+
+# ---------------------------------------------------------------- 7. ripgrep for code-server's search
+step ripgrep-link "$CS_RG -> /usr/bin/rg"
+RG=$(command -v rg || true)
+[[ -n "$RG" ]] || fail "rg not found on PATH after apt step"
+mkdir -p "$(dirname "$CS_RG")"
+if [[ "$(readlink "$CS_RG" 2>/dev/null || true)" != "$RG" ]]; then
+  rm -f "$CS_RG"
+  ln -s "$RG" "$CS_RG"
+  rm -f "$MARK_CS_OK"
+fi
+rgv=$("$CS_RG" --version) || fail "$CS_RG does not run"
+echo "    ${rgv%%$'\n'*}"
+
+# ---------------------------------------------------------------- 8. verify code-server runs
+step code-server-verify "code-server --version"
+if [[ -f "$MARK_CS_OK" && -x "$CS_BIN" ]]; then
+  echo "    cached: $(cat "$MARK_CS_OK")"
+else
+  # code-server writes a default config file on first run: keep it inside the cache, not in ~/.config.
+  out=$(PATH="$PATH_NODE24" XDG_CONFIG_HOME="$CACHE/xdg-config" XDG_DATA_HOME="$CACHE/xdg-data" "$CS_BIN" --version 2>&1) \
+    || { echo "$out" >&2; fail "code-server --version failed"; }
+  v=$(grep -E "^$CODE_SERVER_VERSION " <<<"$out" || true)
+  [[ -n "$v" ]] || { echo "$out" >&2; fail "expected code-server $CODE_SERVER_VERSION from code-server --version"; }
+  echo "$v" > "$MARK_CS_OK"
+  echo "    $(head -n 1 "$MARK_CS_OK")"
+fi
+
+# ---------------------------------------------------------------- 9. repo packages
+step npm-ci "node_modules in $REPO"
+if repo_modules_ok; then
+  echo "    up to date with package-lock.json"
+else
+  echo "    running npm ci"
+  (cd "$REPO" && npm ci --no-audit --no-fund --loglevel=error)
+  repo_modules_ok || fail "node_modules still does not match package-lock.json after npm ci"
+fi
+
+# ---------------------------------------------------------------- summary
+STEP=summary
+cat > "$CACHE/env" <<EOF
+# written by scripts/setup.sh
+BUD_NODE24_BIN=$NODE24_BIN
+BUD_CODE_SERVER=$CS_BIN
+BUD_CHROMIUM=$(command -v chromium || echo /usr/bin/chromium)
+BUD_RG=$RG
+EOF
+echo "==> setup: done in $(elapsed)"
+echo "    Node $NODE_MAJOR     $NODE24_BIN/node ($("$NODE24_BIN/node" --version))"
+echo "    code-server $CS_BIN ($(head -n 1 "$MARK_CS_OK"))"
+chv=$(chromium --version 2>/dev/null || echo '?')
+echo "    chromium    $(command -v chromium) (${chv%%$'\n'*})"
+echo "    ripgrep     $RG"
+echo "    logs        $LOGS"
