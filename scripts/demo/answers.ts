@@ -97,10 +97,12 @@ function answerFromToolResult(req: DemoRequest, toolMsg: WireMessage, call: Wire
     return `## I couldn't use \`${name}\`\n\nThe tool answered:\n\n> ${lines[0]}\n\nTry another file — for example \`README.md\` or \`src/greet.ts\` in the demo workspace.\n\n${DEMO_NOTE}`;
   }
   if (name === 'list_directory') {
-    const entries = lines.map((l) => l.trim()).filter((l) => l && !/^(listing|contents of|directory)\b/i.test(l)).slice(0, 20);
-    const items = entries.map((e) => `- \`${e.replace(/^[-*]\s*/, '')}\``).join('\n');
-    return `## What's in \`${target || '.'}\`\n\nI listed the folder with \`list_directory\` and found **${entries.length}** entr${entries.length === 1 ? 'y' : 'ies'}:\n\n${items}\n\nAsk me to *read* one of them, for example: “Read src/greet.ts”.\n\n${DEMO_NOTE}`;
+    const shown = lines.filter((l) => l.trim()).slice(0, 30);
+    return `## What's in \`${target || '.'}\`\n\nI listed the folder with \`list_directory\`; it answered with **${shown.length}** line${shown.length === 1 ? '' : 's'}:\n\n${codeBlock(shown.join('\n'))}\n\nAsk me to *read* one of these files, for example: “Read src/greet.ts”.\n\n${DEMO_NOTE}`;
   }
+  // A read tool may put a header line ("src/a.ts — lines 1–20 of 20") before numbered lines ("1: …").
+  const numbered = /^\s*\d+\s*[:|\t]/;
+  const header = lines.length > 1 && !numbered.test(lines[0]) && numbered.test(lines[1]) ? lines.shift() : undefined;
   const body = lines.map(stripLineNumber);
   const headings = body.filter((l) => /^#{1,3}\s+\S/.test(l)).slice(0, 5);
   const decls = body.map((l) => /\b(?:function|class|interface|def|const|let|type)\s+([A-Za-z_$][\w$]*)/.exec(l)?.[1]).filter((x): x is string => !!x).slice(0, 6);
@@ -114,7 +116,7 @@ function answerFromToolResult(req: DemoRequest, toolMsg: WireMessage, call: Wire
     headings.length ? `| Headings | ${headings.map((h) => h.replace(/^#+\s+/, '').replace(/\|/g, '\\|')).join(', ')} |` : '',
     decls.length ? `| Declarations | ${decls.map((d) => `\`${d}\``).join(', ')} |` : '',
   ].filter(Boolean).join('\n');
-  return `## \`${target}\` at a glance\n\nI read the file with \`${name}\`. Here is what I found:\n\n| | |\n|---|---|\n${rows}\n\nIt starts like this:\n\n${codeBlock(excerpt, lang)}\n\n${DEMO_NOTE}`;
+  return `## \`${target}\` at a glance\n\nI read the file with \`${name}\`${header ? ` (${header.trim()})` : ''}. Here is what I found:\n\n| | |\n|---|---|\n${rows}\n\nIt starts like this:\n\n${codeBlock(excerpt, lang)}\n\n${DEMO_NOTE}`;
 }
 
 /** A selection sent by Explain Selection / Ask About Selection / Add Selection to Chat. */
