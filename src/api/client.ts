@@ -1,0 +1,649 @@
+// The Bud / OpenAI-compatible Chat Completions client, over undici. No `vscode` import.
+//
+//   const client = new BudClient({ baseUrl, apiKey });
+//   for await (const chunk of client.streamChatCompletion(params, { signal, onRetry })) acc.push(chunk);
+//
+// Timeouts: `connectTimeoutMs` (TCP/TLS connect, and response headers of streams and model lists),
+// `timeoutMs` (overall deadline of a non-streaming request; for a stream, the deadline for its first byte),
+// `idleTimeoutMs` (no byte while streaming), `streamDeadlineMs` (a whole stream). Each attempt has its own.
+// Retries: 408/409/429/5xx and connection failures, only before the first byte of a stream.
+import { STATUS_CODES } from 'node:http';
+import { Agent, request, type Dispatcher } from 'undici';
+import {
+  AbortedError, AuthenticationError, BadRequestError, BudError, ConnectionError, IncompleteResponseError,
+  InvalidResponseError, NotFoundError, PermissionError, RateLimitError, redact, ServerError, StreamError,
+  TimeoutError, ValidationError,
+} from './errors';
+import { abortableSleep, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelay, shouldRetryHeader, type RetryPolicy } from './retry';
+import { messageFromJson, serverMessageFromBody } from './serverMessage';
+import { DEFAULT_MAX_LINE_BYTES } from './sse';
+import { ChatChunkReader } from './stream';
+import type {
+  ChatCompletion, ChatCompletionChunk, ChatCompletionParams, ChatMessage, Model, RequestOptions, RetryEvent, ToolCall,
+} from './types';
+import { normaliseBaseUrl } from './url';
+import { validateParams } from './validate';
+
+export interface RequestLogInfo {
+  method: string;
+  /** Final URL (never carries the key). */
+  url: string;
+  stream: boolean;
+  model?: string;
+  /** 1-based attempt number (2 = first retry). */
+  attempt: number;
+  status?: number;
+  durationMs: number;
+  requestId?: string;
+  /** Set when the attempt failed: the error's message (key-free). */
+  error?: string;
+  /** Stream chunks received (streams only). */
+  chunks?: number;
+}
+
+export interface ApiLogger {
+  request(info: RequestLogInfo): void;
+}
+
+/** One log line for a request, e.g. `POST https://…/v1/chat/completions stream model=x -> 200 in 812 ms (14 chunks) req=abc`. */
+export function formatRequestLog(i: RequestLogInfo): string {
+  let s = `${i.method} ${i.url}${i.stream ? ' stream' : ''}${i.model ? ` model=${i.model}` : ''}`;
+  if (i.attempt > 1) s += ` attempt=${i.attempt}`;
+  s += ` -> ${i.status ?? 'no response'} in ${Math.round(i.durationMs)} ms`;
+  if (i.chunks !== undefined) s += ` (${i.chunks} chunks)`;
+  if (i.requestId) s += ` req=${i.requestId}`;
+  if (i.error) s += `: ${i.error}`;
+  return s;
+}
+
+export interface ClientConfig {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  /** Deadline of a whole stream once its first byte arrived (default 15 min). */
+  streamDeadlineMs?: number;
+  maxRetries?: number;
+  userAgent?: string;
+  logger?: ApiLogger;
+  dispatcher?: Dispatcher;
+  /** false accepts self-signed certificates (`verify_ssl = false` in ~/.bud/config.toml). Ignored with `dispatcher`. */
+  verifySsl?: boolean;
+  /** Backoff tuning (defaults as in the SDK: 500 ms doubling to 8 s, jitter 25 %, Retry-After capped at 60 s). */
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  retryAfterCapMs?: number;
+  /** Replaces the wait between retries (tests). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** Longest SSE line / event accepted (default 8 MB). */
+  maxLineBytes?: number;
+  /** Largest non-streaming response body accepted (default 64 MB). */
+  maxResponseBytes?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export const DEFAULT_STREAM_DEADLINE_MS = 15 * 60_000;
+export const DEFAULT_USER_AGENT = 'bud-chat-vscode/0.1.0';
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+type Why = 'user' | 'deadline' | 'idle';
+
+/** The signals and timers of one attempt. */
+class AttemptControl {
+  readonly ac = new AbortController();
+  why: Why | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+  private idle: NodeJS.Timeout | undefined;
+  private readonly onUserAbort = () => this.fire('user');
+
+  constructor(private readonly user: AbortSignal | undefined, deadlineMs: number) {
+    if (user) {
+      if (user.aborted) this.fire('user');
+      else user.addEventListener('abort', this.onUserAbort, { once: true });
+    }
+    this.setDeadline(deadlineMs);
+  }
+
+  setDeadline(ms: number): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = ms > 0 ? setTimeout(() => this.fire('deadline'), ms) : undefined;
+  }
+
+  armIdle(ms: number): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = ms > 0 ? setTimeout(() => this.fire('idle'), ms) : undefined;
+  }
+
+  disarmIdle(): void {
+    if (this.idle) { clearTimeout(this.idle); this.idle = undefined; }
+  }
+
+  fire(why: Why): void {
+    if (this.why) return;
+    this.why = why;
+    this.ac.abort(new Error(`bud:${why}`));
+  }
+
+  dispose(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.disarmIdle();
+    this.user?.removeEventListener('abort', this.onUserAbort);
+  }
+}
+
+interface Sent {
+  res: Dispatcher.ResponseData;
+  ctl: AttemptControl;
+  url: string;
+  requestId?: string;
+  started: number;
+  attempt: number;
+  model?: string;
+}
+
+interface RequestSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  stream: boolean;
+  model?: string;
+  /** Deadline of the attempt until its headers (and for non-streams, the whole body). */
+  deadlineMs: number;
+  headersTimeoutMs: number;
+}
+
+interface RetryState { retriesDone: number }
+
+function errCode(e: unknown): string | undefined {
+  const o = e as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const c = o?.code ?? o?.cause?.code;
+  return typeof c === 'string' ? c : undefined;
+}
+
+const TLS_CODES = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
+function headerValue(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ text: string; truncated: boolean }> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  let truncated = false;
+  for await (const c of body) {
+    const b = c as Buffer;
+    if (n + b.length > limit) {
+      parts.push(b.subarray(0, limit - n));
+      truncated = true;
+      break;
+    }
+    parts.push(b);
+    n += b.length;
+  }
+  if (truncated) body.destroy();
+  return { text: Buffer.concat(parts).toString('utf8'), truncated };
+}
+
+/** Turns a whole (non-streamed) completion into chunks, for servers that ignore `stream: true`. */
+function completionToChunks(c: ChatCompletion): ChatCompletionChunk[] {
+  const out: ChatCompletionChunk[] = [];
+  for (const choice of c.choices ?? []) {
+    const m = choice.message ?? ({} as ChatMessage);
+    out.push({
+      id: c.id, object: 'chat.completion.chunk', created: c.created, model: c.model,
+      choices: [{
+        index: choice.index ?? 0,
+        delta: {
+          role: m.role ?? 'assistant',
+          content: m.content ?? undefined,
+          ...(m.reasoning_content ? { reasoning_content: m.reasoning_content } : {}),
+          ...(m.refusal ? { refusal: m.refusal } : {}),
+          ...(m.tool_calls?.length ? { tool_calls: m.tool_calls.map((t, index) => ({ index, id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } })) } : {}),
+        },
+        finish_reason: choice.finish_reason ?? 'stop',
+      }],
+    });
+  }
+  if (c.usage) out.push({ id: c.id, object: 'chat.completion.chunk', created: c.created, model: c.model, choices: [], usage: c.usage });
+  return out;
+}
+
+/** Cleans a completion from a lenient server: object arguments stringified, `reasoning` as `reasoning_content`. */
+function normaliseCompletion(c: ChatCompletion): ChatCompletion {
+  if (!Array.isArray(c.choices)) c.choices = [];
+  for (const ch of c.choices) {
+    const m = (ch.message ?? (ch.message = { role: 'assistant', content: null })) as ChatMessage & { reasoning?: string };
+    if (m.content === undefined) m.content = null;
+    if (!m.reasoning_content && typeof m.reasoning === 'string' && m.reasoning) m.reasoning_content = m.reasoning;
+    if (Array.isArray(m.tool_calls)) {
+      m.tool_calls = m.tool_calls.map((t: ToolCall, i: number) => ({
+        id: t.id || `call_${i}`,
+        type: 'function',
+        function: {
+          name: t.function?.name ?? '',
+          arguments: typeof t.function?.arguments === 'string' ? t.function.arguments : JSON.stringify(t.function?.arguments ?? {}),
+        },
+      }));
+      if (m.tool_calls.length === 0) delete m.tool_calls;
+    }
+  }
+  return c;
+}
+
+const OPTIONAL_PARAMS = ['temperature', 'top_p', 'max_tokens', 'stop', 'presence_penalty', 'frequency_penalty', 'user', 'tools', 'tool_choice'] as const;
+
+/** Only what the wire format carries: reasoning_content / refusal are never sent back. */
+function wireMessage(m: ChatMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: m.role, content: m.content ?? null };
+  if (m.name !== undefined) out.name = m.name;
+  if (m.tool_call_id !== undefined) out.tool_call_id = m.tool_call_id;
+  if (m.tool_calls && m.tool_calls.length > 0) out.tool_calls = m.tool_calls;
+  return out;
+}
+
+/** The JSON body sent for `params`: unset optional parameters are left out. */
+export function buildRequestBody(p: ChatCompletionParams, stream: boolean, includeUsage: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: p.model, messages: p.messages.map(wireMessage), stream };
+  for (const k of OPTIONAL_PARAMS) {
+    const v = p[k];
+    if (v !== undefined && v !== null) body[k] = v;
+  }
+  if (stream && includeUsage) body.stream_options = { include_usage: true };
+  return body;
+}
+
+export class BudClient {
+  /** Final normalised URL including /v1, e.g. https://gateway.bud.studio/v1. */
+  readonly baseUrl: string;
+  private readonly urlError?: string;
+  private readonly apiKey: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly policy: RetryPolicy;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly timeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly idleTimeoutMs: number;
+  private readonly streamDeadlineMs: number;
+  private readonly maxLineBytes: number;
+  private readonly maxResponseBytes: number;
+  private readonly userAgent: string;
+  private readonly logger?: ApiLogger;
+  /** False once the server refused `stream_options` with a 400 (remembered for this client). */
+  private includeUsage = true;
+
+  constructor(config: ClientConfig) {
+    const n = normaliseBaseUrl(config.baseUrl);
+    this.baseUrl = n.url;
+    this.urlError = n.error;
+    this.apiKey = (config.apiKey ?? '').trim();
+    this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.connectTimeoutMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.streamDeadlineMs = config.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS;
+    this.maxLineBytes = config.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.maxResponseBytes = config.maxResponseBytes ?? 64 * 1024 * 1024;
+    this.userAgent = config.userAgent ?? DEFAULT_USER_AGENT;
+    this.logger = config.logger;
+    this.policy = {
+      maxRetries: Math.max(0, Math.floor(config.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries)),
+      baseDelayMs: config.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+      maxDelayMs: config.retryMaxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      retryAfterCapMs: config.retryAfterCapMs ?? DEFAULT_RETRY_POLICY.retryAfterCapMs,
+      random: config.random ?? Math.random,
+    };
+    this.sleep = config.sleep ?? abortableSleep;
+    if (config.dispatcher) {
+      this.dispatcher = config.dispatcher;
+      this.ownsDispatcher = false;
+    } else {
+      this.dispatcher = new Agent({
+        connect: { timeout: this.connectTimeoutMs, rejectUnauthorized: config.verifySsl !== false },
+        keepAliveTimeout: 10_000,
+      });
+      this.ownsDispatcher = true;
+    }
+  }
+
+  /** Whether streams still ask for `stream_options.include_usage` (false after the server refused it). */
+  get streamUsageSupported(): boolean { return this.includeUsage; }
+
+  /** Closes pooled connections (only the client's own dispatcher). */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined);
+  }
+
+  async createChatCompletion(params: ChatCompletionParams, opts: RequestOptions = {}): Promise<ChatCompletion> {
+    validateParams(params);
+    const spec: RequestSpec = {
+      method: 'POST', path: '/chat/completions', body: buildRequestBody(params, false, false), stream: false,
+      model: params.model, deadlineMs: this.timeoutMs, headersTimeoutMs: this.timeoutMs,
+    };
+    const obj = await this.requestJson(spec, opts);
+    if (obj && typeof obj === 'object' && (obj as { error?: unknown }).error) {
+      const msg = redact(messageFromJson(obj) ?? 'no details given', this.apiKey);
+      throw new StreamError(`The server returned an error instead of an answer: ${msg}.`, { serverMessage: msg, url: this.url(spec.path) });
+    }
+    if (!obj || typeof obj !== 'object' || !Array.isArray((obj as ChatCompletion).choices)) {
+      throw new InvalidResponseError(`The server's answer is not a chat completion (no "choices"): ${JSON.stringify(obj)?.slice(0, 200)}.`, { url: this.url(spec.path) });
+    }
+    return normaliseCompletion(obj as ChatCompletion);
+  }
+
+  streamChatCompletion(params: ChatCompletionParams, opts: RequestOptions = {}): AsyncIterable<ChatCompletionChunk> {
+    validateParams(params);
+    return this.streamGen(params, opts);
+  }
+
+  async listModels(opts: RequestOptions = {}): Promise<Model[]> {
+    const spec: RequestSpec = { method: 'GET', path: '/models', stream: false, deadlineMs: this.timeoutMs, headersTimeoutMs: this.connectTimeoutMs };
+    const obj = await this.requestJson(spec, opts) as { data?: unknown } | unknown[];
+    const list = Array.isArray(obj) ? obj : Array.isArray((obj as { data?: unknown })?.data) ? (obj as { data: unknown[] }).data : undefined;
+    if (!list) throw new InvalidResponseError(`The model list from ${this.url(spec.path)} is not in the expected shape ({"data": [...]}).`, { url: this.url(spec.path) });
+    return list
+      .map((m) => (typeof m === 'string' ? { id: m } : (m as Model)))
+      .filter((m) => m && typeof m.id === 'string' && m.id !== '');
+  }
+
+  async retrieveModel(id: string, opts: RequestOptions = {}): Promise<Model> {
+    if (!id) throw new ValidationError('No model is selected; choose a model first.', 'model', 'noModel');
+    const spec: RequestSpec = { method: 'GET', path: `/models/${encodeURIComponent(id)}`, stream: false, model: id, deadlineMs: this.timeoutMs, headersTimeoutMs: this.connectTimeoutMs };
+    const obj = await this.requestJson(spec, opts) as Model;
+    if (!obj || typeof obj.id !== 'string') throw new InvalidResponseError(`The answer from ${this.url(spec.path)} is not a model.`, { url: this.url(spec.path) });
+    return obj;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private url(path: string): string { return this.baseUrl + path; }
+
+  private ready(): void {
+    if (this.urlError) throw new ValidationError(`${this.urlError} Set bud.baseUrl to the gateway address, e.g. https://gateway.bud.studio.`, 'baseUrl');
+  }
+
+  private log(info: RequestLogInfo): void {
+    if (!this.logger) return;
+    try {
+      this.logger.request({ ...info, url: redact(info.url, this.apiKey), error: info.error !== undefined ? redact(info.error, this.apiKey) : undefined });
+    } catch { /* a logger must never break a request */ }
+  }
+
+  private async requestJson(spec: RequestSpec, opts: RequestOptions): Promise<unknown> {
+    this.ready();
+    const state: RetryState = { retriesDone: 0 };
+    const sent = await this.sendWithRetries(spec, opts, state);
+    const { res, ctl, url, requestId } = sent;
+    let text: string;
+    try {
+      const r = await readBounded(res.body, this.maxResponseBytes);
+      if (r.truncated) throw new InvalidResponseError(`The answer from ${url} is larger than ${Math.round(this.maxResponseBytes / 1048576)} MB; it was not read.`, { url, requestId });
+      text = r.text;
+    } catch (e) {
+      const err = this.mapTransport(e, ctl, url, requestId, false);
+      this.log({ method: spec.method, url, stream: false, model: spec.model, attempt: sent.attempt, status: res.statusCode, durationMs: Date.now() - sent.started, requestId, error: err.message });
+      throw err;
+    } finally {
+      ctl.dispose();
+    }
+    this.log({ method: spec.method, url, stream: false, model: spec.model, attempt: sent.attempt, status: res.statusCode, durationMs: Date.now() - sent.started, requestId });
+    try {
+      return JSON.parse(text);
+    } catch {
+      const first = serverMessageFromBody(text, headerValue(res.headers, 'content-type') ?? '') ?? '(empty body)';
+      throw new InvalidResponseError(`The server at ${url} answered ${res.statusCode} but not with JSON: ${redact(first, this.apiKey)}. Check the base URL.`, { url, requestId, status: res.statusCode });
+    }
+  }
+
+  /** One attempt: returns a 2xx response with its headers, or throws a typed error. */
+  private async attempt(spec: RequestSpec, opts: RequestOptions, attempt: number): Promise<Sent> {
+    const url = this.url(spec.path);
+    const ctl = new AttemptControl(opts.signal, spec.deadlineMs);
+    const started = Date.now();
+    const headers: Record<string, string> = {
+      accept: spec.stream ? 'text/event-stream' : 'application/json',
+      'user-agent': this.userAgent,
+    };
+    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
+    let payload: string | undefined;
+    if (spec.body !== undefined) {
+      payload = JSON.stringify(spec.body);
+      headers['content-type'] = 'application/json';
+    }
+    let res: Dispatcher.ResponseData;
+    try {
+      if (ctl.why === 'user') throw new Error('bud:user');
+      res = await request(url, {
+        method: spec.method,
+        headers,
+        body: payload,
+        dispatcher: this.dispatcher,
+        signal: ctl.ac.signal,
+        headersTimeout: spec.headersTimeoutMs,
+        bodyTimeout: 0,
+      });
+    } catch (e) {
+      ctl.dispose();
+      const err = this.mapTransport(e, ctl, url, undefined, true);
+      this.log({ method: spec.method, url, stream: spec.stream, model: spec.model, attempt, durationMs: Date.now() - started, error: err.message });
+      throw err;
+    }
+    const requestId = headerValue(res.headers, 'x-request-id') ?? headerValue(res.headers, 'request-id');
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      let text = '';
+      try { text = (await readBounded(res.body, ERROR_BODY_LIMIT)).text; } catch { /* keep what we have */ }
+      ctl.dispose();
+      const err = this.statusError(res, text, url, requestId, spec.model);
+      this.log({ method: spec.method, url, stream: spec.stream, model: spec.model, attempt, status: res.statusCode, durationMs: Date.now() - started, requestId, error: err.message });
+      throw err;
+    }
+    return { res, ctl, url, requestId, started, attempt, model: spec.model };
+  }
+
+  private async sendWithRetries(spec: RequestSpec, opts: RequestOptions, state: RetryState): Promise<Sent> {
+    for (;;) {
+      try {
+        return await this.attempt(spec, opts, state.retriesDone + 1);
+      } catch (e) {
+        await this.beforeRetry(e, opts, state);
+      }
+    }
+  }
+
+  /** Rethrows `e` unless it may be retried; otherwise reports the retry and waits. */
+  private async beforeRetry(e: unknown, opts: RequestOptions, state: RetryState): Promise<void> {
+    if (!(e instanceof BudError) || !e.retryable || state.retriesDone >= this.policy.maxRetries || opts.signal?.aborted) throw e;
+    const delayMs = retryDelay(state.retriesDone, retryHeaders.get(e), this.policy);
+    state.retriesDone++;
+    const event: RetryEvent = { attempt: state.retriesDone, maxRetries: this.policy.maxRetries, delayMs, reason: shortReason(e) };
+    try { opts.onRetry?.(event); } catch { /* the UI must not break the retry */ }
+    try {
+      await this.sleep(delayMs, opts.signal);
+    } catch {
+      throw new AbortedError('Stopped while waiting to retry.', { url: e.url });
+    }
+    if (opts.signal?.aborted) throw new AbortedError('Stopped while waiting to retry.', { url: e.url });
+  }
+
+  private statusError(res: Dispatcher.ResponseData, body: string, url: string, requestId: string | undefined, model: string | undefined): BudError {
+    const status = res.statusCode;
+    const sm0 = serverMessageFromBody(body, headerValue(res.headers, 'content-type') ?? '');
+    const sm = sm0 !== undefined ? redact(sm0, this.apiKey) : undefined;
+    const said = sm ? ` The server said: "${sm}".` : '';
+    const rid = requestId ? ` (request id ${requestId})` : '';
+    const o = { status, url, requestId, serverMessage: sm };
+    const statusText = `${status}${STATUS_CODES[status] ? ' ' + STATUS_CODES[status] : ''}`;
+    let err: BudError;
+    if (status === 401) err = new AuthenticationError(`Authentication failed (401): check your API key.${said}${rid}`, o);
+    else if (status === 403) err = new PermissionError(`Access denied (403): your API key is not allowed to use ${model ? `the model "${model}"` : 'this resource'}.${said}${rid}`, o);
+    else if (status === 404) err = new NotFoundError(`Not found (404) at ${url}: the model${model ? ` "${model}"` : ''} or the base URL is wrong.${said}${rid}`, o);
+    else if (status === 408) err = new TimeoutError(`The server timed out waiting for the request (408).${said}${rid}`, 'server', { ...o, retryable: true });
+    else if (status === 409) err = new BadRequestError(`The server reported a conflict (409).${said}${rid}`, { ...o, retryable: true });
+    else if (status === 413) err = new BadRequestError(`The request is too large for the server (413): start a new chat or attach less code.${said}${rid}`, o);
+    else if (status === 422) err = new BadRequestError(`The server could not process the request (422).${said}${rid}`, o);
+    else if (status === 429) err = new RateLimitError(`Rate limited (429): too many requests or tokens right now; wait a moment and retry.${said}${rid}`, o);
+    else if (status >= 500) err = new ServerError(`The server had an error (${statusText}).${said}${rid}`, o);
+    else if (status >= 300 && status < 400) {
+      const loc = headerValue(res.headers, 'location');
+      err = new BadRequestError(`The server redirected (${status})${loc ? ` to ${loc}` : ''}; set the base URL to the final address.${rid}`, o);
+    } else if (status >= 400) err = new BadRequestError(`The server rejected the request (${statusText}).${said}${rid}`, o);
+    else err = new BudError('unknown', `Unexpected answer from the server (${statusText}).${said}${rid}`, o);
+    const verdict = shouldRetryHeader(res.headers);
+    err.retryable = verdict ?? isRetryableStatus(status);
+    retryHeaders.set(err, res.headers);
+    if (parseRetryAfter(res.headers, this.policy.retryAfterCapMs) !== undefined) retryHeaders.set(err, res.headers);
+    return err;
+  }
+
+  /** Maps an undici / abort error to a typed error. `beforeBody`: no response byte had arrived yet. */
+  private mapTransport(e: unknown, ctl: AttemptControl, url: string, requestId: string | undefined, beforeBody: boolean, partialContent?: string): BudError {
+    if (e instanceof BudError) return e;
+    const partial = partialContent || undefined;
+    const kept = partial ? ' The partial answer was kept.' : '';
+    const o = { url, requestId, partialContent: partial, cause: e };
+    if (ctl.why === 'user') return new AbortedError(partial ? 'Stopped. The partial answer was kept.' : 'Stopped.', o);
+    if (ctl.why === 'idle') return new TimeoutError(`The answer stalled: no data from the server for ${secs(this.idleTimeoutMs)}.${kept}`, 'idle', o);
+    if (ctl.why === 'deadline') {
+      return beforeBody
+        ? new TimeoutError(`No answer from ${url} within ${secs(this.timeoutMs)} (request timeout).`, 'deadline', { ...o, retryable: true })
+        : new TimeoutError(`The request took longer than its time limit and was stopped.${kept}`, 'deadline', o);
+    }
+    const code = errCode(e) ?? '';
+    const origin = (() => { try { return new URL(url).host; } catch { return url; } })();
+    const detail = redact(e instanceof Error ? e.message : String(e), this.apiKey);
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError(`Could not connect to ${origin} within ${secs(this.connectTimeoutMs)}. Check the base URL and your network.`, 'connect', { ...o, retryable: true });
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') return new TimeoutError(`No answer from ${url} within ${secs(beforeBody ? this.connectTimeoutMs : this.timeoutMs)} (the server accepted the connection but sent nothing).`, 'headers', { ...o, retryable: true });
+    let err: ConnectionError;
+    if (code === 'ECONNREFUSED') err = new ConnectionError(`Could not connect to ${origin}: connection refused. Check the base URL and that the server is running.`, o);
+    else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') err = new ConnectionError(`Could not find the host ${origin} (DNS lookup failed). Check the base URL and your network.`, o);
+    else if (TLS_CODES.test(code)) err = new ConnectionError(`The secure (TLS) connection to ${origin} failed: ${code}. Check the gateway certificate; for a self-signed gateway set verify_ssl = false in ~/.bud/config.toml.`, { ...o, retryable: false });
+    else if (beforeBody) err = new ConnectionError(`The connection to ${origin} failed${code ? ` (${code})` : ''}: ${detail}.`, o);
+    else err = new IncompleteResponseError(`The response ended before it was complete (connection closed mid-answer).${kept}`, { ...o, retryable: false });
+    (err as BudError & { code?: string }).code = code || undefined;
+    return err;
+  }
+
+  private async *streamGen(params: ChatCompletionParams, opts: RequestOptions): AsyncGenerator<ChatCompletionChunk> {
+    this.ready();
+    const state: RetryState = { retriesDone: 0 };
+    const base = { method: 'POST' as const, path: '/chat/completions', stream: true, model: params.model, deadlineMs: this.timeoutMs, headersTimeoutMs: this.connectTimeoutMs };
+    for (;;) {
+      let sent: Sent;
+      const withUsage = this.includeUsage;
+      try {
+        sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, withUsage) }, opts, state);
+      } catch (e) {
+        if (!(withUsage && e instanceof BadRequestError && e.status === 400)) throw e;
+        // Some servers refuse `stream_options`: ask once more without it, and remember when that works.
+        sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, false) }, opts, state);
+        this.includeUsage = false;
+      }
+      const outcome = yield* this.readStream(sent, opts);
+      if (outcome === 'done') return;
+      // The connection closed before the first byte of the body: this may be retried like a failed request.
+      await this.beforeRetry(outcome, opts, state);
+    }
+  }
+
+  /** Reads one streamed response; returns 'done', or a retryable error when nothing at all had arrived. */
+  private async *readStream(sent: Sent, opts: RequestOptions): AsyncGenerator<ChatCompletionChunk, 'done' | BudError> {
+    const { res, ctl, url, requestId } = sent;
+    const queue: ChatCompletionChunk[] = [];
+    const reader = new ChatChunkReader({ onChunk: (c) => queue.push(c), maxLineBytes: this.maxLineBytes });
+    const body = res.body;
+    const it = body[Symbol.asyncIterator]();
+    let bytes = 0;
+    let status: 'ok' | string = 'ok';
+    const finishLog = () => this.log({
+      method: 'POST', url, stream: true, model: sent.model, attempt: sent.attempt, status: res.statusCode,
+      durationMs: Date.now() - sent.started, requestId, chunks: reader.chunks, error: status === 'ok' ? undefined : status,
+    });
+    try {
+      const ctype = headerValue(res.headers, 'content-type') ?? '';
+      if (ctype.includes('application/json')) {
+        // The server ignored `stream: true` and sent one whole completion.
+        const r = await readBounded(body, this.maxResponseBytes);
+        let obj: ChatCompletion & { error?: unknown };
+        try { obj = JSON.parse(r.text); } catch {
+          throw new InvalidResponseError(`The server answered a streaming request with invalid JSON: ${JSON.stringify(r.text.slice(0, 200))}.`, { url, requestId });
+        }
+        if (obj && obj.error) {
+          const msg = redact(messageFromJson(obj) ?? 'no details given', this.apiKey);
+          throw new StreamError(`The server returned an error instead of an answer: ${msg}.`, { serverMessage: msg, url, requestId });
+        }
+        for (const c of completionToChunks(normaliseCompletion(obj))) { reader.chunks++; yield c; }
+        return 'done';
+      }
+      ctl.setDeadline(this.timeoutMs); // until the first byte
+      for (;;) {
+        // After [DONE] the body normally ends at once; a server that keeps it open is cut after 1 s.
+        ctl.armIdle(reader.done ? Math.min(this.idleTimeoutMs, 1000) : this.idleTimeoutMs);
+        const r = await it.next();
+        ctl.disarmIdle();
+        if (r.done) break;
+        const buf = r.value as Buffer;
+        if (bytes === 0) ctl.setDeadline(this.streamDeadlineMs);
+        bytes += buf.length;
+        if (reader.done) continue; // drain what follows [DONE] so the connection can be reused
+        reader.push(buf);
+        if (queue.length > 0) {
+          for (let i = 0; i < queue.length; i++) yield queue[i];
+          queue.length = 0;
+        }
+      }
+      if (!reader.done) {
+        reader.end();
+        for (let i = 0; i < queue.length; i++) yield queue[i];
+        queue.length = 0;
+        if (!reader.finishSeen) {
+          throw new IncompleteResponseError(reader.content
+            ? 'The response ended before it was complete (the stream stopped without a finish). The partial answer was kept.'
+            : 'The response ended before any answer arrived (the stream was empty).', { url, requestId, partialContent: reader.content || undefined });
+        }
+      }
+      return 'done';
+    } catch (e) {
+      let err: BudError;
+      if (e instanceof BudError) {
+        err = e;
+        err.url ??= url;
+        err.requestId ??= requestId;
+        if (err.serverMessage) err.serverMessage = redact(err.serverMessage, this.apiKey);
+        err.message = redact(err.message, this.apiKey);
+      } else {
+        if (reader.done && ctl.why !== 'user') return 'done'; // trouble after [DONE] does not matter
+        if (!ctl.why && reader.finishSeen) return 'done'; // closed after the finish but before [DONE]: complete
+        err = this.mapTransport(e, ctl, url, requestId, false, reader.content);
+        if (bytes === 0 && !ctl.why && err instanceof IncompleteResponseError) {
+          // Nothing arrived: a connection failure before the first byte, which may be retried.
+          const retry = new ConnectionError('The connection closed before the answer started.', { url, requestId, cause: e });
+          status = retry.message;
+          return retry;
+        }
+      }
+      status = err.message;
+      throw err;
+    } finally {
+      ctl.dispose();
+      if (!body.destroyed && !reader.done) body.destroy();
+      finishLog();
+    }
+  }
+}
+
+const retryHeaders = new WeakMap<BudError, Record<string, string | string[] | undefined>>();
+
+function shortReason(e: BudError): string {
+  if (e.status) return `${e.status}${STATUS_CODES[e.status] ? ' ' + STATUS_CODES[e.status] : ''}`;
+  if (e instanceof TimeoutError) return `timeout (${e.phase})`;
+  const code = (e as BudError & { code?: string }).code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'DNS lookup failed';
+  return 'connection failed';
+}

@@ -1,0 +1,125 @@
+// Turns the bytes of a streamed Chat Completions response into chunks: SSE decoding, `[DONE]`, JSON parsing,
+// `data: {"error": …}` inside a 200 stream, and the facts needed to judge how the stream ended
+// (a finish_reason seen, the text that arrived). Pure: the client does the I/O. No `vscode` import.
+import { InvalidResponseError, StreamError } from './errors';
+import { messageFromJson } from './serverMessage';
+import { formatBytes, SseDecoder, SseLimitError, type SseDecoderOptions } from './sse';
+import type { ChatCompletionChunk } from './types';
+
+export interface ChunkReaderOptions extends SseDecoderOptions {
+  /** Called for each chunk, in order. */
+  onChunk: (chunk: ChatCompletionChunk) => void;
+}
+
+const PREVIEW = 200;
+
+export class ChatChunkReader {
+  private readonly sse: SseDecoder;
+  private readonly onChunk: (chunk: ChatCompletionChunk) => void;
+  private readonly maxLine: number;
+  /** `data: [DONE]` arrived. */
+  done = false;
+  /** Some choice carried a finish_reason. */
+  finishSeen = false;
+  /** Answer text (choice 0 `delta.content`) so far: kept on errors. */
+  content = '';
+  /** Number of chunks delivered. */
+  chunks = 0;
+
+  constructor(opts: ChunkReaderOptions) {
+    this.onChunk = opts.onChunk;
+    this.maxLine = opts.maxLineBytes ?? 8 * 1024 * 1024;
+    this.sse = new SseDecoder((data, event) => this.event(data, event), opts);
+  }
+
+  /** Feeds network bytes. Throws InvalidResponseError / StreamError (partial text on `.partialContent`). */
+  push(bytes: Uint8Array): void {
+    try {
+      this.sse.push(bytes);
+    } catch (e) {
+      throw this.wrap(e);
+    }
+  }
+
+  /** The body ended. */
+  end(): void {
+    try {
+      this.sse.end();
+    } catch (e) {
+      throw this.wrap(e);
+    }
+  }
+
+  private wrap(e: unknown): unknown {
+    if (e instanceof SseLimitError) {
+      return new InvalidResponseError(`The server sent ${e.what === 'line' ? 'a line' : 'an event'} longer than ${formatBytes(this.maxLine)} in the stream; reading stopped to protect memory.${this.content ? ' The partial answer was kept.' : ''}`, { partialContent: this.content || undefined, cause: e });
+    }
+    if (e instanceof InvalidResponseError || e instanceof StreamError) {
+      if (this.content && e.partialContent === undefined) e.partialContent = this.content;
+    }
+    return e;
+  }
+
+  private event(data: string, event: string): void {
+    if (this.done) return; // anything after [DONE] is ignored
+    if (data === '[DONE]') { this.done = true; return; }
+    if (event === 'error') {
+      let msg: string | undefined;
+      try { msg = messageFromJson(JSON.parse(data)); } catch { msg = data.trim() || undefined; }
+      throw this.streamError(msg);
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(data);
+    } catch {
+      // Some servers separate events with a single newline, so two chunks arrive as one multi-line event.
+      if (data.indexOf('\n') >= 0) {
+        const lines = data.split('\n').filter((l) => l.trim() !== '');
+        const parsed: unknown[] = [];
+        let ok = true;
+        for (const l of lines) {
+          const t = l.startsWith('data:') ? l.slice(l.charCodeAt(5) === 32 ? 6 : 5) : l;
+          if (t === '[DONE]') { parsed.push('[DONE]'); continue; }
+          try { parsed.push(JSON.parse(t)); } catch { ok = false; break; }
+        }
+        if (ok) {
+          for (const p of parsed) {
+            if (p === '[DONE]') { this.done = true; return; }
+            this.handle(p, data);
+          }
+          return;
+        }
+      }
+      throw new InvalidResponseError(`The server sent a stream chunk that is not valid JSON: ${JSON.stringify(data.slice(0, PREVIEW))}${data.length > PREVIEW ? '…' : ''}.${this.content ? ' The partial answer was kept.' : ''}`, { partialContent: this.content || undefined });
+    }
+    this.handle(obj, data);
+  }
+
+  private streamError(msg: string | undefined): StreamError {
+    return new StreamError(`The server reported an error in the middle of the answer: ${msg ?? 'no details given'}.${this.content ? ' The partial answer was kept.' : ''}`, { serverMessage: msg, partialContent: this.content || undefined });
+  }
+
+  private handle(obj: unknown, data: string): void {
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      throw new InvalidResponseError(`The server sent a stream chunk that is not an object: ${JSON.stringify(data.slice(0, PREVIEW))}.`, { partialContent: this.content || undefined });
+    }
+    const c = obj as ChatCompletionChunk & { error?: unknown };
+    if (c.error !== undefined && c.error !== null) throw this.streamError(messageFromJson(c));
+    const choices = c.choices;
+    if (!Array.isArray(choices)) {
+      c.choices = [];
+    } else {
+      for (let i = 0; i < choices.length; i++) {
+        const ch = choices[i];
+        if (ch.delta === undefined || ch.delta === null) ch.delta = {};
+        if (ch.finish_reason) this.finishSeen = true;
+        if ((ch.index ?? 0) === 0) {
+          const t = ch.delta.content;
+          if (typeof t === 'string' && t.length > 0) this.content += t;
+        }
+      }
+    }
+    this.chunks++;
+    this.onChunk(c);
+  }
+}
