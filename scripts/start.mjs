@@ -67,9 +67,20 @@ async function buildExtension() {
 }
 
 // ------------------------------------------------------------------ 2. backend
+/** Where a real key would come from without SecretStorage: BUD_API_KEY, or api_key in ~/.bud/config.toml. */
+function realKeySource() {
+  if (process.env.BUD_API_KEY?.trim()) return 'BUD_API_KEY';
+  const file = join(homedir(), '.bud/config.toml');
+  try {
+    if (/^\s*api_key\s*=\s*["']?[^"'\s]/m.test(readFileSync(file, 'utf8'))) return file;
+  } catch { /* no config file */ }
+  return undefined;
+}
+
 async function startBackend(env) {
-  if (process.env.BUD_API_KEY && !flag('--backend-only')) {
-    say(`BUD_API_KEY is set: using the real gateway (${process.env.BUD_BASE_URL || 'bud.baseUrl setting, default https://gateway.bud.studio'})`);
+  const source = realKeySource();
+  if (source && !flag('--backend-only')) {
+    say(`API key found (${source}): using the real gateway (${process.env.BUD_BASE_URL || 'bud.baseUrl / base_url, default https://gateway.bud.studio'})`);
     return;
   }
   const esbuild = await import('esbuild');
@@ -84,11 +95,14 @@ async function startBackend(env) {
 }
 
 /** User settings for the throw-away profile (never the key: that comes from the env or SecretStorage). */
-function profileSettings() {
-  const model = process.env.BUD_MODEL || (process.env.BUD_API_KEY ? undefined : 'bud-demo');
+function profileSettings(env) {
+  const model = process.env.BUD_MODEL || (env.BUD_DEMO_BASE_URL ? 'bud-demo' : undefined);
   return {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true, // hide the built-in chat so the Bud view is the chat you see
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'update.mode': 'none',
@@ -100,7 +114,7 @@ function profileSettings() {
 async function startDesktop(env, tmp) {
   const userData = join(tmp, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(profileSettings(), null, 2));
+  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(profileSettings(env), null, 2));
   const cmdArgs = ['--wait', '--new-window', `--extensionDevelopmentPath=${repo}`, '--user-data-dir', userData, '--extensions-dir', join(tmp, 'extensions'), workspace];
   say(`opening VS Code: code ${cmdArgs.join(' ')}`);
   say('close the VS Code window (or press Ctrl+C here) to stop');
@@ -162,7 +176,7 @@ async function startCodeServer(env, tmp) {
   const userData = join(tmp, 'user-data');
   const extensions = join(tmp, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(profileSettings(), null, 2));
+  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(profileSettings(env), null, 2));
   installExtensionCopy(extensions);
   const port = Number(process.env.PORT) || await freePort();
   const logFile = join(tmp, 'code-server.log');
@@ -182,7 +196,7 @@ async function startCodeServer(env, tmp) {
   child.on('exit', (code) => { if (!exiting) { say(`code-server exited (code ${code}); log: ${logFile}`); void shutdown(code ?? 1); } });
   const url = `${base}/?folder=${encodeURI(workspace)}`;
   console.log('');
-  say(`code-server ${process.env.BUD_API_KEY ? 'with the real gateway' : 'with the demo backend'} is ready.`);
+  say(`code-server ${env.BUD_DEMO_BASE_URL ? 'with the demo backend' : 'with the real gateway'} is ready.`);
   say(`Open ${url} in your browser`);
   say('then click the Bud icon in the activity bar. Press Ctrl+C here to stop.');
   say(`(code-server log: ${logFile})`);
