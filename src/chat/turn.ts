@@ -1,0 +1,330 @@
+// One assistant turn: ask the model, stream its answer, and — when it asks for tools — run them, send the
+// results back and ask again, until it answers or the round limit is hit. Pure: no `vscode` import; the
+// workspace tools come in through the `ToolExecutor` interface.
+//
+// Rules this file keeps (see /tmp/team/CONTRACTS.md and issue 5):
+// - tool calls are detected from the accumulated message, never from `finish_reason` (servers say "stop" too);
+// - every assistant `tool_calls` entry gets exactly one `tool` message with its `tool_call_id`, even when the
+//   call is unknown, has bad arguments, fails, or is cancelled — so the history stays valid for the next request;
+// - Stop aborts the request and any running tool; partial text is kept; `runTurn` never throws.
+import { ChatAccumulator } from '../api/accumulator';
+import { AbortedError, BudError } from '../api/errors';
+import type { BudClient } from '../api/client';
+import type {
+  ChatCompletion,
+  ChatCompletionParams,
+  ChatMessage,
+  FunctionTool,
+  RetryEvent,
+  ToolCall,
+  Usage,
+} from '../api/types';
+import type { ToolCallView } from '../protocol';
+
+export interface ToolResult {
+  content: string;
+  summary: string;
+  isError: boolean;
+}
+
+export interface ToolExecutor {
+  /** The OpenAI `tools` array. */
+  definitions(): FunctionTool[];
+  execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
+}
+
+export interface TurnEvents {
+  /** Answer content delta (all rounds). */
+  onText(text: string): void;
+  onReasoning?(text: string): void;
+  onRetry?(e: RetryEvent): void;
+  /** 'running' then 'done' / 'error' / 'cancelled'; a fresh object each time. */
+  onToolCall?(call: ToolCallView): void;
+}
+
+export interface TurnOptions {
+  client: Pick<BudClient, 'createChatCompletion' | 'streamChatCompletion'>;
+  /** model, messages (the full history to send), sampling params; `tools`/`tool_choice` are added here when `tools` is given. */
+  params: ChatCompletionParams;
+  /** false -> createChatCompletion; `onText` is still called (once per round). */
+  stream: boolean;
+  tools?: ToolExecutor;
+  toolChoice?: 'auto' | 'none' | 'required';
+  /** Rounds of tool calls allowed before the turn stops with a note (default 10). */
+  maxToolRounds?: number;
+  signal: AbortSignal;
+  events: TurnEvents;
+}
+
+export interface TurnResult {
+  status: 'complete' | 'stopped' | 'error';
+  /** All answer text shown to the user (partial kept on stop/error). */
+  content: string;
+  reasoning: string;
+  /** assistant (with tool_calls) + tool messages + final assistant, to append to the history. */
+  newMessages: ChatMessage[];
+  toolCalls: ToolCallView[];
+  /** Summed over rounds. */
+  usage?: Usage;
+  error?: BudError;
+  /** e.g. "Stopped after 10 tool rounds". */
+  note?: string;
+}
+
+export const DEFAULT_MAX_TOOL_ROUNDS = 10;
+
+/** What one request to the model produced. */
+interface RoundOutput {
+  message: ChatMessage;
+  usage?: Usage;
+}
+
+export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
+  const { events, signal } = opts;
+  const maxRounds = Math.max(0, Math.floor(opts.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS));
+  const newMessages: ChatMessage[] = [];
+  const toolViews: ToolCallView[] = [];
+  let content = '';
+  let reasoning = '';
+  let usage: Usage | undefined;
+  let toolRounds = 0;
+
+  // Text of one round is appended to the text of earlier rounds; a blank line keeps them apart.
+  let roundHasText = false;
+  const emitText = (t: string) => {
+    if (!t) return;
+    if (!roundHasText && content && !content.endsWith('\n\n')) {
+      const sep = content.endsWith('\n') ? '\n' : '\n\n';
+      content += sep;
+      events.onText(sep);
+    }
+    roundHasText = true;
+    content += t;
+    events.onText(t);
+  };
+  const emitReasoning = (t: string) => {
+    if (!t) return;
+    reasoning += t;
+    events.onReasoning?.(t);
+  };
+  const addUsage = (u: Usage | undefined) => {
+    if (!u) return;
+    usage = {
+      prompt_tokens: (usage?.prompt_tokens ?? 0) + (u.prompt_tokens ?? 0),
+      completion_tokens: (usage?.completion_tokens ?? 0) + (u.completion_tokens ?? 0),
+      total_tokens: (usage?.total_tokens ?? 0) + (u.total_tokens ?? 0),
+    };
+  };
+  const result = (status: TurnResult['status'], extra: Partial<TurnResult> = {}): TurnResult => ({
+    status,
+    content,
+    reasoning,
+    newMessages,
+    toolCalls: toolViews,
+    ...(usage ? { usage } : {}),
+    ...extra,
+  });
+
+  const definitions = safeDefinitions(opts.tools);
+  const toolsOn = !!opts.tools && definitions.length > 0 && opts.toolChoice !== 'none';
+
+  try {
+    for (;;) {
+      if (signal.aborted) return result('stopped');
+      const params: ChatCompletionParams = { ...opts.params, messages: [...opts.params.messages, ...newMessages] };
+      if (opts.tools && definitions.length > 0) {
+        params.tools = definitions;
+        // `required` forces a tool call on the first request only; afterwards the model must be free to answer.
+        const choice = opts.toolChoice ?? 'auto';
+        params.tool_choice = choice === 'required' && toolRounds > 0 ? 'auto' : choice;
+      }
+
+      roundHasText = false;
+      let round: RoundOutput;
+      const acc = new ChatAccumulator();
+      try {
+        round = opts.stream
+          ? await streamRound(opts, params, acc, emitText, emitReasoning)
+          : await completeRound(opts, params, emitText, emitReasoning);
+      } catch (err) {
+        // Keep what arrived of this round in the history (without half-built tool calls).
+        const partial = opts.stream ? acc.content : '';
+        if (partial) newMessages.push({ role: 'assistant', content: partial });
+        addUsage(opts.stream ? acc.usage : undefined);
+        if (signal.aborted || err instanceof AbortedError) return result('stopped');
+        return result('error', { error: toBudError(err) });
+      }
+      addUsage(round.usage);
+
+      const calls = toolsOn ? (round.message.tool_calls ?? []) : [];
+      if (calls.length === 0) {
+        if (!round.message.content && round.message.refusal) emitText(round.message.refusal);
+        newMessages.push(finalMessage(round.message));
+        return result('complete');
+      }
+
+      if (toolRounds >= maxRounds) {
+        // The model wants more tools than allowed: keep its text, show the calls as not run, and say so.
+        newMessages.push(finalMessage(round.message));
+        for (const call of calls) {
+          const view: ToolCallView = {
+            id: call.id,
+            name: call.function.name,
+            argsText: call.function.arguments,
+            state: 'cancelled',
+            summary: 'Not run: tool round limit reached',
+          };
+          toolViews.push(view);
+          events.onToolCall?.({ ...view });
+        }
+        return result('complete', {
+          note: `Stopped after ${maxRounds} tool round${maxRounds === 1 ? '' : 's'}: the model asked for more tool calls than bud.tools.maxRounds allows.`,
+        });
+      }
+
+      toolRounds++;
+      const calledMessage: ChatMessage = { role: 'assistant', content: round.message.content || null, tool_calls: calls };
+      newMessages.push(calledMessage);
+      const toolMessages = await runCalls(calls, opts.tools!, definitions, signal, events, toolViews);
+      newMessages.push(...toolMessages);
+      if (signal.aborted) return result('stopped');
+    }
+  } catch (err) {
+    // Only a bug in an event handler or executor can land here; the turn still ends cleanly.
+    if (signal.aborted || err instanceof AbortedError) return result('stopped');
+    return result('error', { error: toBudError(err) });
+  }
+}
+
+async function streamRound(
+  opts: TurnOptions,
+  params: ChatCompletionParams,
+  acc: ChatAccumulator,
+  emitText: (t: string) => void,
+  emitReasoning: (t: string) => void,
+): Promise<RoundOutput> {
+  const stream = opts.client.streamChatCompletion(params, { signal: opts.signal, onRetry: (e) => opts.events.onRetry?.(e) });
+  for await (const chunk of stream) {
+    const added = acc.push(chunk);
+    emitReasoning(added.reasoning);
+    emitText(added.content);
+  }
+  return { message: acc.message(), usage: acc.usage };
+}
+
+async function completeRound(
+  opts: TurnOptions,
+  params: ChatCompletionParams,
+  emitText: (t: string) => void,
+  emitReasoning: (t: string) => void,
+): Promise<RoundOutput> {
+  const completion: ChatCompletion = await opts.client.createChatCompletion(params, {
+    signal: opts.signal,
+    onRetry: (e) => opts.events.onRetry?.(e),
+  });
+  const raw = completion.choices?.[0]?.message ?? { role: 'assistant', content: '' };
+  const rawAny = raw as ChatMessage & { reasoning?: string };
+  const reasoning = rawAny.reasoning_content ?? rawAny.reasoning ?? '';
+  if (typeof reasoning === 'string') emitReasoning(reasoning);
+  const text = typeof raw.content === 'string' ? raw.content : '';
+  emitText(text);
+  const toolCalls = (raw.tool_calls ?? []).map((c, i) => normaliseCall(c, i));
+  const message: ChatMessage = { role: 'assistant', content: text };
+  if (toolCalls.length) message.tool_calls = toolCalls;
+  if (raw.refusal) message.refusal = raw.refusal;
+  return { message, usage: completion.usage ?? undefined };
+}
+
+/** A whole tool call from a non-streamed answer: arguments sent as an object become a string; ids are filled in. */
+function normaliseCall(c: ToolCall, i: number): ToolCall {
+  const fn = (c?.function ?? {}) as { name?: unknown; arguments?: unknown };
+  const args = typeof fn.arguments === 'string' ? fn.arguments : fn.arguments == null ? '' : JSON.stringify(fn.arguments);
+  return { id: c?.id || `call_${i}`, type: 'function', function: { name: String(fn.name ?? ''), arguments: args } };
+}
+
+/** The assistant message that ends the turn (text only: calls that were not run must not enter the history). */
+function finalMessage(m: ChatMessage): ChatMessage {
+  return { role: 'assistant', content: m.content ?? '' };
+}
+
+function safeDefinitions(tools: ToolExecutor | undefined): FunctionTool[] {
+  if (!tools) return [];
+  try {
+    return tools.definitions();
+  } catch {
+    return [];
+  }
+}
+
+/** Runs the calls of one round concurrently (they are read-only and independent); one `tool` message per call, in order. */
+async function runCalls(
+  calls: ToolCall[],
+  tools: ToolExecutor,
+  definitions: FunctionTool[],
+  signal: AbortSignal,
+  events: TurnEvents,
+  toolViews: ToolCallView[],
+): Promise<ChatMessage[]> {
+  const known = new Set(definitions.map((d) => d.function.name));
+  const names = [...known].join(', ');
+  const runOne = async (call: ToolCall): Promise<ChatMessage> => {
+    const view: ToolCallView = { id: call.id, name: call.function.name, argsText: call.function.arguments, state: 'running' };
+    toolViews.push(view);
+    const update = (patch: Partial<ToolCallView>) => {
+      Object.assign(view, patch);
+      events.onToolCall?.({ ...view });
+    };
+    update({});
+    const started = Date.now();
+    let res: ToolResult;
+    if (signal.aborted) {
+      res = cancelled();
+    } else if (!known.has(call.function.name)) {
+      res = {
+        content: `Error: unknown tool "${call.function.name}". Available tools: ${names}.`,
+        summary: `Unknown tool "${call.function.name}"`,
+        isError: true,
+      };
+    } else {
+      try {
+        res = await raceAbort(tools.execute(call, signal), signal);
+      } catch (err) {
+        res = signal.aborted
+          ? cancelled()
+          : { content: `Error: ${errorText(err)}`, summary: errorText(err), isError: true };
+      }
+    }
+    if (signal.aborted && !res.isError) res = cancelled();
+    const state: ToolCallView['state'] = signal.aborted ? 'cancelled' : res.isError ? 'error' : 'done';
+    update({ state, summary: res.summary, durationMs: Date.now() - started });
+    return { role: 'tool', tool_call_id: call.id, content: res.content };
+  };
+  return Promise.all(calls.map(runOne));
+}
+
+function cancelled(): ToolResult {
+  return { content: 'Cancelled: the user stopped the answer before this tool finished.', summary: 'Cancelled', isError: true };
+}
+
+/** Resolves as soon as `signal` aborts, so a tool that ignores the signal cannot hold up Stop. */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+function toBudError(err: unknown): BudError {
+  if (err instanceof BudError) return err;
+  return new BudError('unknown', `The answer failed: ${errorText(err)}`, { cause: err });
+}

@@ -1,0 +1,158 @@
+// search_text: ripgrep when available (VS Code ships it), else the built-in scanner; same excludes either way.
+// Output: "path:line: text" for matches, "path-line- text" for context, "--" between groups. Pure Node.
+import type { ToolResult } from '../chat/turn';
+import { CAPS, capLine, capOutput, clampInt } from './caps';
+import { excludesOf, type FsToolContext } from './context';
+import { errorResult } from './dispatch';
+import { createGlobMatcher } from './findFiles';
+import type { ResolvedFolder } from './paths';
+import { buildSearchArgs, parseRgJsonLine, runRipgrep, type RgLine } from './ripgrep';
+import { buildRegExp, scanFolder } from './scan';
+
+export interface SearchQuery {
+  query: string;
+  isRegex: boolean;
+  includeGlob?: string;
+  maxResults: number;
+  contextLines?: number;
+}
+
+export interface SearchOutcome {
+  /** Lines per file (display path), in line order; files in the order found. */
+  files: Map<string, RgLine[]>;
+  matches: number;
+  /** Stopped at maxResults. */
+  truncated: boolean;
+  engine: 'ripgrep' | 'scan';
+}
+
+/** The search itself, without formatting (the benchmark times this plus `formatSearch`). */
+export async function searchWorkspace(ctx: FsToolContext, q: SearchQuery, signal?: AbortSignal): Promise<SearchOutcome> {
+  const files = new Map<string, RgLine[]>();
+  let matches = 0;
+  let truncated = false;
+  const context = q.contextLines ?? CAPS.searchContextLines;
+  const include = q.includeGlob ? createGlobMatcher(q.includeGlob) : undefined;
+
+  /** Adds one file's lines (already in order); false once the match limit is reached. */
+  const addFile = (folder: ResolvedFolder, lines: RgLine[]): boolean => {
+    if (truncated || lines.length === 0) return !truncated;
+    const rel = lines[0].path;
+    if (ctx.deny.denied(rel)) return true;
+    const display = ctx.roots.display(folder, rel);
+    const kept: RgLine[] = [];
+    let lastMatch = -1;
+    for (const l of lines) {
+      if (l.kind === 'match') {
+        if (matches >= q.maxResults) {
+          truncated = true;
+          break;
+        }
+        matches++;
+        lastMatch = kept.length;
+      }
+      kept.push({ ...l, path: display, text: capLine(l.text) });
+    }
+    // Trailing context after the last kept match stays; lines after a cut-off match do not.
+    if (truncated) kept.splice(lastMatch + 1 + context);
+    if (kept.some((l) => l.kind === 'match')) files.set(display, kept);
+    return !truncated;
+  };
+
+  for (const folder of ctx.roots.folders) {
+    if (truncated || signal?.aborted) break;
+    const ex = excludesOf(ctx, folder);
+    const exclude = [...ex.files, ...ex.search];
+    if (ctx.rgPath) {
+      let current: RgLine[] = [];
+      const flush = () => {
+        const ok = addFile(folder, current);
+        current = [];
+        return ok;
+      };
+      const res = await runRipgrep(
+        ctx.rgPath,
+        buildSearchArgs({ query: q.query, isRegex: q.isRegex, includeGlob: q.includeGlob, exclude, contextLines: context, maxFileBytes: CAPS.searchMaxFileBytes }),
+        {
+          cwd: folder.real,
+          signal,
+          onLine: (line) => {
+            if (line.startsWith('{"type":"end"')) return flush();
+            const l = parseRgJsonLine(line);
+            if (!l) return true;
+            if (current.length && current[0].path !== l.path && !flush()) return false;
+            current.push(l);
+            return true;
+          },
+        },
+      );
+      if (current.length) flush();
+      if (res.code === 2 && !res.stopped && matches === 0) {
+        throw new Error(`ripgrep could not run the search: ${res.stderr.split('\n')[0] || 'exit code 2'}`);
+      }
+    } else {
+      await scanFolder(folder.real, {
+        query: q.query,
+        isRegex: q.isRegex,
+        include: include ? (rel) => include(rel, ctx.roots.display(folder, rel)) : undefined,
+        exclude,
+        deny: ctx.deny,
+        contextLines: context,
+        maxFileBytes: CAPS.searchMaxFileBytes,
+        signal,
+        onFile: (lines) => addFile(folder, lines),
+      });
+    }
+  }
+  return { files, matches, truncated, engine: ctx.rgPath ? 'ripgrep' : 'scan' };
+}
+
+/** grep-style lines: files sorted by path, "--" between non-adjacent groups. */
+export function formatSearchLines(outcome: SearchOutcome): string[] {
+  const out: string[] = [];
+  const paths = [...outcome.files.keys()].sort();
+  for (const p of paths) {
+    let prev = -2;
+    for (const l of outcome.files.get(p)!) {
+      if (out.length && l.line !== prev + 1) out.push('--');
+      out.push(l.kind === 'match' ? `${p}:${l.line}: ${l.text}` : `${p}-${l.line}- ${l.text}`);
+      prev = l.line;
+    }
+  }
+  return out;
+}
+
+export async function searchTextTool(ctx: FsToolContext, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
+  const query = String(args.query ?? '');
+  const isRegex = args.is_regex === true;
+  const includeGlob = typeof args.include_glob === 'string' && args.include_glob.trim() ? args.include_glob.trim() : undefined;
+  const maxResults = clampInt(args.max_results, CAPS.searchDefaultResults, 1, CAPS.searchMaxResults);
+  if (ctx.roots.folders.length === 0) return errorResult('No workspace folder is open.');
+  if (isRegex) {
+    try {
+      buildRegExp(query, true);
+    } catch (e) {
+      if (!ctx.rgPath) return errorResult(`"${query}" is not a valid regular expression: ${(e as Error).message}`, 'Invalid regular expression');
+    }
+  }
+  let outcome: SearchOutcome;
+  try {
+    outcome = await searchWorkspace(ctx, { query, isRegex, includeGlob, maxResults }, signal);
+  } catch (e) {
+    return errorResult((e as Error).message, 'Search failed');
+  }
+  const where = includeGlob ? ` in files matching "${includeGlob}"` : '';
+  if (outcome.matches === 0) {
+    return { content: `No matches for ${JSON.stringify(query)}${where} (files hidden by files.exclude, search.exclude and .gitignore, and binary files, are not searched).`, summary: 'No matches', isError: false };
+  }
+  const n = outcome.files.size;
+  const header = `${outcome.matches}${outcome.truncated ? '+' : ''} match${outcome.matches === 1 ? '' : 'es'} in ${n} file${n === 1 ? '' : 's'} for ${JSON.stringify(query)}${where}:`;
+  const lines = [header, ...formatSearchLines(outcome)];
+  if (outcome.truncated) lines.push(`[Stopped after ${maxResults} matches. Narrow the query or use include_glob${maxResults < CAPS.searchMaxResults ? `, or raise max_results (up to ${CAPS.searchMaxResults})` : ''}.]`);
+  const capped = capOutput(lines, { hint: () => 'Use include_glob or a narrower query to see them, or read_file on a file above.' });
+  return {
+    content: capped.text,
+    summary: `${outcome.matches}${outcome.truncated ? '+' : ''} match${outcome.matches === 1 ? '' : 'es'} in ${n} file${n === 1 ? '' : 's'}`,
+    isError: false,
+  };
+}
