@@ -1,0 +1,131 @@
+// A chat as stored and the messages sent to the model for it. Pure: no `vscode` import.
+//
+// What goes back to the model (documented in the README):
+// - user messages: the typed text, with any attached code contexts in front of it (see prompts.ts);
+// - `complete` answers: exactly as the model produced them, including the tool-call rounds of that turn;
+// - `stopped`, `error` and `interrupted` answers that have text: the partial text, followed by a bracketed
+//   marker saying it was cut off and why, so the model never mistakes it for a finished answer;
+//   such answers without text are left out (their tool rounds are never sent);
+// - a request never holds more than LIMITS.maxMessages messages: the oldest whole exchanges are left out
+//   (the system prompt is always kept) and the caller tells the user how many.
+import type { ChatMessage } from '../api/types';
+import type { ChatSnapshot, ChatSummary, MessageStatus, MessageView } from '../protocol';
+import { buildUserContent } from './prompts';
+
+export const STORE_VERSION = 1;
+
+/** A message as saved: what the view shows, plus (for complete answers) the exact API messages of that turn. */
+export interface StoredMessage extends MessageView {
+  apiMessages?: ChatMessage[];
+}
+
+export interface StoredChat {
+  version: number;
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  messages: StoredMessage[];
+}
+
+export const MAX_MESSAGES = 1000;
+export const MAX_CONTENT_CHARS = 1_000_000;
+
+export function newChat(id: string, now: number): StoredChat {
+  return { version: STORE_VERSION, id, title: 'New chat', createdAt: now, updatedAt: now, messages: [] };
+}
+
+/** What the webview sees of a message: never the API messages (tool outputs stay in the host). */
+export function toView(m: StoredMessage): MessageView {
+  const { apiMessages: _omit, ...view } = m;
+  return view;
+}
+
+export function toSnapshot(chat: StoredChat): ChatSnapshot {
+  return { id: chat.id, title: chat.title, messages: chat.messages.map(toView) };
+}
+
+export function toSummary(chat: StoredChat): ChatSummary {
+  return { id: chat.id, title: chat.title, updatedAt: chat.updatedAt, messageCount: chat.messages.length };
+}
+
+const CUT_OFF: Partial<Record<MessageStatus, string>> = {
+  stopped: '[This answer is incomplete: the user stopped it before it finished.]',
+  error: '[This answer is incomplete: the request failed before it finished.]',
+  interrupted: '[This answer is incomplete: the editor window closed before it finished.]',
+};
+
+/** The API messages one stored message contributes ([] when it is left out). */
+export function apiMessagesFor(m: StoredMessage): ChatMessage[] {
+  if (m.role === 'user') return [{ role: 'user', content: buildUserContent(m.content, m.contexts) }];
+  if (m.status === 'complete') {
+    if (m.apiMessages && m.apiMessages.length) return m.apiMessages.map(stripForRequest);
+    return [{ role: 'assistant', content: m.content }];
+  }
+  if (m.status === 'streaming') return [];
+  const marker = CUT_OFF[m.status];
+  if (!m.content.trim() || !marker) return [];
+  return [{ role: 'assistant', content: `${m.content}\n\n${marker}` }];
+}
+
+/** Reasoning and refusal fields are never sent back. */
+function stripForRequest(m: ChatMessage): ChatMessage {
+  const out: ChatMessage = { role: m.role, content: m.content };
+  if (m.name) out.name = m.name;
+  if (m.tool_call_id) out.tool_call_id = m.tool_call_id;
+  if (m.tool_calls && m.tool_calls.length) out.tool_calls = m.tool_calls;
+  return out;
+}
+
+export interface BuiltRequest {
+  messages: ChatMessage[];
+  /** Stored messages left out because the request would exceed the message limit. */
+  omitted: number;
+}
+
+export interface BuildOptions {
+  systemPrompt: string;
+  maxMessages?: number;
+  /** Room kept free for the messages the tool loop adds during the turn. */
+  reserve?: number;
+}
+
+/**
+ * The request messages for answering the last user message in `history` (which must end with it).
+ * Oldest exchanges are dropped whole until system + history fits in maxMessages - reserve.
+ */
+export function buildRequestMessages(history: readonly StoredMessage[], opts: BuildOptions): BuiltRequest {
+  const max = Math.max(2, (opts.maxMessages ?? MAX_MESSAGES) - (opts.reserve ?? 0));
+  const units = history.map((m) => ({ stored: m, api: apiMessagesFor(m) }));
+  let total = 1 + units.reduce((n, u) => n + u.api.length, 0);
+  let start = 0;
+  // Never drop the last unit (the message being answered).
+  while (total > max && start < units.length - 1) {
+    total -= units[start].api.length;
+    start++;
+  }
+  // A request starts with a user message after the system prompt: skip leading answers.
+  while (start < units.length - 1 && units[start].stored.role !== 'user') {
+    total -= units[start].api.length;
+    start++;
+  }
+  // Still too long (one huge tool turn): keep only the last user message.
+  if (total > max) start = units.length - 1;
+  const messages: ChatMessage[] = [{ role: 'system', content: opts.systemPrompt }];
+  for (let i = start; i < units.length; i++) messages.push(...units[i].api);
+  return { messages, omitted: start };
+}
+
+/** A user-readable reason a message cannot be sent, or undefined when it can. */
+export function checkContentLimit(content: string, what = 'This message', max = MAX_CONTENT_CHARS): string | undefined {
+  if (content.length <= max) return undefined;
+  return `${what} is ${content.length.toLocaleString('en-US')} characters long; the server accepts at most ` +
+    `${max.toLocaleString('en-US')} characters per message, so nothing was sent. Shorten it or send a smaller selection.`;
+}
+
+/** The notice shown when old messages are left out of the request. */
+export function omittedNotice(omitted: number, total: number, max = MAX_MESSAGES): string {
+  return `This chat has ${total.toLocaleString('en-US')} messages and a request can carry at most ${max.toLocaleString('en-US')}, ` +
+    `so the oldest ${omitted.toLocaleString('en-US')} ${omitted === 1 ? 'message was' : 'messages were'} left out of what was sent ` +
+    '(the system prompt is always kept). Start a New Chat to give the model a clean context.';
+}

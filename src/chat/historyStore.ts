@@ -1,0 +1,297 @@
+// Saved chats: one JSON file per chat (`<dir>/<id>.json`), written atomically (temp file + rename).
+// Pure Node (no `vscode`): the extension passes `<globalStorageUri>/chats` as `dir`.
+//
+// Several windows may share the directory. Each write touches only its own chat's file, and before writing
+// the store checks the file's mtime: if another window wrote it since this window last read or wrote it,
+// the file is re-read and merged (this window's changed messages win, everything else comes from disk), so
+// no window overwrites another's newer messages.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ChatSummary } from '../protocol';
+import { STORE_VERSION, type StoredChat, type StoredMessage } from './conversation';
+
+export const INTERRUPTED_NOTE = 'The window closed before this answer finished.';
+const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const FILE_RE = /^([A-Za-z0-9_-]{1,64})\.json$/;
+
+export function newChatId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
+}
+
+export function isChatId(id: unknown): id is string {
+  return typeof id === 'string' && ID_RE.test(id);
+}
+
+export interface Changes {
+  /** Ids of messages added or changed in this window. */
+  upserted?: Iterable<string>;
+  /** Ids of messages removed in this window. */
+  removed?: Iterable<string>;
+  /** Title (or other chat-level field) changed in this window. */
+  meta?: boolean;
+}
+
+export interface LoadResult {
+  chat?: StoredChat;
+  /** Set when the file was unreadable and moved aside. */
+  notice?: string;
+}
+
+export interface HistoryStoreOptions {
+  dir: string;
+  debounceMs?: number;
+  now?: () => number;
+  log?: (line: string) => void;
+  /** Called after a write merged messages another window had saved. */
+  onMerged?: (chat: StoredChat) => void;
+}
+
+interface Pending {
+  chat: StoredChat;
+  upserted: Set<string>;
+  removed: Set<string>;
+  meta: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+export class HistoryStore {
+  readonly dir: string;
+  private readonly debounceMs: number;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  /** mtime of each chat file as this window last read or wrote it. */
+  private readonly known = new Map<string, number>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly writing = new Map<string, Promise<void>>();
+
+  constructor(private readonly opts: HistoryStoreOptions) {
+    this.dir = opts.dir;
+    this.debounceMs = opts.debounceMs ?? 1000;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  fileOf(id: string): string {
+    if (!isChatId(id)) throw new Error(`Invalid chat id: ${JSON.stringify(id)}`);
+    return path.join(this.dir, `${id}.json`);
+  }
+
+  /** Every saved chat, newest first. Unreadable files are moved aside and named in `notices`. */
+  async list(): Promise<{ chats: ChatSummary[]; notices: string[] }> {
+    let names: string[] = [];
+    try { names = await fs.readdir(this.dir); } catch { return { chats: [], notices: [] }; }
+    const chats: ChatSummary[] = [];
+    const notices: string[] = [];
+    for (const name of names) {
+      const m = FILE_RE.exec(name);
+      if (!m) continue;
+      const id = m[1];
+      const head = await this.readHead(id);
+      if (head) { chats.push(head); continue; }
+      const full = await this.load(id);
+      if (full.chat) chats.push({ id, title: full.chat.title, updatedAt: full.chat.updatedAt, messageCount: full.chat.messages.length });
+      if (full.notice) notices.push(full.notice);
+    }
+    chats.sort((a, b) => b.updatedAt - a.updatedAt);
+    return { chats, notices };
+  }
+
+  /** Reads the summary from the first bytes of the file (the summary fields are written first). */
+  private async readHead(id: string): Promise<ChatSummary | undefined> {
+    let fh: import('node:fs/promises').FileHandle | undefined;
+    try {
+      fh = await fs.open(this.fileOf(id), 'r');
+      const buf = Buffer.alloc(4096);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      const text = buf.subarray(0, bytesRead).toString('utf8');
+      const m = /^\{"version":\d+,"id":("(?:[^"\\]|\\.)*"),"title":("(?:[^"\\]|\\.)*"),"createdAt":\d+,"updatedAt":(\d+),"messageCount":(\d+),"messages":/.exec(text);
+      if (!m || JSON.parse(m[1]) !== id) return undefined;
+      return { id, title: JSON.parse(m[2]), updatedAt: Number(m[3]), messageCount: Number(m[4]) };
+    } catch {
+      return undefined;
+    } finally {
+      await fh?.close();
+    }
+  }
+
+  /**
+   * Loads a chat. Missing file: `{}`. Unreadable file: moved aside to `<id>.corrupt-<timestamp>.json` (kept) and
+   * `notice` says so. Answers saved while streaming come back as `interrupted`.
+   */
+  async load(id: string): Promise<LoadResult> {
+    const file = this.fileOf(id);
+    let text: string;
+    let mtime: number;
+    try {
+      text = await fs.readFile(file, 'utf8');
+      mtime = (await fs.stat(file)).mtimeMs;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      return { notice: `The saved chat ${path.basename(file)} could not be read (${(err as Error).message}).` };
+    }
+    const parsed = parseChat(text, id);
+    if (typeof parsed === 'string') return { notice: await this.moveAside(id, parsed) };
+    this.known.set(id, mtime);
+    markInterrupted(parsed);
+    return { chat: parsed };
+  }
+
+  private async moveAside(id: string, reason: string): Promise<string> {
+    const file = this.fileOf(id);
+    const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
+    const aside = path.join(this.dir, `${id}.corrupt-${stamp}.json`);
+    try {
+      await fs.rename(file, aside);
+      this.known.delete(id);
+      this.log(`History: ${path.basename(file)} is unreadable (${reason}); moved aside to ${aside}`);
+      return `A saved chat could not be read (${reason}). It was kept as ${aside} and a new chat was started.`;
+    } catch (err) {
+      return `A saved chat (${file}) could not be read (${reason}) nor moved aside (${(err as Error).message}). A new chat was started.`;
+    }
+  }
+
+  /** Records changes and writes them within `debounceMs` (or now with `immediate`). Empty chats are not written. */
+  save(chat: StoredChat, changes: Changes = {}, immediate = false): Promise<void> {
+    let p = this.pending.get(chat.id);
+    if (!p) {
+      p = { chat, upserted: new Set(), removed: new Set(), meta: false };
+      this.pending.set(chat.id, p);
+    }
+    p.chat = chat;
+    for (const id of changes.upserted ?? []) { p.upserted.add(id); p.removed.delete(id); }
+    for (const id of changes.removed ?? []) { p.removed.add(id); p.upserted.delete(id); }
+    if (changes.meta) p.meta = true;
+    if (immediate) return this.flushChat(chat.id);
+    if (!p.timer) p.timer = setTimeout(() => { void this.flushChat(chat.id); }, this.debounceMs);
+    return Promise.resolve();
+  }
+
+  /** Writes every pending change now. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending.keys()].map((id) => this.flushChat(id)));
+    await Promise.all([...this.writing.values()]);
+  }
+
+  private flushChat(id: string): Promise<void> {
+    const prev = this.writing.get(id) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      if (p.timer) clearTimeout(p.timer);
+      try {
+        await this.write(p);
+      } catch (err) {
+        this.log(`History: could not save chat ${id}: ${(err as Error).message}`);
+      }
+    });
+    this.writing.set(id, next);
+    void next.finally(() => { if (this.writing.get(id) === next) this.writing.delete(id); });
+    return next;
+  }
+
+  private async write(p: Pending): Promise<void> {
+    const chat = p.chat;
+    const file = this.fileOf(chat.id);
+    let diskMtime: number | undefined;
+    try { diskMtime = (await fs.stat(file)).mtimeMs; } catch { diskMtime = undefined; }
+    const known = this.known.get(chat.id);
+    if (diskMtime !== undefined && diskMtime !== known) {
+      // Another window wrote this chat since we last saw it: merge instead of overwriting.
+      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      const disk = text === undefined ? 'unreadable' : parseChat(text, chat.id);
+      if (typeof disk !== 'string') {
+        mergeInto(chat, disk, p);
+        this.log(`History: chat ${chat.id} was changed by another window; merged ${chat.messages.length} messages`);
+        this.opts.onMerged?.(chat);
+      }
+    }
+    if (chat.messages.length === 0 && diskMtime === undefined) return;
+    await fs.mkdir(this.dir, { recursive: true });
+    const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    await fs.writeFile(tmp, serializeChat(chat), 'utf8');
+    await fs.rename(tmp, file);
+    this.known.set(chat.id, (await fs.stat(file)).mtimeMs);
+  }
+
+  async delete(id: string): Promise<void> {
+    const p = this.pending.get(id);
+    if (p?.timer) clearTimeout(p.timer);
+    this.pending.delete(id);
+    await (this.writing.get(id) ?? Promise.resolve());
+    this.known.delete(id);
+    await fs.rm(this.fileOf(id), { force: true });
+  }
+
+  /** Stops timers without writing (tests); use flush() first to keep changes. */
+  dispose(): void {
+    for (const p of this.pending.values()) if (p.timer) clearTimeout(p.timer);
+  }
+}
+
+/** Serialises with the summary fields first, so list() can read them from the file's head. */
+export function serializeChat(chat: StoredChat): string {
+  return JSON.stringify({
+    version: STORE_VERSION,
+    id: chat.id,
+    title: chat.title,
+    createdAt: chat.createdAt,
+    updatedAt: chat.updatedAt,
+    messageCount: chat.messages.length,
+    messages: chat.messages,
+  });
+}
+
+/** A valid chat, or a short reason it is not. */
+export function parseChat(text: string, id: string): StoredChat | string {
+  let data: any;
+  try { data = JSON.parse(text); } catch (err) { return `invalid JSON: ${(err as Error).message}`; }
+  if (!data || typeof data !== 'object') return 'not a chat object';
+  if (typeof data.version !== 'number' || data.version > STORE_VERSION) return `unsupported version ${String(data.version)}`;
+  if (data.id !== id) return 'the id inside does not match the file name';
+  if (!Array.isArray(data.messages)) return 'no message list';
+  for (const m of data.messages) {
+    if (!m || typeof m !== 'object' || typeof m.id !== 'string' || (m.role !== 'user' && m.role !== 'assistant') ||
+      typeof m.content !== 'string' || typeof m.status !== 'string') return 'a message is malformed';
+  }
+  return {
+    version: STORE_VERSION,
+    id,
+    title: typeof data.title === 'string' ? data.title : 'Untitled chat',
+    createdAt: Number(data.createdAt) || 0,
+    updatedAt: Number(data.updatedAt) || 0,
+    messages: data.messages as StoredMessage[],
+  };
+}
+
+function markInterrupted(chat: StoredChat): void {
+  for (const m of chat.messages) {
+    if (m.status === 'streaming') {
+      m.status = 'interrupted';
+      m.note = INTERRUPTED_NOTE;
+      for (const c of m.toolCalls ?? []) if (c.state === 'running') c.state = 'cancelled';
+    }
+  }
+}
+
+/** Merges `disk` into `chat` in place: this window's changes win; everything else comes from disk. */
+function mergeInto(chat: StoredChat, disk: StoredChat, p: Pending): void {
+  const ours = new Map(chat.messages.map((m) => [m.id, m]));
+  const out: StoredMessage[] = [];
+  const seen = new Set<string>();
+  for (const d of disk.messages) {
+    if (p.removed.has(d.id)) continue;
+    const mine = ours.get(d.id);
+    if (mine && p.upserted.has(d.id)) out.push(mine);
+    else if (mine) { Object.assign(mine, d); out.push(mine); }
+    else out.push(d);
+    seen.add(d.id);
+  }
+  for (const m of chat.messages) if (!seen.has(m.id) && p.upserted.has(m.id)) out.push(m);
+  const order = new Map(out.map((m, i) => [m, i]));
+  out.sort((a, b) => (a.createdAt - b.createdAt) || (order.get(a)! - order.get(b)!));
+  chat.messages = out;
+  if (!p.meta) chat.title = disk.title;
+  chat.updatedAt = Math.max(chat.updatedAt, disk.updatedAt);
+}

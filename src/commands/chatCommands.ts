@@ -1,0 +1,15 @@
+// Open Chat, New Chat, Show Log.
+import * as vscode from 'vscode';
+import type { ChatHost } from '../views/chatHost';
+import type { Logger } from '../log/logger';
+
+export function registerChatCommands(context: vscode.ExtensionContext, host: ChatHost, log: Logger): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('bud.openChat', () => host.reveal()),
+    vscode.commands.registerCommand('bud.newChat', async () => {
+      await host.reveal();
+      await host.controller.newChat();
+    }),
+    vscode.commands.registerCommand('bud.showLog', () => log.show()),
+  );
+}

@@ -1,0 +1,86 @@
+// The one typed reader of the `bud.*` settings. Read once per request (never cached), so a change applies
+// to the next message without a reload.
+import * as vscode from 'vscode';
+
+export interface BudSettings {
+  /** Only the user's (machine / remote) value: a workspace cannot redirect the key. '' = not set. */
+  baseUrl: string;
+  /** Set when a workspace or folder tried to set `bud.baseUrl` (ignored). */
+  ignoredWorkspaceBaseUrl?: string;
+  model: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  user?: string;
+  systemPrompt: string;
+  stream: boolean;
+  /** Seconds; undefined when the user did not set it (env / config file / default then apply). */
+  requestTimeout?: number;
+  maxRetries?: number;
+  trace: boolean;
+  tools: { enabled: boolean; toolChoice: 'auto' | 'none' | 'required'; maxRounds: number; exclude: string[] };
+}
+
+export const SECTION = 'bud';
+
+function num(v: unknown, min: number, max: number): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+/** The value the user set anywhere, or undefined when only the default applies. */
+function userSet<T>(cfg: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const i = cfg.inspect<T>(key);
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+}
+
+export function readSettings(): BudSettings {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  // Machine-scoped: VS Code already ignores workspace values; read only the user's value as a second guard.
+  const base = cfg.inspect<string>('baseUrl');
+  const baseUrl = str(base?.globalValue) ?? str(base?.defaultValue) ?? '';
+  const wsBase = str(base?.workspaceFolderValue) ?? str(base?.workspaceValue);
+  const stop = cfg.get<unknown>('stop');
+  const stopList = (Array.isArray(stop) ? stop : typeof stop === 'string' ? [stop] : [])
+    .filter((s): s is string => typeof s === 'string' && s.length > 0).slice(0, 4);
+  const choice = cfg.get<string>('tools.toolChoice');
+  const exclude = cfg.get<unknown>('tools.exclude');
+  return {
+    baseUrl,
+    ignoredWorkspaceBaseUrl: wsBase && wsBase !== baseUrl ? wsBase : undefined,
+    model: str(cfg.get('model')) ?? '',
+    temperature: num(cfg.get('temperature'), 0, 2),
+    topP: num(cfg.get('topP'), 0, 1),
+    maxTokens: num(cfg.get('maxTokens'), 1, 1_000_000),
+    stop: stopList.length ? stopList : undefined,
+    presencePenalty: num(cfg.get('presencePenalty'), -2, 2),
+    frequencyPenalty: num(cfg.get('frequencyPenalty'), -2, 2),
+    user: str(cfg.get('user')),
+    systemPrompt: cfg.get<string>('systemPrompt') ?? '',
+    stream: cfg.get<boolean>('stream') !== false,
+    requestTimeout: num(userSet(cfg, 'requestTimeout'), 1, 3600),
+    maxRetries: num(userSet(cfg, 'maxRetries'), 0, 10),
+    trace: cfg.get<boolean>('trace') === true,
+    tools: {
+      enabled: cfg.get<boolean>('tools.enabled') !== false,
+      toolChoice: choice === 'none' || choice === 'required' ? choice : 'auto',
+      maxRounds: Math.round(num(cfg.get('tools.maxRounds'), 1, 50) ?? 10),
+      exclude: Array.isArray(exclude) ? exclude.filter((s): s is string => typeof s === 'string') : [],
+    },
+  };
+}
+
+/** Writes the model to the user settings (Select Model). */
+export async function setModel(model: string): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update('model', model, vscode.ConfigurationTarget.Global);
+}
+
+export function affectsBud(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(SECTION);
+}

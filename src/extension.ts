@@ -1,0 +1,42 @@
+// Bud Chat: a sidebar chat for the Bud AI Foundry gateway. `activate` is a list of registrations; each
+// feature lives in its own file.
+import * as vscode from 'vscode';
+import { createLogger } from './log/logger';
+import { KeyStore } from './config/secrets';
+import { affectsBud } from './config/settings';
+import { Session } from './views/session';
+import { registerChatHost, type ChatHost } from './views/chatHost';
+import { registerChatCommands } from './commands/chatCommands';
+import { registerSelectionCommands } from './commands/selectionCommands';
+import { registerKeyCommands } from './commands/keyCommands';
+import { registerModelCommands } from './commands/modelCommands';
+import { registerConnectionCommands } from './commands/connectionCommands';
+import { createTestApi, type BudTestApi } from './views/testApi';
+
+let host: ChatHost | undefined;
+
+export function activate(context: vscode.ExtensionContext): BudTestApi | undefined {
+  const log = createLogger(context);
+  const keys = new KeyStore(context.secrets);
+  const session = new Session(keys, log, String(context.extension.packageJSON.version ?? '0'));
+  host = registerChatHost(context, session, log);
+  registerChatCommands(context, host, log);
+  registerSelectionCommands(context, host);
+  registerKeyCommands(context, keys, session, host);
+  registerModelCommands(context, session, host);
+  registerConnectionCommands(context, session, log);
+  registerStatusRefresh(context, host);
+  return process.env.BUD_TEST_MODE === '1' ? createTestApi(host, session, keys) : undefined;
+}
+
+/** Settings, trust and key changes update the view's status (model, key, tools). */
+function registerStatusRefresh(context: vscode.ExtensionContext, chat: ChatHost): void {
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => { if (affectsBud(e)) void chat.controller.refreshStatus(); }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => { void chat.controller.refreshStatus(); }),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await host?.controller.flush();
+}

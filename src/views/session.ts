@@ -1,0 +1,123 @@
+// The window's connection to the gateway, read fresh for every request: settings + SecretStorage + env +
+// ~/.bud/config.toml -> the key, the base URL and a BudClient; the status the view shows; and the setup of
+// one chat turn (parameters, system prompt, workspace tools when allowed).
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import { BudClient } from '../api/client';
+import { ValidationError } from '../api/errors';
+import { budConfigPath } from '../config/resolve';
+import { readSettings, type BudSettings } from '../config/settings';
+import type { KeyStore } from '../config/secrets';
+import { resolveConnection, type Connection } from '../chat/connection';
+import type { TurnSetup } from '../chat/controller';
+import { buildSystemPrompt } from '../chat/prompts';
+import type { ChatCompletionParams } from '../api/types';
+import type { ErrorInfo, ViewStatus } from '../protocol';
+import { toErrorInfo } from '../api/errors';
+import { createWorkspaceToolExecutor } from '../tools/workspaceTools';
+import type { Logger } from '../log/logger';
+
+export const RESTRICTED_TOOLS_REASON = 'Workspace tools are off in Restricted Mode: trust this folder to let Bud read its files.';
+
+export class Session {
+  /** Integration tests only: where requests go instead of the resolved base URL. */
+  overrideBaseUrl: string | undefined;
+  /** The last request body sent (integration tests). */
+  lastRequest: ChatCompletionParams | undefined;
+  private warned = new Set<string>();
+
+  constructor(private readonly keys: KeyStore, private readonly log: Logger, private readonly version: string) {}
+
+  async resolve(): Promise<{ settings: BudSettings; conn: Connection }> {
+    const settings = readSettings();
+    const [secret, configFileText] = await Promise.all([
+      this.keys.get(),
+      fs.readFile(budConfigPath(os.homedir()), 'utf8').catch(() => undefined),
+    ]);
+    const conn = resolveConnection({
+      secret,
+      settings: { baseUrl: settings.baseUrl || undefined, requestTimeout: settings.requestTimeout, maxRetries: settings.maxRetries },
+      env: process.env,
+      configFileText,
+      overrideBaseUrl: this.overrideBaseUrl,
+    });
+    this.log.setSecret(conn.apiKey);
+    const warnings = [...conn.warnings];
+    if (settings.ignoredWorkspaceBaseUrl) {
+      warnings.push(`Ignored bud.baseUrl from this workspace's settings (${settings.ignoredWorkspaceBaseUrl}): the base URL decides where your API key is sent, so only your user (machine) settings can set it.`);
+    }
+    for (const w of warnings) if (!this.warned.has(w)) { this.warned.add(w); this.log.warn(w); }
+    return { settings, conn };
+  }
+
+  client(conn: Connection, timeoutOverrideMs?: number): BudClient {
+    return new BudClient({
+      baseUrl: conn.baseUrl,
+      apiKey: conn.apiKey ?? '',
+      timeoutMs: timeoutOverrideMs ?? conn.timeoutMs,
+      maxRetries: conn.maxRetries,
+      userAgent: `bud-chat-vscode/${this.version} vscode/${vscode.version}`,
+      verifySsl: conn.verifySsl,
+      logger: { request: (info) => this.log.request(info) },
+    });
+  }
+
+  toolsState(settings: BudSettings): { enabled: boolean; reason?: string } {
+    if (!settings.tools.enabled) return { enabled: false };
+    if (!vscode.workspace.isTrusted) return { enabled: false, reason: RESTRICTED_TOOLS_REASON };
+    return { enabled: true };
+  }
+
+  async status(): Promise<Omit<ViewStatus, 'busy'>> {
+    const { settings, conn } = await this.resolve();
+    const tools = this.toolsState(settings);
+    let baseUrl = conn.baseUrl;
+    try { baseUrl = this.client(conn).baseUrl; } catch { /* shown as configured */ }
+    const status: Omit<ViewStatus, 'busy'> = {
+      model: settings.model,
+      hasApiKey: !!conn.apiKey,
+      keySource: conn.keySource,
+      baseUrl,
+      toolsEnabled: tools.enabled,
+    };
+    if (tools.reason) status.toolsDisabledReason = tools.reason;
+    return status;
+  }
+
+  /** Everything one chat request needs, or the error that stops it before sending. */
+  async prepare(): Promise<TurnSetup | ErrorInfo> {
+    const { settings, conn } = await this.resolve();
+    if (!conn.apiKey) {
+      return toErrorInfo(new ValidationError('No API key is set. Set one with "Bud: Set API Key" (it is kept in your OS keychain), or set BUD_API_KEY, or add api_key to ~/.bud/config.toml.', 'apiKey', 'noApiKey'));
+    }
+    if (!settings.model) {
+      return toErrorInfo(new ValidationError('No model is selected. Choose one with "Bud: Select Model" (the list comes from the server).', 'model', 'noModel'));
+    }
+    const params: Omit<ChatCompletionParams, 'messages'> = { model: settings.model };
+    if (settings.temperature !== undefined) params.temperature = settings.temperature;
+    if (settings.topP !== undefined) params.top_p = settings.topP;
+    if (settings.maxTokens !== undefined) params.max_tokens = Math.round(settings.maxTokens);
+    if (settings.stop) params.stop = settings.stop;
+    if (settings.presencePenalty !== undefined) params.presence_penalty = settings.presencePenalty;
+    if (settings.frequencyPenalty !== undefined) params.frequency_penalty = settings.frequencyPenalty;
+    if (settings.user) params.user = settings.user;
+    const tools = this.toolsState(settings);
+    const setup: TurnSetup = {
+      client: this.client(conn),
+      params,
+      stream: settings.stream,
+      systemPrompt: buildSystemPrompt(settings.systemPrompt),
+      onRequest: (p) => {
+        this.lastRequest = p;
+        if (settings.trace) this.log.trace('request messages', p.messages);
+      },
+    };
+    if (tools.enabled) {
+      setup.tools = createWorkspaceToolExecutor({ exclude: settings.tools.exclude, log: (l: string) => this.log.info(l) });
+      setup.toolChoice = settings.tools.toolChoice;
+      setup.maxToolRounds = settings.tools.maxRounds;
+    }
+    return setup;
+  }
+}

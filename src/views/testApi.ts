@@ -1,0 +1,52 @@
+// What `activate` returns when BUD_TEST_MODE=1 (integration tests only; undefined otherwise).
+import type { ChatCompletionParams } from '../api/types';
+import type { ChatSnapshot } from '../protocol';
+import { toSnapshot } from '../chat/conversation';
+import type { KeyStore } from '../config/secrets';
+import type { ChatHost } from './chatHost';
+import type { Session } from './session';
+
+export interface BudTestApi {
+  chat: {
+    getCurrentChat(): ChatSnapshot;
+    /** Sends like the view's Send button; resolves when the answer has ended. */
+    send(text: string): Promise<void>;
+    stop(): void;
+    newChat(): Promise<void>;
+    /** The last request parameters sent (before the turn adds tools). */
+    readonly lastRequestBody: ChatCompletionParams | undefined;
+    /** Writes every pending history change to disk. */
+    flush(): Promise<void>;
+    /** The folder holding `<chatId>.json` files. */
+    readonly historyDir: string;
+    pendingContexts(): number;
+  };
+  /** Points requests at a local test server (machine settings cannot be written from a test). */
+  setBaseUrlOverride(url: string | undefined): void;
+  setApiKey(key: string): Promise<void>;
+  clearApiKey(): Promise<void>;
+  /** The resolved connection without the key: { baseUrl, keySource, hasKey, model, stream }. */
+  describeConnection(): Promise<{ baseUrl: string; keySource: string; hasKey: boolean; model: string; stream: boolean; temperature?: number }>;
+}
+
+export function createTestApi(host: ChatHost, session: Session, keys: KeyStore): BudTestApi {
+  return {
+    chat: {
+      getCurrentChat: () => toSnapshot(host.controller.current),
+      send: async (text) => { await host.controller.init(); await host.controller.send(text); },
+      stop: () => host.controller.stop(),
+      newChat: () => host.controller.newChat(),
+      get lastRequestBody() { return session.lastRequest; },
+      flush: () => host.controller.flush(),
+      get historyDir() { return host.store.dir; },
+      pendingContexts: () => host.controller.pendingContexts.length,
+    },
+    setBaseUrlOverride: (url) => { session.overrideBaseUrl = url; },
+    setApiKey: (key) => keys.set(key),
+    clearApiKey: () => keys.clear(),
+    describeConnection: async () => {
+      const { settings, conn } = await session.resolve();
+      return { baseUrl: conn.baseUrl, keySource: conn.keySource, hasKey: !!conn.apiKey, model: settings.model, stream: settings.stream, temperature: settings.temperature };
+    },
+  };
+}
