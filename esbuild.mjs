@@ -57,9 +57,9 @@ const contexts = [
   }),
   await esbuild.context({
     ...common,
-    entryPoints: { webview: 'src/webview/main.ts', 'webview.css': 'src/webview/styles/chat.css' },
+    // Same output name, different extensions: dist/webview.js and dist/webview.css.
+    entryPoints: [{ in: 'src/webview/main.ts', out: 'webview' }, { in: 'src/webview/styles/chat.css', out: 'webview' }],
     outdir: 'dist',
-    entryNames: '[name]',
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
