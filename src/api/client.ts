@@ -591,16 +591,20 @@ export class BudClient {
         if (bytes === 0) ctl.setDeadline(this.streamDeadlineMs);
         bytes += buf.length;
         if (reader.done) continue; // drain what follows [DONE] so the connection can be reused
-        reader.push(buf);
+        let bad: unknown;
+        try { reader.push(buf); } catch (e) { bad = e; }
         if (queue.length > 0) {
-          for (let i = 0; i < queue.length; i++) yield queue[i];
+          for (let i = 0; i < queue.length; i++) yield queue[i]; // chunks before a bad event still count
           queue.length = 0;
         }
+        if (bad) throw bad;
       }
       if (!reader.done) {
-        reader.end();
+        let bad: unknown;
+        try { reader.end(); } catch (e) { bad = e; }
         for (let i = 0; i < queue.length; i++) yield queue[i];
         queue.length = 0;
+        if (bad) throw bad;
         if (!reader.finishSeen) {
           throw new IncompleteResponseError(reader.content
             ? 'The response ended before it was complete (the stream stopped without a finish). The partial answer was kept.'

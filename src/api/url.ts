@@ -11,6 +11,8 @@ export interface NormalisedUrl {
 export function normaliseBaseUrl(input: string): NormalisedUrl {
   let s = (input ?? '').trim();
   if (!s) return { url: '', error: 'The base URL is empty.' };
+  const invalid = { url: s, error: `The base URL ${JSON.stringify(s)} is not a valid URL.` };
+  if (/\s/.test(s)) return invalid;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
     const local = /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/i.test(s);
     s = (local ? 'http://' : 'https://') + s;
@@ -19,8 +21,9 @@ export function normaliseBaseUrl(input: string): NormalisedUrl {
   try {
     u = new URL(s);
   } catch {
-    return { url: input.trim(), error: `The base URL ${JSON.stringify(input.trim())} is not a valid URL.` };
+    return invalid;
   }
+  if (!/^([a-z0-9_-]+\.)*[a-z0-9_-]+$|^\[[0-9a-f:.]+\]$/i.test(u.hostname)) return invalid;
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     return { url: input.trim(), error: `The base URL ${JSON.stringify(input.trim())} must start with http:// or https://.` };
   }
