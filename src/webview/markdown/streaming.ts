@@ -1,0 +1,237 @@
+// Incremental Markdown rendering for a streaming answer.
+//
+// The text is split into a final part and an open tail. Only the tail is lexed again (at most once per
+// animation frame); each top-level block is rendered and sanitised once and its DOM kept as long as its source
+// does not change, so per frame the cost is one lex of the tail plus one render of the block being written.
+//
+// When is a block final? Markdown's block structure is decided line by line, but a line can change meaning
+// until it is complete ("1" may become "1. item" and continue a list), and some blocks span blank lines
+// (loose lists, indented code, unclosed fences and HTML comments, which run to the end of the text). So a
+// block is committed only when (a) a blank line follows it and (b) a later block has already started with a
+// complete line. Unclosed fences/HTML run to the end of the text, so they are always the last block and never
+// committed early. A committed block is never lexed again.
+//
+// Link reference definitions apply to the whole document, including text before them. Blocks are lexed with
+// every definition seen so far; when the set of definitions changes, blocks that mention a changed label
+// (`[label]`) are rendered again. After `finish()` the DOM equals `renderMarkdown` of the whole text.
+import { collectDefs, isClosedFence, lex, linksSignature, renderToken, type Links, type Token } from './render';
+import type { Tokens } from 'marked';
+
+interface Block {
+  /** Offset of the block's source in the whole text. */
+  start: number;
+  raw: string;
+  open: boolean;
+  /** Signature of the link definitions the block was rendered with. */
+  sig: string;
+  nodes: Node[];
+}
+
+export interface RenderStats {
+  /** Characters handed to the Markdown lexer, summed over all renders. */
+  charsLexed: number;
+  /** Tail renders done (frames that had new text, plus the final one). */
+  renders: number;
+  /** Top-level blocks rendered and sanitised (each final block once, the open block once per frame). */
+  blocksRendered: number;
+  /** Blocks rendered again because a link definition they mention changed. */
+  blocksRefreshed: number;
+}
+
+export class IncrementalRenderer {
+  /** The text as appended. */
+  private raw = '';
+  /** The text with line endings normalised to \n (what marked does first), so token offsets match it. */
+  private full = '';
+  private pendingCR = false;
+  /** Characters of `full` that belong to committed (final) blocks. */
+  private committedLen = 0;
+  private blocks: Block[] = [];
+  private committedCount = 0;
+  /** Definitions found in committed blocks (first wins, in document order). */
+  private committedLinks: Links = Object.create(null);
+  private renderedLen = 0;
+  private lastSig = '';
+  private lastLinks: Links = Object.create(null);
+  private frame = 0;
+  private finished = false;
+  readonly stats: RenderStats = { charsLexed: 0, renders: 0, blocksRendered: 0, blocksRefreshed: 0 };
+
+  constructor(private readonly container: HTMLElement, private readonly schedule = requestAnimationFrame.bind(window), private readonly cancel = cancelAnimationFrame.bind(window)) {}
+
+  get text(): string {
+    return this.raw;
+  }
+
+  /** Length of the text the DOM currently shows (for lag measurements). */
+  get renderedLength(): number {
+    return this.renderedLen;
+  }
+
+  append(text: string): void {
+    if (this.finished || !text) return;
+    this.raw += text;
+    const s = this.pendingCR && text.charCodeAt(0) === 10 ? text.slice(1) : text;
+    this.pendingCR = text.charCodeAt(text.length - 1) === 13;
+    this.full += s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s;
+    if (!this.frame) this.frame = this.schedule(() => {
+      this.frame = 0;
+      this.render(false);
+    });
+  }
+
+  finish(): void {
+    if (this.finished) return;
+    if (this.frame) this.cancel(this.frame);
+    this.frame = 0;
+    this.render(true);
+    this.finished = true;
+  }
+
+  private render(final: boolean): void {
+    if (!final && this.renderedLen === this.full.length) return;
+    this.stats.renders++;
+    const base = this.committedLen;
+    const tail = this.full.slice(base);
+    const { tokens, links } = lex(tail, this.committedLinks);
+    this.stats.charsLexed += tail.length;
+    const sig = linksSignature(links);
+
+    const starts: number[] = [];
+    let off = 0;
+    for (const t of tokens) {
+      starts.push(off);
+      off += t.raw.length;
+    }
+    const consistent = off === tail.length;
+    let lastContent = -1;
+    for (let i = tokens.length - 1; i >= 0; i--) if (tokens[i].type !== 'space') { lastContent = i; break; }
+    const commitThrough = final ? tokens.length - 1 : consistent ? this.commitPoint(tail, tokens, starts, lastContent) : -1;
+
+    const oldTail = this.blocks.slice(this.committedCount);
+    const reusable = new Map<number, Block>();
+    for (const b of oldTail) reusable.set(b.start, b);
+    const next: Block[] = [];
+    const keep = new Set<Block>();
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      const open = !final && i === lastContent && !(token.type === 'code' && isClosedFence(token as Tokens.Code));
+      const start = base + starts[i];
+      const old = reusable.get(start);
+      if (old && old.raw === token.raw && old.open === open && old.sig === sig) {
+        next.push(old);
+        keep.add(old);
+        continue;
+      }
+      next.push({ start, raw: token.raw, open, sig, nodes: this.renderBlock(token, open) });
+    }
+    for (const b of oldTail) if (!keep.has(b)) for (const n of b.nodes) n.parentNode?.removeChild(n);
+    let cursor = this.lastCommittedNode();
+    for (const b of next) {
+      if (keep.has(b)) {
+        if (b.nodes.length) cursor = b.nodes[b.nodes.length - 1];
+        continue;
+      }
+      for (const n of b.nodes) {
+        if (cursor) this.container.insertBefore(n, cursor.nextSibling);
+        else this.container.insertBefore(n, this.container.firstChild);
+        cursor = n;
+      }
+    }
+    this.blocks.length = this.committedCount;
+    this.blocks.push(...next);
+
+    if (commitThrough >= 0) {
+      collectDefs(tokens.slice(0, commitThrough + 1), this.committedLinks);
+      this.committedCount += commitThrough + 1;
+      this.committedLen = base + starts[commitThrough] + tokens[commitThrough].raw.length;
+    }
+    if (sig !== this.lastSig) this.refreshLinks(links, sig, changedLabels(this.lastLinks, links));
+    this.lastSig = sig;
+    this.lastLinks = links;
+    this.renderedLen = this.full.length;
+  }
+
+  /** Index of the last token that is final, or -1 (see the comment at the top of this file). */
+  private commitPoint(tail: string, tokens: Token[], starts: number[], lastContent: number): number {
+    let commit = -1;
+    let nextContent = lastContent;
+    // Walk backwards so `nextContent` is the first non-space token after k.
+    for (let k = lastContent - 1; k >= 0; k--) {
+      if (tokens[k + 1].type !== 'space') nextContent = k + 1;
+      const end = starts[k] + tokens[k].raw.length;
+      if (!endsWithBlankLine(tail, end)) continue;
+      if (tail.indexOf('\n', starts[nextContent]) === -1) continue;
+      commit = k;
+      break;
+    }
+    return commit;
+  }
+
+  private renderBlock(token: Token, open: boolean): Node[] {
+    this.stats.blocksRendered++;
+    return renderToken(token, open);
+  }
+
+  private lastCommittedNode(): Node | null {
+    for (let i = this.committedCount - 1; i >= 0; i--) {
+      const nodes = this.blocks[i].nodes;
+      if (nodes.length) return nodes[nodes.length - 1];
+    }
+    return null;
+  }
+
+  /**
+   * The set of link definitions changed: render again the blocks (committed or not) rendered with another set
+   * that mention a label whose definition changed. Blocks are lexed alone, which gives the same tokens as in
+   * context because every block starts where a fresh lexer would start one.
+   */
+  private refreshLinks(links: Links, sig: string, changed: Set<string>): void {
+    for (let i = 0; i < this.blocks.length; i++) {
+      const b = this.blocks[i];
+      if (b.sig === sig) continue;
+      b.sig = sig;
+      if (!b.raw.includes(']') || !mentionsAny(b.raw, changed)) continue;
+      const { tokens } = lex(b.raw, links);
+      this.stats.charsLexed += b.raw.length;
+      const fresh: Node[] = [];
+      for (const t of tokens) fresh.push(...this.renderBlock(t, b.open));
+      this.stats.blocksRefreshed++;
+      const anchor = b.nodes.length ? b.nodes[0] : this.nodeAfterBlock(i);
+      for (const n of fresh) this.container.insertBefore(n, anchor);
+      for (const n of b.nodes) n.parentNode?.removeChild(n);
+      b.nodes = fresh;
+    }
+  }
+
+  private nodeAfterBlock(i: number): Node | null {
+    for (let j = i + 1; j < this.blocks.length; j++) if (this.blocks[j].nodes.length) return this.blocks[j].nodes[0];
+    return null;
+  }
+}
+
+function changedLabels(before: Links, after: Links): Set<string> {
+  const out = new Set<string>();
+  for (const k in after) {
+    const a = after[k];
+    const b = before[k];
+    if (!b || a.href !== b.href || a.title !== b.title) out.add(k);
+  }
+  for (const k in before) if (!(k in after)) out.add(k);
+  return out;
+}
+
+function endsWithBlankLine(s: string, end: number): boolean {
+  let j = end - 1;
+  if (j < 0 || s.charCodeAt(j) !== 10) return false;
+  j--;
+  while (j >= 0 && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j--;
+  return j >= 0 && s.charCodeAt(j) === 10;
+}
+
+/** Whether `raw` may reference one of `labels` (labels are lower-cased with whitespace collapsed, as marked does). */
+function mentionsAny(raw: string, labels: Set<string>): boolean {
+  const norm = raw.toLowerCase().replace(/\s+/g, ' ');
+  for (const l of labels) if (norm.includes(`[${l}]`)) return true;
+  return false;
+}

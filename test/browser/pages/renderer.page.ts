@@ -1,0 +1,39 @@
+// Browser entry for the renderer tests and the render benchmark: exposes the real renderer and the naive
+// baseline (marked + DOMPurify + innerHTML of the whole text on every update) on `window.budTest`.
+import DOMPurify from 'dompurify';
+import { marked } from 'marked';
+import { createStreamingRenderer, renderMarkdown } from '../../../src/webview/markdown/index';
+import { IncrementalRenderer } from '../../../src/webview/markdown/streaming';
+
+/** The usual way: parse and sanitise the whole answer on every update. */
+function renderNaive(container: HTMLElement, text: string): void {
+  container.innerHTML = DOMPurify.sanitize(marked.parse(text, { async: false }), { USE_PROFILES: { html: true } });
+}
+
+/** A renderer whose frames are driven by the caller (`flush()`), for deterministic tests. */
+function createManualRenderer(container: HTMLElement): { r: IncrementalRenderer; flush(): boolean } {
+  let pending: (() => void) | null = null;
+  const r = new IncrementalRenderer(
+    container,
+    (cb: FrameRequestCallback) => {
+      pending = () => cb(performance.now());
+      return 1;
+    },
+    () => {
+      pending = null;
+    },
+  );
+  return {
+    r,
+    flush(): boolean {
+      const p = pending;
+      pending = null;
+      if (p) p();
+      return !!p;
+    },
+  };
+}
+
+const api = { createStreamingRenderer, renderMarkdown, renderNaive, createManualRenderer, IncrementalRenderer };
+export type BudTestApi = typeof api;
+(window as unknown as { budTest: BudTestApi }).budTest = api;
