@@ -412,7 +412,7 @@ describe('chat view (webview app in Chromium)', function () {
 
     it('shows the usage of the last answer of a restored chat', async () => {
       await app.send(init({ chat: chat([userMsg('q'), assistantMsg('a', { usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 } })]) }));
-      assert.match((await text('#usage')).replace(/\s+/g, ' '), /10 prompt · 20 completion · 30 tokens/);
+      assert.match((await text('#usage')).replace(/\s+/g, ' '), /10 in · 20 out · 30 tokens/);
     });
   });
 
@@ -438,4 +438,50 @@ describe('chat view (webview app in Chromium)', function () {
       assert.ok(dist < 50, `follows the newest output (distance from bottom ${dist}px)`);
     });
   });
+});
+
+// One rich conversation in each theme: the pictures a reviewer looks at (test-results/browser-showcase-*.png).
+describe('chat view screenshots (light, dark, high contrast)', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  before(async () => { browser = await launchBrowser(); });
+  after(async () => { await browser?.close(); });
+
+  for (const theme of ['dark', 'light', 'hc'] as const) {
+    it(`draws a full conversation in the ${theme} theme without CSP violations`, async () => {
+      const app = await openApp(browser, { theme, height: 900 });
+      try {
+        const answer = assistantMsg(MARKDOWN_ANSWER, {
+          reasoning: 'The user wants a CSV line parser; quotes matter.',
+          toolCalls: [{ id: 'c1', name: 'read_file', argsText: '{"path":"src/util/parse.ts"}', state: 'done', summary: '42 lines of src/util/parse.ts', durationMs: 120 }],
+          usage: { prompt_tokens: 1834, completion_tokens: 412, total_tokens: 2246 },
+        });
+        await app.send(init({
+          chat: chat([
+            userMsg('Explain this code and suggest a simpler parser', { contexts: [context()] }),
+            answer,
+            userMsg('Now make it handle escaped quotes'),
+            assistantMsg('Escaped quotes are written as two double quotes (`""`). Inside a quoted', { status: 'stopped' }),
+            userMsg('Try again'),
+            assistantMsg('', { status: 'error', error: { kind: 'connection', message: 'The connection to https://gateway.bud.studio dropped before the answer finished. Check your network, then retry.', url: 'https://gateway.bud.studio/v1/chat/completions', actions: ['retry', 'testConnection', 'showLog'] } }),
+          ]),
+          pendingContexts: [context({ path: 'src/util/csv.test.ts', uri: 'file:///w/src/util/csv.test.ts', startLine: 1, endLine: 40 })],
+        }));
+        await app.send({ type: 'notice', notice: { level: 'warning', text: 'Workspace tools are off in Restricted Mode.', actions: ['manageTrust'] } });
+        await app.page.locator('.code-block [data-code-action="copy"]').first().waitFor();
+        await app.page.locator('.message.user').first().locator('.context-chip').focus();
+        await app.page.evaluate(() => { document.getElementById('messages')!.scrollTop = 0; });
+        await app.screenshot(`browser-showcase-${theme}`);
+        await app.page.evaluate(() => { const m = document.getElementById('messages')!; m.scrollTop = m.scrollHeight; });
+        await app.page.locator('#input').fill('Can you also add a test for empty fields?');
+        await app.screenshot(`browser-showcase-${theme}-end`);
+        assert.deepEqual(await app.violations(), []);
+        assert.deepEqual(app.pageErrors, []);
+        if (theme === 'hc') {
+          const border = await app.page.locator('.code-block').first().evaluate((el) => getComputedStyle(el).borderTopColor);
+          assert.equal(border, 'rgb(111, 195, 223)', 'high contrast uses the contrast border colour');
+        }
+      } finally { await app.close(); }
+    });
+  }
 });

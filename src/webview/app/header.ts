@@ -46,7 +46,7 @@ export class Header {
     this.usage.setAttribute('aria-label', full);
     this.usage.replaceChildren(
       icon('pulse'),
-      h('span', { class: 'usage-detail', 'aria-hidden': 'true' }, `${p} prompt · ${c} completion · `),
+      h('span', { class: 'usage-detail', 'aria-hidden': 'true' }, `${p} in · ${c} out · `),
       h('span', { class: 'usage-total', 'aria-hidden': 'true' }, `${t} tokens`),
     );
   }
