@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { startDemoServer } from '../../scripts/demo/server';
 import type { TestServer } from '../fixtures/openai-server';
+import { buildUserContent, EXPLAIN_INSTRUCTION } from '../../src/chat/prompts';
 
 interface Streamed { content: string; chunks: number; finish: string | null; toolCalls: { id: string; name: string; arguments: string }[]; done: boolean; usage?: { total_tokens: number } }
 
@@ -79,7 +80,8 @@ describe('demo backend (npm start without a key)', () => {
     assert.equal(first.toolCalls[0].name, 'read_file');
     assert.deepEqual(JSON.parse(first.toolCalls[0].arguments), { path: 'src/greet.ts' });
 
-    const fileText = 'export function greet(name: string) {\n  return `Hello ${name}`;\n}\n';
+    // The shape src/tools/readFile.ts answers with: a header line, then numbered lines.
+    const fileText = 'src/greet.ts — lines 1–3 of 3\n1: export function greet(name: string) {\n2:   return `Hello ${name}`;\n3: }';
     const second = await streamChat(server.url, {
       tools,
       messages: [
@@ -92,7 +94,18 @@ describe('demo backend (npm start without a key)', () => {
     assert.equal(second.toolCalls.length, 0);
     assert.match(second.content, /`src\/greet\.ts`/);
     assert.match(second.content, /`greet`/, 'names the declaration it found in the tool result');
-    assert.match(second.content, /return `Hello \$\{name\}`;/, 'quotes the file it read');
+    assert.match(second.content, /\n {2}return `Hello \$\{name\}`;\n/, 'quotes the file it read, without the line numbers');
+    assert.match(second.content, /lines 1–3 of 3/);
+  });
+
+  it('says so when the tool refused', async () => {
+    const call = { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":".env"}' } };
+    const r = await streamChat(server.url, {
+      tools,
+      messages: [{ role: 'user', content: 'read .env' }, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: 'call_1', content: 'Error: ".env" is a secret file and is never read.' }],
+    });
+    assert.match(r.content, /I couldn't use `read_file`/);
+    assert.match(r.content, /secret file/);
   });
 
   it('uses the argument name from the tool schema and lists a folder when asked', async () => {
@@ -114,6 +127,15 @@ describe('demo backend (npm start without a key)', () => {
     assert.match(r.content, /`src\/math\.ts`, lines 3–5/);
     assert.match(r.content, /\*\*3\*\* lines of `typescript`/);
     assert.match(r.content, /Declares `add`/);
+  });
+
+  it('explains the prompt the extension builds for Explain Selection', async () => {
+    const code = 'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}';
+    const content = buildUserContent(EXPLAIN_INSTRUCTION, [{ path: 'src/greet.ts', uri: 'file:///w/src/greet.ts', language: 'typescript', startLine: 2, endLine: 4, text: code }]);
+    const r = await streamChat(server.url, { messages: [{ role: 'system', content: 'You are Bud' }, { role: 'user', content }] });
+    assert.match(r.content, /## Explaining `src\/greet\.ts`, lines 2–4/);
+    assert.match(r.content, /\| Language \| typescript \|/);
+    assert.match(r.content, /You asked: _Explain what this code does/);
   });
 
   it('answers a non-streaming request with a whole chat.completion', async () => {
