@@ -1,0 +1,337 @@
+// Starts a real VS Code (code-server, installed by scripts/setup.sh) on 127.0.0.1 with a throw-away profile and
+// the freshly built extension installed, for integration and end-to-end tests.
+//
+//   const server = await startCodeServer({ machineSettings: { 'bud.baseUrl': api.url }, env: { BUD_API_KEY: 'k' } });
+//   const wb = await server.openWorkbench();        // Chromium on the fixture workspace (see workbench.ts)
+//   ...
+//   await server.close();                           // browser, code-server's whole process group, temp profile
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join, relative, resolve } from 'node:path';
+import { repoRoot, resultsDir, toolPaths } from './paths';
+import { stopGroup, killGroup, track } from './processes';
+import { openWorkbench, type Workbench, type WorkbenchOptions } from './workbench';
+
+export interface CodeServerOptions {
+  /** Folder to open (default: test/fixtures/workspace). */
+  workspace?: string;
+  /** Written to UD/User/settings.json on top of quiet defaults (application/window/resource settings). */
+  settings?: Record<string, unknown>;
+  /** Written to UD/Machine/settings.json: settings with "scope": "machine" (e.g. bud.baseUrl) are read only there. */
+  machineSettings?: Record<string, unknown>;
+  /** Extra environment for code-server and its extension host. BUD_TEST_MODE=1 is set unless given. */
+  env?: Record<string, string | undefined>;
+  /** Pass the parent's BUD_* variables (BUD_API_KEY, BUD_BASE_URL, …) through. Default false: tests are hermetic. */
+  inheritBudEnv?: boolean;
+  /** Install the product extension from the repo (package.json + dist + media). Default true. */
+  installProduct?: boolean;
+  /** More extension folders to install (copied to EXT/<publisher>.<name>-<version>). */
+  extraExtensions?: string[];
+  /** Keep workspace trust on (default: --disable-workspace-trust). */
+  workspaceTrust?: boolean;
+  /** HOME of code-server and the extension host (default: an empty folder in the profile, so ~/.bud is not read). */
+  home?: string;
+  /** Label for logs kept in test-results/logs/<label>-<port>/ (default 'code-server'). */
+  label?: string;
+  /** How long to wait for the HTTP server (default 90 s). */
+  startTimeoutMs?: number;
+  /** Extra command-line arguments. */
+  args?: string[];
+}
+
+export interface CodeServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  workspace: string;
+  /** The URL that opens `folder` (default: the workspace) in the workbench. */
+  folderUrl(folder?: string): string;
+  userDataDir: string;
+  extensionsDir: string;
+  /** HOME given to code-server. */
+  home: string;
+  /** code-server's own stdout + stderr so far. */
+  logs(): string;
+  /** Every log file under UD/logs written by the (remote) extension host, concatenated, with file headers. */
+  extHostLog(): string;
+  /** Log files under UD/logs whose path matches `pattern` (e.g. /Bud/ for the extension's output channel). */
+  logFiles(pattern?: RegExp): { path: string; text: string }[];
+  /**
+   * The `[error]` entries (with their stack lines) of the extension host log: unhandled promise rejections,
+   * uncaught errors, failed activations. `filter` keeps only entries matching it (e.g. /bud-chat/).
+   */
+  extHostErrors(filter?: RegExp): string[];
+  /** Resolves when the extension host has started and activated its eager extensions (a window must be connected). */
+  waitForExtensionHost(timeoutMs?: number): Promise<void>;
+  /** Opens Chromium on the workbench (closed with the server). */
+  openWorkbench(options?: Omit<WorkbenchOptions, 'url'>): Promise<Workbench>;
+  process: ChildProcess;
+  /** Closes browsers opened through openWorkbench, kills the process group, keeps the logs, removes the profile. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_USER_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'editor.minimap.enabled': false,
+  'window.restoreWindows': 'none',
+  'files.hotExit': 'off',
+  'workbench.editor.restoreViewState': false,
+};
+
+/** Port 9 (discard) on this machine: nothing listens, so gallery requests fail at once and stay local. */
+const OFFLINE_GALLERY = 'http://127.0.0.1:9';
+
+export function fixtureWorkspace(): string {
+  return join(repoRoot(), 'test/fixtures/workspace');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** Copies an extension folder the way a VSIX install would lay it out: EXT/<publisher>.<name>-<version>. */
+export function installExtensionCopy(extensionDir: string, extensionsDir: string, include?: string[]): string {
+  const pkg = JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8'));
+  const target = join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  mkdirSync(target, { recursive: true });
+  const entries = include ?? readdirSync(extensionDir);
+  for (const e of entries) {
+    const src = join(extensionDir, e);
+    if (existsSync(src)) cpSync(src, join(target, e), { recursive: true });
+  }
+  return target;
+}
+
+/** Installs the product as the VSIX would carry it. Fails clearly when it has not been built. */
+export function installProduct(extensionsDir: string): string {
+  const repo = repoRoot();
+  const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+  const main = join(repo, String(pkg.main ?? './dist/extension.js'));
+  if (!existsSync(main)) throw new Error(`${relative(repo, main)} is missing: build the extension first (node esbuild.mjs)`);
+  return installExtensionCopy(repo, extensionsDir, ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']);
+}
+
+function childEnv(opts: CodeServerOptions, home: string, node24Bin: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined) continue;
+    if (!opts.inheritBudEnv && k.startsWith('BUD_')) continue;       // no BUD_API_KEY leaking from the parent
+    if (k.startsWith('VSCODE_') || k.startsWith('ELECTRON_')) continue; // e.g. when npm test runs in a VS Code terminal
+    env[k] = v;
+  }
+  env.HOME = home;
+  env.XDG_CONFIG_HOME = join(home, '.config');
+  env.XDG_DATA_HOME = join(home, '.local/share');
+  env.XDG_CACHE_HOME = join(home, '.cache');
+  env.PATH = `${node24Bin}${delimiter}${process.env.PATH ?? ''}`;
+  env.BUD_TEST_MODE = '1';
+  // Point the marketplace at a closed local port: no request to open-vsx.org from the server or the page.
+  env.EXTENSIONS_GALLERY = JSON.stringify({
+    serviceUrl: `${OFFLINE_GALLERY}/gallery`,
+    itemUrl: `${OFFLINE_GALLERY}/item`,
+    resourceUrlTemplate: `${OFFLINE_GALLERY}/asset/{publisher}/{name}/{version}/{path}`,
+    extensionUrlTemplate: `${OFFLINE_GALLERY}/gallery/{publisher}/{name}/latest`,
+  });
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+function walkFiles(dir: string): string[] {
+  const out: string[] = [];
+  let entries: string[] = [];
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const e of entries) {
+    const p = join(dir, e);
+    try {
+      if (statSync(p).isDirectory()) out.push(...walkFiles(p));
+      else out.push(p);
+    } catch { /* vanished */ }
+  }
+  return out;
+}
+
+async function waitForReady(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it was ready; its log:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer on ${url} within ${timeoutMs / 1000} s; log: ${logFile}\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+}
+
+export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
+  const tools = toolPaths();
+  if (!tools.installed) {
+    throw new Error(`code-server is not installed in ${tools.cache}: run \`bash scripts/setup.sh\` (npm test does this when something is missing)`);
+  }
+  const workspace = resolve(opts.workspace ?? fixtureWorkspace());
+  const root = mkdtempSync(join(tmpdir(), 'bud-cs-'));
+  const userDataDir = join(root, 'user-data');
+  const extensionsDir = join(root, 'extensions');
+  const home = opts.home ?? join(root, 'home');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  mkdirSync(home, { recursive: true });
+  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...opts.settings }, null, 2));
+  writeFileSync(join(userDataDir, 'Machine/settings.json'), JSON.stringify({ ...opts.machineSettings }, null, 2));
+  if (opts.installProduct !== false) installProduct(extensionsDir);
+  for (const dir of opts.extraExtensions ?? []) installExtensionCopy(dir, extensionsDir);
+
+  const label = opts.label ?? 'code-server';
+  let port = 0;
+  let child: ChildProcess | undefined;
+  const logFile = join(root, 'code-server.log');
+  for (let attempt = 0; attempt < 3 && !child; attempt++) {
+    port = await freePort();
+    const args = [
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-getting-started-override',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
+      ...(opts.args ?? []),
+      workspace,
+    ];
+    const fd = openSync(logFile, 'a');
+    const c = spawn(tools.codeServer, args, { env: childEnv(opts, home, tools.node24Bin), stdio: ['ignore', fd, fd], detached: true });
+    closeSync(fd);
+    // Another process may grab the port between freePort() and listen: retry on EADDRINUSE.
+    const early = await Promise.race([
+      new Promise<'exited'>((r) => c.once('exit', () => r('exited'))),
+      new Promise<'ok'>((r) => setTimeout(() => r('ok'), 400)),
+    ]);
+    if (early === 'exited' && /EADDRINUSE/.test(readFileSync(logFile, 'utf8'))) continue;
+    child = c;
+  }
+  if (!child) throw new Error(`code-server could not bind a port (log: ${logFile})`);
+  const proc = child;
+
+  const browsers = new Set<Workbench>();
+  let closed = false;
+  const keptLogs = join(resultsDir(), 'logs', `${label}-${port}`);
+
+  const logFiles = (pattern?: RegExp) => walkFiles(join(userDataDir, 'logs'))
+    .filter((p) => p.endsWith('.log') && (!pattern || pattern.test(p)))
+    .sort()
+    .map((p) => ({ path: p, text: (() => { try { return readFileSync(p, 'utf8'); } catch { return ''; } })() }));
+
+  const extHostLog = () => logFiles(/exthost|remoteagent|remoteExtHost/i).map((f) => `--- ${relative(userDataDir, f.path)}\n${f.text}`).join('\n');
+
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    for (const wb of [...browsers]) { try { await wb.close(); } catch { /* already closed */ } }
+    await stopGroup(proc);
+    untrack();
+    // Keep code-server's own log and the extension host logs for post-mortems, then drop the profile.
+    try {
+      mkdirSync(keptLogs, { recursive: true });
+      cpSync(logFile, join(keptLogs, 'code-server.log'));
+      if (existsSync(join(userDataDir, 'logs'))) cpSync(join(userDataDir, 'logs'), join(keptLogs, 'logs'), { recursive: true });
+    } catch { /* best effort */ }
+    if (!process.env.BUD_KEEP_PROFILE) rmSync(root, { recursive: true, force: true });
+  };
+  const untrack = track({
+    name: `${label}:${port}`,
+    close,
+    killSync: () => {
+      killGroup(proc, 'SIGKILL');
+      if (!process.env.BUD_KEEP_PROFILE) { try { rmSync(root, { recursive: true, force: true }); } catch { /* busy */ } }
+    },
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForReady(url, proc, logFile, opts.startTimeoutMs ?? 90_000);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+
+  const server: CodeServer = {
+    url,
+    port,
+    workspace,
+    folderUrl: (folder = workspace) => `${url}/?folder=${encodeURIComponent(resolve(folder))}`,
+    userDataDir,
+    extensionsDir,
+    home,
+    logs: () => { try { return readFileSync(logFile, 'utf8'); } catch { return ''; } },
+    extHostLog,
+    logFiles,
+    extHostErrors: (filter) => {
+      const entries: string[] = [];
+      for (const f of logFiles(/remoteexthost\.log$/)) {
+        let cur: string | undefined;
+        for (const line of f.text.split('\n')) {
+          if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(line)) {
+            if (cur) entries.push(cur);
+            cur = /\[error\]/.test(line) ? line : undefined;
+          } else if (cur !== undefined) cur += `\n${line}`;
+        }
+        if (cur) entries.push(cur);
+      }
+      return entries.filter((e) => !/open-vsx|marketplace|gallery/i.test(e) && (!filter || filter.test(e)));
+    },
+    waitForExtensionHost: async (timeoutMs = 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (logFiles(/remoteexthost\.log$/).some((f) => /Eager extensions activated/.test(f.text))) return;
+        if (proc.exitCode !== null) throw new Error(`code-server exited (${proc.exitCode}); log:\n${server.logs().slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`the extension host did not start within ${timeoutMs / 1000} s; code-server log:\n${server.logs().slice(-3000)}`);
+    },
+    openWorkbench: async (options = {}) => {
+      const wb = await openWorkbench({ url: server.folderUrl(), ...options });
+      browsers.add(wb);
+      wb.onClose(() => browsers.delete(wb));
+      try {
+        await server.waitForExtensionHost();
+      } catch (err) {
+        await wb.close();
+        throw err;
+      }
+      return wb;
+    },
+    process: proc,
+    close,
+  };
+  return server;
+}
