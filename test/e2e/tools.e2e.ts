@@ -1,0 +1,114 @@
+// End-to-end: the model asks to read a file, the extension (in code-server, a real VS Code) runs read_file on
+// the fixture workspace, sends the result back, and the model answers with the file's content; the tool call
+// shows as a row in the chat. The test server's second reply is built from the tool result it received, so the
+// answer can only be right if the real file reached the model.
+import * as assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
+import { startTestServer, type Handler, type RecordedRequest, type TestServer } from '../fixtures/openai-server';
+import { startCodeServer, type CodeServer } from '../harness/codeServer';
+import type { Workbench } from '../harness/workbench';
+
+const MODEL = 'tool-model';
+const base = { id: 'chatcmpl-e2e', object: 'chat.completion.chunk', created: 1700000000, model: MODEL };
+const sse = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
+const delta = (d: Record<string, unknown>, finish: string | null = null) => sse({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
+
+/** First reply: a streamed read_file call, arguments in fragments (OpenAI's shape). */
+function readFileCall(file: string): Handler {
+  return (_req, res) => {
+    const args = JSON.stringify({ path: file });
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(delta({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_read_1', type: 'function', function: { name: 'read_file', arguments: '' } }] }));
+    for (let i = 0; i < args.length; i += 6) res.write(delta({ tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 6) } }] }));
+    res.write(delta({}, 'tool_calls'));
+    res.end('data: [DONE]\n\n');
+  };
+}
+
+/** Second reply: quotes the line of the tool result that declares `fibonacci`, as a model would. */
+const answerFromToolResult: Handler = (req: RecordedRequest, res) => {
+  const tool = (req.body?.messages ?? []).find((m: { role: string }) => m.role === 'tool');
+  const line = String(tool?.content ?? '').split('\n').find((l) => l.includes('export function fibonacci')) ?? 'NO TOOL RESULT';
+  const text = `The file says:\n\n\`${line}\``;
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.write(delta({ role: 'assistant', content: '' }));
+  for (let i = 0; i < text.length; i += 10) res.write(delta({ content: text.slice(i, i + 10) }));
+  res.write(delta({}, 'stop'));
+  res.end('data: [DONE]\n\n');
+};
+
+describe('workspace tools end to end (code-server + Chromium)', function () {
+  this.timeout(240_000);
+  let api: TestServer;
+  let server: CodeServer;
+  let wb: Workbench;
+  let chat: Frame;
+
+  before(async () => {
+    api = await startTestServer({ models: [MODEL] });
+    const settings = { 'bud.model': MODEL, 'bud.maxRetries': 0, 'bud.tools.enabled': true, 'bud.tools.toolChoice': 'auto' };
+    server = await startCodeServer({
+      label: 'tools-e2e',
+      settings,
+      machineSettings: { 'bud.baseUrl': api.url, ...settings },
+      env: { BUD_API_KEY: 'sk-e2e-tools-0123456789' },
+    });
+    wb = await server.openWorkbench({ viewport: { width: 1280, height: 800 } });
+  });
+
+  after(async () => {
+    await server?.close();
+    await api?.close();
+  });
+
+  it('the model reads src/math.ts through read_file and answers with its content; the tool row is shown', async () => {
+    chat = await wb.openChatView();
+    api.enqueue(readFileCall('src/math.ts'), answerFromToolResult);
+    await wb.typeAndSend('Which line declares fibonacci in src/math.ts?');
+
+    const answer = chat.locator('.message.assistant').last();
+    await answer.locator('.content', { hasText: 'export function fibonacci(n: number): number {' }).waitFor({ timeout: 60_000 });
+    await chat.locator('.message.assistant[data-status="complete"]').last().waitFor({ timeout: 30_000 });
+    assert.match(await answer.locator('.content').innerText(), /The file says:\s+12: export function fibonacci\(n: number\): number \{/);
+
+    const row = answer.locator('.tool-call');
+    assert.equal(await row.count(), 1);
+    assert.equal(await row.getAttribute('data-state'), 'done');
+    assert.equal(await row.locator('.tool-name').innerText(), 'read_file');
+    assert.match(await row.locator('.tool-args').innerText(), /src\/math\.ts/);
+    assert.match(await row.locator('.tool-summary').innerText(), /\d+ lines of src\/math\.ts/);
+    assert.match(await row.locator('.tool-duration').innerText(), /\d/);
+    await row.locator('summary').click();
+    assert.match(await row.locator('.tool-call-args').innerText(), /"path": "src\/math\.ts"/);
+    await wb.screenshot('e2e-tool-call-read-file');
+
+    const chats = api.requests.filter((r) => r.method === 'POST');
+    assert.equal(chats.length, 2);
+    assert.ok(chats[0].body.tools.some((t: { function: { name: string } }) => t.function.name === 'read_file'), 'tools were offered');
+    assert.equal(chats[0].body.tool_choice, 'auto');
+    const msgs = chats[1].body.messages;
+    const call = msgs.find((m: { role: string; tool_calls?: unknown[] }) => m.role === 'assistant' && m.tool_calls);
+    assert.equal(call.tool_calls[0].id, 'call_read_1');
+    const result = msgs.find((m: { role: string }) => m.role === 'tool');
+    assert.equal(result.tool_call_id, 'call_read_1');
+    assert.match(result.content, /^src\/math\.ts — lines 1–\d+ of \d+\n1: \/\*\* Adds two numbers\. \*\//);
+  });
+
+  it('a refused path comes back to the model as a tool error and shows as an error row', async () => {
+    api.enqueue(readFileCall('../../package.json'), (req, res) => {
+      const tool = (req.body?.messages ?? []).filter((m: { role: string }) => m.role === 'tool').pop();
+      const text = /outside the workspace/.test(String(tool?.content)) ? 'I may not read outside the workspace.' : 'LEAKED';
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(delta({ role: 'assistant', content: text }));
+      res.write(delta({}, 'stop'));
+      res.end('data: [DONE]\n\n');
+    });
+    await wb.typeAndSend('Read the package.json above the workspace');
+    const answer = chat.locator('.message.assistant').last();
+    await answer.locator('.content', { hasText: 'I may not read outside the workspace.' }).waitFor({ timeout: 60_000 });
+    const row = answer.locator('.tool-call');
+    assert.equal(await row.getAttribute('data-state'), 'error');
+    assert.match(await row.locator('.tool-summary').innerText(), /outside the workspace/);
+    await wb.screenshot('e2e-tool-call-refused');
+  });
+});
