@@ -1,0 +1,209 @@
+// `npm test`: setup check -> type check -> build -> unit -> browser -> integration -> e2e, then one summary line
+// `N passed, N failed` (`, N skipped` when any). Exits 1 when anything failed or a step/layer crashed.
+//
+//   npm test                      everything
+//   npm test -- unit              one layer (or several: unit browser integration e2e)
+//   npm test -- e2e --grep Stop   mocha --grep for the chosen layers
+//   npm test -- --no-typecheck    skip the type check (faster local loops)
+//
+// Layers:
+//   unit         mocha in Node over out/test/unit/**/*.test.js
+//   browser      mocha in Node over out/test/browser/**/*.test.js (they drive Chromium themselves)
+//   integration  mocha inside code-server's extension host over out/test/integration/**/*.test.js
+//   e2e          mocha in Node over out/test/e2e/**/*.e2e.js (+ *.test.js), serial, driving code-server + Chromium
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(repo);
+
+const LAYERS = ['unit', 'browser', 'integration', 'e2e'];
+const args = process.argv.slice(2);
+const grepIdx = args.indexOf('--grep');
+const grep = grepIdx >= 0 ? args[grepIdx + 1] : undefined;
+const chosen = args.filter((a, i) => LAYERS.includes(a) && !(grepIdx >= 0 && i === grepIdx + 1));
+const unknown = args.filter((a, i) => !a.startsWith('--') && !LAYERS.includes(a) && !(grepIdx >= 0 && i === grepIdx + 1));
+if (unknown.length) {
+  console.error(`scripts/test.mjs: unknown layer(s) ${unknown.join(', ')}; choose from ${LAYERS.join(', ')}`);
+  process.exit(2);
+}
+const layers = chosen.length ? LAYERS.filter((l) => chosen.includes(l)) : LAYERS;
+const typecheck = !args.includes('--no-typecheck');
+
+const tty = process.stdout.isTTY;
+const c = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+const bold = (s) => c(1, s);
+const red = (s) => c(31, s);
+const green = (s) => c(32, s);
+const dim = (s) => c(2, s);
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+const tmp = mkdtempSync(join(tmpdir(), 'bud-test-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+
+/** Every failure to print at the end: { where, title, error }. */
+const failures = [];
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const report = [];
+
+function header(title) {
+  console.log(`\n${bold(`━━ ${title}`)}`);
+}
+
+/** Runs a command with inherited output; resolves with its exit code. */
+function run(cmd, cmdArgs, opts = {}) {
+  return new Promise((res) => {
+    const child = spawn(cmd, cmdArgs, { stdio: 'inherit', cwd: repo, ...opts });
+    const forward = (sig) => child.kill(sig);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      res(code ?? (signal ? 128 : 1));
+    });
+    child.on('error', (err) => { console.error(err.message); res(127); });
+  });
+}
+
+/** A step that is not a test (setup, type check, build): counts one failure when it fails. */
+async function step(name, cmd, cmdArgs) {
+  header(name);
+  const t0 = Date.now();
+  const code = await run(cmd, cmdArgs);
+  const ms = Date.now() - t0;
+  if (code !== 0) {
+    totals.failed++;
+    failures.push({ where: name, title: `${name} failed (exit ${code})`, error: `see the output of \`${[cmd, ...cmdArgs].join(' ')}\` above` });
+    report.push(`${name}: ${red('FAILED')} (${secs(ms)})`);
+  } else report.push(`${name}: ok (${secs(ms)})`);
+  return code === 0;
+}
+
+function findFiles(dir, test) {
+  const out = [];
+  let entries = [];
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const e of entries.sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...findFiles(p, test));
+    else if (test(e)) out.push(p);
+  }
+  return out;
+}
+
+function count(layer, results, ms, crashed) {
+  const p = results?.passes?.length ?? 0;
+  const f = results?.failures?.length ?? 0;
+  const s = results?.pending?.length ?? 0;
+  totals.passed += p;
+  totals.failed += f;
+  totals.skipped += s;
+  for (const t of results?.failures ?? []) {
+    failures.push({ where: layer, title: t.fullTitle, file: t.file, error: t.stack && t.stack.includes(t.error) ? t.stack : `${t.error}\n${t.stack ?? ''}` });
+  }
+  if (crashed) {
+    totals.failed++;
+    failures.push({ where: layer, title: `the ${layer} layer crashed`, error: crashed });
+  }
+  const tally = `${p} passed, ${f} failed${s ? `, ${s} skipped` : ''}`;
+  report.push(`${layer}: ${crashed || f ? red(tally) : tally}${crashed ? red(' + crashed') : ''} (${secs(ms)})`);
+}
+
+/** mocha in Node with our reporter (live spec output + JSON for counting). */
+async function mochaLayer(layer, files, extra) {
+  header(`${layer} (${files.length} file${files.length === 1 ? '' : 's'})`);
+  if (!files.length) {
+    console.log(dim(`  no ${layer} test files yet: counts 0`));
+    report.push(`${layer}: no test files yet (0)`);
+    return;
+  }
+  const json = join(tmp, `${layer}.json`);
+  const t0 = Date.now();
+  const mochaArgs = [
+    join(repo, 'node_modules/mocha/bin/mocha.js'),
+    '--reporter', join(repo, 'test/harness/mocha-reporter.cjs'),
+    '--exit',
+    ...extra,
+    ...(grep ? ['--grep', grep] : []),
+    ...files.map((f) => relative(repo, f)),
+  ];
+  const code = await run(process.execPath, ['--enable-source-maps', ...mochaArgs], { env: { ...process.env, BUD_MOCHA_JSON: json } });
+  const ms = Date.now() - t0;
+  let results;
+  try { results = JSON.parse(readFileSync(json, 'utf8')); } catch { /* crashed before the end */ }
+  const failed = results?.failures?.length ?? 0;
+  let crashed;
+  if (!results) crashed = `mocha exited with code ${code} before reporting results (a test file failed to load?)`;
+  else if (code !== 0 && failed === 0) crashed = `mocha exited with code ${code} although no test failed`;
+  count(layer, results, ms, crashed);
+}
+
+async function integrationLayer() {
+  const files = findFiles('out/test/integration', (f) => f.endsWith('.test.js'));
+  header(`integration (${files.length} file${files.length === 1 ? '' : 's'}, inside code-server's extension host)`);
+  if (!files.length) {
+    console.log(dim('  no integration test files yet: counts 0'));
+    report.push('integration: no test files yet (0)');
+    return;
+  }
+  const json = join(tmp, 'integration.json');
+  const t0 = Date.now();
+  const code = await run(process.execPath, ['--enable-source-maps', 'out/test/harness/runIntegration.js', '--json', json, ...(grep ? ['--grep', grep] : [])]);
+  const ms = Date.now() - t0;
+  let results;
+  try { results = JSON.parse(readFileSync(json, 'utf8')); } catch { /* crashed */ }
+  let crashed = results?.crashed;
+  if (!results) crashed = `the integration runner exited with code ${code} without results`;
+  else if (code !== 0 && !results.failures?.length && !crashed) crashed = `the integration runner exited with code ${code}`;
+  count('integration', results, ms, crashed);
+}
+
+// ------------------------------------------------------------------ main
+const T0 = Date.now();
+console.log(bold(`npm test: ${layers.join(', ')}${grep ? ` (grep ${grep})` : ''}`));
+
+let ready = true;
+if (process.env.BUD_SKIP_SETUP !== '1') {
+  const check = spawnSync('bash', ['scripts/setup.sh', '--check-only'], { cwd: repo, encoding: 'utf8' });
+  if (check.status === 0) {
+    console.log(dim(check.stdout.trim()));
+  } else {
+    process.stdout.write(check.stdout);
+    ready = await step('setup', 'bash', ['scripts/setup.sh']);
+  }
+}
+
+if (ready) {
+  if (typecheck) await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+  const built = await step('build', process.execPath, ['esbuild.mjs', '--tests']);
+  if (built) {
+    for (const layer of layers) {
+      if (layer === 'unit') await mochaLayer('unit', findFiles('out/test/unit', (f) => f.endsWith('.test.js')), ['--timeout', '10000']);
+      if (layer === 'browser') await mochaLayer('browser', findFiles('out/test/browser', (f) => f.endsWith('.test.js')), ['--timeout', '60000']);
+      if (layer === 'integration') await integrationLayer();
+      if (layer === 'e2e') {
+        const files = findFiles('out/test/e2e', (f) => f.endsWith('.e2e.js') || f.endsWith('.test.js'));
+        await mochaLayer('e2e', files, ['--timeout', '300000', '--slow', '30000']);
+      }
+    }
+  } else console.log(red('\nbuild failed: no tests were run'));
+} else console.log(red('\nsetup failed: no tests were run'));
+
+if (failures.length) {
+  header(red(`failures (${failures.length})`));
+  failures.forEach((f, i) => {
+    console.log(`\n${red(`${i + 1}) [${f.where}] ${f.title}`)}${f.file ? dim(`\n   ${relative(repo, f.file)}`) : ''}`);
+    const lines = String(f.error ?? '').split('\n').filter((l) => l.trim() && !/node:internal|node_modules\/mocha/.test(l));
+    console.log(lines.slice(0, 14).map((l) => `   ${l}`).join('\n'));
+  });
+}
+
+header(`summary (${secs(Date.now() - T0)})`);
+for (const line of report) console.log(`  ${line}`);
+const summary = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
+console.log(totals.failed ? red(summary) : green(summary));
+process.exitCode = totals.failed ? 1 : 0;
