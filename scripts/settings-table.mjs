@@ -40,7 +40,8 @@ export function settingsTable() {
   const rows = [];
   for (const section of sections) {
     for (const [key, p] of Object.entries(section.properties ?? {})) {
-      const description = p.markdownDescription ?? p.description ?? '';
+      // `#bud.x#` is VS Code's link-to-setting syntax; in the README it is just the name.
+      const description = (p.markdownDescription ?? p.description ?? '').replace(/`?#([\w.]+)#`?/g, '`$1`');
       const type = [typeOf(p), range(p)].filter(Boolean).join(', ');
       const def = p.default === undefined ? '' : p.default === '' ? '`""`' : code(p.default);
       const scope = p.scope ?? 'window';
@@ -51,12 +52,19 @@ export function settingsTable() {
   return ['| Setting | Type / range | Default | Scope | Description |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+/** `ctrl+shift+alt+b` -> `Ctrl+Shift+Alt+B`. */
+function prettyKey(key) {
+  return key.split(' ').map((chord) => chord.split('+').map((k) => ({ ctrl: 'Ctrl', shift: 'Shift', alt: 'Alt', cmd: 'Cmd', meta: 'Meta', win: 'Win' })[k] ?? (k.length === 1 ? k.toUpperCase() : k[0].toUpperCase() + k.slice(1))).join('+')).join(' ');
+}
+
 function keyFor(command) {
   return (contributes.keybindings ?? [])
     .filter((k) => k.command === command)
     .map((k) => {
-      const keys = [k.key && `${code(k.key)}`, k.mac && k.mac !== k.key && `${code(k.mac)} (macOS)`].filter(Boolean).join(', ');
-      return k.when ? `${keys} when ${code(k.when)}` : keys;
+      let keys = k.key ? `<kbd>${prettyKey(k.key)}</kbd>` : '';
+      if (k.mac && k.mac !== k.key) keys += ` (macOS <kbd>${prettyKey(k.mac)}</kbd>)`;
+      if (k.when) keys += /editorHasSelection/.test(k.when) ? ' in an editor with a selection' : ` when ${code(k.when)}`;
+      return keys;
     })
     .join('; ');
 }

@@ -103,6 +103,8 @@ function profileSettings(env) {
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'chat.disableAIFeatures': true, // hide the built-in chat so the Bud view is the chat you see
+    'window.autoDetectColorScheme': true, // follow the OS / browser light or dark preference
+    'git.openRepositoryInParentFolders': 'never', // demo/workspace sits inside this repo's git checkout
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'update.mode': 'none',

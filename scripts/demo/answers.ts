@@ -116,7 +116,7 @@ function answerFromToolResult(req: DemoRequest, toolMsg: WireMessage, call: Wire
     headings.length ? `| Headings | ${headings.map((h) => h.replace(/^#+\s+/, '').replace(/\|/g, '\\|')).join(', ')} |` : '',
     decls.length ? `| Declarations | ${decls.map((d) => `\`${d}\``).join(', ')} |` : '',
   ].filter(Boolean).join('\n');
-  return `## \`${target}\` at a glance\n\nI read the file with \`${name}\`${header ? ` (${header.trim()})` : ''}. Here is what I found:\n\n| | |\n|---|---|\n${rows}\n\nIt starts like this:\n\n${codeBlock(excerpt, lang)}\n\n${DEMO_NOTE}`;
+  return `## \`${target}\` at a glance\n\nI read the file with \`${name}\`${header ? ` (${header.trim()})` : ''}. Here is what I found:\n\n| Property | Value |\n|---|---|\n${rows}\n\nIt starts like this:\n\n${codeBlock(excerpt, lang)}\n\n${DEMO_NOTE}`;
 }
 
 /** A selection sent by Explain Selection / Ask About Selection / Add Selection to Chat. */
@@ -217,8 +217,9 @@ export function planReply(req: DemoRequest): DemoPlan {
   const err = /^\/error\s+(\d{3})\b/.exec(question);
   if (err) {
     const status = Number(err[1]);
-    const messages: Record<number, string> = { 401: 'Invalid API key (demo)', 403: 'This key may not use this model (demo)', 404: `The model '${req.model}' does not exist (demo)`, 413: 'Request too large (demo)', 422: 'Unprocessable request (demo)', 429: 'Rate limit reached (demo)' };
-    return { kind: 'error', status, message: messages[status] ?? `Demo error ${status}`, headers: status === 429 ? { 'retry-after': '2' } : undefined };
+    // No "demo" in these texts: the extension's placeholder key is "demo", and the client rightly redacts the key from server messages.
+    const messages: Record<number, string> = { 401: 'Invalid API key', 403: 'This key may not use this model', 404: `The model '${req.model}' does not exist`, 413: 'Request too large', 422: 'Unprocessable request', 429: 'Rate limit reached', 500: 'Internal server error', 503: 'The model is overloaded' };
+    return { kind: 'error', status, message: `${messages[status] ?? `Error ${status}`} (you asked for it with /error ${status})`, headers: status === 429 ? { 'retry-after': '2' } : undefined };
   }
   if (/^\/drop\b/.test(question)) return { kind: 'drop', text: 'This answer starts normally, but the connection will drop in the middle of this sent' };
 
