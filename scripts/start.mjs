@@ -7,12 +7,13 @@
 //             otherwise              -> code-server (installed by scripts/setup.sh) in your browser
 //
 // Options:  --code-server     use code-server even when `code` is on PATH
+//           --vsix [FILE]     code-server with the packaged VSIX installed (default: the newest in dist-vsix/) instead of the dev build
 //           --backend-only    only run the demo backend and print its URL (for any OpenAI-compatible client)
 //           --workspace DIR   open DIR instead of demo/workspace
 // Env:      PORT (code-server port, default: a free one), BUD_DEMO_PORT (demo backend port), BUD_MODEL (model to select)
 // Ctrl+C stops code-server and the demo backend and removes the throw-away profile.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -179,14 +180,20 @@ async function startCodeServer(env, tmp) {
   const extensions = join(tmp, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(profileSettings(env), null, 2));
-  installExtensionCopy(extensions);
+  const pathEnv = { ...env, PATH: `${node24}${delimiter}${env.PATH ?? ''}` };
+  if (vsixFile) {
+    say(`installing ${vsixFile}`);
+    run(codeServer, ['--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsixFile], { env: pathEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  } else {
+    installExtensionCopy(extensions);
+  }
   const port = Number(process.env.PORT) || await freePort();
   const logFile = join(tmp, 'code-server.log');
   const log = openSync(logFile, 'a');
   const child = spawn(codeServer, [
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', extensions,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace,
-  ], { env: { ...env, PATH: `${node24}${delimiter}${env.PATH ?? ''}` }, stdio: ['ignore', log, log], detached: true });
+  ], { env: pathEnv, stdio: ['ignore', log, log], detached: true });
   cleanups.push(() => new Promise((res) => {
     if (child.exitCode !== null) return res();
     child.once('exit', () => res());
@@ -206,13 +213,24 @@ async function startCodeServer(env, tmp) {
 
 // ------------------------------------------------------------------ main
 const env = { ...process.env };
-if (!flag('--backend-only')) await buildExtension();
+/** The VSIX for --vsix: the file given, or the newest one `npm run package` wrote. */
+function findVsix() {
+  if (!flag('--vsix')) return undefined;
+  const given = option('--vsix');
+  if (given && !given.startsWith('--')) return resolve(given);
+  const dir = join(repo, 'dist-vsix');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.vsix')).map((f) => join(dir, f)) : [];
+  if (!files.length) die('no VSIX in dist-vsix/: run `npm run package` first');
+  return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+}
+const vsixFile = findVsix();
+if (!flag('--backend-only') && !vsixFile) await buildExtension();
 await startBackend(env);
 if (flag('--backend-only')) {
   say('--backend-only: press Ctrl+C to stop');
 } else {
   const tmp = mkdtempSync(join(tmpdir(), 'bud-chat-start-'));
   cleanups.unshift(() => rmSync(tmp, { recursive: true, force: true }));
-  if (onPath('code') && !flag('--code-server')) await startDesktop(env, tmp);
+  if (onPath('code') && !flag('--code-server') && !vsixFile) await startDesktop(env, tmp);
   else await startCodeServer(env, tmp);
 }
