@@ -30,7 +30,10 @@ export function isExternal(url: string): boolean {
   let u: URL;
   try { u = new URL(url); } catch { return false; }
   if (!/^(https?|wss?):$/.test(u.protocol)) return false;
-  return !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && !u.hostname.endsWith('.localhost');
+  if (['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) || u.hostname.endsWith('.localhost')) return false;
+  // Webview resources use this virtual host; the webview's service worker serves them from code-server.
+  if (/\.vscode-resource\.vscode-cdn\.net$/.test(u.hostname)) return false;
+  return true;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
