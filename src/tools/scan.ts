@@ -59,22 +59,64 @@ function strip(l: string): string {
   return l.endsWith('\r') ? l.slice(0, -1) : l;
 }
 
+/** Files read at once: enough to hide file-system latency, few enough to keep memory small. */
+const PARALLEL_READS = 16;
+
+const FIRST_READ = 64 * 1024;
+
+/** Reads a file with as few system calls as possible (open, read, close for files under 64 KB). */
+async function readSmallFile(abs: string, maxBytes: number): Promise<Buffer | undefined> {
+  const fh = await fsp.open(abs, 'r');
+  try {
+    const first = Buffer.allocUnsafe(FIRST_READ);
+    const { bytesRead } = await fh.read(first, 0, FIRST_READ, 0);
+    if (bytesRead < FIRST_READ) return first.subarray(0, bytesRead);
+    const { size } = await fh.stat();
+    if (size > maxBytes) return undefined;
+    const all = Buffer.allocUnsafe(size);
+    first.copy(all, 0, 0, bytesRead);
+    let off = bytesRead;
+    while (off < size) {
+      const r = await fh.read(all, off, size - off, off);
+      if (r.bytesRead === 0) break;
+      off += r.bytesRead;
+    }
+    return all.subarray(0, off);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function scanFile(abs: string, rel: string, re: RegExp, quick: RegExp, opts: ScanOptions): Promise<RgLine[]> {
+  try {
+    const buf = await readSmallFile(abs, opts.maxFileBytes);
+    if (!buf || buf.length === 0 || looksBinary(buf)) return [];
+    const text = buf.toString('utf8');
+    // One pass over the whole text first ("m" so ^ and $ still work per line); most files stop here.
+    quick.lastIndex = 0;
+    if (!quick.test(text)) return [];
+    return scanText(rel, text, re, opts.contextLines);
+  } catch {
+    return [];
+  }
+}
+
 export async function scanFolder(root: string, opts: ScanOptions): Promise<void> {
   const re = buildRegExp(opts.query, opts.isRegex);
+  const quick = new RegExp(re.source, `${re.flags}m`);
+  let batch: { abs: string; rel: string }[] = [];
+  // Files are read PARALLEL_READS at a time and reported in walk order, so results do not depend on timing.
+  const flush = async (): Promise<boolean> => {
+    const results = await Promise.all(batch.map((f) => scanFile(f.abs, f.rel, re, quick, opts)));
+    batch = [];
+    for (const lines of results) if (lines.length && opts.onFile(lines) === false) return false;
+    return !opts.signal?.aborted;
+  };
   for await (const e of walk(root, { exclude: opts.exclude, deny: opts.deny, signal: opts.signal })) {
     if (!e.dirent.isFile()) continue;
     if (opts.include && !opts.include(e.rel)) continue;
-    let buf: Buffer;
-    try {
-      const st = await fsp.stat(e.abs);
-      if (st.size > opts.maxFileBytes) continue;
-      buf = await fsp.readFile(e.abs);
-    } catch {
-      continue;
-    }
-    if (looksBinary(buf)) continue;
-    const lines = scanText(e.rel, buf.toString('utf8'), re, opts.contextLines);
-    if (lines.length && opts.onFile(lines) === false) return;
-    if (opts.signal?.aborted) return;
+    batch.push({ abs: e.abs, rel: e.rel });
+    if (batch.length >= PARALLEL_READS && !(await flush())) return;
   }
+  if (batch.length) await flush();
 }

@@ -252,6 +252,26 @@ describe('workspace tools (file system)', function () {
     }
   });
 
+  it('the scanner reads big files whole, skips files over the size cap, and keeps ^ / $ per line', async () => {
+    const s = tempTree('bud-scan-');
+    try {
+      const filler = Array.from({ length: 5000 }, (_, i) => `filler line ${i}`).join('\n');
+      s.write({ 'big.txt': `${filler}\nlate marker here\n`, 'anchored.txt': 'x\nstart of line\n  start indented\n' });
+      s.write({ 'huge.txt': `${'h'.repeat(4 * 1024 * 1024 + 10)}\nlate marker here\n` });
+      const scan = await createFsToolExecutor({ folders: [{ name: 's', fsPath: s.root }] });
+      const rg = await createFsToolExecutor({ folders: [{ name: 's', fsPath: s.root }], rgPath: RG });
+      for (const ex of [scan, rg]) {
+        const late = await run(ex, 'search_text', { query: 'late marker' });
+        assert.equal(late.content.split('\n')[0], '1 match in 1 file for "late marker":');
+        assert.match(late.content, /big\.txt:5001: late marker here/);
+        const anchored = await run(ex, 'search_text', { query: '^start', is_regex: true });
+        assert.match(anchored.content, /^1 match in 1 file[^\n]*\nanchored\.txt-1- x\nanchored\.txt:2: start of line\nanchored\.txt-3-   start indented$/);
+      }
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('the scanner core: context merging, smart case, literal escaping', () => {
     const re = buildRegExp('b', false);
     const lines = scanText('f', 'a\nb\nc\nd\ne\nb\n', re, 1);
