@@ -437,6 +437,20 @@ describe('chat view (webview app in Chromium)', function () {
       const dist = await app.page.evaluate(() => { const el = document.getElementById('messages')!; return el.scrollHeight - el.scrollTop - el.clientHeight; });
       assert.ok(dist < 50, `follows the newest output (distance from bottom ${dist}px)`);
     });
+
+    it('renders restored answers far up the list only when scrolled near them', async () => {
+      const messages = [];
+      for (let i = 0; i < 100; i++) messages.push(userMsg(`question ${i}`), assistantMsg(`### Heading ${i}\n\nanswer with \`code\``));
+      await app.send(init({ chat: chat(messages) }));
+      await app.page.waitForFunction(() => document.querySelectorAll('.message.assistant .content h3').length > 0);
+      const first = app.page.locator('.message.assistant').first();
+      assert.equal(await first.locator('h3').count(), 0, 'the oldest answer is not rendered yet');
+      assert.match(await first.locator('.content').innerText(), /### Heading 0/, 'its text stands in');
+      assert.equal(await app.page.locator('.message.assistant').last().locator('h3').innerText(), 'Heading 99');
+      await app.page.evaluate(() => { document.getElementById('messages')!.scrollTop = 0; });
+      await first.locator('h3').waitFor();
+      assert.equal(await first.locator('h3').innerText(), 'Heading 0');
+    });
   });
 });
 

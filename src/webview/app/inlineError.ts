@@ -30,7 +30,8 @@ export function createInlineError(error: ErrorInfo): HTMLDivElement {
   return h('div', { class: 'inline-error', role: 'alert', 'data-kind': error.kind },
     icon('error', 'inline-error-icon'),
     h('div', { class: 'inline-error-body' },
-      h('div', { class: 'inline-error-title' }, title),
+      // Skip the heading when the message already starts with it ("Authentication failed (401): …").
+      error.message.toLowerCase().startsWith(title.toLowerCase()) ? null : h('div', { class: 'inline-error-title' }, title),
       h('div', { class: 'inline-error-message' }, error.message),
       error.actions.length ? actionBar(error.actions, 'inline-error-actions') : null,
       details.length ? h('div', { class: 'inline-error-details' }, details.join(' · ')) : null,

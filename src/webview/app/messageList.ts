@@ -15,9 +15,14 @@ export class MessageList {
   private readonly inner = h('div', { class: 'messages-inner' });
   private readonly items = new Map<string, MessageItem>();
   private stick = true;
+  /** Renders restored answers once they come within a screen or so of the visible part of the list. */
+  private readonly lazy: IntersectionObserver;
+  private readonly byElement = new WeakMap<Element, MessageItem>();
 
   constructor(private readonly onScroll: (scrollTop: number, atBottom: boolean) => void) {
     this.el = h('div', { id: 'messages', role: 'log', 'aria-label': 'Conversation', tabindex: '-1' }, this.inner);
+    // The list scrolls itself, so it is the root the lazy render margin applies to.
+    this.lazy = new IntersectionObserver((entries) => this.onNearViewport(entries), { root: this.el, rootMargin: '1200px 0px' });
     this.scrollButton = iconButton('arrow-down', 'Scroll to the latest message', { id: 'scroll-to-bottom', class: 'icon-button floating' });
     this.scrollButton.hidden = true;
     this.scrollButton.addEventListener('click', () => this.scrollToBottom(true));
@@ -42,7 +47,31 @@ export class MessageList {
       fragment.append(item.el);
     });
     this.inner.replaceChildren(fragment);
+    this.lazy.disconnect();
+    for (const item of this.items.values()) {
+      if (!item.hasDeferredRender) continue;
+      this.byElement.set(item.el, item);
+      this.lazy.observe(item.el);
+    }
     this.updateBusy();
+  }
+
+  private onNearViewport(entries: IntersectionObserverEntry[]): void {
+    const anchor = this.stick ? undefined : this.firstVisible();
+    const anchorTop = anchor?.getBoundingClientRect().top;
+    for (const e of entries) {
+      if (!e.isIntersecting) continue;
+      this.lazy.unobserve(e.target);
+      this.byElement.get(e.target)?.renderDeferred();
+    }
+    // Rendering changes heights above the reader: keep what they look at in place.
+    if (anchor && anchorTop !== undefined) this.el.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+  }
+
+  private firstVisible(): HTMLElement | undefined {
+    const top = this.el.getBoundingClientRect().top;
+    for (const item of this.items.values()) if (item.el.getBoundingClientRect().bottom > top) return item.el;
+    return undefined;
   }
 
   add(message: MessageView): MessageItem {
@@ -61,6 +90,7 @@ export class MessageList {
       const item = this.items.get(id);
       if (!item) continue;
       item.dispose();
+      this.lazy.unobserve(item.el);
       item.el.remove();
       this.items.delete(id);
     }

@@ -4,7 +4,7 @@ import type { ErrorInfo, MessageStatus, MessageView, ToolCallView, Usage } from 
 import { chipList } from './chips';
 import { clear, h, icon } from './dom';
 import { createInlineError, RetryStatus } from './inlineError';
-import { createStreamingRenderer, renderMarkdown, renderWhenVisible, type StreamingRenderer } from './markdown';
+import { createStreamingRenderer, renderMarkdown, type StreamingRenderer } from './markdown';
 import { createToolCallRow, updateToolCallRow } from './toolCalls';
 
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
@@ -14,7 +14,7 @@ const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
 };
 
 export interface MessageOptions {
-  /** Render the Markdown only when the message scrolls near the viewport (restored, off-screen messages). */
+  /** Defer the Markdown render (restored, off-screen messages): the list calls `renderDeferred()` when it scrolls near. */
   lazy: boolean;
 }
 
@@ -35,6 +35,7 @@ export class MessageItem {
   private renderer: StreamingRenderer | undefined;
   private progress: HTMLElement | undefined;
   private retry: RetryStatus | undefined;
+  private deferred = false;
 
   constructor(msg: MessageView, opts: MessageOptions) {
     this.id = msg.id;
@@ -85,9 +86,18 @@ export class MessageItem {
   private renderStatic(text: string, lazy: boolean): void {
     if (!lazy) { renderMarkdown(this.content, text); return; }
     // The raw text stands in (about the right height) until the message comes near the viewport.
-    const placeholder = h('div', { class: 'plain-text pending-render' }, text);
-    this.content.append(placeholder);
-    renderWhenVisible(this.content, () => renderMarkdown(this.content, this.text));
+    this.content.append(h('div', { class: 'plain-text pending-render' }, text));
+    this.deferred = true;
+  }
+
+  get hasDeferredRender(): boolean { return this.deferred; }
+
+  /** Renders a deferred (lazy) answer now; returns false when there was nothing to do. */
+  renderDeferred(): boolean {
+    if (!this.deferred) return false;
+    this.deferred = false;
+    renderMarkdown(this.content, this.text);
+    return true;
   }
 
   appendDelta(text: string, reasoning?: string): void {
