@@ -50,7 +50,8 @@ function run(cmd, cmdArgs, opts = {}) {
 }
 
 function onPath(cmd) {
-  return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, cmd)));
+  const exts = process.platform === 'win32' ? (process.env.PATHEXT ?? '.CMD;.EXE').split(';').map((e) => e.toLowerCase()) : [''];
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d && exts.some((e) => existsSync(join(d, cmd + e))));
 }
 
 function freePort() {
