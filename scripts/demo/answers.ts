@@ -182,7 +182,7 @@ I'm the **demo backend** that \`npm start\` runs on 127.0.0.1, so you can try th
 |---|---|
 | Streamed Markdown | this answer |
 | Code blocks with Copy / Insert / Open | below |
-| Model picker | the model button under the input |
+| Model picker | the model button at the top of the chat |
 
 \`\`\`ts
 // A typed greeting, with a copy button on hover.
