@@ -43,6 +43,9 @@ const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 const tmp = mkdtempSync(join(tmpdir(), 'bud-test-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+// Every process started below inherits this marker, so leftovers can be found (and killed) at the end.
+const RUN_ID = `bud-test-${process.pid}-${Date.now()}`;
+process.env.BUD_HARNESS_RUN = RUN_ID;
 
 /** Every failure to print at the end: { where, title, error }. */
 const failures = [];
@@ -192,6 +195,36 @@ if (ready) {
     }
   } else console.log(red('\nbuild failed: no tests were run'));
 } else console.log(red('\nsetup failed: no tests were run'));
+
+/** Processes (other than this one) still carrying this run's marker: code-server, extension hosts, browsers. */
+function leftoverProcesses() {
+  const found = [];
+  let pids = [];
+  try { pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)); } catch { return found; }
+  for (const pid of pids) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, 'latin1');
+      if (!env.includes(`BUD_HARNESS_RUN=${RUN_ID}`)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      if (/\) Z /.test(stat)) continue; // a zombie is already dead
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim();
+      found.push({ pid: Number(pid), cmd });
+    } catch { /* gone or not ours */ }
+  }
+  return found;
+}
+
+if (ready) {
+  await new Promise((r) => setTimeout(r, 500));
+  const left = leftoverProcesses();
+  if (left.length) {
+    for (const p of left) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
+    totals.failed++;
+    failures.push({ where: 'cleanup', title: `${left.length} process(es) were left running by the tests (killed now)`, error: left.map((p) => `${p.pid} ${p.cmd.slice(0, 160)}`).join('\n') });
+    report.push(`cleanup: ${red(`${left.length} process(es) left running`)}`);
+  } else report.push('cleanup: no process left running');
+}
 
 if (failures.length) {
   header(red(`failures (${failures.length})`));

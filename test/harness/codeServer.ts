@@ -134,11 +134,13 @@ export function installProduct(extensionsDir: string): string {
   return installExtensionCopy(repo, extensionsDir, ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']);
 }
 
-function childEnv(opts: CodeServerOptions, home: string, node24Bin: string): NodeJS.ProcessEnv {
+/** The environment of code-server and its extension host (exported for the harness's own unit tests). */
+export function codeServerEnv(opts: CodeServerOptions, home: string, node24Bin: string, parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
+  for (const [k, v] of Object.entries(parent)) {
     if (v === undefined) continue;
-    if (!opts.inheritBudEnv && k.startsWith('BUD_')) continue;       // no BUD_API_KEY leaking from the parent
+    // No BUD_API_KEY & co. leaking from the parent; BUD_HARNESS_RUN marks processes of an `npm test` run.
+    if (!opts.inheritBudEnv && k.startsWith('BUD_') && k !== 'BUD_HARNESS_RUN') continue;
     if (k.startsWith('VSCODE_') || k.startsWith('ELECTRON_')) continue; // e.g. when npm test runs in a VS Code terminal
     env[k] = v;
   }
@@ -146,7 +148,7 @@ function childEnv(opts: CodeServerOptions, home: string, node24Bin: string): Nod
   env.XDG_CONFIG_HOME = join(home, '.config');
   env.XDG_DATA_HOME = join(home, '.local/share');
   env.XDG_CACHE_HOME = join(home, '.cache');
-  env.PATH = `${node24Bin}${delimiter}${process.env.PATH ?? ''}`;
+  env.PATH = `${node24Bin}${delimiter}${parent.PATH ?? ''}`;
   env.BUD_TEST_MODE = '1';
   // Point the marketplace at a closed local port: no request to open-vsx.org from the server or the page.
   env.EXTENSIONS_GALLERY = JSON.stringify({
@@ -229,7 +231,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       workspace,
     ];
     const fd = openSync(logFile, 'a');
-    const c = spawn(tools.codeServer, args, { env: childEnv(opts, home, tools.node24Bin), stdio: ['ignore', fd, fd], detached: true });
+    const c = spawn(tools.codeServer, args, { env: codeServerEnv(opts, home, tools.node24Bin), stdio: ['ignore', fd, fd], detached: true });
     closeSync(fd);
     // Another process may grab the port between freePort() and listen: retry on EADDRINUSE.
     const early = await Promise.race([

@@ -2,6 +2,7 @@
 // so nothing is left running: each is closed by its owner, and whatever is still registered is killed
 // when this process exits, is interrupted (SIGINT/SIGTERM/SIGHUP) or dies of an uncaught error.
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Resource {
   name: string;
@@ -70,14 +71,27 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): boolean 
   }
 }
 
-/** True while any process of the group is alive. */
-export function groupAlive(pid: number): boolean {
+/**
+ * True while any process of the group is alive. Zombies do not count: in containers whose init does not reap
+ * orphans, an exited grandchild stays a zombie forever and `kill(-pgid, 0)` would still succeed.
+ */
+export function groupAlive(pgid: number): boolean {
   try {
-    process.kill(-pid, 0);
-    return true;
+    process.kill(-pgid, 0);
   } catch {
     return false;
   }
+  let pids: string[];
+  try { pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)); } catch { return true; } // no /proc: trust kill()
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      // pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses: parse after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    } catch { /* exited meanwhile */ }
+  }
+  return false;
 }
 
 /** SIGTERM the group, then SIGKILL after `graceMs`; resolves when the whole group is gone. */
