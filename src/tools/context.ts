@@ -8,6 +8,8 @@ export interface FolderExcludes {
   files: string[];
   /** search.exclude globs (additionally left out of find_files and search_text). */
   search: string[];
+  /** search.useIgnoreFiles: honour .gitignore files (default true). */
+  useIgnoreFiles?: boolean;
 }
 
 export interface FsToolContext {

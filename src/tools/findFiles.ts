@@ -25,7 +25,7 @@ export async function listFolderFiles(ctx: FsToolContext, folder: ResolvedFolder
   const exclude = [...ex.files, ...ex.search];
   const out: string[] = [];
   if (ctx.rgPath) {
-    const res = await runRipgrep(ctx.rgPath, buildFilesArgs(exclude), {
+    const res = await runRipgrep(ctx.rgPath, buildFilesArgs(exclude, ex.useIgnoreFiles !== false), {
       cwd: folder.real,
       signal,
       onLine: (l) => {
@@ -36,7 +36,7 @@ export async function listFolderFiles(ctx: FsToolContext, folder: ResolvedFolder
     if (res.code === 2 && out.length === 0 && res.stderr) throw new Error(`ripgrep failed: ${res.stderr.split('\n')[0]}`);
     return out;
   }
-  for await (const e of walk(folder.real, { exclude, deny: ctx.deny, signal })) if (e.dirent.isFile()) out.push(e.rel);
+  for await (const e of walk(folder.real, { exclude, deny: ctx.deny, signal, gitignore: ex.useIgnoreFiles !== false })) if (e.dirent.isFile()) out.push(e.rel);
   return out;
 }
 

@@ -47,9 +47,12 @@ function excludeGlobs(exclude: readonly string[]): string[] {
   return out;
 }
 
-const COMMON = ['--no-config', '--hidden', '--no-require-git', '--no-messages'];
+// Like VS Code's defaults (search.useParentIgnoreFiles and search.useGlobalIgnoreFiles off): only ignore files inside the folder count.
+const COMMON = ['--no-config', '--hidden', '--no-require-git', '--no-ignore-parent', '--no-ignore-global', '--no-messages'];
 
 export interface RgSearchArgs {
+  /** false adds --no-ignore-vcs (search.useIgnoreFiles off). */
+  useIgnoreFiles?: boolean;
   query: string;
   isRegex: boolean;
   includeGlob?: string;
@@ -63,6 +66,7 @@ export function buildSearchArgs(a: RgSearchArgs): string[] {
   const args = ['--json', ...COMMON, '--smart-case', '--max-filesize', String(a.maxFileBytes)];
   if (!a.isRegex) args.push('--fixed-strings');
   if (a.contextLines > 0) args.push('--context', String(a.contextLines));
+  if (a.useIgnoreFiles === false) args.push('--no-ignore-vcs');
   args.push(...denyGlobs(), ...excludeGlobs(a.exclude));
   if (a.includeGlob) args.push('-g', a.includeGlob.replace(/\\/g, '/').replace(/^\.\//, ''));
   args.push('-e', a.query, '--', '.');
@@ -70,8 +74,8 @@ export function buildSearchArgs(a: RgSearchArgs): string[] {
 }
 
 /** Arguments for `rg --files` on the current directory. */
-export function buildFilesArgs(exclude: readonly string[]): string[] {
-  return ['--files', ...COMMON, ...denyGlobs(), ...excludeGlobs(exclude), '--', '.'];
+export function buildFilesArgs(exclude: readonly string[], useIgnoreFiles = true): string[] {
+  return ['--files', ...COMMON, ...(useIgnoreFiles ? [] : ['--no-ignore-vcs']), ...denyGlobs(), ...excludeGlobs(exclude), '--', '.'];
 }
 
 export interface RgLine {

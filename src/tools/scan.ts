@@ -14,6 +14,8 @@ export interface ScanOptions {
   include?: (rel: string) => boolean;
   exclude: readonly string[];
   deny: DenyChecker;
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
   contextLines: number;
   maxFileBytes: number;
   signal?: AbortSignal;
@@ -112,7 +114,7 @@ export async function scanFolder(root: string, opts: ScanOptions): Promise<void>
     for (const lines of results) if (lines.length && opts.onFile(lines) === false) return false;
     return !opts.signal?.aborted;
   };
-  for await (const e of walk(root, { exclude: opts.exclude, deny: opts.deny, signal: opts.signal })) {
+  for await (const e of walk(root, { exclude: opts.exclude, deny: opts.deny, signal: opts.signal, gitignore: opts.gitignore })) {
     if (!e.dirent.isFile()) continue;
     if (opts.include && !opts.include(e.rel)) continue;
     batch.push({ abs: e.abs, rel: e.rel });

@@ -72,7 +72,7 @@ export async function searchWorkspace(ctx: FsToolContext, q: SearchQuery, signal
       };
       const res = await runRipgrep(
         ctx.rgPath,
-        buildSearchArgs({ query: q.query, isRegex: q.isRegex, includeGlob: q.includeGlob, exclude, contextLines: context, maxFileBytes: CAPS.searchMaxFileBytes }),
+        buildSearchArgs({ useIgnoreFiles: ex.useIgnoreFiles, query: q.query, isRegex: q.isRegex, includeGlob: q.includeGlob, exclude, contextLines: context, maxFileBytes: CAPS.searchMaxFileBytes }),
         {
           cwd: folder.real,
           signal,
@@ -96,6 +96,7 @@ export async function searchWorkspace(ctx: FsToolContext, q: SearchQuery, signal
         isRegex: q.isRegex,
         include: include ? (rel) => include(rel, ctx.roots.display(folder, rel)) : undefined,
         exclude,
+        gitignore: ex.useIgnoreFiles !== false,
         deny: ctx.deny,
         contextLines: context,
         maxFileBytes: CAPS.searchMaxFileBytes,

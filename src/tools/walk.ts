@@ -55,7 +55,12 @@ function ignoredBy(layers: readonly IgnoreLayer[], rel: string, isDir: boolean):
   let ignored = false;
   for (const l of layers) {
     const sub = l.base === '' ? rel : rel.slice(l.base.length + 1);
-    const r = l.ig.test(isDir ? `${sub}/` : sub);
+    let r: { ignored: boolean; unignored: boolean };
+    try {
+      r = l.ig.test(isDir ? `${sub}/` : sub);
+    } catch {
+      continue; // a name `ignore` cannot judge (e.g. odd characters) is not ignored by this layer
+    }
     if (r.ignored) ignored = true;
     else if (r.unignored) ignored = false;
   }

@@ -32,6 +32,7 @@ function folderExcludes(folder: ResolvedFolder): FolderExcludes {
   return {
     files: enabledGlobs(vscode.workspace.getConfiguration('files', scope).get('exclude')),
     search: enabledGlobs(vscode.workspace.getConfiguration('search', scope).get('exclude')),
+    useIgnoreFiles: vscode.workspace.getConfiguration('search', scope).get<boolean>('useIgnoreFiles') !== false,
   };
 }
 

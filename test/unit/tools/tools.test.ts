@@ -116,6 +116,19 @@ describe('workspace tools (file system)', function () {
       ]);
     });
 
+    it(`search.useIgnoreFiles off: .gitignore no longer hides files; excludes still do (${engine})`, async () => {
+      const ex = await createFsToolExecutor({
+        folders: [{ name: 'demo', fsPath: t.root }],
+        excludes: () => ({ files: ['**/tmp'], search: ['**/node_modules', 'src/generated/**'], useIgnoreFiles: false }),
+        rgPath: engine === 'ripgrep' ? RG : undefined,
+      });
+      const listed = (await run(ex, 'find_files', { glob: '**/*' })).content.split('\n').slice(1);
+      for (const f of ['build/out.js', 'debug.log', 'vendor/ignored-in-vendor.txt']) assert.ok(listed.includes(f), `${f} in ${listed.join(', ')}`);
+      for (const f of ['node_modules/pkg/index.js', 'tmp/scratch.txt', 'src/generated/big.gen.ts']) assert.ok(!listed.includes(f), f);
+      const hits = await run(ex, 'search_text', { query: 'helper log line' });
+      assert.match(hits.content, /^1 match in 1 file[^\n]*\ndebug\.log:1: helper log line$/);
+    });
+
     it(`find_files: a glob without "/" matches names at any depth; with "/" the path (${engine})`, async () => {
       const names = (await run(engines[engine], 'find_files', { glob: '*.ts' })).content.split('\n');
       assert.deepEqual(names, ['3 files match "*.ts":', 'src/main.ts', 'src/util/Helper.test.ts', 'src/util/helper.ts']);
@@ -222,7 +235,7 @@ describe('workspace tools (file system)', function () {
 
   it('ripgrep: argument building, JSON parsing (text and bytes), and where VS Code ships it', () => {
     const a = buildSearchArgs({ query: '-e foo', isRegex: false, includeGlob: './src/**', exclude: ['**/node_modules', ''], contextLines: 1, maxFileBytes: 100 });
-    assert.deepEqual(a.slice(0, 8), ['--json', '--no-config', '--hidden', '--no-require-git', '--no-messages', '--smart-case', '--max-filesize', '100']);
+    assert.deepEqual(a.slice(0, 10), ['--json', '--no-config', '--hidden', '--no-require-git', '--no-ignore-parent', '--no-ignore-global', '--no-messages', '--smart-case', '--max-filesize', '100']);
     assert.ok(a.includes('--fixed-strings'));
     assert.deepEqual(a.slice(-4), ['-e', '-e foo', '--', '.'], 'the query is passed with -e so it cannot become a flag');
     assert.ok(a.join(' ').includes('-g !**/node_modules'));
