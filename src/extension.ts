@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   registerModelCommands(context, session, host);
   registerConnectionCommands(context, session, log);
   registerStatusRefresh(context, host);
-  return process.env.BUD_TEST_MODE === '1' ? createTestApi(host, session, keys) : undefined;
+  return process.env.BUD_TEST_MODE === '1' ? createTestApi(host, session, keys, context.logUri) : undefined;
 }
 
 /** Settings, trust and key changes update the view's status (model, key, tools). */

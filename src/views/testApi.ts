@@ -1,4 +1,5 @@
 // What `activate` returns when BUD_TEST_MODE=1 (integration tests only; undefined otherwise).
+import * as path from 'node:path';
 import type { ChatCompletionParams } from '../api/types';
 import type { ChatSnapshot } from '../protocol';
 import { toSnapshot } from '../chat/conversation';
@@ -13,6 +14,7 @@ export interface BudTestApi {
     send(text: string): Promise<void>;
     stop(): void;
     newChat(): Promise<void>;
+    switchChat(id: string): Promise<void>;
     /** The last request parameters sent (before the turn adds tools). */
     readonly lastRequestBody: ChatCompletionParams | undefined;
     /** Writes every pending history change to disk. */
@@ -24,18 +26,21 @@ export interface BudTestApi {
   /** Points requests at a local test server (machine settings cannot be written from a test). */
   setBaseUrlOverride(url: string | undefined): void;
   setApiKey(key: string): Promise<void>;
+  /** The extension host's log folder (holds the "Bud Chat" output channel's file). */
+  readonly logDir: string;
   clearApiKey(): Promise<void>;
   /** The resolved connection without the key: { baseUrl, keySource, hasKey, model, stream }. */
   describeConnection(): Promise<{ baseUrl: string; keySource: string; hasKey: boolean; model: string; stream: boolean; temperature?: number }>;
 }
 
-export function createTestApi(host: ChatHost, session: Session, keys: KeyStore): BudTestApi {
+export function createTestApi(host: ChatHost, session: Session, keys: KeyStore, logUri: { fsPath: string }): BudTestApi {
   return {
     chat: {
       getCurrentChat: () => toSnapshot(host.controller.current),
       send: async (text) => { await host.controller.init(); await host.controller.send(text); },
       stop: () => host.controller.stop(),
       newChat: () => host.controller.newChat(),
+      switchChat: (id) => host.controller.switchChat(id),
       get lastRequestBody() { return session.lastRequest; },
       flush: () => host.controller.flush(),
       get historyDir() { return host.store.dir; },
@@ -43,6 +48,7 @@ export function createTestApi(host: ChatHost, session: Session, keys: KeyStore):
     },
     setBaseUrlOverride: (url) => { session.overrideBaseUrl = url; },
     setApiKey: (key) => keys.set(key),
+    logDir: path.dirname(logUri.fsPath),
     clearApiKey: () => keys.clear(),
     describeConnection: async () => {
       const { settings, conn } = await session.resolve();
