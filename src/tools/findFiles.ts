@@ -56,7 +56,7 @@ export async function findFilesTool(ctx: FsToolContext, args: Record<string, unk
   found.sort();
   if (found.length === 0) return { content: `No files match "${glob}" (files hidden by files.exclude, search.exclude and .gitignore are not searched).`, summary: 'No files', isError: false };
   const shown = found.slice(0, max);
-  const lines = [`${found.length} file${found.length === 1 ? '' : 's'} match "${glob}"${found.length > max ? `; the first ${max} are shown` : ''}:`, ...shown];
+  const lines = [`${found.length} file${found.length === 1 ? ' matches' : 's match'} "${glob}"${found.length > max ? `; the first ${max} are shown` : ''}:`, ...shown];
   if (found.length > max) lines.push(`[… ${found.length - max} more not shown. Use a narrower glob, or max_results up to ${CAPS.findMaxResults}.]`);
   const capped = capOutput(lines, { hint: () => 'Use a narrower glob to see them.' });
   return { content: capped.text, summary: `${found.length} file${found.length === 1 ? '' : 's'}`, isError: false };

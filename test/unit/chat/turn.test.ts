@@ -226,6 +226,25 @@ describe('runTurn', function () {
       });
     }
 
+    for (const shape of ['indexed-pieces', 'late-name', 'whole-no-index', 'finish-stop', 'object-arguments'] as const) {
+      for (const stream of [true, false]) {
+        it(`runs the shared fixture's "${shape}" tool calls (${stream ? 'streamed' : 'non-streamed'})`, async () => {
+          const calls = [{ name: 'read_file', arguments: { path: 'a.txt', end_line: 1 } }, { name: 'find_files', arguments: { glob: '*.ts' } }];
+          server.enqueue(replies.toolCallStream(shape, calls), replies.stream(['Both done.']));
+          const r = await turn({ tools, stream });
+          assert.equal(r.status, 'complete');
+          assert.equal(r.content, 'Both done.');
+          const m = chatRequests()[1].body.messages;
+          assert.deepEqual(m[1].tool_calls.map((c: ToolCall) => [c.function.name, JSON.parse(c.function.arguments)]), calls.map((c) => [c.name, c.arguments]));
+          assert.equal(m[2].tool_call_id, m[1].tool_calls[0].id);
+          assert.equal(m[2].content, 'a.txt — lines 1–1 of 2\n1: alpha line\n[More lines follow: call read_file with start_line=2 to read on.]');
+          assert.equal(m[3].tool_call_id, m[1].tool_calls[1].id);
+          assert.equal(m[3].content, '1 file matches "*.ts":\nsrc/b.ts');
+          assert.deepEqual(r.toolCalls.map((c) => c.state), ['done', 'done']);
+        });
+      }
+    }
+
     it('runs calls from a non-streamed answer too', async () => {
       server.enqueue(jsonToolReply([readA]), replies.stream(['ok']));
       const r = await turn({ tools, stream: false });
