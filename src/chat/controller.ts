@@ -94,11 +94,11 @@ export class ChatController {
   get pendingContexts(): readonly CodeContext[] { return this.pending; }
 
   /** Everything the webview needs to draw itself (after `ready`, and whenever it is recreated). */
-  async sendInit(): Promise<void> {
+  async sendInit(extraNotices: string[] = []): Promise<void> {
     await this.init();
     const [status, list] = await Promise.all([this.status(), this.deps.store.list()]);
     this.deps.post({ type: 'init', status, chat: toSnapshot(this.chat), chats: list.chats, pendingContexts: [...this.pending] });
-    const notices = [...this.startupNotices, ...list.notices];
+    const notices = [...this.startupNotices, ...list.notices, ...extraNotices];
     this.startupNotices = [];
     if (notices.length) this.notice({ level: 'warning', text: notices.join(' ') });
   }

@@ -61,7 +61,13 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
 
   const handle = async (msg: WebviewMessage): Promise<void> => {
     switch (msg.type) {
-      case 'ready': return controller.sendInit();
+      case 'ready': {
+        const { settings } = await session.resolve();
+        const ignored = settings.ignoredWorkspaceBaseUrl
+          ? [`This workspace's settings set bud.baseUrl to ${settings.ignoredWorkspaceBaseUrl}; it is ignored, because the base URL decides where your API key is sent. Set it in your user (or remote) settings instead.`]
+          : [];
+        return controller.sendInit(ignored);
+      }
       case 'send': await controller.send(msg.text); return;
       case 'stop': return controller.stop();
       case 'retry': return controller.retry();

@@ -46,8 +46,18 @@ export async function insertCode(code: string): Promise<void> {
   if (!ok) void vscode.window.showWarningMessage('The code could not be inserted (is the editor read-only?).');
 }
 
+/** Fence names models use that are not VS Code language ids. */
+const LANGUAGE_ALIASES: Record<string, string> = {
+  ts: 'typescript', tsx: 'typescriptreact', js: 'javascript', jsx: 'javascriptreact', py: 'python', rb: 'ruby',
+  sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', shell: 'shellscript', console: 'shellscript', yml: 'yaml',
+  md: 'markdown', rs: 'rust', golang: 'go', 'c++': 'cpp', cs: 'csharp', 'c#': 'csharp', kt: 'kotlin', ps1: 'powershell',
+  dockerfile: 'dockerfile', docker: 'dockerfile', text: 'plaintext', txt: 'plaintext', jsonc: 'jsonc', json5: 'jsonc',
+};
+
 export async function openCodeInEditor(code: string, language?: string): Promise<void> {
-  const lang = language && /^[A-Za-z0-9_+.#-]{1,40}$/.test(language) ? language : undefined;
+  const raw = language && /^[A-Za-z0-9_+.#-]{1,40}$/.test(language) ? language.toLowerCase() : undefined;
+  const known = raw ? await vscode.languages.getLanguages() : [];
+  const lang = raw ? (known.includes(raw) ? raw : LANGUAGE_ALIASES[raw]) : undefined;
   let doc: vscode.TextDocument;
   try {
     doc = await vscode.workspace.openTextDocument({ content: code, language: lang });

@@ -11,14 +11,20 @@ import { readSettings, type BudSettings } from '../config/settings';
 import type { KeyStore } from '../config/secrets';
 import { resolveConnection, type Connection } from '../chat/connection';
 import type { TurnSetup } from '../chat/controller';
+import type { ToolExecutor } from '../chat/turn';
 import { buildSystemPrompt } from '../chat/prompts';
 import type { ChatCompletionParams } from '../api/types';
 import type { ErrorInfo, ViewStatus } from '../protocol';
 import { toErrorInfo } from '../api/errors';
-import { createWorkspaceToolExecutor } from '../tools/workspaceTools';
+import { createWorkspaceToolExecutor, toolsDisabledReason } from '../tools/workspaceTools';
 import type { Logger } from '../log/logger';
 
-export const RESTRICTED_TOOLS_REASON = 'Workspace tools are off in Restricted Mode: trust this folder to let Bud read its files.';
+/** End-to-end tests only (BUD_TEST_MODE=1): short idle / whole-stream timeouts, so stalls fail in seconds. */
+function testOnlyMs(name: string): number | undefined {
+  if (process.env.BUD_TEST_MODE !== '1') return undefined;
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
 
 export class Session {
   /** Integration tests only: where requests go instead of the resolved base URL. */
@@ -26,6 +32,8 @@ export class Session {
   /** The last request body sent (integration tests). */
   lastRequest: ChatCompletionParams | undefined;
   private warned = new Set<string>();
+  /** One tool executor per exclude list (it caches ripgrep's location and the workspace roots). */
+  private tools: { key: string; executor: ToolExecutor } | undefined;
 
   constructor(private readonly keys: KeyStore, private readonly log: Logger, private readonly version: string) {}
 
@@ -56,6 +64,8 @@ export class Session {
       baseUrl: conn.baseUrl,
       apiKey: conn.apiKey ?? '',
       timeoutMs: timeoutOverrideMs ?? conn.timeoutMs,
+      idleTimeoutMs: testOnlyMs('BUD_TEST_IDLE_TIMEOUT_MS'),
+      streamDeadlineMs: testOnlyMs('BUD_TEST_STREAM_DEADLINE_MS'),
       maxRetries: conn.maxRetries,
       userAgent: `bud-chat-vscode/${this.version} vscode/${vscode.version}`,
       verifySsl: conn.verifySsl,
@@ -65,8 +75,8 @@ export class Session {
 
   toolsState(settings: BudSettings): { enabled: boolean; reason?: string } {
     if (!settings.tools.enabled) return { enabled: false };
-    if (!vscode.workspace.isTrusted) return { enabled: false, reason: RESTRICTED_TOOLS_REASON };
-    return { enabled: true };
+    const reason = toolsDisabledReason();
+    return reason ? { enabled: false, reason } : { enabled: true };
   }
 
   async status(): Promise<Omit<ViewStatus, 'busy'>> {
@@ -83,6 +93,14 @@ export class Session {
     };
     if (tools.reason) status.toolsDisabledReason = tools.reason;
     return status;
+  }
+
+  private toolExecutor(exclude: string[]): ToolExecutor {
+    const key = JSON.stringify(exclude);
+    if (this.tools?.key !== key) {
+      this.tools = { key, executor: createWorkspaceToolExecutor({ exclude, log: (l: string) => this.log.info(l) }) };
+    }
+    return this.tools.executor;
   }
 
   /** Everything one chat request needs, or the error that stops it before sending. */
@@ -114,7 +132,7 @@ export class Session {
       },
     };
     if (tools.enabled) {
-      setup.tools = createWorkspaceToolExecutor({ exclude: settings.tools.exclude, log: (l: string) => this.log.info(l) });
+      setup.tools = this.toolExecutor(settings.tools.exclude);
       setup.toolChoice = settings.tools.toolChoice;
       setup.maxToolRounds = settings.tools.maxRounds;
     }
