@@ -185,6 +185,26 @@ describe('workspace tools (file system)', function () {
     });
   }
 
+  it('multi-root: results name the folder; a bare root needs the folder name', async () => {
+    const m = tempTree('bud-multi-tools-');
+    try {
+      m.write({ 'api/src/x.ts': 'export const where = "api";\n', 'web/src/x.ts': 'export const where = "web";\n', 'web/index.html': '<p>where</p>\n' });
+      for (const rgPath of [RG, undefined]) {
+        const ex = await createFsToolExecutor({ folders: [{ name: 'api', fsPath: m.path('api') }, { name: 'web', fsPath: m.path('web') }], rgPath });
+        assert.deepEqual((await run(ex, 'find_files', { glob: '*.ts' })).content.split('\n'), ['2 files match "*.ts":', 'api/src/x.ts', 'web/src/x.ts']);
+        assert.deepEqual((await run(ex, 'find_files', { glob: 'web/**' })).content.split('\n').slice(1), ['web/index.html', 'web/src/x.ts']);
+        const s = await run(ex, 'search_text', { query: 'export const where' });
+        assert.equal(s.content, '2 matches in 2 files for "export const where":\napi/src/x.ts:1: export const where = "api";\n--\nweb/src/x.ts:1: export const where = "web";');
+        assert.match((await run(ex, 'read_file', { path: 'web/src/x.ts' })).content, /^web\/src\/x\.ts — lines 1–1 of 1\n1: export const where = "web";$/);
+        assert.match((await run(ex, 'read_file', { path: 'src/x.ts' })).content, /exists in several workspace folders; start the path with the folder name \("api", "web"\)/);
+        assert.match((await run(ex, 'list_directory', { path: '.' })).content, /several folders \("api", "web"\); start the path with one of their names/);
+        assert.deepEqual((await run(ex, 'list_directory', { path: 'api', depth: 2 })).content.split('\n').slice(1), ['dir   api/src/', 'file  api/src/x.ts  28 B']);
+      }
+    } finally {
+      m.cleanup();
+    }
+  });
+
   it('the unknown tool, bad JSON and schema failures come back as explanations', async () => {
     const tools = engines.ripgrep;
     const unk = await run(tools, 'write_file', { path: 'a' });
