@@ -1,6 +1,7 @@
 // The vscode-backed workspace tools: the file-system tools over the open folders (with files.exclude,
 // search.exclude, bud.tools.exclude and VS Code's ripgrep), plus the editor tools (Problems, open editors,
 // document symbols). Everything that can be pure lives in the sibling modules.
+import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ToolExecutor, ToolResult } from '../chat/turn';
 import { CAPS, capLine, capOutput } from './caps';
@@ -10,7 +11,6 @@ import { createToolExecutor, errorResult, type ToolHandlers } from './dispatch';
 import { createFsToolHandlers } from './fsTools';
 import { WorkspaceRoots, type ResolvedFolder } from './paths';
 import { findRipgrep } from './ripgrep';
-import { promises as fsp } from 'node:fs';
 
 /** Why the tools are off right now (Restricted Mode), or undefined when they may run. */
 export function toolsDisabledReason(): string | undefined {
