@@ -220,6 +220,7 @@ export class ChatController {
       this.running = undefined;
       finish();
       void this.refreshStatus();
+      void this.postChatList();
       if (this.mergedWhileRunning) {
         this.mergedWhileRunning = false;
         this.externalChange(this.chat);

@@ -5,7 +5,10 @@ import type { Logger } from '../log/logger';
 
 export function registerChatCommands(context: vscode.ExtensionContext, host: ChatHost, log: Logger): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('bud.openChat', () => host.reveal()),
+    vscode.commands.registerCommand('bud.openChat', async () => {
+      await host.reveal();
+      host.view.post({ type: 'focusInput' });
+    }),
     vscode.commands.registerCommand('bud.newChat', async () => {
       await host.reveal();
       await host.controller.newChat();
