@@ -383,6 +383,7 @@ describe('chat view (webview app in Chromium)', function () {
       assert.deepEqual(await app.postsOf('deleteChat'), [{ type: 'deleteChat', chatId: 'chat-3' }]);
       await app.send({ type: 'chatList', chats: chats.filter((c) => c.id !== 'chat-3') });
       assert.equal(await items.count(), 2);
+      assert.equal(await app.page.evaluate(() => !!document.activeElement?.closest('#history-panel')), true, 'focus stays in the list');
 
       // Enter on a chat switches to it and closes the list.
       await items.nth(1).locator('.history-open').focus();

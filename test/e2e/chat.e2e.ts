@@ -71,6 +71,23 @@ describe('chat view end to end (code-server + Chromium)', function () {
     await wb.page.mouse.up();
   }
 
+  /**
+   * Runs a command that opens its own quick input (input box, quick pick) and returns that input. The harness's
+   * runCommand waits for the palette to close, which such commands never let happen.
+   */
+  async function commandWithInput(title: string): Promise<import('playwright-core').Locator> {
+    const widget = wb.page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    await wb.page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } }); // focus out of the webview
+    await wb.page.keyboard.press('Control+Shift+P');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    await widget.locator('.monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: exact }) }).first().click();
+    await wb.page.waitForFunction(() => !(document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value.startsWith('>'));
+    return input;
+  }
+
   async function waitForStatus(status: string): Promise<void> {
     await chat.locator('.message.assistant').last().and(chat.locator(`[data-status="${status}"]`)).waitFor({ timeout: 30_000 });
   }
@@ -88,17 +105,12 @@ describe('chat view end to end (code-server + Chromium)', function () {
   });
 
   it('sets a key through the command and its input box; the empty state stops asking for one', async () => {
-    const t0 = Date.now();
-    await wb.runCommand('Bud: Set API Key…');
-    console.log(`      (palette ${Date.now() - t0} ms)`);
-    const input = wb.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
+    const input = await commandWithInput('Bud: Set API Key…');
+    await wb.page.locator('.quick-input-widget', { hasText: 'stored in your OS keychain' }).waitFor();
     assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
     await input.fill(API_KEY);
     await wb.page.keyboard.press('Enter');
-    const t1 = Date.now();
     await chat.locator('#empty-state button[data-action="setApiKey"]').waitFor({ state: 'detached', timeout: 30_000 });
-    console.log(`      (status ${Date.now() - t1} ms)`);
     assert.equal(await chat.locator('#empty-state').isVisible(), true, 'still an empty chat');
   });
 
@@ -215,12 +227,52 @@ describe('chat view end to end (code-server + Chromium)', function () {
     assert.ok(await chat.locator('.message[data-status="error"] .inline-error').count() >= 1, 'the failed answer stays failed');
   });
 
+  it('New Chat starts fresh; the history list switches, renames and deletes chats', async () => {
+    const firstChatCount = await messages().count();
+    await chat.locator('#new-chat').click();
+    await chat.locator('#empty-state').waitFor({ state: 'visible' });
+    assert.equal(await messages().count(), 0);
+    api.enqueue(replies.stream(['A fresh ', 'chat.'], { delayMs: 10 }));
+    await wb.typeAndSend('Second chat question');
+    await lastAssistant().locator('.content', { hasText: 'A fresh chat.' }).waitFor({ timeout: 30_000 });
+    await waitForStatus('complete');
+
+    await chat.locator('#history-button').click();
+    const items = chat.locator('#history-panel .history-item');
+    await chat.waitForFunction(() => document.querySelectorAll('#history-panel .history-item').length === 2, undefined, { timeout: 15_000 });
+    const current = chat.locator('#history-panel .history-item.current');
+    assert.match(await current.innerText(), /Second chat question/);
+    await wb.screenshot('e2e-history-dark');
+
+    // Rename the current chat inline (F2), the title sticks after the host confirms it.
+    await current.locator('.history-open').focus();
+    await wb.page.keyboard.press('F2');
+    await chat.locator('.history-rename').waitFor();
+    await chat.locator('.history-rename').fill('Renamed chat');
+    await wb.page.keyboard.press('Enter');
+    await chat.locator('#history-panel .history-item.current', { hasText: 'Renamed chat' }).waitFor({ timeout: 15_000 });
+
+    // Switch back to the first chat: its messages come back.
+    await items.filter({ hasNot: chat.locator('.history-open[aria-current="true"]') }).locator('.history-open').click();
+    await waitForMessageCount(firstChatCount);
+    assert.equal(await chat.locator('#history-panel').isVisible(), false);
+
+    // Delete the renamed chat after confirming.
+    await chat.locator('#history-button').click();
+    const renamed = chat.locator('#history-panel .history-item', { hasText: 'Renamed chat' });
+    await renamed.hover();
+    await renamed.locator('.history-delete-button').click();
+    await chat.locator('#history-panel [data-confirm-delete]').click();
+    await chat.waitForFunction(() => document.querySelectorAll('#history-panel .history-item').length === 1, undefined, { timeout: 15_000 });
+    assert.equal(await messages().count(), firstChatCount, 'the current chat is untouched');
+    await wb.page.keyboard.press('Escape');
+    await chat.locator('#history-panel').waitFor({ state: 'hidden' });
+  });
+
   it('looks right in light, dark and high-contrast themes', async () => {
     await widenSideBar(460);
     for (const [theme, name] of [['Light Modern', 'light'], ['Dark High Contrast', 'hc'], ['Dark Modern', 'dark']] as const) {
-      await wb.runCommand('Preferences: Color Theme');
-      const input = wb.page.locator('.quick-input-widget .quick-input-box input');
-      await input.waitFor({ state: 'visible' });
+      const input = await commandWithInput('Preferences: Color Theme');
       await input.fill(theme);
       const row = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: new RegExp(`^\\s*${theme}`) }).first();
       await row.waitFor();

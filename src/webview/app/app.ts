@@ -65,9 +65,11 @@ export class ChatApp {
       if (!button || !action || !ACTION_IDS.includes(action)) return;
       this.host.post({ type: 'action', action });
     });
-    // Escape stops a streaming answer from anywhere in the view (the history panel handles its own Escape).
-    root.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && this.isBusy()) { e.preventDefault(); this.stop(); }
+    // Escape closes the history list, else stops a streaming answer, from anywhere in the view.
+    document.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      if (this.history.isOpen) { e.preventDefault(); this.closeHistory(); return; }
+      if (this.isBusy()) { e.preventDefault(); this.stop(); }
     });
 
     const saved = this.host.getState();

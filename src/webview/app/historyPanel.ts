@@ -41,7 +41,7 @@ export class HistoryPanel {
     this.confirmingId = undefined;
     this.filter.value = '';
     this.render();
-    (this.list.querySelector<HTMLElement>('[aria-current="true"]') ?? this.list.querySelector<HTMLElement>('.history-open') ?? this.filter).focus();
+    this.focusDefault();
   }
 
   close(): void {
@@ -68,6 +68,12 @@ export class HistoryPanel {
     this.emptyText.hidden = shown.length > 0;
     this.emptyText.textContent = this.chats.length === 0 ? 'No saved chats yet.' : 'No chat matches your search.';
     if (focusedId) this.list.querySelector<HTMLElement>(`[data-chat-id="${CSS.escape(focusedId)}"] .history-open`)?.focus();
+    // The focused row went away (deleted): keep keyboard users inside the list.
+    if (this.isOpen && (!document.activeElement || document.activeElement === document.body)) this.focusDefault();
+  }
+
+  private focusDefault(): void {
+    (this.list.querySelector<HTMLElement>('[aria-current="true"]') ?? this.list.querySelector<HTMLElement>('.history-open') ?? this.filter).focus();
   }
 
   private item(c: ChatSummary): HTMLLIElement {
