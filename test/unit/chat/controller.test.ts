@@ -21,6 +21,8 @@ const streaming = (pieces: string[]): TurnImpl => async (o) => {
 };
 
 /** Immediate delta sink: posts each push at once (batching is the batcher's own test). */
+const until = async (cond: () => boolean) => { for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5)); assert.ok(cond(), 'condition reached'); };
+
 const immediateSink = (onFlush: (t: string, r: string) => void): DeltaSink => ({
   push: (t, r) => onFlush(t, r ?? ''), flush: () => undefined, dispose: () => undefined,
 });
@@ -130,7 +132,7 @@ describe('ChatController', () => {
     });
     const c = make();
     const done = c.send('long one');
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => turns.length === 1);
     assert.equal(c.busy, true);
     c.stop();
     await done;
@@ -208,7 +210,10 @@ describe('ChatController', () => {
     turnImpl = (o) => { o.events.onText('Stream'); return new Promise((r) => { release = () => r(ok('Stream')); }); };
     const c1 = make();
     const pending = c1.send('q');
-    await new Promise((r) => setTimeout(r, 60)); // past the debounce: the partial answer is on disk
+    // Past the debounce the partial answer is on disk, still marked as streaming.
+    const onDisk = async () => { try { return (await savedChat(c1.current.id)).messages[1]?.content === 'Stream'; } catch { return false; } };
+    for (let i = 0; i < 200 && !(await onDisk()); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal((await savedChat(c1.current.id)).messages[1].status, 'streaming');
     // "Reload": a new controller reads the same directory and workspace state.
     const c2 = make();
     await c2.sendInit();
@@ -257,7 +262,7 @@ describe('ChatController', () => {
     turnImpl = () => new Promise((r) => { release = () => r(ok('x')); });
     const c = make();
     const first = c.send('one');
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => turns.length === 1);
     assert.equal(await c.send('two'), false);
     assert.match(of('notice').at(-1)!.notice!.text, /still arriving/);
     release();
