@@ -46,8 +46,12 @@ describe('npm start (no API key: demo backend in code-server)', function () {
 
   after(async () => {
     await wb?.close().catch(() => {});
-    if (app?.child.exitCode === null) {
-      app.child.kill('SIGKILL');
+    if (app && app.child.exitCode === null && app.child.signalCode === null) {
+      // Ctrl+C first: start.mjs then stops code-server's process group and the demo backend itself.
+      const exited = new Promise((r) => app.child.once('exit', r));
+      app.child.kill('SIGINT');
+      const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 15_000))]);
+      if (!done) app.child.kill('SIGKILL');
     }
     rmSync(home, { recursive: true, force: true });
   });
