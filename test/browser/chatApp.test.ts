@@ -172,7 +172,8 @@ describe('chat view (webview app in Chromium)', function () {
       await app.send({ type: 'answerEnded', id: a.id, status: 'complete', usage: { prompt_tokens: 1200, completion_tokens: 345, total_tokens: 1545 } });
       assert.equal(await content.getAttribute('aria-busy'), 'false');
       assert.equal(await app.page.locator('#send').getAttribute('data-mode'), 'send');
-      assert.match(await app.page.locator('#usage').getAttribute('aria-label') ?? '', /1,200 prompt \+ 345 completion = 1,545 tokens/);
+      assert.match(await app.page.locator('#usage').getAttribute('title') ?? '', /1,200 prompt \+ 345 completion = 1,545 tokens/);
+      assert.match(await app.page.locator('#usage .sr-only').textContent() ?? '', /1,200 prompt tokens and 345 completion tokens, 1,545 in total/);
       assert.match(await text('#usage'), /1,545 tokens/);
     });
 
@@ -414,6 +415,43 @@ describe('chat view (webview app in Chromium)', function () {
     it('shows the usage of the last answer of a restored chat', async () => {
       await app.send(init({ chat: chat([userMsg('q'), assistantMsg('a', { usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 } })]) }));
       assert.match((await text('#usage')).replace(/\s+/g, ' '), /10 in · 20 out · 30 tokens/);
+    });
+  });
+
+  describe('keyboard and screen readers', () => {
+    it('gives every control a name and reaches them all with Tab', async () => {
+      await app.send(init({
+        chat: chat([userMsg('Explain', { contexts: [context()] }), assistantMsg(MARKDOWN_ANSWER, { toolCalls: [{ id: 't', name: 'read_file', argsText: '{}', state: 'done', summary: 'ok' }] })]),
+        chats: [{ id: 'chat-1', title: 'New chat', updatedAt: Date.now(), messageCount: 2 }],
+      }));
+      await app.page.locator('.code-block [data-code-action]').first().waitFor();
+      const unnamed = await app.page.evaluate(() => [...document.querySelectorAll('button, summary, a[href], textarea, input')]
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .filter((el) => !((el.getAttribute('aria-label') ?? '').trim() || (el.textContent ?? '').trim() || el.getAttribute('title')))
+        .map((el) => el.outerHTML.slice(0, 80)));
+      assert.deepEqual(unnamed, [], 'controls without an accessible name');
+      // Tab from the top reaches the header, the chip, the tool row, the code buttons, the link and the input.
+      await app.page.locator('#model-button').focus();
+      const reached = new Set<string>();
+      for (let i = 0; i < 40; i++) {
+        reached.add(await app.page.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          return el.id || el.getAttribute('data-code-action') || (el.classList.contains('context-chip') ? 'chip' : '') || (el.tagName === 'SUMMARY' ? 'summary' : '') || el.tagName.toLowerCase();
+        }));
+        await app.page.keyboard.press('Tab');
+      }
+      for (const want of ['model-button', 'history-button', 'new-chat', 'chip', 'summary', 'copy', 'insert', 'open', 'a', 'input']) {
+        assert.ok(reached.has(want), `Tab reaches ${want} (reached: ${[...reached].join(', ')})`);
+      }
+    });
+
+    it('shows a visible focus outline on keyboard focus', async () => {
+      await app.send(init());
+      await app.page.locator('#input').focus();
+      await app.page.keyboard.press('Shift+Tab');
+      await app.page.keyboard.press('Shift+Tab');
+      const outline = await app.page.evaluate(() => { const s = getComputedStyle(document.activeElement!); return `${s.outlineStyle} ${s.outlineWidth}`; });
+      assert.match(outline, /solid 1px/);
     });
   });
 

@@ -13,17 +13,17 @@ export class Header {
   readonly historyButton: HTMLButtonElement;
   private readonly modelButton: HTMLButtonElement;
   private readonly modelName = h('span', { class: 'model-name' });
-  private readonly usage = h('div', { id: 'usage', role: 'status' });
+  private readonly usage = h('div', { id: 'usage' });
 
   constructor(events: HeaderEvents) {
     this.modelButton = h('button', { id: 'model-button', type: 'button', class: 'model-button' },
       icon('hubot'), this.modelName, icon('chevron-down', 'model-chevron'));
     this.modelButton.addEventListener('click', () => events.selectModel());
-    this.historyButton = iconButton('history', 'Chat history', { id: 'history-button', 'aria-expanded': 'false', 'aria-controls': 'history-panel', 'aria-haspopup': 'true' });
+    this.historyButton = iconButton('history', 'Chat history', { id: 'history-button', 'aria-expanded': 'false', 'aria-controls': 'history-panel' });
     this.historyButton.addEventListener('click', () => events.toggleHistory());
     const newChat = iconButton('add', 'New chat', { id: 'new-chat' });
     newChat.addEventListener('click', () => events.newChat());
-    this.el = h('header', { class: 'view-header', role: 'toolbar', 'aria-label': 'Chat' },
+    this.el = h('header', { class: 'view-header' },
       this.modelButton, this.usage, h('div', { class: 'header-actions' }, this.historyButton, newChat));
     this.setModel('');
     this.setUsage(undefined);
@@ -43,8 +43,8 @@ export class Header {
     const p = formatNumber(usage.prompt_tokens), c = formatNumber(usage.completion_tokens), t = formatNumber(usage.total_tokens);
     const full = `Last answer: ${p} prompt + ${c} completion = ${t} tokens`;
     this.usage.title = full;
-    this.usage.setAttribute('aria-label', full);
     this.usage.replaceChildren(
+      h('span', { class: 'sr-only' }, `Last answer used ${p} prompt tokens and ${c} completion tokens, ${t} in total.`),
       icon('pulse'),
       h('span', { class: 'usage-detail', 'aria-hidden': 'true' }, `${p} in · ${c} out · `),
       h('span', { class: 'usage-total', 'aria-hidden': 'true' }, `${t} tokens`),
