@@ -33,7 +33,7 @@ export interface DeltaSink {
 }
 
 export interface ChatDeps {
-  store: Pick<HistoryStore, 'load' | 'list' | 'save' | 'flush' | 'delete'>;
+  store: Pick<HistoryStore, 'load' | 'list' | 'save' | 'flush' | 'delete' | 'isStale'>;
   post(msg: HostMessage): void;
   /** The connection and parameters for a request, or the error that stops it (no key, no model). */
   prepare(): Promise<TurnSetup | ErrorInfo>;
@@ -84,6 +84,8 @@ export class ChatController {
       const res = await this.deps.store.load(id).catch((err) => ({ chat: undefined, notice: String(err) }));
       if (res.notice) this.startupNotices.push(res.notice);
       if (res.chat) { this.chat = res.chat; return; }
+      // Not written yet (an empty chat): keep its id, so windows on this workspace share it.
+      if (!res.notice) { this.chat = newChat(id, this.now()); return; }
     }
     this.chat = newChat(this.deps.newId(), this.now());
     await this.deps.currentChatId.set(this.chat.id);
@@ -96,6 +98,12 @@ export class ChatController {
   /** Everything the webview needs to draw itself (after `ready`, and whenever it is recreated). */
   async sendInit(extraNotices: string[] = []): Promise<void> {
     await this.init();
+    // Another window may have added to this chat since it was loaded: show the file's version.
+    if (!this.running && await this.deps.store.isStale(this.chat.id)) {
+      const res = await this.deps.store.load(this.chat.id);
+      if (res.chat) this.chat = res.chat;
+      if (res.notice) this.startupNotices.push(res.notice);
+    }
     const [status, list] = await Promise.all([this.status(), this.deps.store.list()]);
     this.deps.post({ type: 'init', status, chat: toSnapshot(this.chat), chats: list.chats, pendingContexts: [...this.pending] });
     const notices = [...this.startupNotices, ...list.notices, ...extraNotices];

@@ -62,6 +62,8 @@ export class HistoryStore {
   private readonly log: (line: string) => void;
   /** mtime of each chat file as this window last read or wrote it. */
   private readonly known = new Map<string, number>();
+  /** Message ids of each chat as this window last read or wrote them (to tell "new here" from "deleted there"). */
+  private readonly knownIds = new Map<string, Set<string>>();
   private readonly pending = new Map<string, Pending>();
   private readonly writing = new Map<string, Promise<void>>();
 
@@ -133,6 +135,7 @@ export class HistoryStore {
     const parsed = parseChat(text, id);
     if (typeof parsed === 'string') return { notice: await this.moveAside(id, parsed) };
     this.known.set(id, mtime);
+    this.knownIds.set(id, new Set(parsed.messages.map((m) => m.id)));
     markInterrupted(parsed);
     return { chat: parsed };
   }
@@ -202,7 +205,13 @@ export class HistoryStore {
       const text = await fs.readFile(file, 'utf8').catch(() => undefined);
       const disk = text === undefined ? 'unreadable' : parseChat(text, chat.id);
       if (typeof disk !== 'string') {
-        mergeInto(chat, disk, p);
+        const next = this.pending.get(chat.id);
+        mergeInto(chat, disk, {
+          changedHere: (id) => p.upserted.has(id) || !!next?.upserted.has(id),
+          removedHere: (id) => p.removed.has(id) || !!next?.removed.has(id),
+          seenOnDisk: (id) => !!this.knownIds.get(chat.id)?.has(id),
+          titleChangedHere: p.meta || !!next?.meta,
+        });
         this.log(`History: chat ${chat.id} was changed by another window; merged ${chat.messages.length} messages`);
         this.opts.onMerged?.(chat);
       }
@@ -213,6 +222,17 @@ export class HistoryStore {
     await fs.writeFile(tmp, serializeChat(chat), 'utf8');
     await fs.rename(tmp, file);
     this.known.set(chat.id, (await fs.stat(file)).mtimeMs);
+    this.knownIds.set(chat.id, new Set(chat.messages.map((m) => m.id)));
+  }
+
+  /** True when another window wrote the chat's file since this window last read or wrote it. */
+  async isStale(id: string): Promise<boolean> {
+    if (this.pending.has(id) || this.writing.has(id)) return false;
+    try {
+      return (await fs.stat(this.fileOf(id))).mtimeMs !== this.known.get(id);
+    } catch {
+      return false;
+    }
   }
 
   async delete(id: string): Promise<void> {
@@ -221,6 +241,7 @@ export class HistoryStore {
     this.pending.delete(id);
     await (this.writing.get(id) ?? Promise.resolve());
     this.known.delete(id);
+    this.knownIds.delete(id);
     await fs.rm(this.fileOf(id), { force: true });
   }
 
@@ -275,23 +296,42 @@ function markInterrupted(chat: StoredChat): void {
   }
 }
 
-/** Merges `disk` into `chat` in place: this window's changes win; everything else comes from disk. */
-function mergeInto(chat: StoredChat, disk: StoredChat, p: Pending): void {
+interface MergeRules {
+  /** Added or changed in this window and not yet written. */
+  changedHere(id: string): boolean;
+  removedHere(id: string): boolean;
+  /** Was in the file when this window last read or wrote it. */
+  seenOnDisk(id: string): boolean;
+  titleChangedHere: boolean;
+}
+
+/**
+ * Merges `disk` into `chat` in place: this window's unsaved changes win; everything else comes from disk.
+ * A message of this window missing from disk is kept when it is new here, and dropped when the file had it
+ * before (another window deleted it). Message objects of this window keep their identity.
+ */
+function mergeInto(chat: StoredChat, disk: StoredChat, rules: MergeRules): void {
   const ours = new Map(chat.messages.map((m) => [m.id, m]));
   const out: StoredMessage[] = [];
   const seen = new Set<string>();
   for (const d of disk.messages) {
-    if (p.removed.has(d.id)) continue;
-    const mine = ours.get(d.id);
-    if (mine && p.upserted.has(d.id)) out.push(mine);
-    else if (mine) { Object.assign(mine, d); out.push(mine); }
-    else out.push(d);
     seen.add(d.id);
+    if (rules.removedHere(d.id)) continue;
+    const mine = ours.get(d.id);
+    if (mine && rules.changedHere(d.id)) out.push(mine);
+    else if (mine) {
+      for (const k of Object.keys(mine)) if (!(k in d)) delete (mine as unknown as Record<string, unknown>)[k];
+      Object.assign(mine, d);
+      out.push(mine);
+    } else out.push(d);
   }
-  for (const m of chat.messages) if (!seen.has(m.id) && p.upserted.has(m.id)) out.push(m);
+  for (const m of chat.messages) {
+    if (seen.has(m.id)) continue;
+    if (rules.changedHere(m.id) || !rules.seenOnDisk(m.id)) out.push(m);
+  }
   const order = new Map(out.map((m, i) => [m, i]));
   out.sort((a, b) => (a.createdAt - b.createdAt) || (order.get(a)! - order.get(b)!));
   chat.messages = out;
-  if (!p.meta) chat.title = disk.title;
+  if (!rules.titleChangedHere) chat.title = disk.title;
   chat.updatedAt = Math.max(chat.updatedAt, disk.updatedAt);
 }

@@ -224,6 +224,25 @@ describe('ChatController', () => {
     await pending;
   });
 
+  it('two windows on one workspace: a reopened view shows what the other window added', async () => {
+    const w1 = make();
+    await w1.sendInit();
+    const w2 = make();
+    await w2.sendInit(); // same current chat id (workspace state), loaded before window 1 writes
+    await w1.send('from window 1');
+    await w1.flush();
+    posted = [];
+    await w2.sendInit(); // window 2's view is shown again
+    assert.deepEqual(of('init')[0].chat.messages.map((m) => m.content), ['from window 1', 'Hello']);
+    turnImpl = streaming(['Second']);
+    await w2.send('from window 2');
+    await w2.flush();
+    await w1.send('window 1 again');
+    await w1.flush();
+    const saved = await savedChat(w1.current.id);
+    assert.deepEqual(saved.messages.map((m: StoredMessage) => m.content), ['from window 1', 'Hello', 'from window 2', 'Second', 'window 1 again', 'Second']);
+  });
+
   it('a corrupted current chat: moved aside, named in a notice, and a fresh chat (never a blank panel)', async () => {
     await fs.writeFile(path.join(dir, 'broken.json'), '{"version":1,"id":"broken","messages":[');
     currentId = 'broken';

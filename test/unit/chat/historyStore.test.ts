@@ -123,6 +123,21 @@ describe('HistoryStore', () => {
     assert.equal(disk.title, 'Renamed');
   });
 
+  it('a message deleted in another window stays deleted; one new here is kept', async () => {
+    const w1 = store(), w2 = store();
+    const c = newChat('gone2', 1); c.messages.push(msg('u1', 'user', 'q', 1), msg('a1', 'assistant', 'failed', 2, 'error'));
+    await w1.save(c, { upserted: ['u1', 'a1'] }, true);
+    const c2 = (await w2.load('gone2')).chat!;
+    c2.messages.pop(); // window 2: Retry removed the failed answer
+    await w2.save(c2, { removed: ['a1'] }, true);
+    const later = new Date(Date.now() + 5000);
+    await fs.utimes(path.join(dir, 'gone2.json'), later, later);
+    c.messages.push(msg('u2', 'user', 'new in window 1', 3)); // window 1 still holds a1 in memory
+    await w1.save(c, { upserted: ['u2'] }, true);
+    const disk = (await store().load('gone2')).chat!;
+    assert.deepEqual(disk.messages.map((m) => m.id), ['u1', 'u2']);
+  });
+
   it('rejects chat ids that could leave the directory', () => {
     assert.ok(isChatId(newChatId()));
     for (const bad of ['../x', 'a/b', '', 'x'.repeat(65), 'a.json']) assert.equal(isChatId(bad), false, bad);
