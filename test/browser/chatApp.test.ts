@@ -425,7 +425,7 @@ describe('chat view (webview app in Chromium)', function () {
         chats: [{ id: 'chat-1', title: 'New chat', updatedAt: Date.now(), messageCount: 2 }],
       }));
       await app.page.locator('.code-block [data-code-action]').first().waitFor();
-      const unnamed = await app.page.evaluate(() => [...document.querySelectorAll('button, summary, a[href], textarea, input')]
+      const unnamed = await app.page.evaluate(() => Array.from(document.querySelectorAll('button, summary, a[href], textarea, input'))
         .filter((el) => (el as HTMLElement).offsetParent !== null)
         .filter((el) => !((el.getAttribute('aria-label') ?? '').trim() || (el.textContent ?? '').trim() || el.getAttribute('title')))
         .map((el) => el.outerHTML.slice(0, 80)));
