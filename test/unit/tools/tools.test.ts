@@ -259,7 +259,7 @@ describe('workspace tools (file system)', function () {
     assert.ok(a.includes('--fixed-strings'));
     assert.deepEqual(a.slice(-4), ['-e', '-e foo', '--', '.'], 'the query is passed with -e so it cannot become a flag');
     assert.ok(a.join(' ').includes('-g !**/node_modules'));
-    assert.ok(a.join(' ').includes('-g !**/.env*'));
+    assert.ok(a.join(' ').includes('-g !.git'));
     assert.ok(a.join(' ').includes('-g src/**'));
     assert.ok(!buildSearchArgs({ query: 'x', isRegex: true, exclude: [], contextLines: 0, maxFileBytes: 1 }).includes('--fixed-strings'));
     assert.deepEqual(buildFilesArgs([]).slice(0, 2), ['--files', '--no-config']);
