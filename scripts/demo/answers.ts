@@ -96,6 +96,9 @@ function answerFromToolResult(req: DemoRequest, toolMsg: WireMessage, call: Wire
   if (/^\s*(error|denied|refused)\b/i.test(result) || /\b(not found|no such file|outside the workspace|is excluded)\b/i.test(lines[0] ?? '')) {
     return `## I couldn't use \`${name}\`\n\nThe tool answered:\n\n> ${lines[0]}\n\nTry another file — for example \`README.md\` or \`src/greet.ts\` in the demo workspace.\n\n${DEMO_NOTE}`;
   }
+  if (name !== 'list_directory' && name !== 'read_file') {
+    return `The \`${name}\` tool answered:\n\n${codeBlock(lines.slice(0, 20).join('\n'))}\n\n${DEMO_NOTE}`;
+  }
   if (name === 'list_directory') {
     const shown = lines.filter((l) => l.trim()).slice(0, 30);
     return `## What's in \`${target || '.'}\`\n\nI listed the folder with \`list_directory\`; it answered with **${shown.length}** line${shown.length === 1 ? '' : 's'}:\n\n${codeBlock(shown.join('\n'))}\n\nAsk me to *read* one of these files, for example: “Read src/greet.ts”.\n\n${DEMO_NOTE}`;
@@ -222,6 +225,10 @@ export function planReply(req: DemoRequest): DemoPlan {
     return { kind: 'error', status, message: `${messages[status] ?? `Error ${status}`} (you asked for it with /error ${status})`, headers: status === 429 ? { 'retry-after': '2' } : undefined };
   }
   if (/^\/drop\b/.test(question)) return { kind: 'drop', text: 'This answer starts normally, but the connection will drop in the middle of this sent' };
+
+  // "call the ping tool" (Test Connection does this): call a tool the request offers by name.
+  const named = /\bcall (?:the )?[`"']?([\w-]+)[`"']? tool\b/i.exec(question)?.[1];
+  if (named && tools.includes(named)) return { kind: 'toolCall', name: named, args: minimalArgs(req, named) };
 
   const selection = findSelection(question);
   if (selection) return { kind: 'text', text: explain(selection) };

@@ -4,6 +4,8 @@ import * as assert from 'node:assert/strict';
 import { startDemoServer } from '../../scripts/demo/server';
 import type { TestServer } from '../fixtures/openai-server';
 import { buildUserContent, EXPLAIN_INSTRUCTION } from '../../src/chat/prompts';
+import { BudClient } from '../../src/api/client';
+import { runConnectionTest } from '../../src/chat/connectionTest';
 
 interface Streamed { content: string; chunks: number; finish: string | null; toolCalls: { id: string; name: string; arguments: string }[]; done: boolean; usage?: { total_tokens: number } }
 
@@ -150,6 +152,21 @@ describe('demo backend (npm start without a key)', () => {
     const r = await streamChat(server.url, { tools, tool_choice: 'required', messages: [{ role: 'user', content: 'ping' }] });
     assert.equal(r.finish, 'tool_calls');
     assert.equal(r.toolCalls[0].name, 'read_file');
+  });
+
+  it('calls a tool the user names, as Test Connection asks it to', async () => {
+    const ping = [{ type: 'function', function: { name: 'ping', description: 'Connection check.', parameters: { type: 'object', properties: { note: { type: 'string' } } } } }];
+    const r = await streamChat(server.url, { tools: ping, tool_choice: 'auto', max_tokens: 32, messages: [{ role: 'user', content: 'Connection test from the Bud Chat editor extension: call the ping tool once, or reply with OK.' }] });
+    assert.equal(r.finish, 'tool_calls');
+    assert.equal(r.toolCalls[0].name, 'ping');
+    assert.deepEqual(JSON.parse(r.toolCalls[0].arguments), {});
+  });
+
+  it('passes the extension\'s Test Connection: models listed, streaming works, tool calls work', async () => {
+    const client = new BudClient({ baseUrl: server.url, apiKey: 'demo', maxRetries: 0 });
+    const report = await runConnectionTest(client, 'bud-demo');
+    assert.equal(report.url, `${server.url}/v1`);
+    assert.deepEqual({ models: report.models.count, stream: report.stream.ok, tools: report.toolCalls, ok: report.ok }, { models: 2, stream: true, tools: 'yes', ok: true });
   });
 
   it('shows error handling on request: /error 401 and a dropped stream', async () => {
