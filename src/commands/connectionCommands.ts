@@ -1,6 +1,6 @@
 // Test Connection: reports the final URL, latency, model count and whether streaming and tool calls work.
 import * as vscode from 'vscode';
-import { formatReport, runConnectionTest } from '../chat/connectionTest';
+import { formatReport, runConnectionTest, type ConnectionReport } from '../chat/connectionTest';
 import type { ActionId } from '../protocol';
 import type { Logger } from '../log/logger';
 import type { Session } from '../views/session';
@@ -12,12 +12,13 @@ const ACTION_LABELS: Partial<Record<ActionId, [string, string]>> = {
 };
 
 export function registerConnectionCommands(context: vscode.ExtensionContext, session: Session, log: Logger): void {
-  context.subscriptions.push(vscode.commands.registerCommand('bud.testConnection', async () => {
+  context.subscriptions.push(vscode.commands.registerCommand('bud.testConnection', async (): Promise<ConnectionReport | undefined> => {
     const { settings, conn } = await session.resolve();
     if (!conn.apiKey) {
-      const pick = await vscode.window.showErrorMessage('Bud: no API key is set, so the connection cannot be tested.', 'Set API Key');
-      if (pick) await vscode.commands.executeCommand('bud.setApiKey');
-      return;
+      void vscode.window.showErrorMessage('Bud: no API key is set, so the connection cannot be tested.', 'Set API Key').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('bud.setApiKey');
+      });
+      return undefined;
     }
     const client = session.client(conn, 30_000);
     const report = await vscode.window.withProgress(
@@ -30,16 +31,18 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, ses
     );
     const lines = formatReport(report);
     log.info(`Test Connection (key from ${conn.keySource}):\n  ${lines.join('\n  ')}`);
+    // Not awaited: the command resolves with the report (tests, other callers) while the message stays up.
     if (report.ok) {
-      const pick = await vscode.window.showInformationMessage(`Bud: connection works. ${lines.join(' · ')}`, 'Show Log');
-      if (pick) log.show();
-      return;
+      void vscode.window.showInformationMessage(`Bud: connection works. ${lines.join(' · ')}`, 'Show Log').then((pick) => { if (pick) log.show(); });
+      return report;
     }
     const error = report.stream.error ?? report.models.error;
     const actions = (error?.actions ?? []).map((a) => ACTION_LABELS[a]).filter((x): x is [string, string] => !!x);
-    const pick = await vscode.window.showErrorMessage(`Bud: connection test failed. ${lines.join(' · ')}`, ...actions.map((a) => a[0]), 'Show Log');
-    const chosen = actions.find((a) => a[0] === pick);
-    if (chosen) await vscode.commands.executeCommand(chosen[1], ...(chosen[1] === 'workbench.action.openSettings' ? ['bud.'] : []));
-    else if (pick === 'Show Log') log.show();
+    void vscode.window.showErrorMessage(`Bud: connection test failed. ${lines.join(' · ')}`, ...actions.map((a) => a[0]), 'Show Log').then((pick) => {
+      const chosen = actions.find((a) => a[0] === pick);
+      if (chosen) void vscode.commands.executeCommand(chosen[1], ...(chosen[1] === 'workbench.action.openSettings' ? ['bud.'] : []));
+      else if (pick === 'Show Log') log.show();
+    });
+    return report;
   }));
 }

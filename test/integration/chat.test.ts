@@ -210,6 +210,20 @@ describe('chat in the extension host', function () {
     await bt.setApiKey(KEY);
   });
 
+  it('Test Connection reports the final URL, the model count, streaming and tool calls', async () => {
+    server.enqueue(replies.raw([
+      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'ping', arguments: '{}' } }] }, finish_reason: null }] })}\n\n`,
+      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })}\n\n`,
+      'data: [DONE]\n\n',
+    ]));
+    const report = await vscode.commands.executeCommand<any>('bud.testConnection');
+    assert.equal(report.url, `${server.url}/v1`);
+    assert.deepEqual([report.models.ok, report.models.count, report.stream.ok, report.toolCalls, report.ok], [true, 2, true, 'yes', true]);
+    const models = server.requests.filter((r) => r.method === 'GET' && r.url.endsWith('/models'));
+    assert.ok(models.length > 0);
+    assert.equal(models.at(-1)!.headers.authorization, `Bearer ${KEY}`);
+  });
+
   it('a workspace-level bud.baseUrl cannot redirect the key', async () => {
     bt.setBaseUrlOverride(undefined);
     try {
