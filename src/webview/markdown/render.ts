@@ -33,6 +33,23 @@ export function lex(src: string, links: Links): { tokens: Token[]; links: Links 
   return { tokens, links: lexer.tokens.links };
 }
 
+/**
+ * Like `lex`, but input that breaks the lexer (a stack overflow on thousands of nested emphasis markers)
+ * becomes one plain-text block instead of an exception.
+ */
+export function lexOrText(src: string, links: Links): { tokens: Token[]; links: Links } {
+  try {
+    return lex(src, links);
+  } catch {
+    return { tokens: src ? [textBlock(src)] : [], links };
+  }
+}
+
+/** A token that renders `src` as escaped text in a paragraph. */
+function textBlock(src: string): Token {
+  return { type: 'paragraph', raw: src, text: src, tokens: [{ type: 'text', raw: src, text: src, escaped: false }] } as Token;
+}
+
 /** Adds the link reference definitions among `tokens` (nested ones included) to `into`; the first one wins. */
 export function collectDefs(tokens: readonly Token[], into: Links): void {
   for (const t of tokens) {
@@ -54,6 +71,8 @@ export function renderToken(token: Token, open: boolean): Node[] {
   let html: string;
   try {
     html = marked.parser([token]);
+  } catch {
+    html = marked.parser([textBlock(token.raw)]);
   } finally {
     renderingOpen = false;
   }

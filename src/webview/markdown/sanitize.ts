@@ -47,7 +47,8 @@ const DATA_IMAGE = /^data:image\//i;
 
 /** Sanitises `html` into an inert fragment and neutralises what a config alone cannot (remote images). */
 export function sanitizeToFragment(html: string): DocumentFragment {
-  const frag = purify.sanitize(html, CONFIG);
+  // A <frameset> document has no body: DOMPurify then returns nothing; show the source as text instead.
+  const frag = (purify.sanitize(html, CONFIG) as DocumentFragment | null) ?? textFragment(html);
   for (const a of Array.from(frag.querySelectorAll('[href]'))) {
     if (!LINK_OK.test((a.getAttribute('href') ?? '').trim())) a.removeAttribute('href');
   }
@@ -56,6 +57,14 @@ export function sanitizeToFragment(html: string): DocumentFragment {
     if (DATA_IMAGE.test(src)) continue;
     img.replaceWith(remoteImageStandIn(img, src));
   }
+  return frag;
+}
+
+function textFragment(text: string): DocumentFragment {
+  const frag = document.createDocumentFragment();
+  const p = document.createElement('p');
+  p.textContent = text;
+  frag.appendChild(p);
   return frag;
 }
 

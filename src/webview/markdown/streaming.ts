@@ -14,7 +14,7 @@
 // Link reference definitions apply to the whole document, including text before them. Blocks are lexed with
 // every definition seen so far; when the set of definitions changes, blocks that mention a changed label
 // (`[label]`) are rendered again. After `finish()` the DOM equals `renderMarkdown` of the whole text.
-import { collectDefs, isClosedFence, lex, linksSignature, renderToken, type Links, type Token } from './render';
+import { collectDefs, isClosedFence, lexOrText, linksSignature, renderToken, type Links, type Token } from './render';
 import type { Tokens } from 'marked';
 
 interface Block {
@@ -38,12 +38,21 @@ export interface RenderStats {
   blocksRefreshed: number;
 }
 
+export interface RendererOptions {
+  schedule?: (cb: FrameRequestCallback) => number;
+  cancel?: (handle: number) => void;
+  adaptive?: boolean;
+}
+
 export class IncrementalRenderer {
   /** The text as appended. */
   private raw = '';
   /** The text with line endings normalised to \n (what marked does first), so token offsets match it. */
   private full = '';
   private pendingCR = false;
+  private readonly prefix = new PrefixClamp();
+  /** performance.now() before which a non-final render is put off (set after an expensive render). */
+  private notBefore = 0;
   /** Characters of `full` that belong to committed (final) blocks. */
   private committedLen = 0;
   private blocks: Block[] = [];
@@ -57,7 +66,19 @@ export class IncrementalRenderer {
   private finished = false;
   readonly stats: RenderStats = { charsLexed: 0, renders: 0, blocksRendered: 0, blocksRefreshed: 0 };
 
-  constructor(private readonly container: HTMLElement, private readonly schedule = requestAnimationFrame.bind(window), private readonly cancel = cancelAnimationFrame.bind(window)) {}
+  private readonly schedule: (cb: FrameRequestCallback) => number;
+  private readonly cancel: (handle: number) => void;
+  private readonly adaptive: boolean;
+
+  /**
+   * `schedule`/`cancel` default to animation frames (tests drive frames by hand); `adaptive` (default true)
+   * backs off after an expensive render.
+   */
+  constructor(private readonly container: HTMLElement, opts: RendererOptions = {}) {
+    this.schedule = opts.schedule ?? ((cb) => requestAnimationFrame(cb));
+    this.cancel = opts.cancel ?? ((h) => cancelAnimationFrame(h));
+    this.adaptive = opts.adaptive ?? true;
+  }
 
   get text(): string {
     return this.raw;
@@ -73,10 +94,21 @@ export class IncrementalRenderer {
     this.raw += text;
     const s = this.pendingCR && text.charCodeAt(0) === 10 ? text.slice(1) : text;
     this.pendingCR = text.charCodeAt(text.length - 1) === 13;
-    this.full += s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s;
-    if (!this.frame) this.frame = this.schedule(() => {
+    this.full += this.prefix.push(s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s);
+    this.requestFrame();
+  }
+
+  private requestFrame(): void {
+    if (this.frame) return;
+    this.frame = this.schedule(() => {
       this.frame = 0;
+      // A pathological open block (hundreds of KB without a blank line) can take longer than a frame to
+      // render; then leave the main thread five times that long before rendering it again.
+      if (this.adaptive && performance.now() < this.notBefore) return this.requestFrame();
+      const t0 = performance.now();
       this.render(false);
+      const took = performance.now() - t0;
+      this.notBefore = took > 4 ? performance.now() + 5 * took : 0;
     });
   }
 
@@ -93,7 +125,7 @@ export class IncrementalRenderer {
     this.stats.renders++;
     const base = this.committedLen;
     const tail = this.full.slice(base);
-    const { tokens, links } = lex(tail, this.committedLinks);
+    const { tokens, links } = lexOrText(tail, this.committedLinks);
     this.stats.charsLexed += tail.length;
     const sig = linksSignature(links);
 
@@ -192,7 +224,7 @@ export class IncrementalRenderer {
       if (b.sig === sig) continue;
       b.sig = sig;
       if (!b.raw.includes(']') || !mentionsAny(b.raw, changed)) continue;
-      const { tokens } = lex(b.raw, links);
+      const { tokens } = lexOrText(b.raw, links);
       this.stats.charsLexed += b.raw.length;
       const fresh: Node[] = [];
       for (const t of tokens) fresh.push(...this.renderBlock(t, b.open));
@@ -209,6 +241,51 @@ export class IncrementalRenderer {
     return null;
   }
 }
+
+/**
+ * Bounds the nesting a line can open: at most 64 columns of leading whitespace and 32 leading `>` per line.
+ * marked lexes nested lists and quotes recursively (each level lexes its content again), so a 5,000-level
+ * nesting would take minutes or overflow the stack. Applied as text arrives, so streaming and whole renders
+ * see the same text. Code indented deeper than 64 columns loses the excess indentation.
+ */
+class PrefixClamp {
+  private inPrefix = true;
+  private spaces = 0;
+  private quotes = 0;
+
+  push(s: string): string {
+    let out = '';
+    let from = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 10) {
+        this.inPrefix = true;
+        this.spaces = 0;
+        this.quotes = 0;
+        continue;
+      }
+      if (!this.inPrefix) {
+        // skip quickly to the next line
+        const nl = s.indexOf('\n', i);
+        if (nl === -1) break;
+        i = nl - 1;
+        continue;
+      }
+      let drop = false;
+      if (c === 32) drop = ++this.spaces > MAX_INDENT;
+      else if (c === 9) drop = (this.spaces += 4) > MAX_INDENT;
+      else if (c === 62) drop = ++this.quotes > MAX_QUOTES;
+      else this.inPrefix = false;
+      if (drop) {
+        out += s.slice(from, i);
+        from = i + 1;
+      }
+    }
+    return from === 0 ? s : out + s.slice(from);
+  }
+}
+const MAX_INDENT = 64;
+const MAX_QUOTES = 32;
 
 function changedLabels(before: Links, after: Links): Set<string> {
   const out = new Set<string>();

@@ -13,16 +13,16 @@ function renderNaive(container: HTMLElement, text: string): void {
 /** A renderer whose frames are driven by the caller (`flush()`), for deterministic tests. */
 function createManualRenderer(container: HTMLElement): { r: IncrementalRenderer; flush(): boolean } {
   let pending: (() => void) | null = null;
-  const r = new IncrementalRenderer(
-    container,
-    (cb: FrameRequestCallback) => {
+  const r = new IncrementalRenderer(container, {
+    schedule: (cb: FrameRequestCallback) => {
       pending = () => cb(performance.now());
       return 1;
     },
-    () => {
+    cancel: () => {
       pending = null;
     },
-  );
+    adaptive: false,
+  });
   return {
     r,
     flush(): boolean {
