@@ -114,6 +114,8 @@ describe('chat view end to end (code-server + Chromium)', function () {
     await wb.page.keyboard.press('Enter');
     await chat.locator('#empty-state button[data-action="setApiKey"]').waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(await chat.locator('#empty-state').isVisible(), true, 'still an empty chat');
+    assert.match(await chat.locator('#empty-state').innerText(), /secret storage/, 'says where the key comes from');
+    await wb.runCommand('Notifications: Clear All Notifications'); // the "key saved" toast, out of later pictures
   });
 
   it('sends a message and streams the answer in as Markdown with code-block buttons', async () => {

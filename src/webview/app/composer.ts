@@ -145,13 +145,14 @@ export class Composer {
   }
 
   setBusy(busy: boolean): void {
+    const wasBusy = this.busy;
     this.busy = busy;
     const label = busy ? 'Stop' : 'Send';
     this.sendButton.setAttribute('data-mode', busy ? 'stop' : 'send');
     this.sendButton.setAttribute('aria-label', label);
     this.sendButton.title = busy ? 'Stop (Escape)' : 'Send (Enter)';
     setIcon(this.sendButton, busy ? 'debug-stop' : 'send');
-    if (!busy) this.clearMessage();
+    if (wasBusy && !busy) this.clearMessage(); // "still answering" no longer applies
   }
 
   setPending(contexts: readonly CodeContext[]): void {

@@ -101,6 +101,7 @@ export class MessageItem {
   }
 
   appendDelta(text: string, reasoning?: string): void {
+    if (this.status !== 'streaming') return; // a late delta after the answer ended
     if (reasoning) this.appendReasoning(reasoning);
     if (!text) return;
     this.removeProgress();
