@@ -115,8 +115,13 @@ export class ChatController {
     return { ...(await this.deps.getStatus()), busy: this.busy };
   }
 
+  /** Never rejects: a status that cannot be read is logged and the view keeps the last one. */
   async refreshStatus(): Promise<void> {
-    this.deps.post({ type: 'status', status: await this.status() });
+    try {
+      this.deps.post({ type: 'status', status: await this.status() });
+    } catch (err) {
+      this.deps.log?.(`Could not read the status: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   notice(notice: Notice | null): void {
@@ -124,8 +129,12 @@ export class ChatController {
   }
 
   private async postChatList(): Promise<void> {
-    const list = await this.deps.store.list();
-    this.deps.post({ type: 'chatList', chats: list.chats });
+    try {
+      const list = await this.deps.store.list();
+      this.deps.post({ type: 'chatList', chats: list.chats });
+    } catch (err) {
+      this.deps.log?.(`Could not list the saved chats: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private messageId(): string {
