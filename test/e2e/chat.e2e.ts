@@ -149,6 +149,7 @@ describe('chat view end to end (code-server + Chromium)', function () {
     const send = chat.locator('#send');
     assert.equal(await send.getAttribute('data-mode'), 'stop');
     assert.equal(await send.getAttribute('aria-label'), 'Stop');
+    await wb.screenshot('e2e-streaming-dark');
     await send.click();
     await waitForStatus('stopped');
     const partial = await lastAssistant().locator('.content').innerText();
