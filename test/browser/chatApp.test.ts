@@ -500,9 +500,9 @@ describe('chat view screenshots (light, dark, high contrast)', function () {
   before(async () => { browser = await launchBrowser(); });
   after(async () => { await browser?.close(); });
 
-  for (const theme of ['dark', 'light', 'hc'] as const) {
-    it(`draws a full conversation in the ${theme} theme without CSP violations`, async () => {
-      const app = await openApp(browser, { theme, height: 900 });
+  for (const [theme, width] of [['dark', 420], ['light', 420], ['hc', 420], ['dark', 280]] as const) {
+    it(`draws a full conversation in the ${theme} theme, ${width} px wide, without CSP violations`, async () => {
+      const app = await openApp(browser, { theme, height: 900, width });
       try {
         const answer = assistantMsg(MARKDOWN_ANSWER, {
           reasoning: 'The user wants a CSV line parser; quotes matter.',
@@ -524,10 +524,13 @@ describe('chat view screenshots (light, dark, high contrast)', function () {
         await app.page.locator('.code-block [data-code-action="copy"]').first().waitFor();
         await app.page.locator('.message.user').first().locator('.context-chip').focus();
         await app.page.evaluate(() => { document.getElementById('messages')!.scrollTop = 0; });
-        await app.screenshot(`browser-showcase-${theme}`);
+        const name = `browser-showcase-${theme}${width === 420 ? '' : `-${width}`}`;
+        await app.screenshot(name);
+        const overflow = await app.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.equal(overflow, 0, 'nothing sticks out sideways');
         await app.page.evaluate(() => { const m = document.getElementById('messages')!; m.scrollTop = m.scrollHeight; });
         await app.page.locator('#input').fill('Can you also add a test for empty fields?');
-        await app.screenshot(`browser-showcase-${theme}-end`);
+        await app.screenshot(`${name}-end`);
         assert.deepEqual(await app.violations(), []);
         assert.deepEqual(app.pageErrors, []);
         if (theme === 'hc') {
