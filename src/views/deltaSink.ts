@@ -1,26 +1,25 @@
-// Answer deltas to the webview, batched (at most one `answerDelta` per interval).
+// Answer deltas to the webview, batched by the shared delta batcher (at most one `answerDelta` per interval
+// for the answer text, and one for reasoning text, which the view keeps apart).
 import type { DeltaSink } from '../chat/controller';
+import { createDeltaBatcher, DEFAULT_INTERVAL_MS } from '../chat/deltaBatcher';
 
-export const DELTA_INTERVAL_MS = 32;
+export const DELTA_INTERVAL_MS = DEFAULT_INTERVAL_MS;
 
 export function createDeltaSink(onFlush: (text: string, reasoning: string) => void): DeltaSink {
-  let text = '';
-  let reasoning = '';
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
-    if (timer) { clearTimeout(timer); timer = undefined; }
-    if (!text && !reasoning) return;
-    const t = text, r = reasoning;
-    text = ''; reasoning = '';
-    onFlush(t, r);
-  };
+  const text = createDeltaBatcher({ intervalMs: DELTA_INTERVAL_MS, post: (t) => onFlush(t, '') });
+  const reasoning = createDeltaBatcher({ intervalMs: DELTA_INTERVAL_MS, post: (r) => onFlush('', r) });
   return {
     push(t, r) {
-      text += t;
-      if (r) reasoning += r;
-      timer ??= setTimeout(flush, DELTA_INTERVAL_MS);
+      if (t) text.push(t);
+      if (r) reasoning.push(r);
     },
-    flush,
-    dispose() { if (timer) clearTimeout(timer); timer = undefined; },
+    flush() {
+      reasoning.flush();
+      text.flush();
+    },
+    dispose() {
+      text.dispose();
+      reasoning.dispose();
+    },
   };
 }
