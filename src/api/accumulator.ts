@@ -9,6 +9,7 @@
 // - `finish_reason` is recorded but never used to decide whether there are tool calls (some servers say
 //   "stop" after tool calls).
 // - usage is taken from whichever chunk carries it (the usage-only last chunk, Groq's `x_groq.usage`, …).
+import { TextBuilder } from './text';
 import type { ChatCompletionChunk, ChatMessage, ToolCall, ToolCallDelta, Usage } from './types';
 
 interface PendingCall {
@@ -26,9 +27,9 @@ function argText(a: unknown): string {
 }
 
 export class ChatAccumulator {
-  private _content = '';
-  private _reasoning = '';
-  private _refusal = '';
+  private readonly _content = new TextBuilder();
+  private readonly _reasoning = new TextBuilder();
+  private readonly _refusal = new TextBuilder();
   private calls: PendingCall[] = [];
   /** server index -> position in `calls` */
   private byIndex = new Map<number, number>();
@@ -62,14 +63,14 @@ export class ChatAccumulator {
     let reasoning = '';
     if (typeof d.content === 'string' && d.content.length > 0) {
       content = d.content;
-      this._content += content;
+      this._content.append(content);
     }
     const r = d.reasoning_content ?? d.reasoning;
     if (typeof r === 'string' && r.length > 0) {
       reasoning = r;
-      this._reasoning += reasoning;
+      this._reasoning.append(reasoning);
     }
-    if (typeof d.refusal === 'string' && d.refusal.length > 0) this._refusal += d.refusal;
+    if (typeof d.refusal === 'string' && d.refusal.length > 0) this._refusal.append(d.refusal);
     if (d.role) this._role = d.role;
     if (d.tool_calls && d.tool_calls.length > 0) for (const tc of d.tool_calls) this.mergeToolCall(tc);
     if (content === '' && reasoning === '') return NONE;
@@ -107,9 +108,9 @@ export class ChatAccumulator {
     if (args) call.args += args;
   }
 
-  get content(): string { return this._content; }
-  get reasoning(): string { return this._reasoning; }
-  get refusal(): string { return this._refusal; }
+  get content(): string { return this._content.toString(); }
+  get reasoning(): string { return this._reasoning.toString(); }
+  get refusal(): string { return this._refusal.toString(); }
   get finishReason(): string | null { return this._finishReason; }
   get usage(): Usage | undefined { return this._usage; }
 
@@ -124,13 +125,16 @@ export class ChatAccumulator {
   /** The final assistant message; `tool_calls` only when there are any. */
   message(): ChatMessage {
     const toolCalls = this.toolCalls;
+    const content = this.content;
     const msg: ChatMessage = {
       role: this._role,
-      content: this._content === '' && toolCalls.length > 0 ? null : this._content,
+      content: content === '' && toolCalls.length > 0 ? null : content,
     };
     if (toolCalls.length > 0) msg.tool_calls = toolCalls;
-    if (this._reasoning) msg.reasoning_content = this._reasoning;
-    if (this._refusal) msg.refusal = this._refusal;
+    const reasoning = this.reasoning;
+    if (reasoning) msg.reasoning_content = reasoning;
+    const refusal = this.refusal;
+    if (refusal) msg.refusal = refusal;
     return msg;
   }
 }

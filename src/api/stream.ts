@@ -4,6 +4,7 @@
 import { InvalidResponseError, StreamError } from './errors';
 import { messageFromJson } from './serverMessage';
 import { formatBytes, SseDecoder, SseLimitError, type SseDecoderOptions } from './sse';
+import { TextBuilder } from './text';
 import type { ChatCompletionChunk } from './types';
 
 export interface ChunkReaderOptions extends SseDecoderOptions {
@@ -21,10 +22,12 @@ export class ChatChunkReader {
   done = false;
   /** Some choice carried a finish_reason. */
   finishSeen = false;
-  /** Answer text (choice 0 `delta.content`) so far: kept on errors. */
-  content = '';
+  private readonly text = new TextBuilder();
   /** Number of chunks delivered. */
   chunks = 0;
+
+  /** Answer text (choice 0 `delta.content`) so far: kept on errors. */
+  get content(): string { return this.text.toString(); }
 
   constructor(opts: ChunkReaderOptions) {
     this.onChunk = opts.onChunk;
@@ -115,7 +118,7 @@ export class ChatChunkReader {
         if (ch.finish_reason) this.finishSeen = true;
         if ((ch.index ?? 0) === 0) {
           const t = ch.delta.content;
-          if (typeof t === 'string' && t.length > 0) this.content += t;
+          if (typeof t === 'string' && t.length > 0) this.text.append(t);
         }
       }
     }
