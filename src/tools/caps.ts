@@ -21,7 +21,7 @@ export const CAPS = {
   /** find_files: results, default and most. */
   findDefaultResults: 200,
   findMaxResults: 1000,
-  /** search_text: matches, default and most; context lines each side; files bigger than this are skipped. */
+  /** search_text: matches, default and most; context lines each side; the fallback scanner streams files bigger than this. */
   searchDefaultResults: 100,
   searchMaxResults: 500,
   searchContextLines: 1,

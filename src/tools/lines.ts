@@ -28,7 +28,7 @@ export async function sniffBinary(file: string): Promise<boolean> {
 export async function forEachLine(
   file: string,
   visit: LineVisitor,
-  opts: { maxLineChars?: number; signal?: AbortSignal } = {},
+  opts: { maxLineChars?: number; signal?: AbortSignal; /** false: cut long lines without the "[line cut …]" note. */ marker?: boolean } = {},
 ): Promise<{ lines: number; complete: boolean }> {
   const keep = opts.maxLineChars ?? CAPS.maxLineChars;
   const decoder = new StringDecoder('utf8');
@@ -46,7 +46,7 @@ export async function forEachLine(
       if (text.length > len) text = text.slice(0, len);
     }
     lineNo++;
-    const shown = len > keep ? `${text.slice(0, keep)} … [line cut: ${len - keep} more characters]` : text;
+    const shown = len <= keep ? text : opts.marker === false ? text.slice(0, keep) : `${text.slice(0, keep)} … [line cut: ${len - keep} more characters]`;
     cur = '';
     curLen = 0;
     lastChar = '';

@@ -61,12 +61,11 @@ export interface RgSearchArgs {
   includeGlob?: string;
   exclude: readonly string[];
   contextLines: number;
-  maxFileBytes: number;
 }
 
 /** Arguments for `rg` to search the current directory, JSON output. */
 export function buildSearchArgs(a: RgSearchArgs): string[] {
-  const args = ['--json', ...COMMON, '--smart-case', '--max-filesize', String(a.maxFileBytes)];
+  const args = ['--json', ...COMMON, '--smart-case'];
   if (!a.isRegex) args.push('--fixed-strings');
   if (a.contextLines > 0) args.push('--context', String(a.contextLines));
   if (a.useIgnoreFiles === false) args.push('--no-ignore-vcs');

@@ -1,8 +1,9 @@
 // The built-in text search used when ripgrep is absent: walks the folder (same .gitignore / exclude / deny
-// rules), reads one file at a time (bounded memory, files above the size cap skipped, binary files skipped)
+// rules), reads files a few at a time (whole when small, streamed line by line when big; binary files skipped)
 // and reports match and context lines in ripgrep's shape. Pure Node.
 import { promises as fsp } from 'node:fs';
 import { looksBinary } from './caps';
+import { forEachLine, sniffBinary } from './lines';
 import type { DenyChecker } from './deny';
 import type { RgLine } from './ripgrep';
 import { walk } from './walk';
@@ -17,7 +18,10 @@ export interface ScanOptions {
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;
   contextLines: number;
+  /** Files bigger than this are streamed line by line instead of read whole. */
   maxFileBytes: number;
+  /** Stop collecting in one file after this many matches (the caller's max_results). */
+  maxMatches?: number;
   signal?: AbortSignal;
   /** Receives one file's lines at a time, in line order; return false to stop scanning. */
   onFile: (lines: RgLine[]) => boolean | void;
@@ -34,32 +38,51 @@ export function buildRegExp(query: string, isRegex: boolean): RegExp {
   return new RegExp(source, isSmartCaseInsensitive(query, isRegex) ? 'iu' : 'u');
 }
 
-/** Match and context lines of one file's text. */
-export function scanText(rel: string, text: string, re: RegExp, contextLines: number): RgLine[] {
-  const lines = text.split('\n');
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  const out: RgLine[] = [];
-  let lastEmitted = -1;
-  let afterUntil = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
-    re.lastIndex = 0;
-    if (re.test(l)) {
-      for (let j = Math.max(lastEmitted + 1, i - contextLines); j < i; j++) out.push({ kind: 'context', path: rel, line: j + 1, text: strip(lines[j]) });
-      out.push({ kind: 'match', path: rel, line: i + 1, text: l });
-      lastEmitted = i;
-      afterUntil = i + contextLines;
-    } else if (i <= afterUntil) {
-      out.push({ kind: 'context', path: rel, line: i + 1, text: l });
-      lastEmitted = i;
+/** Collects match lines and their context, fed one line at a time (whole texts and streamed big files alike). */
+export class MatchCollector {
+  readonly lines: RgLine[] = [];
+  matches = 0;
+  private before: { line: number; text: string }[] = [];
+  private afterUntil = -1;
+
+  constructor(private readonly rel: string, private readonly re: RegExp, private readonly context: number, private readonly maxMatches = Infinity) {}
+
+  /** Feeds line `n` (1-based, without its line break); false once maxMatches is reached. */
+  feed(n: number, text: string): boolean {
+    this.re.lastIndex = 0;
+    if (this.re.test(text)) {
+      for (const b of this.before) this.lines.push({ kind: 'context', path: this.rel, line: b.line, text: b.text });
+      this.before = [];
+      this.lines.push({ kind: 'match', path: this.rel, line: n, text });
+      this.afterUntil = n + this.context;
+      return ++this.matches < this.maxMatches;
     }
+    if (n <= this.afterUntil) this.lines.push({ kind: 'context', path: this.rel, line: n, text });
+    else if (this.context > 0) {
+      this.before.push({ line: n, text });
+      if (this.before.length > this.context) this.before.shift();
+    }
+    return true;
   }
-  return out;
 }
 
-function strip(l: string): string {
-  return l.endsWith('\r') ? l.slice(0, -1) : l;
+/** Match and context lines of one file's text. */
+export function scanText(rel: string, text: string, re: RegExp, contextLines: number, maxMatches = Infinity): RgLine[] {
+  const c = new MatchCollector(rel, re, contextLines, maxMatches);
+  let start = 0;
+  let n = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end);
+    if (!c.feed(++n, line)) break;
+    start = end + 1;
+  }
+  return c.lines;
 }
+
+/** Lines longer than this are matched only on their first part when a big file is streamed. */
+const STREAM_LINE_CHARS = 64 * 1024;
 
 /** Files read at once: enough to hide file-system latency, few enough to keep memory small. */
 const PARALLEL_READS = 16;
@@ -92,12 +115,19 @@ async function readSmallFile(abs: string, maxBytes: number): Promise<Buffer | un
 async function scanFile(abs: string, rel: string, re: RegExp, quick: RegExp, opts: ScanOptions): Promise<RgLine[]> {
   try {
     const buf = await readSmallFile(abs, opts.maxFileBytes);
-    if (!buf || buf.length === 0 || looksBinary(buf)) return [];
+    if (buf === undefined) {
+      // Bigger than the in-memory cap: stream it line by line (bounded memory).
+      if (await sniffBinary(abs)) return [];
+      const c = new MatchCollector(rel, re, opts.contextLines, opts.maxMatches);
+      await forEachLine(abs, (n, text) => c.feed(n, text), { maxLineChars: STREAM_LINE_CHARS, marker: false, signal: opts.signal });
+      return c.lines;
+    }
+    if (buf.length === 0 || looksBinary(buf)) return [];
     const text = buf.toString('utf8');
     // One pass over the whole text first ("m" so ^ and $ still work per line); most files stop here.
     quick.lastIndex = 0;
     if (!quick.test(text)) return [];
-    return scanText(rel, text, re, opts.contextLines);
+    return scanText(rel, text, re, opts.contextLines, opts.maxMatches);
   } catch {
     return [];
   }

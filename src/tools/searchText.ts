@@ -72,7 +72,7 @@ export async function searchWorkspace(ctx: FsToolContext, q: SearchQuery, signal
       };
       const res = await runRipgrep(
         ctx.rgPath,
-        buildSearchArgs({ useIgnoreFiles: ex.useIgnoreFiles, query: q.query, isRegex: q.isRegex, includeGlob: q.includeGlob, exclude, contextLines: context, maxFileBytes: CAPS.searchMaxFileBytes }),
+        buildSearchArgs({ useIgnoreFiles: ex.useIgnoreFiles, query: q.query, isRegex: q.isRegex, includeGlob: q.includeGlob, exclude, contextLines: context }),
         {
           cwd: folder.real,
           signal,
@@ -100,6 +100,7 @@ export async function searchWorkspace(ctx: FsToolContext, q: SearchQuery, signal
         deny: ctx.deny,
         contextLines: context,
         maxFileBytes: CAPS.searchMaxFileBytes,
+        maxMatches: q.maxResults + 1, // one more than shown, so a cut is detected and reported
         signal,
         onFile: (lines) => addFile(folder, lines),
       });

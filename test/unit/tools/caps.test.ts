@@ -142,16 +142,19 @@ describe('caps', () => {
       assert.match(lines[11], /\[… 440 more not shown/);
     });
 
-    it(`search_text stops at max_results (default ${CAPS.searchDefaultResults}, at most ${CAPS.searchMaxResults})`, async () => {
-      const d = await run(tools, 'search_text', { query: 'needle', include_glob: 'hits/**' });
-      assert.equal((d.content.match(/^hits\/all\.txt:\d+: /gm) ?? []).length, CAPS.searchDefaultResults);
-      assert.match(d.content, new RegExp(`^${CAPS.searchDefaultResults}\\+ matches in 1 file`));
-      assert.match(d.content, /\[Stopped after 100 matches\. Narrow the query or use include_glob, or raise max_results \(up to 500\)\.\]/);
-      const few = await run(tools, 'search_text', { query: 'needle', max_results: 3 });
-      assert.equal((few.content.match(/^hits\/all\.txt:\d+: /gm) ?? []).length, 3);
-      const tooMany = await run(tools, 'search_text', { query: 'needle', max_results: CAPS.searchMaxResults + 1 });
-      assert.equal(tooMany.isError, true);
-      assert.match(tooMany.content, /"max_results" must be at most 500/);
-    });
+    for (const engine of ['ripgrep', 'scanner']) {
+      it(`search_text stops at max_results (default ${CAPS.searchDefaultResults}, at most ${CAPS.searchMaxResults}) — ${engine}`, async () => {
+        const ex = engine === 'ripgrep' ? tools : await createFsToolExecutor({ folders: [{ name: 'ws', fsPath: t.root }] });
+        const d = await run(ex, 'search_text', { query: 'needle', include_glob: 'hits/**' });
+        assert.equal((d.content.match(/^hits\/all\.txt:\d+: /gm) ?? []).length, CAPS.searchDefaultResults);
+        assert.match(d.content, new RegExp(`^${CAPS.searchDefaultResults}\\+ matches in 1 file`));
+        assert.match(d.content, /\[Stopped after 100 matches\. Narrow the query or use include_glob, or raise max_results \(up to 500\)\.\]/);
+        const few = await run(ex, 'search_text', { query: 'needle', max_results: 3 });
+        assert.equal((few.content.match(/^hits\/all\.txt:\d+: /gm) ?? []).length, 3);
+        const tooMany = await run(ex, 'search_text', { query: 'needle', max_results: CAPS.searchMaxResults + 1 });
+        assert.equal(tooMany.isError, true);
+        assert.match(tooMany.content, /"max_results" must be at most 500/);
+      });
+    }
   });
 });

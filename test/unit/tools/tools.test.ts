@@ -254,14 +254,14 @@ describe('workspace tools (file system)', function () {
   });
 
   it('ripgrep: argument building, JSON parsing (text and bytes), and where VS Code ships it', () => {
-    const a = buildSearchArgs({ query: '-e foo', isRegex: false, includeGlob: './src/**', exclude: ['**/node_modules', ''], contextLines: 1, maxFileBytes: 100 });
-    assert.deepEqual(a.slice(0, 10), ['--json', '--no-config', '--hidden', '--no-require-git', '--no-ignore-parent', '--no-ignore-global', '--no-messages', '--smart-case', '--max-filesize', '100']);
+    const a = buildSearchArgs({ query: '-e foo', isRegex: false, includeGlob: './src/**', exclude: ['**/node_modules', ''], contextLines: 1 });
+    assert.deepEqual(a.slice(0, 8), ['--json', '--no-config', '--hidden', '--no-require-git', '--no-ignore-parent', '--no-ignore-global', '--no-messages', '--smart-case']);
     assert.ok(a.includes('--fixed-strings'));
     assert.deepEqual(a.slice(-4), ['-e', '-e foo', '--', '.'], 'the query is passed with -e so it cannot become a flag');
     assert.ok(a.join(' ').includes('-g !**/node_modules'));
     assert.ok(a.join(' ').includes('-g !.git'));
     assert.ok(a.join(' ').includes('-g src/**'));
-    assert.ok(!buildSearchArgs({ query: 'x', isRegex: true, exclude: [], contextLines: 0, maxFileBytes: 1 }).includes('--fixed-strings'));
+    assert.ok(!buildSearchArgs({ query: 'x', isRegex: true, exclude: [], contextLines: 0 }).includes('--fixed-strings'));
     assert.deepEqual(buildFilesArgs([]).slice(0, 2), ['--files', '--no-config']);
     assert.deepEqual(parseRgJsonLine('{"type":"match","data":{"path":{"text":"./src/a.ts"},"lines":{"text":"hello\\r\\n"},"line_number":3}}'), { kind: 'match', path: 'src/a.ts', line: 3, text: 'hello' });
     const bytes = Buffer.from('caf\xe9 ok\n', 'latin1').toString('base64');
@@ -285,7 +285,7 @@ describe('workspace tools (file system)', function () {
     }
   });
 
-  it('the scanner reads big files whole, skips files over the size cap, and keeps ^ / $ per line', async () => {
+  it('big files: read whole under 4 MB, streamed above (bounded memory); ^ / $ stay per line', async () => {
     const s = tempTree('bud-scan-');
     try {
       const filler = Array.from({ length: 5000 }, (_, i) => `filler line ${i}`).join('\n');
@@ -295,8 +295,9 @@ describe('workspace tools (file system)', function () {
       const rg = await createFsToolExecutor({ folders: [{ name: 's', fsPath: s.root }], rgPath: RG });
       for (const ex of [scan, rg]) {
         const late = await run(ex, 'search_text', { query: 'late marker' });
-        assert.equal(late.content.split('\n')[0], '1 match in 1 file for "late marker":');
-        assert.match(late.content, /big\.txt:5001: late marker here/);
+        assert.equal(late.content.split('\n')[0], '2 matches in 2 files for "late marker":');
+        assert.match(late.content, /\nbig\.txt:5001: late marker here/);
+        assert.match(late.content, /\nhuge\.txt-1- h{400} … \[line cut: \d+ more characters\]\nhuge\.txt:2: late marker here/, 'files over 4 MB are streamed');
         const anchored = await run(ex, 'search_text', { query: '^start', is_regex: true });
         assert.match(anchored.content, /^1 match in 1 file[^\n]*\nanchored\.txt-1- x\nanchored\.txt:2: start of line\nanchored\.txt-3-   start indented$/);
       }
