@@ -55,22 +55,32 @@ const CUT_OFF: Partial<Record<MessageStatus, string>> = {
   interrupted: '[This answer is incomplete: the editor window closed before it finished.]',
 };
 
+/**
+ * An answer (or tool output) longer than one request message may carry is sent cut, with a note: one huge
+ * model answer must not make every later message of the chat fail validation. `reserve` keeps room for a suffix.
+ */
+export function fitForRequest(text: string, reserve = 0): string {
+  if (text.length + reserve <= MAX_CONTENT_CHARS) return text;
+  const note = `\n\n[Truncated for this request: the message is ${text.length.toLocaleString('en-US')} characters long.]`;
+  return text.slice(0, Math.max(0, MAX_CONTENT_CHARS - reserve - note.length)) + note;
+}
+
 /** The API messages one stored message contributes ([] when it is left out). */
 export function apiMessagesFor(m: StoredMessage): ChatMessage[] {
   if (m.role === 'user') return [{ role: 'user', content: buildUserContent(m.content, m.contexts) }];
   if (m.status === 'complete') {
     if (m.apiMessages && m.apiMessages.length) return m.apiMessages.map(stripForRequest);
-    return [{ role: 'assistant', content: m.content }];
+    return [{ role: 'assistant', content: fitForRequest(m.content) }];
   }
   if (m.status === 'streaming') return [];
   const marker = CUT_OFF[m.status];
   if (!m.content.trim() || !marker) return [];
-  return [{ role: 'assistant', content: `${m.content}\n\n${marker}` }];
+  return [{ role: 'assistant', content: `${fitForRequest(m.content, marker.length + 2)}\n\n${marker}` }];
 }
 
 /** Reasoning and refusal fields are never sent back. */
 function stripForRequest(m: ChatMessage): ChatMessage {
-  const out: ChatMessage = { role: m.role, content: m.content };
+  const out: ChatMessage = { role: m.role, content: m.role !== 'user' && typeof m.content === 'string' ? fitForRequest(m.content) : m.content };
   if (m.name) out.name = m.name;
   if (m.tool_call_id) out.tool_call_id = m.tool_call_id;
   if (m.tool_calls && m.tool_calls.length) out.tool_calls = m.tool_calls;
