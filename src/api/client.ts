@@ -7,54 +7,25 @@
 // `timeoutMs` (overall deadline of a non-streaming request; for a stream, the deadline for its first byte),
 // `idleTimeoutMs` (no byte while streaming), `streamDeadlineMs` (a whole stream). Each attempt has its own.
 // Retries: 408/409/429/5xx and connection failures, only before the first byte of a stream.
-import { STATUS_CODES } from 'node:http';
 import { Agent, request, type Dispatcher } from 'undici';
+import { AttemptControl } from './attempt';
+import { buildRequestBody, completionToChunks, normaliseCompletion } from './body';
 import {
-  AbortedError, AuthenticationError, BadRequestError, BudError, ConnectionError, IncompleteResponseError,
-  InvalidResponseError, NotFoundError, PermissionError, RateLimitError, redact, ServerError, StreamError,
-  TimeoutError, ValidationError,
+  AbortedError, BadRequestError, BudError, ConnectionError, IncompleteResponseError, InvalidResponseError, redact,
+  StreamError, ValidationError,
 } from './errors';
-import { abortableSleep, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelay, shouldRetryHeader, type RetryPolicy } from './retry';
+import { errorForStatus, errorForTransport, headerValue, retryHeaders, shortReason } from './httpErrors';
+import type { ApiLogger, RequestLogInfo } from './log';
+import { abortableSleep, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry';
 import { messageFromJson, serverMessageFromBody } from './serverMessage';
 import { DEFAULT_MAX_LINE_BYTES } from './sse';
 import { ChatChunkReader } from './stream';
-import type {
-  ChatCompletion, ChatCompletionChunk, ChatCompletionParams, ChatMessage, Model, RequestOptions, RetryEvent, ToolCall,
-} from './types';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionParams, Model, RequestOptions, RetryEvent } from './types';
 import { normaliseBaseUrl } from './url';
 import { validateParams } from './validate';
 
-export interface RequestLogInfo {
-  method: string;
-  /** Final URL (never carries the key). */
-  url: string;
-  stream: boolean;
-  model?: string;
-  /** 1-based attempt number (2 = first retry). */
-  attempt: number;
-  status?: number;
-  durationMs: number;
-  requestId?: string;
-  /** Set when the attempt failed: the error's message (key-free). */
-  error?: string;
-  /** Stream chunks received (streams only). */
-  chunks?: number;
-}
-
-export interface ApiLogger {
-  request(info: RequestLogInfo): void;
-}
-
-/** One log line for a request, e.g. `POST https://…/v1/chat/completions stream model=x -> 200 in 812 ms (14 chunks) req=abc`. */
-export function formatRequestLog(i: RequestLogInfo): string {
-  let s = `${i.method} ${i.url}${i.stream ? ' stream' : ''}${i.model ? ` model=${i.model}` : ''}`;
-  if (i.attempt > 1) s += ` attempt=${i.attempt}`;
-  s += ` -> ${i.status ?? 'no response'} in ${Math.round(i.durationMs)} ms`;
-  if (i.chunks !== undefined) s += ` (${i.chunks} chunks)`;
-  if (i.requestId) s += ` req=${i.requestId}`;
-  if (i.error) s += `: ${i.error}`;
-  return s;
-}
+export { buildRequestBody } from './body';
+export { formatRequestLog, type ApiLogger, type RequestLogInfo } from './log';
 
 export interface ClientConfig {
   baseUrl: string;
@@ -90,52 +61,6 @@ export const DEFAULT_STREAM_DEADLINE_MS = 15 * 60_000;
 export const DEFAULT_USER_AGENT = 'bud-chat-vscode/0.1.0';
 
 const ERROR_BODY_LIMIT = 64 * 1024;
-const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-
-type Why = 'user' | 'deadline' | 'idle';
-
-/** The signals and timers of one attempt. */
-class AttemptControl {
-  readonly ac = new AbortController();
-  why: Why | undefined;
-  private deadline: NodeJS.Timeout | undefined;
-  private idle: NodeJS.Timeout | undefined;
-  private readonly onUserAbort = () => this.fire('user');
-
-  constructor(private readonly user: AbortSignal | undefined, deadlineMs: number) {
-    if (user) {
-      if (user.aborted) this.fire('user');
-      else user.addEventListener('abort', this.onUserAbort, { once: true });
-    }
-    this.setDeadline(deadlineMs);
-  }
-
-  setDeadline(ms: number): void {
-    if (this.deadline) clearTimeout(this.deadline);
-    this.deadline = ms > 0 ? setTimeout(() => this.fire('deadline'), ms) : undefined;
-  }
-
-  armIdle(ms: number): void {
-    if (this.idle) clearTimeout(this.idle);
-    this.idle = ms > 0 ? setTimeout(() => this.fire('idle'), ms) : undefined;
-  }
-
-  disarmIdle(): void {
-    if (this.idle) { clearTimeout(this.idle); this.idle = undefined; }
-  }
-
-  fire(why: Why): void {
-    if (this.why) return;
-    this.why = why;
-    this.ac.abort(new Error(`bud:${why}`));
-  }
-
-  dispose(): void {
-    if (this.deadline) clearTimeout(this.deadline);
-    this.disarmIdle();
-    this.user?.removeEventListener('abort', this.onUserAbort);
-  }
-}
 
 interface Sent {
   res: Dispatcher.ResponseData;
@@ -160,19 +85,6 @@ interface RequestSpec {
 
 interface RetryState { retriesDone: number }
 
-function errCode(e: unknown): string | undefined {
-  const o = e as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const c = o?.code ?? o?.cause?.code;
-  return typeof c === 'string' ? c : undefined;
-}
-
-const TLS_CODES = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
-
-function headerValue(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ text: string; truncated: boolean }> {
   const parts: Buffer[] = [];
   let n = 0;
@@ -189,74 +101,6 @@ async function readBounded(body: Dispatcher.ResponseData['body'], limit: number)
   }
   if (truncated) body.destroy();
   return { text: Buffer.concat(parts).toString('utf8'), truncated };
-}
-
-/** Turns a whole (non-streamed) completion into chunks, for servers that ignore `stream: true`. */
-function completionToChunks(c: ChatCompletion): ChatCompletionChunk[] {
-  const out: ChatCompletionChunk[] = [];
-  for (const choice of c.choices ?? []) {
-    const m = choice.message ?? ({} as ChatMessage);
-    out.push({
-      id: c.id, object: 'chat.completion.chunk', created: c.created, model: c.model,
-      choices: [{
-        index: choice.index ?? 0,
-        delta: {
-          role: m.role ?? 'assistant',
-          content: m.content ?? undefined,
-          ...(m.reasoning_content ? { reasoning_content: m.reasoning_content } : {}),
-          ...(m.refusal ? { refusal: m.refusal } : {}),
-          ...(m.tool_calls?.length ? { tool_calls: m.tool_calls.map((t, index) => ({ index, id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } })) } : {}),
-        },
-        finish_reason: choice.finish_reason ?? 'stop',
-      }],
-    });
-  }
-  if (c.usage) out.push({ id: c.id, object: 'chat.completion.chunk', created: c.created, model: c.model, choices: [], usage: c.usage });
-  return out;
-}
-
-/** Cleans a completion from a lenient server: object arguments stringified, `reasoning` as `reasoning_content`. */
-function normaliseCompletion(c: ChatCompletion): ChatCompletion {
-  if (!Array.isArray(c.choices)) c.choices = [];
-  for (const ch of c.choices) {
-    const m = (ch.message ?? (ch.message = { role: 'assistant', content: null })) as ChatMessage & { reasoning?: string };
-    if (m.content === undefined) m.content = null;
-    if (!m.reasoning_content && typeof m.reasoning === 'string' && m.reasoning) m.reasoning_content = m.reasoning;
-    if (Array.isArray(m.tool_calls)) {
-      m.tool_calls = m.tool_calls.map((t: ToolCall, i: number) => ({
-        id: t.id || `call_${i}`,
-        type: 'function',
-        function: {
-          name: t.function?.name ?? '',
-          arguments: typeof t.function?.arguments === 'string' ? t.function.arguments : JSON.stringify(t.function?.arguments ?? {}),
-        },
-      }));
-      if (m.tool_calls.length === 0) delete m.tool_calls;
-    }
-  }
-  return c;
-}
-
-const OPTIONAL_PARAMS = ['temperature', 'top_p', 'max_tokens', 'stop', 'presence_penalty', 'frequency_penalty', 'user', 'tools', 'tool_choice'] as const;
-
-/** Only what the wire format carries: reasoning_content / refusal are never sent back. */
-function wireMessage(m: ChatMessage): Record<string, unknown> {
-  const out: Record<string, unknown> = { role: m.role, content: m.content ?? null };
-  if (m.name !== undefined) out.name = m.name;
-  if (m.tool_call_id !== undefined) out.tool_call_id = m.tool_call_id;
-  if (m.tool_calls && m.tool_calls.length > 0) out.tool_calls = m.tool_calls;
-  return out;
-}
-
-/** The JSON body sent for `params`: unset optional parameters are left out. */
-export function buildRequestBody(p: ChatCompletionParams, stream: boolean, includeUsage: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: p.model, messages: p.messages.map(wireMessage), stream };
-  for (const k of OPTIONAL_PARAMS) {
-    const v = p[k];
-    if (v !== undefined && v !== null) body[k] = v;
-  }
-  if (stream && includeUsage) body.stream_options = { include_usage: true };
-  return body;
 }
 
 export class BudClient {
@@ -386,7 +230,7 @@ export class BudClient {
       if (r.truncated) throw new InvalidResponseError(`The answer from ${url} is larger than ${Math.round(this.maxResponseBytes / 1048576)} MB; it was not read.`, { url, requestId });
       text = r.text;
     } catch (e) {
-      const err = this.mapTransport(e, ctl, url, requestId, false);
+      const err = this.transportError(e, ctl, url, requestId, false);
       this.log({ method: spec.method, url, stream: false, model: spec.model, attempt: sent.attempt, status: res.statusCode, durationMs: Date.now() - sent.started, requestId, error: err.message });
       throw err;
     } finally {
@@ -430,7 +274,7 @@ export class BudClient {
       });
     } catch (e) {
       ctl.dispose();
-      const err = this.mapTransport(e, ctl, url, undefined, true);
+      const err = this.transportError(e, ctl, url, undefined, true);
       this.log({ method: spec.method, url, stream: spec.stream, model: spec.model, attempt, durationMs: Date.now() - started, error: err.message });
       throw err;
     }
@@ -439,7 +283,7 @@ export class BudClient {
       let text = '';
       try { text = (await readBounded(res.body, ERROR_BODY_LIMIT)).text; } catch { /* keep what we have */ }
       ctl.dispose();
-      const err = this.statusError(res, text, url, requestId, spec.model);
+      const err = errorForStatus(res, text, { url, requestId, model: spec.model, apiKey: this.apiKey, retryAfterCapMs: this.policy.retryAfterCapMs });
       this.log({ method: spec.method, url, stream: spec.stream, model: spec.model, attempt, status: res.statusCode, durationMs: Date.now() - started, requestId, error: err.message });
       throw err;
     }
@@ -471,62 +315,11 @@ export class BudClient {
     if (opts.signal?.aborted) throw new AbortedError('Stopped while waiting to retry.', { url: e.url });
   }
 
-  private statusError(res: Dispatcher.ResponseData, body: string, url: string, requestId: string | undefined, model: string | undefined): BudError {
-    const status = res.statusCode;
-    const sm0 = serverMessageFromBody(body, headerValue(res.headers, 'content-type') ?? '');
-    const sm = sm0 !== undefined ? redact(sm0, this.apiKey) : undefined;
-    const said = sm ? ` The server said: "${sm}".` : '';
-    const rid = requestId ? ` (request id ${requestId})` : '';
-    const o = { status, url, requestId, serverMessage: sm };
-    const statusText = `${status}${STATUS_CODES[status] ? ' ' + STATUS_CODES[status] : ''}`;
-    let err: BudError;
-    if (status === 401) err = new AuthenticationError(`Authentication failed (401): check your API key.${said}${rid}`, o);
-    else if (status === 403) err = new PermissionError(`Access denied (403): your API key is not allowed to use ${model ? `the model "${model}"` : 'this resource'}.${said}${rid}`, o);
-    else if (status === 404) err = new NotFoundError(`Not found (404) at ${url}: the model${model ? ` "${model}"` : ''} or the base URL is wrong.${said}${rid}`, o);
-    else if (status === 408) err = new TimeoutError(`The server timed out waiting for the request (408).${said}${rid}`, 'server', { ...o, retryable: true });
-    else if (status === 409) err = new BadRequestError(`The server reported a conflict (409).${said}${rid}`, { ...o, retryable: true });
-    else if (status === 413) err = new BadRequestError(`The request is too large for the server (413): start a new chat or attach less code.${said}${rid}`, o);
-    else if (status === 422) err = new BadRequestError(`The server could not process the request (422).${said}${rid}`, o);
-    else if (status === 429) err = new RateLimitError(`Rate limited (429): too many requests or tokens right now; wait a moment and retry.${said}${rid}`, o);
-    else if (status >= 500) err = new ServerError(`The server had an error (${statusText}).${said}${rid}`, o);
-    else if (status >= 300 && status < 400) {
-      const loc = headerValue(res.headers, 'location');
-      err = new BadRequestError(`The server redirected (${status})${loc ? ` to ${loc}` : ''}; set the base URL to the final address.${rid}`, o);
-    } else if (status >= 400) err = new BadRequestError(`The server rejected the request (${statusText}).${said}${rid}`, o);
-    else err = new BudError('unknown', `Unexpected answer from the server (${statusText}).${said}${rid}`, o);
-    const verdict = shouldRetryHeader(res.headers);
-    err.retryable = verdict ?? isRetryableStatus(status);
-    retryHeaders.set(err, res.headers);
-    if (parseRetryAfter(res.headers, this.policy.retryAfterCapMs) !== undefined) retryHeaders.set(err, res.headers);
-    return err;
-  }
-
-  /** Maps an undici / abort error to a typed error. `beforeBody`: no response byte had arrived yet. */
-  private mapTransport(e: unknown, ctl: AttemptControl, url: string, requestId: string | undefined, beforeBody: boolean, partialContent?: string): BudError {
-    if (e instanceof BudError) return e;
-    const partial = partialContent || undefined;
-    const kept = partial ? ' The partial answer was kept.' : '';
-    const o = { url, requestId, partialContent: partial, cause: e };
-    if (ctl.why === 'user') return new AbortedError(partial ? 'Stopped. The partial answer was kept.' : 'Stopped.', o);
-    if (ctl.why === 'idle') return new TimeoutError(`The answer stalled: no data from the server for ${secs(this.idleTimeoutMs)}.${kept}`, 'idle', o);
-    if (ctl.why === 'deadline') {
-      return beforeBody
-        ? new TimeoutError(`No answer from ${url} within ${secs(this.timeoutMs)} (request timeout).`, 'deadline', { ...o, retryable: true })
-        : new TimeoutError(`The request took longer than its time limit and was stopped.${kept}`, 'deadline', o);
-    }
-    const code = errCode(e) ?? '';
-    const origin = (() => { try { return new URL(url).host; } catch { return url; } })();
-    const detail = redact(e instanceof Error ? e.message : String(e), this.apiKey);
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError(`Could not connect to ${origin} within ${secs(this.connectTimeoutMs)}. Check the base URL and your network.`, 'connect', { ...o, retryable: true });
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') return new TimeoutError(`No answer from ${url} within ${secs(beforeBody ? this.connectTimeoutMs : this.timeoutMs)} (the server accepted the connection but sent nothing).`, 'headers', { ...o, retryable: true });
-    let err: ConnectionError;
-    if (code === 'ECONNREFUSED') err = new ConnectionError(`Could not connect to ${origin}: connection refused. Check the base URL and that the server is running.`, o);
-    else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') err = new ConnectionError(`Could not find the host ${origin} (DNS lookup failed). Check the base URL and your network.`, o);
-    else if (TLS_CODES.test(code)) err = new ConnectionError(`The secure (TLS) connection to ${origin} failed: ${code}. Check the gateway certificate; for a self-signed gateway set verify_ssl = false in ~/.bud/config.toml.`, { ...o, retryable: false });
-    else if (beforeBody) err = new ConnectionError(`The connection to ${origin} failed${code ? ` (${code})` : ''}: ${detail}.`, o);
-    else err = new IncompleteResponseError(`The response ended before it was complete (connection closed mid-answer).${kept}`, { ...o, retryable: false });
-    (err as BudError & { code?: string }).code = code || undefined;
-    return err;
+  private transportError(e: unknown, ctl: AttemptControl, url: string, requestId: string | undefined, beforeBody: boolean, partialContent?: string): BudError {
+    return errorForTransport(e, ctl.why, {
+      url, requestId, beforeBody, partialContent, apiKey: this.apiKey,
+      timeouts: { totalMs: this.timeoutMs, connectMs: this.connectTimeoutMs, idleMs: this.idleTimeoutMs },
+    });
   }
 
   private async *streamGen(params: ChatCompletionParams, opts: RequestOptions): AsyncGenerator<ChatCompletionChunk> {
@@ -623,7 +416,7 @@ export class BudClient {
       } else {
         if (reader.done && ctl.why !== 'user') return 'done'; // trouble after [DONE] does not matter
         if (!ctl.why && reader.finishSeen) return 'done'; // closed after the finish but before [DONE]: complete
-        err = this.mapTransport(e, ctl, url, requestId, false, reader.content);
+        err = this.transportError(e, ctl, url, requestId, false, reader.content);
         if (bytes === 0 && !ctl.why && err instanceof IncompleteResponseError) {
           // Nothing arrived: a connection failure before the first byte, which may be retried.
           const retry = new ConnectionError('The connection closed before the answer started.', { url, requestId, cause: e });
@@ -641,13 +434,3 @@ export class BudClient {
   }
 }
 
-const retryHeaders = new WeakMap<BudError, Record<string, string | string[] | undefined>>();
-
-function shortReason(e: BudError): string {
-  if (e.status) return `${e.status}${STATUS_CODES[e.status] ? ' ' + STATUS_CODES[e.status] : ''}`;
-  if (e instanceof TimeoutError) return `timeout (${e.phase})`;
-  const code = (e as BudError & { code?: string }).code;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'DNS lookup failed';
-  return 'connection failed';
-}

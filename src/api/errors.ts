@@ -22,6 +22,8 @@ export class BudError extends Error {
   /** The answer text that had arrived before the failure (streaming), if any. */
   partialContent?: string;
   retryable: boolean;
+  /** The system / undici error code of a transport failure (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET, …). */
+  code?: string;
 
   constructor(kind: ErrorKind, message: string, opts: BudErrorOptions = {}) {
     super(message);
