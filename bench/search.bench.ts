@@ -7,7 +7,7 @@
 // Called by bench/run.mjs: `export default async function run(): Promise<Record<string, unknown>>`.
 // Env: BUD_BENCH_RG (rg binary, default /usr/bin/rg), BUD_BENCH_FILES (default 10000), BUD_BENCH_RUNS (default 15).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createFsToolContext } from '../src/tools/fsTools';
@@ -68,6 +68,22 @@ function plainRg(rg: string, cwd: string): Promise<{ ms: number; lines: number }
   });
 }
 
+/**
+ * CPU time (ms) used so far by this process plus its waited-for children (Linux: /proc/self/stat cutime + cstime).
+ * CPU time barely changes with other load on the machine, unlike wall time; undefined where /proc is missing.
+ */
+function cpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[13]) + Number(f[14]); // cutime, cstime (fields 16 and 17)
+    const own = process.cpuUsage();
+    return (ticks * 1000) / 100 + (own.user + own.system) / 1000;
+  } catch {
+    return undefined;
+  }
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -103,13 +119,27 @@ export default async function run(): Promise<Record<string, unknown>> {
 
     const oursMs: number[] = [];
     const rgMs: number[] = [];
+    let oursCpu = 0;
+    let rgCpu = 0;
+    const timedOurs = async () => {
+      const c0 = cpuMs();
+      oursMs.push((await ours()).ms);
+      const c1 = cpuMs();
+      if (c0 !== undefined && c1 !== undefined) oursCpu += c1 - c0;
+    };
+    const timedRg = async () => {
+      const c0 = cpuMs();
+      rgMs.push((await plainRg(rg, root)).ms);
+      const c1 = cpuMs();
+      if (c0 !== undefined && c1 !== undefined) rgCpu += c1 - c0;
+    };
     for (let i = 0; i < runs; i++) {
       if (i % 2 === 0) {
-        oursMs.push((await ours()).ms);
-        rgMs.push((await plainRg(rg, root)).ms);
+        await timedOurs();
+        await timedRg();
       } else {
-        rgMs.push((await plainRg(rg, root)).ms);
-        oursMs.push((await ours()).ms);
+        await timedRg();
+        await timedOurs();
       }
     }
 
@@ -136,6 +166,8 @@ export default async function run(): Promise<Record<string, unknown>> {
       ratio: round(ratio, 2),
       /** Fastest run against fastest run: less sensitive to other load on the machine than the medians. */
       ratioOfMinimums: round(Math.min(...oursMs) / Math.min(...rgMs), 2),
+      /** CPU time (this process + rg) of all runs, ours over plain rg: the least load-sensitive measure (Linux). */
+      cpuRatio: rgCpu > 0 ? round(oursCpu / rgCpu, 2) : undefined,
       rgMinMs: round(Math.min(...rgMs)),
       searchTextMinMs: round(Math.min(...oursMs)),
       goal: '<= 1.2 (median ratio)',
