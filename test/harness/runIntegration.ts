@@ -62,9 +62,12 @@ async function main(): Promise<void> {
   } catch (err) {
     results = { passes: [], failures: [], pending: [], durationMs: 0, crashed: String((err as Error)?.stack ?? err) };
   }
-  for (const t of results.passes) console.log(`  ✓ ${t.fullTitle} (${t.durationMs ?? 0} ms)`);
-  for (const t of results.pending) console.log(`  - ${t.fullTitle} (skipped)`);
-  for (const t of results.failures) console.log(`  ✗ ${t.fullTitle}\n      ${(t.error ?? '').split('\n').join('\n      ')}`);
+  const all = [
+    ...results.passes.map((t) => ({ t, line: `  ✓ ${t.fullTitle} (${t.durationMs ?? 0} ms)` })),
+    ...results.pending.map((t) => ({ t, line: `  - ${t.fullTitle} (skipped)` })),
+    ...results.failures.map((t) => ({ t, line: `  ✗ ${t.fullTitle}\n      ${(t.error ?? '').split('\n').join('\n      ')}` })),
+  ].sort((a, b) => (a.t.seq ?? 0) - (b.t.seq ?? 0));
+  for (const { line } of all) console.log(line);
   if (results.crashed) console.log(`  ✗ the integration suite did not run: ${results.crashed}`);
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
   await closeAll();

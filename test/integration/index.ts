@@ -11,6 +11,8 @@ export interface TestOutcome {
   fullTitle: string;
   file?: string;
   durationMs?: number;
+  /** Position in the run (passes, failures and pending interleave in this order). */
+  seq?: number;
   error?: string;
   stack?: string;
 }
@@ -44,7 +46,9 @@ export function findTestFiles(dir: string = __dirname): string[] {
 export function runSuite(opts: SuiteOptions = {}): Promise<SuiteResults> {
   const results: SuiteResults = { passes: [], failures: [], pending: [], durationMs: 0 };
   const t0 = Date.now();
+  let seq = 0;
   const outcome = (test: Mocha.Runnable, err?: any): TestOutcome => ({
+    seq: seq++,
     title: test.title,
     fullTitle: test.fullTitle(),
     file: test.file,
