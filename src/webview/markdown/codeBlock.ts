@@ -28,7 +28,8 @@ export function codeBlockHtml(text: string, info: string | undefined, closed: bo
   const lang = cleanLanguage(info);
   const langAttr = lang ? ` data-lang="${lang}"` : '';
   const codeClass = closed ? `hljs${lang ? ` language-${lang}` : ''}` : lang ? `language-${lang}` : '';
-  const body = closed ? highlightCode(text, lang) : escapeHtml(text);
+  // Highlighting is applied after sanitising (see finishCodeBlocks): the sanitiser only sees escaped text.
+  const body = escapeHtml(text);
   const marker = ` data-bud-cb="${NONCE}${closed ? ':closed' : ':open'}"`;
   return `<div${marker}${langAttr}><pre><code${codeClass ? ` class="${codeClass}"` : ''}>${body}</code></pre></div>\n`;
 }
@@ -44,7 +45,16 @@ export function finishCodeBlocks(root: DocumentFragment): void {
     el.removeAttribute('data-bud-cb');
     if (mark !== `${NONCE}:closed` && mark !== `${NONCE}:open`) continue;
     el.className = 'code-block';
-    if (mark === `${NONCE}:closed`) el.insertBefore(toolbar(el.ownerDocument), el.firstChild);
+    if (mark !== `${NONCE}:closed`) continue;
+    const code = el.querySelector('pre > code');
+    if (code) {
+      // highlight.js output is not model HTML: it is the code text escaped by highlight.js, split into
+      // <span class="hljs-…"> by the bundled grammars. Parsing it here, in the inert document, skips a
+      // sanitiser pass over thousands of spans per block (the cost that dominated whole-answer renders).
+      const html = highlightCode(code.textContent ?? '', el.getAttribute('data-lang') ?? '');
+      if (html.includes('<')) code.innerHTML = html;
+    }
+    el.insertBefore(toolbar(el.ownerDocument), el.firstChild);
   }
 }
 

@@ -61,22 +61,70 @@ export function collectDefs(tokens: readonly Token[], into: Links): void {
   }
 }
 
-/**
- * The sanitised nodes for one top-level token. `open` marks the block still being written: its code is not
- * highlighted and gets no toolbar. Nodes live in an inert document until the caller inserts them.
- */
-export function renderToken(token: Token, open: boolean): Node[] {
-  if (token.type === 'space' || token.type === 'def') return [];
+/** marked's HTML for one top-level token; a token that breaks marked becomes escaped text. */
+function tokenHtml(token: Token, open: boolean): string {
+  if (token.type === 'space' || token.type === 'def') return '';
   renderingOpen = open;
-  let html: string;
   try {
-    html = marked.parser([token]);
+    return marked.parser([token]);
   } catch {
-    html = marked.parser([textBlock(token.raw)]);
+    return marked.parser([textBlock(token.raw)]);
   } finally {
     renderingOpen = false;
   }
+}
+
+/**
+ * Whether marked's output for `token` is well-formed HTML of its own: no raw HTML from the model (which may
+ * leave tags open) can be in it. Code is always escaped; elsewhere raw HTML needs a '<' in the source.
+ */
+function isSelfContained(token: Token): boolean {
+  return token.type === 'code' || !token.raw.includes('<');
+}
+
+const BATCH_ATTR = 'data-bud-b';
+
+/**
+ * The sanitised nodes for each top-level token (`open[i]` marks a block still being written: its code is not
+ * highlighted and gets no toolbar). Each block is sanitised on its own, so an unbalanced tag in one block
+ * cannot affect another; blocks without raw HTML share one sanitiser pass, each in its own wrapper, because a
+ * DOMPurify call has a fixed cost (a fresh inert document) that would otherwise dominate. Nodes live in an
+ * inert document until the caller inserts them.
+ */
+export function renderTokens(tokens: readonly Token[], open: readonly boolean[]): Node[][] {
+  const out: Node[][] = tokens.map(() => []);
+  const batch: number[] = [];
+  const htmls: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const html = tokenHtml(tokens[i], open[i]);
+    htmls.push(html);
+    if (!html) continue;
+    if (isSelfContained(tokens[i])) batch.push(i);
+    else out[i] = sanitizeBlock(html);
+  }
+  if (batch.length === 1) out[batch[0]] = sanitizeBlock(htmls[batch[0]]);
+  else if (batch.length > 1) {
+    const frag = sanitizeToFragment(batch.map((i) => `<div ${BATCH_ATTR}="">${htmls[i]}</div>`).join(''));
+    const wrappers = Array.from(frag.childNodes);
+    const intact = wrappers.length === batch.length && wrappers.every((w) => w instanceof Element && w.hasAttribute(BATCH_ATTR));
+    if (intact) {
+      batch.forEach((i, k) => {
+        const w = wrappers[k] as Element;
+        const nodes = document.createDocumentFragment();
+        while (w.firstChild) nodes.appendChild(w.firstChild);
+        finishCodeBlocks(nodes);
+        out[i] = Array.from(nodes.childNodes);
+      });
+    } else {
+      for (const i of batch) out[i] = sanitizeBlock(htmls[i]);
+    }
+  }
+  return out;
+}
+
+function sanitizeBlock(html: string): Node[] {
   const frag = sanitizeToFragment(html);
+  for (const el of Array.from(frag.querySelectorAll(`[${BATCH_ATTR}]`))) el.removeAttribute(BATCH_ATTR);
   finishCodeBlocks(frag);
   return Array.from(frag.childNodes);
 }

@@ -32,7 +32,7 @@ const CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
     'popovertarget', 'popovertargetaction', 'usemap', 'ismap', 'longdesc', 'lowsrc', 'dynsrc', 'rel', 'is',
   ],
   // Checkboxes of GFM task lists are re-created below (inputs are forbidden as such).
-  ADD_ATTR: ['data-lang', 'data-bud-cb', 'data-bud-task'],
+  ADD_ATTR: ['data-lang', 'data-bud-cb', 'data-bud-task', 'data-bud-b'],
   ALLOW_DATA_ATTR: false,
   // DOMPurify applies this to every attribute value that is not URI-safe, so scheme-less values (align="right",
   // data-lang="ts") must pass; any value with a scheme must be http(s)/mailto. Links are narrowed further below.

@@ -14,7 +14,7 @@
 // Link reference definitions apply to the whole document, including text before them. Blocks are lexed with
 // every definition seen so far; when the set of definitions changes, blocks that mention a changed label
 // (`[label]`) are rendered again. After `finish()` the DOM equals `renderMarkdown` of the whole text.
-import { collectDefs, isClosedFence, lexOrText, linksSignature, renderToken, type Links, type Token } from './render';
+import { collectDefs, isClosedFence, lexOrText, linksSignature, renderTokens, type Links, type Token } from './render';
 import type { Tokens } from 'marked';
 
 interface Block {
@@ -103,12 +103,12 @@ export class IncrementalRenderer {
     this.frame = this.schedule(() => {
       this.frame = 0;
       // A pathological open block (hundreds of KB without a blank line) can take longer than a frame to
-      // render; then leave the main thread five times that long before rendering it again.
+      // render; then leave the main thread free for five times that long (up to 250 ms) before the next.
       if (this.adaptive && performance.now() < this.notBefore) return this.requestFrame();
       const t0 = performance.now();
       this.render(false);
       const took = performance.now() - t0;
-      this.notBefore = took > 4 ? performance.now() + 5 * took : 0;
+      this.notBefore = took > 8 ? performance.now() + Math.min(5 * took, 250) : 0;
     });
   }
 
@@ -145,6 +145,7 @@ export class IncrementalRenderer {
     for (const b of oldTail) reusable.set(b.start, b);
     const next: Block[] = [];
     const keep = new Set<Block>();
+    const todo: { block: Block; token: Token }[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       const open = !final && i === lastContent && !(token.type === 'code' && isClosedFence(token as Tokens.Code));
@@ -155,8 +156,12 @@ export class IncrementalRenderer {
         keep.add(old);
         continue;
       }
-      next.push({ start, raw: token.raw, open, sig, nodes: this.renderBlock(token, open) });
+      const block: Block = { start, raw: token.raw, open, sig, nodes: [] };
+      next.push(block);
+      todo.push({ block, token });
     }
+    const rendered = this.renderBlocks(todo.map((t) => t.token), todo.map((t) => t.block.open));
+    todo.forEach((t, k) => (t.block.nodes = rendered[k]));
     for (const b of oldTail) if (!keep.has(b)) for (const n of b.nodes) n.parentNode?.removeChild(n);
     let cursor = this.lastCommittedNode();
     for (const b of next) {
@@ -200,9 +205,9 @@ export class IncrementalRenderer {
     return commit;
   }
 
-  private renderBlock(token: Token, open: boolean): Node[] {
-    this.stats.blocksRendered++;
-    return renderToken(token, open);
+  private renderBlocks(tokens: Token[], open: boolean[]): Node[][] {
+    this.stats.blocksRendered += tokens.length;
+    return renderTokens(tokens, open);
   }
 
   private lastCommittedNode(): Node | null {
@@ -226,8 +231,7 @@ export class IncrementalRenderer {
       if (!b.raw.includes(']') || !mentionsAny(b.raw, changed)) continue;
       const { tokens } = lexOrText(b.raw, links);
       this.stats.charsLexed += b.raw.length;
-      const fresh: Node[] = [];
-      for (const t of tokens) fresh.push(...this.renderBlock(t, b.open));
+      const fresh = this.renderBlocks(tokens, tokens.map(() => b.open)).flat();
       this.stats.blocksRefreshed++;
       const anchor = b.nodes.length ? b.nodes[0] : this.nodeAfterBlock(i);
       for (const n of fresh) this.container.insertBefore(n, anchor);

@@ -1,0 +1,274 @@
+// Extension-level numbers: activation time, bundle and VSIX sizes, and restoring a long chat in the real
+// webview bundle (200 messages, ~1M characters) with scrolling through it, beside rendering every message
+// eagerly with the naive renderer (marked + DOMPurify + innerHTML), the usual way.
+//
+// Activation: a fresh Node process loads dist/extension.js with a stub `vscode` module (every API is a no-op
+// proxy) and times require + activate(fakeContext); median of several processes. What VS Code itself does
+// around activation (reading package.json, the extension host) is not included.
+//
+// Called by bench/run.mjs: `export default async function run(): Promise<Record<string, unknown>>`.
+// Env: BUD_BENCH_ACTIVATIONS (default 9), BUD_BENCH_SKIP_VSIX=1 to skip `npm run package`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { HostMessage, MessageView } from '../src/protocol';
+import { ROOT, bundle, closePage, launchBrowser, openPage } from '../test/browser/support';
+import { syntheticAnswer } from './synthetic-answer';
+import type { BudTestApi } from '../test/browser/pages/renderer.page';
+
+declare const budTest: BudTestApi;
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs in a child process: stub `vscode`, load the bundle, activate, print the timings as JSON. */
+const ACTIVATE_SCRIPT = String.raw`
+const Module = require('node:module');
+function stub(name) {
+  const fn = function () { return stub(name + '()'); };
+  const cache = {};
+  return new Proxy(fn, {
+    get(t, p) {
+      if (p === 'then') return undefined;
+      if (p === Symbol.toPrimitive) return () => '';
+      if (p === Symbol.iterator) return function* () {};
+      if (p === 'dispose') return () => {};
+      if (p === 'event') return () => ({ dispose() {} });
+      if (typeof p === 'symbol') return undefined;
+      if (p === '__esModule') return false;
+      if (!(p in cache)) cache[p] = stub(name + '.' + String(p));
+      return cache[p];
+    },
+    apply() { return stub(name + '()'); },
+    construct() { return stub('new ' + name); },
+  });
+}
+const vscode = stub('vscode');
+const origLoad = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (request === 'vscode') return vscode;
+  return origLoad.apply(this, arguments);
+};
+const memento = () => ({ get: (k, d) => d, update: async () => {}, keys: () => [], setKeysForSync() {} });
+const uri = (p) => ({ fsPath: p, path: p, scheme: 'file', toString: () => 'file://' + p, with() { return this; } });
+const context = {
+  subscriptions: [],
+  secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
+  globalState: memento(), workspaceState: memento(),
+  extensionUri: uri(process.cwd()), extensionPath: process.cwd(),
+  globalStorageUri: uri('/tmp/bud-bench-global'), storageUri: uri('/tmp/bud-bench-ws'), logUri: uri('/tmp/bud-bench-log'),
+  extensionMode: 1, extension: { id: 'bud-studio.bud-chat', packageJSON: require(process.cwd() + '/package.json'), extensionUri: uri(process.cwd()) },
+  asAbsolutePath: (p) => process.cwd() + '/' + p,
+  environmentVariableCollection: stub('envCollection'),
+};
+const t0 = performance.now();
+const ext = require(process.cwd() + '/dist/extension.js');
+const t1 = performance.now();
+Promise.resolve(ext.activate(context)).then(() => {
+  const t2 = performance.now();
+  process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, totalMs: t2 - t0, subscriptions: context.subscriptions.length }));
+  process.exit(0);
+}, (e) => { console.error(e && e.stack || e); process.exit(1); });
+`;
+
+function activation(runs: number): Record<string, unknown> {
+  const samples: { requireMs: number; activateMs: number; totalMs: number; subscriptions: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, ['-e', ACTIVATE_SCRIPT], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BUD_TEST_MODE: '' } });
+    if (r.status !== 0) return { error: (r.stderr || r.stdout).slice(0, 800) };
+    samples.push(JSON.parse(r.stdout));
+  }
+  return {
+    runs,
+    requireMs: r2(median(samples.map((s) => s.requireMs))),
+    activateMs: r2(median(samples.map((s) => s.activateMs))),
+    totalMs: r2(median(samples.map((s) => s.totalMs))),
+    disposablesRegistered: samples[0].subscriptions,
+    goal: 'totalMs <= 50',
+    goalMet: median(samples.map((s) => s.totalMs)) <= 50,
+  };
+}
+
+function sizes(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of ['dist/extension.js', 'dist/webview.js', 'dist/webview.css']) {
+    const p = path.join(ROOT, f);
+    if (!existsSync(p)) { out[f] = 'missing'; continue; }
+    const buf = readFileSync(p);
+    out[f] = { bytes: buf.length, kb: r2(buf.length / 1024), gzipKb: r2(gzipSync(buf).length / 1024) };
+  }
+  return out;
+}
+
+function vsix(): Record<string, unknown> {
+  if (process.env.BUD_BENCH_SKIP_VSIX === '1') return { skipped: true };
+  const r = spawnSync('npm', ['run', 'package', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  const file = path.join(ROOT, 'dist-vsix/bud-chat.vsix');
+  if (r.status !== 0 || !existsSync(file)) return { error: `npm run package failed: ${(r.stderr || r.stdout).slice(-600)}` };
+  const bytes = statSync(file).size;
+  return { file: 'dist-vsix/bud-chat.vsix', bytes, kb: r2(bytes / 1024), goal: 'under 1 MB', goalMet: bytes < 1024 * 1024 };
+}
+
+/** 200 messages, alternating user / assistant, about 1M characters in all. */
+function longChat(): { messages: MessageView[]; chars: number } {
+  const messages: MessageView[] = [];
+  let chars = 0;
+  for (let i = 0; i < 200; i++) {
+    const user = i % 2 === 0;
+    const content = user ? `Question ${i}: how do I make the renderer handle a ${i}-line table and keep scrolling smooth?` : syntheticAnswer(2_450, 2, 1000 + i);
+    chars += content.length;
+    messages.push({ id: `m${i}`, role: user ? 'user' : 'assistant', content, status: 'complete', createdAt: 1_700_000_000_000 + i * 1000 });
+  }
+  return { messages, chars };
+}
+
+interface RestoreResult {
+  restoreMs: number;
+  messagesInDom: number;
+  renderedAnswers: number;
+  scroll: { frames: number; rafIntervalP95: number; rafIntervalMax: number; longTasks: number; longTaskMaxMs: number; scrolledPx: number; renderedAfterScroll: number };
+}
+
+/** Runs in the page (self-contained). */
+async function restoreInPage(a: { init: HostMessage; mode: 'app' | 'naive' }): Promise<RestoreResult> {
+  const frame = () => new Promise<number>((res) => requestAnimationFrame((t) => res(t)));
+  const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : 0);
+  const longTasks: number[] = [];
+  const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push(e.duration); });
+  po.observe({ type: 'longtask' });
+  let scroller: HTMLElement;
+  const init = a.init as Extract<HostMessage, { type: 'init' }>;
+  await frame();
+  const t0 = performance.now();
+  if (a.mode === 'app') {
+    window.postMessage(init, '*');
+    // rendered: every message is in the list and the newest answer shows its text, painted
+    for (;;) {
+      await frame();
+      const list = document.querySelectorAll('#messages .message');
+      const last = document.querySelector('#messages .message.assistant:last-of-type .content, #messages .message.assistant:last-child .content');
+      if (list.length >= init.chat.messages.length && last && (last.textContent ?? '').length > 0) break;
+      if (performance.now() - t0 > 60_000) break;
+    }
+    scroller = document.getElementById('messages') as HTMLElement;
+  } else {
+    scroller = document.createElement('div');
+    scroller.style.cssText = 'height: 100vh; overflow: auto';
+    document.body.replaceChildren(scroller);
+    for (const m of init.chat.messages) {
+      const el = document.createElement('div');
+      if (m.role === 'assistant') budTest.renderNaive(el, m.content);
+      else el.textContent = m.content;
+      scroller.appendChild(el);
+    }
+    scroller.scrollTop = scroller.scrollHeight;
+    await frame();
+  }
+  await frame();
+  const restoreMs = performance.now() - t0;
+  longTasks.length = 0;
+  const count = () => document.querySelectorAll('[data-lazy="pending"], .message[data-deferred="true"]').length;
+  const messagesInDom = a.mode === 'app' ? document.querySelectorAll('#messages .message').length : scroller.childElementCount;
+  const renderedAnswers = a.mode === 'app' ? Array.from(document.querySelectorAll('#messages .message.assistant .content')).filter((c) => c.childElementCount > 0).length : init.chat.messages.length / 2;
+  // scroll from the bottom to the top, 200 px a frame (12,000 px/s at 60 Hz: a fast wheel)
+  const intervals: number[] = [];
+  let last = await frame();
+  let scrolled = 0;
+  for (let i = 0; i < 5000 && scroller.scrollTop > 0; i++) {
+    scroller.scrollTop -= 200;
+    scrolled += 200;
+    const t = await frame();
+    intervals.push(t - last);
+    last = t;
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  po.disconnect();
+  const renderedAfterScroll = a.mode === 'app' ? Array.from(document.querySelectorAll('#messages .message.assistant .content')).filter((c) => c.childElementCount > 0).length : renderedAnswers;
+  void count;
+  return {
+    restoreMs: Math.round(restoreMs * 10) / 10,
+    messagesInDom,
+    renderedAnswers,
+    scroll: {
+      frames: intervals.length,
+      rafIntervalP95: Math.round(pct(intervals, 95) * 10) / 10,
+      rafIntervalMax: Math.round(Math.max(0, ...intervals) * 10) / 10,
+      longTasks: longTasks.filter((d) => d > 50).length,
+      longTaskMaxMs: Math.round(Math.max(0, ...longTasks)),
+      scrolledPx: scrolled,
+      renderedAfterScroll,
+    },
+  };
+}
+
+async function restore(): Promise<Record<string, unknown>> {
+  const webviewJs = path.join(ROOT, 'dist/webview.js');
+  if (!existsSync(webviewJs)) return { error: 'dist/webview.js missing (build first)' };
+  const { messages, chars } = longChat();
+  const init: HostMessage = {
+    type: 'init',
+    status: { model: 'bench-model', hasApiKey: true, keySource: 'secretStorage', baseUrl: 'http://127.0.0.1:9', busy: false, toolsEnabled: false },
+    chat: { id: 'bench', title: 'Long chat', messages },
+    chats: [{ id: 'bench', title: 'Long chat', updatedAt: 1_700_000_000_000, messageCount: messages.length }],
+    pendingContexts: [],
+  };
+  const browser = await launchBrowser();
+  try {
+    const css = readFileSync(path.join(ROOT, 'dist/webview.css'), 'utf8');
+    const fakeApi = `window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });`;
+    const app = await openPage(browser, { html: '<div id="root"></div>', css: `body{margin:0;width:400px;height:800px} ${css}`, scripts: [fakeApi, readFileSync(webviewJs, 'utf8')] });
+    await app.setViewportSize({ width: 400, height: 800 });
+    const ready = await app.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    const ours = await app.evaluate(restoreInPage, { init, mode: 'app' as const });
+    await closePage(app);
+    const naivePage = await openPage(browser, { html: '', css: 'body{margin:0;width:400px;height:800px}', scripts: [await bundle('test/browser/pages/renderer.page.ts', { minify: true })] });
+    await naivePage.setViewportSize({ width: 400, height: 800 });
+    const naive = await naivePage.evaluate(restoreInPage, { init, mode: 'naive' as const });
+    await closePage(naivePage);
+    return {
+      messages: messages.length,
+      chars,
+      webviewSaidReady: ready,
+      app: ours,
+      naiveEager: naive,
+      restoreRatioNaiveOverApp: r2(naive.restoreMs / ours.restoreMs),
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+export default async function run(): Promise<Record<string, unknown>> {
+  const runs = Number(process.env.BUD_BENCH_ACTIVATIONS ?? 9);
+  const act = activation(runs);
+  const size = sizes();
+  const pkg = vsix();
+  const rest = await restore();
+  const s = (k: string) => (size[k] as { kb?: number })?.kb;
+  return {
+    app: {
+      activation: act,
+      bundles: size,
+      vsix: pkg,
+      restore: rest,
+      summary: {
+        'activation total ms (require + activate, median)': act.totalMs ?? act.error,
+        'dist/extension.js KB': s('dist/extension.js'),
+        'dist/webview.js KB': s('dist/webview.js'),
+        'dist/webview.css KB': s('dist/webview.css'),
+        'VSIX KB': pkg.kb ?? pkg.error ?? 'skipped',
+        'restore 200 msgs / ~1M chars ms (app)': (rest.app as RestoreResult | undefined)?.restoreMs ?? rest.error,
+        'restore ms (naive, all eager)': (rest.naiveEager as RestoreResult | undefined)?.restoreMs,
+        'restore ratio naive / app': rest.restoreRatioNaiveOverApp,
+        'scroll p95 frame interval ms (app)': (rest.app as RestoreResult | undefined)?.scroll.rafIntervalP95,
+        'scroll long tasks > 50 ms (app)': (rest.app as RestoreResult | undefined)?.scroll.longTasks,
+        'scroll p95 frame interval ms (naive)': (rest.naiveEager as RestoreResult | undefined)?.scroll.rafIntervalP95,
+      },
+    },
+  };
+}
+
+if (require.main === module) {
+  run().then((r) => console.log(JSON.stringify(r, null, 2)), (e) => { console.error(e); process.exit(1); });
+}
