@@ -2,7 +2,7 @@
 // a setting or command added, renamed or re-described without regenerating them fails here.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function repoRoot(): string {
@@ -30,6 +30,20 @@ describe('README', () => {
     const commands = (pkg.contributes?.commands ?? []).map((c: { command: string }) => c.command);
     assert.ok(settings.length > 0 && commands.length > 0);
     for (const id of [...settings, ...commands]) assert.ok(readme.includes(`\`${id}\``), `${id} is missing from README.md`);
+  });
+
+  it('quotes error messages in Troubleshooting that the client really shows', () => {
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Benchmarks'));
+    const srcText = readdirSync(join(repo, 'src/api')).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(repo, 'src/api', f), 'utf8')).join('\n');
+    const quotes = Array.from(section.matchAll(/"([^"]{12,})"/g), (m) => m[1]);
+    assert.ok(quotes.length >= 10, `only ${quotes.length} quoted messages`);
+    for (const q of quotes) {
+      // The literal start of the message: before a placeholder (…, `<url>`), a status in brackets or a duration.
+      const literal = q.split(/…|`|\(|\d+ s\b/)[0].trim();
+      if (literal.length < 12) continue;
+      assert.ok(srcText.includes(literal), `README quotes "${literal}", which no file in src/api contains`);
+    }
   });
 
   it('links only images that exist', () => {
