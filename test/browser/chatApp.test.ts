@@ -117,10 +117,11 @@ describe('chat view (webview app in Chromium)', function () {
     it('refuses a message over 1,000,000 characters and says why', async () => {
       const big = 'x'.repeat(1_000_001);
       await app.page.locator('#input').fill(big);
-      await app.page.locator('#input').press('Enter');
-      assert.deepEqual(await app.postsOf('send'), []);
       const msg = app.page.locator('.composer-message');
       await msg.waitFor({ state: 'visible' });
+      assert.match(await msg.innerText(), /1,000,001 characters.*at most 1,000,000.*will not be sent/, 'said while typing');
+      await app.page.locator('#input').press('Enter');
+      assert.deepEqual(await app.postsOf('send'), []);
       assert.match(await msg.innerText(), /1,000,001 characters.*at most 1,000,000/);
       assert.equal((await app.page.locator('#input').inputValue()).length, 1_000_001, 'the text stays for editing');
     });

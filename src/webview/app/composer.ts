@@ -46,7 +46,9 @@ export class Composer {
     this.input.addEventListener('input', () => {
       this.recallIndex = -1;
       this.resize();
-      this.clearMessage();
+      // Say it while typing / pasting, not only on Enter.
+      if (this.input.value.length > MAX_MESSAGE_CHARS) this.showTooLong(this.input.value.length);
+      else this.clearMessage();
       this.events.draftChanged(this.input.value);
     });
     this.input.addEventListener('keydown', (e) => this.onKeyDown(e));
@@ -111,7 +113,7 @@ export class Composer {
     const text = this.input.value;
     if (!text.trim() && this.pendingCount === 0) return;
     if (text.length > MAX_MESSAGE_CHARS) {
-      this.showMessage('error', `This message is ${formatNumber(text.length)} characters long; Bud Chat sends at most ${formatNumber(MAX_MESSAGE_CHARS)} characters in one message. Shorten it or split it into parts — nothing was sent.`);
+      this.showTooLong(text.length);
       return;
     }
     this.clearMessage();
@@ -160,6 +162,10 @@ export class Composer {
     contexts.forEach((c, i) => this.pending.append(pendingChip(c, i)));
     this.pendingCount = contexts.length;
     this.pending.hidden = contexts.length === 0;
+  }
+
+  private showTooLong(length: number): void {
+    this.showMessage('error', `This message is ${formatNumber(length)} characters long; Bud Chat sends at most ${formatNumber(MAX_MESSAGE_CHARS)} characters in one message, so it will not be sent. Shorten it or split it into parts.`);
   }
 
   showMessage(level: 'info' | 'error', text: string): void {
