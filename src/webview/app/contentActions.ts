@@ -20,7 +20,10 @@ export function bindContentActions(root: HTMLElement, host: Host, announcer: Ann
     const link = target.closest<HTMLAnchorElement>('a[href]');
     if (link && root.contains(link)) {
       // Never navigate inside the webview: the host opens it with VS Code's link handling (and its trust prompt).
+      // Stop it here too: the webview host's own window-level click handler would otherwise open the link a
+      // second time, without the prompt (seen in code-server: a window opened while the prompt still showed).
       e.preventDefault();
+      e.stopPropagation();
       const href = link.getAttribute('href') ?? '';
       if (/^(https?:|mailto:)/i.test(href)) host.post({ type: 'openLink', href });
       return;
@@ -37,7 +40,7 @@ export function bindContentActions(root: HTMLElement, host: Host, announcer: Ann
   });
   // Middle-click and similar would open a link in a new webview window: block those too.
   root.addEventListener('auxclick', (e) => {
-    if ((e.target as Element).closest('a[href]')) e.preventDefault();
+    if ((e.target as Element).closest('a[href]')) { e.preventDefault(); e.stopPropagation(); }
   });
 }
 
