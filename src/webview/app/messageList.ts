@@ -1,6 +1,7 @@
 // The conversation (`#messages`, role=log): a map of message items, appended and patched in place, that follows
 // new output while the user is at the bottom and leaves the scroll position alone once they scroll up.
 import type { MessageView } from '../../protocol';
+import { cancel as cancelLazy, renderWhenVisible } from '../lazy';
 import { h, iconButton } from './dom';
 import { MessageItem } from './messageView';
 
@@ -15,14 +16,9 @@ export class MessageList {
   private readonly inner = h('div', { class: 'messages-inner' });
   private readonly items = new Map<string, MessageItem>();
   private stick = true;
-  /** Renders restored answers once they come within a screen or so of the visible part of the list. */
-  private readonly lazy: IntersectionObserver;
-  private readonly byElement = new WeakMap<Element, MessageItem>();
 
   constructor(private readonly onScroll: (scrollTop: number, atBottom: boolean) => void) {
     this.el = h('div', { id: 'messages', role: 'log', 'aria-label': 'Conversation', tabindex: '-1' }, this.inner);
-    // The list scrolls itself, so it is the root the lazy render margin applies to.
-    this.lazy = new IntersectionObserver((entries) => this.onNearViewport(entries), { root: this.el, rootMargin: '1200px 0px' });
     this.scrollButton = iconButton('arrow-down', 'Scroll to the latest message', { id: 'scroll-to-bottom', class: 'icon-button floating' });
     this.scrollButton.hidden = true;
     this.scrollButton.addEventListener('click', () => this.scrollToBottom(true));
@@ -38,7 +34,7 @@ export class MessageList {
   get size(): number { return this.items.size; }
 
   load(messages: readonly MessageView[]): void {
-    for (const item of this.items.values()) item.dispose();
+    for (const item of this.items.values()) { cancelLazy(item.el); item.dispose(); }
     this.items.clear();
     const fragment = document.createDocumentFragment();
     messages.forEach((m, i) => {
@@ -47,24 +43,20 @@ export class MessageList {
       fragment.append(item.el);
     });
     this.inner.replaceChildren(fragment);
-    this.lazy.disconnect();
+    // Older answers render once they come within a screen or so of the visible part of the list (which scrolls
+    // itself, so it is the root). Their raw text stands in meanwhile, so no reserved height is needed.
     for (const item of this.items.values()) {
       if (!item.hasDeferredRender) continue;
-      this.byElement.set(item.el, item);
-      this.lazy.observe(item.el);
+      renderWhenVisible(item.el, () => this.renderKeepingPlace(item), { root: this.el, rootMargin: '1200px 0px', placeholderHeight: 0 });
     }
     this.updateBusy();
   }
 
-  private onNearViewport(entries: IntersectionObserverEntry[]): void {
+  /** Rendering changes heights above the reader: keep what they look at in place. */
+  private renderKeepingPlace(item: MessageItem): void {
     const anchor = this.stick ? undefined : this.firstVisible();
     const anchorTop = anchor?.getBoundingClientRect().top;
-    for (const e of entries) {
-      if (!e.isIntersecting) continue;
-      this.lazy.unobserve(e.target);
-      this.byElement.get(e.target)?.renderDeferred();
-    }
-    // Rendering changes heights above the reader: keep what they look at in place.
+    item.renderDeferred();
     if (anchor && anchorTop !== undefined) this.el.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
   }
 
@@ -77,7 +69,7 @@ export class MessageList {
   add(message: MessageView): MessageItem {
     const old = this.items.get(message.id);
     const item = new MessageItem(message, { lazy: false });
-    if (old) { old.dispose(); old.el.replaceWith(item.el); } else this.inner.append(item.el);
+    if (old) { cancelLazy(old.el); old.dispose(); old.el.replaceWith(item.el); } else this.inner.append(item.el);
     this.items.set(message.id, item);
     this.updateBusy();
     return item;
@@ -89,8 +81,8 @@ export class MessageList {
     for (const id of ids) {
       const item = this.items.get(id);
       if (!item) continue;
+      cancelLazy(item.el);
       item.dispose();
-      this.lazy.unobserve(item.el);
       item.el.remove();
       this.items.delete(id);
     }
