@@ -188,13 +188,27 @@ else
 fi
 
 # ---------------------------------------------------------------- 6. native modules
-step code-server-native "npm rebuild ${NATIVE_MODULES[*]} (about 70 s on 2 cores)"
+# Loads every native module with Node 24; prints the ones that fail.
+native_broken() {
+  (cd "$CS_VSCODE" && "$NODE24_BIN/node" -e '
+    const bad = [];
+    for (const m of process.argv.slice(1)) { try { require(m); } catch (e) { bad.push(m + " (" + String(e.message).split("\n")[0].slice(0, 120) + ")"); } }
+    if (bad.length) { console.log(bad.join("\n")); process.exit(1); }
+  ' "${NATIVE_MODULES[@]}")
+}
+step code-server-native "native modules for Node $NODE_MAJOR: ${NATIVE_MODULES[*]}"
 if [[ -f "$MARK_CS_NATIVE" ]]; then
   echo "    cached"
+elif native_broken > /dev/null 2>&1; then
+  # npm sometimes runs code-server's postinstall itself, which already built them: don't compile twice.
+  echo "    already built (all load in Node $NODE_MAJOR)"
+  touch "$MARK_CS_NATIVE"
 else
+  echo "    npm rebuild (about 70 s on 2 idle cores)"
   ( cd "$CS_VSCODE" && PATH="$PATH_NODE24" npm rebuild --dangerously-allow-all-scripts "${NATIVE_MODULES[@]}" ) \
     > "$LOGS/code-server-native.log" 2>&1 \
     || { tail -n 30 "$LOGS/code-server-native.log" >&2; fail "npm rebuild failed (log: $LOGS/code-server-native.log)"; }
+  broken=$(native_broken) || fail "native modules still do not load in Node $NODE_MAJOR after npm rebuild: $broken"
   rm -f "$MARK_CS_OK"
   touch "$MARK_CS_NATIVE"
   echo "    done"
