@@ -2,6 +2,8 @@
 // gateway sends them (OpenAI-shaped chunk JSON, `data: ` lines, blank-line separators), with the quirks that
 // cost real decoders time: keep-alive comments, CRLF sections, multi-byte UTF-8, reasoning chunks, tool-call
 // fragments, a usage-only last chunk. Also cut into network-sized pieces (1–16 KB, splitting anywhere).
+// Two mixes: 'mixed' (about a third of the tokens are accented, CJK, emoji or arrows: every network piece holds
+// multi-byte UTF-8) and 'english' (English prose and code; one token in 200 is a curly quote, dash or accent).
 
 /** A small deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -18,6 +20,12 @@ export function prng(seed: number): () => number {
 const TOKENS = [' the', ' of', ' and', ' to', ' a', ' in', ' is', ' that', ' function', ' return', ' const', '(', ')', '{', '}', ';', '\n', '  ', ' value', ' error',
   ' résumé', ' naïve', ' 日本語', ' 文字', ' 😀', ' →', ' Ω', '`', '```ts\n', ' "quoted"', ' back\\slash', ' tab\t', ' über', ' código', ' ✓'];
 
+const TOKENS_EN = [' the', ' of', ' and', ' to', ' a', ' in', ' is', ' that', ' function', ' return', ' const', '(', ')', '{', '}', ';', '\n', '  ', ' value', ' error',
+  ' for', ' with', ' this', ' import', ' export', ' await', ' string', ' number', '`', '```ts\n', ' "quoted"', ' back\\slash', ' tab\t', ' =>', ' if'];
+const RARE = ['’', ' —', ' café', ' “', '”', ' …'];
+
+export type StreamMix = 'mixed' | 'english';
+
 export interface RecordedStream {
   /** The whole body as bytes. */
   bytes: Buffer;
@@ -29,8 +37,11 @@ export interface RecordedStream {
   expected: { content: string; reasoning: string; toolCalls: number; events: number };
 }
 
-export function generateRecordedStream(targetBytes = 20 * 1024 * 1024, seed = 7): RecordedStream {
+export function generateRecordedStream(targetBytes = 20 * 1024 * 1024, seed = 7, mix: StreamMix = 'mixed'): RecordedStream {
   const rand = prng(seed);
+  const token = mix === 'mixed'
+    ? () => TOKENS[Math.floor(rand() * TOKENS.length)]
+    : () => (rand() < 0.005 ? RARE[Math.floor(rand() * RARE.length)] : TOKENS_EN[Math.floor(rand() * TOKENS_EN.length)]);
   const parts: string[] = [];
   const payloads: string[] = [];
   let size = 0;
@@ -47,7 +58,7 @@ export function generateRecordedStream(targetBytes = 20 * 1024 * 1024, seed = 7)
   emit(`${head}{"role":"assistant","content":"","refusal":null}${tail(null)}`);
   // reasoning first (DeepSeek style), about 5 % of the stream
   while (size < targetBytes * 0.05) {
-    const t = TOKENS[Math.floor(rand() * TOKENS.length)];
+    const t = token();
     reasoning += t;
     emit(`${head}{"content":null,"reasoning_content":${JSON.stringify(t)}}${tail(null)}`);
   }
@@ -55,7 +66,7 @@ export function generateRecordedStream(targetBytes = 20 * 1024 * 1024, seed = 7)
   while (size < targetBytes * 0.97) {
     const k = 1 + Math.floor(rand() * 3);
     let t = '';
-    for (let i = 0; i < k; i++) t += TOKENS[Math.floor(rand() * TOKENS.length)];
+    for (let i = 0; i < k; i++) t += token();
     content += t;
     const crlf = (n >> 10) % 4 === 3; // every fourth block of 1024 events uses CRLF
     emit(`${head}{"content":${JSON.stringify(t)}}${tail(null)}`, crlf ? '\r\n' : '\n');
