@@ -230,7 +230,7 @@ if (failures.length) {
   header(red(`failures (${failures.length})`));
   failures.forEach((f, i) => {
     console.log(`\n${red(`${i + 1}) [${f.where}] ${f.title}`)}${f.file ? dim(`\n   ${relative(repo, f.file)}`) : ''}`);
-    const lines = String(f.error ?? '').split('\n').filter((l) => l.trim() && !/node:internal|node_modules\/mocha/.test(l));
+    const lines = String(f.error ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim() && !/node:internal|node_modules\/mocha/.test(l));
     console.log(lines.slice(0, 14).map((l) => `   ${l}`).join('\n'));
   });
 }
