@@ -186,6 +186,9 @@ describe('chat view (webview app in Chromium)', function () {
       assert.match(await msg.locator('.content').innerText(), /Partial answer that was/);
       assert.match(await msg.locator('.status-badge').innerText(), /Stopped/);
       assert.equal(await app.page.locator('#send').getAttribute('data-mode'), 'send');
+      // The stopped answer can be asked again from where it stands.
+      await msg.locator('button[data-action="retry"]').click();
+      assert.deepEqual((await app.posts()).at(-1), { type: 'action', action: 'retry' });
     });
 
     it('shows an inline error with its actions and details, under the partial text', async () => {

@@ -1,6 +1,7 @@
 // One message in the list. Created once, then patched in place (deltas, tool calls, end state): the list never
 // re-renders a message that did not change.
 import type { ErrorInfo, MessageStatus, MessageView, ToolCallView, Usage } from '../../protocol';
+import { actionBar } from './actions';
 import { chipList } from './chips';
 import { clear, h, icon } from './dom';
 import { createInlineError, RetryStatus } from './inlineError';
@@ -179,6 +180,8 @@ export class MessageItem {
     if (status === 'stopped' && !this.text && !error) {
       this.after.append(h('div', { class: 'message-note' }, icon('debug-stop'), h('span', {}, 'Stopped before any text arrived.')));
     }
+    // A stopped or interrupted answer can be asked again, like a failed one (only the latest shows it).
+    if ((status === 'stopped' || status === 'interrupted') && !error) this.after.append(actionBar(['retry'], 'inline-error-actions'));
   }
 
   dispose(): void {
