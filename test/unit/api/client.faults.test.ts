@@ -388,3 +388,21 @@ describe('BudClient: fault modes', () => {
     });
   });
 });
+
+describe('BudClient: connect timeout', () => {
+  const ctx = useServer({ random: () => 0 });
+
+  it('a connect timeout is a TimeoutError naming the host and is retried', async () => {
+    const { errors } = await import('undici');
+    let attempts = 0;
+    const dispatcher = new Agent({ connect: (_opts, cb) => { attempts++; setTimeout(() => cb(new errors.ConnectTimeoutError(), null), 5); } });
+    const c = ctx.make({ baseUrl: 'http://gateway.example:8443', dispatcher, connectTimeoutMs: 2000, maxRetries: 2 });
+    const r = await collect(c);
+    assert.equal(r.error?.kind, 'timeout');
+    assert.equal((r.error as { phase?: string }).phase, 'connect');
+    assert.equal(r.error?.message, 'Could not connect to gateway.example:8443 within 2 s. Check the base URL and your network.');
+    assert.deepEqual(r.retries.map((x) => x.reason), ['timeout (connect)', 'timeout (connect)']);
+    assert.equal(attempts, 3);
+    await dispatcher.close();
+  });
+});

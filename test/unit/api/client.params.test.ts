@@ -168,3 +168,26 @@ describe('BudClient: request body and headers', () => {
     assert.equal(ctx.server.requests.length, 0);
   });
 });
+
+describe('BudClient: model list errors and shapes', () => {
+  const ctx = useServer();
+
+  it('401 on /v1/models says check your API key', async () => {
+    ctx.server.modelsHandler = replies.error(401, 'bad key');
+    const e = await rejects(ctx.client.listModels());
+    assert.equal(e.kind, 'auth');
+    assert.match(e.message, /check your API key/);
+    assert.equal(e.url, `${ctx.server.url}/v1/models`);
+  });
+
+  it('a bare array and plain string ids are accepted', async () => {
+    ctx.server.modelsHandler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('["a",{"id":"b"},{"nope":1}]'); };
+    assert.deepEqual((await ctx.client.listModels()).map((m) => m.id), ['a', 'b']);
+  });
+
+  it('an HTML page on /v1/models is a clear error naming the URL', async () => {
+    ctx.server.modelsHandler = (_q, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html><title>Sign in</title></html>'); };
+    const e = await rejects(ctx.client.listModels());
+    assert.match(e.message, new RegExp(`${ctx.server.url}/v1/models answered 200 but not with JSON: Sign in`));
+  });
+});
