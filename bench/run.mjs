@@ -67,7 +67,10 @@ for (const f of files) {
   if (r.status === 0 && existsSync(outFile)) {
     const out = JSON.parse(readFileSync(outFile, 'utf8'));
     rmSync(outFile, { force: true });
-    Object.assign(results, out && typeof out === 'object' ? out : { [name]: out });
+    // `{ <name>: {...} }` is kept as is; anything else is filed under the file's name
+    const keys = out && typeof out === 'object' && !Array.isArray(out) ? Object.keys(out) : [];
+    const keyed = keys.length === 1 && out[keys[0]] && typeof out[keys[0]] === 'object';
+    Object.assign(results, keyed ? out : { [name]: out });
     console.log(`bench: ${name} done in ${secs} s`);
   } else {
     failures.push(name);
@@ -90,7 +93,7 @@ function flatten(obj, prefix, rows) {
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v && typeof v === 'object' && !Array.isArray(v)) flatten(v, key, rows);
-    else if (typeof v !== 'object') rows.push([key, v]);
+    else if (typeof v !== 'object' || v === null) rows.push([key, v]);
   }
   return rows;
 }
@@ -102,7 +105,8 @@ console.log(`\n=== bench summary (${machine.cpu}, ${machine.cores} cores, Node $
 for (const [name, res] of Object.entries(results)) {
   console.log(`\n[${name}]`);
   const summary = res && typeof res === 'object' && res.summary && typeof res.summary === 'object' ? res.summary : res;
-  console.log(table(flatten(summary ?? {}, '', [])));
+  const rows = summary && typeof summary === 'object' ? flatten(summary, '', []) : [['result', summary]];
+  console.log(rows.length ? table(rows) : '  (no scalar results)');
 }
 console.log(`\nbench: wrote ${latestPath}`);
 if (failures.length) {

@@ -41,6 +41,9 @@ const CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
   RETURN_DOM_FRAGMENT: true,
 };
 
+// Parsed once: passing the config to every sanitize() call rebuilds its allow-lists each time.
+purify.setConfig(CONFIG);
+
 const REMOTE_OK = /^https?:/i;
 const LINK_OK = /^(?:https?:|mailto:)/i;
 const DATA_IMAGE = /^data:image\//i;
@@ -48,7 +51,7 @@ const DATA_IMAGE = /^data:image\//i;
 /** Sanitises `html` into an inert fragment and neutralises what a config alone cannot (remote images). */
 export function sanitizeToFragment(html: string): DocumentFragment {
   // A <frameset> document has no body: DOMPurify then returns nothing; show the source as text instead.
-  const frag = (purify.sanitize(html, CONFIG) as DocumentFragment | null) ?? textFragment(html);
+  const frag = (purify.sanitize(html) as unknown as DocumentFragment | null) ?? textFragment(html);
   for (const a of Array.from(frag.querySelectorAll('[href]'))) {
     if (!LINK_OK.test((a.getAttribute('href') ?? '').trim())) a.removeAttribute('href');
   }
