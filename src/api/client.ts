@@ -181,8 +181,8 @@ export class BudClient {
     return normaliseCompletion(obj as ChatCompletion);
   }
 
+  /** Every error (validation included) is thrown from the iteration, with the partial text on `partialContent`. */
   streamChatCompletion(params: ChatCompletionParams, opts: RequestOptions = {}): AsyncIterable<ChatCompletionChunk> {
-    validateParams(params);
     return this.streamGen(params, opts);
   }
 
@@ -323,6 +323,7 @@ export class BudClient {
   }
 
   private async *streamGen(params: ChatCompletionParams, opts: RequestOptions): AsyncGenerator<ChatCompletionChunk> {
+    validateParams(params);
     this.ready();
     const state: RetryState = { retriesDone: 0 };
     const base = { method: 'POST' as const, path: '/chat/completions', stream: true, model: params.model, deadlineMs: this.timeoutMs, headersTimeoutMs: this.connectTimeoutMs };

@@ -164,7 +164,9 @@ describe('BudClient: request body and headers', () => {
   it('validation runs before anything is sent', async () => {
     const e = await rejects(ctx.client.createChatCompletion(basic({ temperature: 3 })));
     assert.equal(e.kind, 'validation');
-    assert.throws(() => ctx.client.streamChatCompletion(basic({ model: '' })), /No model is selected/);
+    const r = await collect(ctx.client, basic({ model: '' }));
+    assert.equal(r.error?.kind, 'noModel');
+    assert.match(r.error!.message, /No model is selected/);
     assert.equal(ctx.server.requests.length, 0);
   });
 });
