@@ -3,8 +3,9 @@
 //   const client = new BudClient({ baseUrl, apiKey });
 //   for await (const chunk of client.streamChatCompletion(params, { signal, onRetry })) acc.push(chunk);
 //
-// Timeouts: `connectTimeoutMs` (TCP/TLS connect, and response headers of streams and model lists),
-// `timeoutMs` (overall deadline of a non-streaming request; for a stream, the deadline for its first byte),
+// Timeouts: `connectTimeoutMs` (TCP/TLS connect, and the response headers of model lists),
+// `timeoutMs` (overall deadline of a non-streaming request; for a stream, the deadline for its headers and
+// first byte, so a slow first token or a local server loading its model is not cut at 15 s),
 // `idleTimeoutMs` (no byte while streaming), `streamDeadlineMs` (a whole stream). Each attempt has its own.
 // Retries: 408/409/429/5xx and connection failures, only before the first byte of a stream.
 import { Agent, request, type Dispatcher } from 'undici';
@@ -28,10 +29,15 @@ export { buildRequestBody } from './body';
 export { formatRequestLog, type ApiLogger, type RequestLogInfo } from './log';
 
 export interface ClientConfig {
+  /** With or without /v1, trailing slash, or the whole /chat/completions URL: normalised. */
   baseUrl: string;
+  /** Sent as `Authorization: Bearer …`; never logged, scrubbed from server messages. '' sends no header. */
   apiKey: string;
+  /** Overall deadline of a non-streaming request; for a stream, until its first byte (default 60 s). */
   timeoutMs?: number;
+  /** TCP/TLS connect, and the headers of model-list requests (default 15 s). */
   connectTimeoutMs?: number;
+  /** No byte while streaming for this long ends the stream (default 30 s). */
   idleTimeoutMs?: number;
   /** Deadline of a whole stream once its first byte arrived (default 15 min). */
   streamDeadlineMs?: number;
@@ -274,7 +280,7 @@ export class BudClient {
       });
     } catch (e) {
       ctl.dispose();
-      const err = this.transportError(e, ctl, url, undefined, true);
+      const err = this.transportError(e, ctl, url, undefined, true, undefined, spec.headersTimeoutMs);
       this.log({ method: spec.method, url, stream: spec.stream, model: spec.model, attempt, durationMs: Date.now() - started, error: err.message });
       throw err;
     }
@@ -315,10 +321,10 @@ export class BudClient {
     if (opts.signal?.aborted) throw new AbortedError('Stopped while waiting to retry.', { url: e.url });
   }
 
-  private transportError(e: unknown, ctl: AttemptControl, url: string, requestId: string | undefined, beforeBody: boolean, partialContent?: string): BudError {
+  private transportError(e: unknown, ctl: AttemptControl, url: string, requestId: string | undefined, beforeBody: boolean, partialContent?: string, headersMs = this.timeoutMs): BudError {
     return errorForTransport(e, ctl.why, {
       url, requestId, beforeBody, partialContent, apiKey: this.apiKey,
-      timeouts: { totalMs: this.timeoutMs, connectMs: this.connectTimeoutMs, idleMs: this.idleTimeoutMs },
+      timeouts: { totalMs: this.timeoutMs, connectMs: this.connectTimeoutMs, idleMs: this.idleTimeoutMs, headersMs },
     });
   }
 
@@ -326,7 +332,9 @@ export class BudClient {
     validateParams(params);
     this.ready();
     const state: RetryState = { retriesDone: 0 };
-    const base = { method: 'POST' as const, path: '/chat/completions', stream: true, model: params.model, deadlineMs: this.timeoutMs, headersTimeoutMs: this.connectTimeoutMs };
+    // Headers of a stream may wait for the first token (or a local server loading the model): they get the
+    // request timeout, not the connect timeout.
+    const base = { method: 'POST' as const, path: '/chat/completions', stream: true, model: params.model, deadlineMs: this.timeoutMs, headersTimeoutMs: this.timeoutMs };
     for (;;) {
       let sent: Sent;
       const withUsage = this.includeUsage;

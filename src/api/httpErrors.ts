@@ -25,7 +25,7 @@ export interface TransportContext {
   beforeBody: boolean;
   partialContent?: string;
   apiKey: string;
-  timeouts: { totalMs: number; connectMs: number; idleMs: number };
+  timeouts: { totalMs: number; connectMs: number; idleMs: number; headersMs: number };
 }
 
 export const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -91,7 +91,7 @@ export function errorForTransport(e: unknown, why: Why | undefined, ctx: Transpo
   const origin = (() => { try { return new URL(url).host; } catch { return url; } })();
   const detail = redact(e instanceof Error ? e.message : String(e), ctx.apiKey);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError(`Could not connect to ${origin} within ${secs(timeouts.connectMs)}. Check the base URL and your network.`, 'connect', { ...o, retryable: true });
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new TimeoutError(`No answer from ${url} within ${secs(beforeBody ? timeouts.connectMs : timeouts.totalMs)} (the server accepted the connection but sent nothing).`, 'headers', { ...o, retryable: true });
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new TimeoutError(`No answer from ${url} within ${secs(timeouts.headersMs)} (the server accepted the connection but sent nothing).`, 'headers', { ...o, retryable: true });
   let err: ConnectionError;
   if (code === 'ECONNREFUSED') err = new ConnectionError(`Could not connect to ${origin}: connection refused. Check the base URL and that the server is running.`, o);
   else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') err = new ConnectionError(`Could not find the host ${origin} (DNS lookup failed). Check the base URL and your network.`, o);

@@ -138,14 +138,25 @@ describe('BudClient: fault modes', () => {
   });
 
   describe('timeouts before the answer', () => {
-    it('headers timeout on a stream (connectTimeoutMs) is a TimeoutError, retried', async () => {
-      const c = ctx.make({ connectTimeoutMs: 100, maxRetries: 1 });
-      ctx.server.enqueue(replies.slowHeaders(3000), replies.stream(['ok']));
+    it('headers of a stream wait up to timeoutMs (not connectTimeoutMs), then a TimeoutError that is retried', async () => {
+      const c = ctx.make({ connectTimeoutMs: 50, timeoutMs: 300, maxRetries: 1 });
+      ctx.server.enqueue(replies.slowHeaders(150, replies.stream(['slow first token'])), replies.slowHeaders(3000), replies.stream(['ok']));
+      const slow = await collect(c);
+      assert.equal(slow.error, undefined, slow.error?.message);
+      assert.equal(slow.acc.content, 'slow first token');
       const r = await collect(c);
       assert.equal(r.error, undefined, r.error?.message);
       assert.equal(r.acc.content, 'ok');
       assert.equal(r.retries.length, 1);
-      assert.equal(r.retries[0].reason, 'timeout (headers)');
+      assert.match(r.retries[0].reason, /^timeout \((headers|deadline)\)$/);
+    });
+
+    it('model-list headers use connectTimeoutMs', async () => {
+      const c = ctx.make({ connectTimeoutMs: 100, maxRetries: 0 });
+      ctx.server.modelsHandler = replies.slowHeaders(3000);
+      const e = await rejects(c.listModels());
+      assert.equal(e.kind, 'timeout');
+      assert.match(e.message, /No answer from .*\/v1\/models within 0\.1 s/);
     });
 
     it('overall deadline of a non-streaming request', async () => {
