@@ -126,7 +126,7 @@ const browser = await chromium.launch({
 let failed = false;
 try {
   const url = await app.url;
-  const page = await browser.newPage({ viewport: { width: 1100, height: 720 }, deviceScaleFactor: 1, colorScheme: 'dark' });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1, colorScheme: 'dark' });
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.activitybar [aria-label^="Bud"]').first().waitFor({ timeout: 60_000 });

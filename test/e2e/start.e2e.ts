@@ -65,7 +65,7 @@ describe('npm start (no API key: demo backend in code-server)', function () {
     const chat = await wb.openChatView();
     await chat.locator('#empty-state').waitFor({ state: 'visible' });
     await wb.waitForText('#model-button', 'bud-demo', { webview: true });
-    await wb.waitForText('#empty-state', /demo/i, { webview: true });
+    await chat.locator('#empty-state .empty-key-info', { hasText: 'Demo mode' }).waitFor({ state: 'visible' });
   });
 
   it('answers with rendered Markdown (table, highlighted code) from the demo backend', async () => {
