@@ -68,6 +68,12 @@ export const DEFAULT_USER_AGENT = 'bud-chat-vscode/0.1.0';
 
 const ERROR_BODY_LIMIT = 64 * 1024;
 
+/**
+ * Base URLs whose server refused `stream_options` with a 400 and then answered without it: remembered for the
+ * life of the process (not just of one client), so a host that makes a client per request asks only once.
+ */
+const refusesStreamOptions = new Set<string>();
+
 interface Sent {
   res: Dispatcher.ResponseData;
   ctl: AttemptControl;
@@ -126,8 +132,6 @@ export class BudClient {
   private readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly logger?: ApiLogger;
-  /** False once the server refused `stream_options` with a 400 (remembered for this client). */
-  private includeUsage = true;
 
   constructor(config: ClientConfig) {
     const n = normaliseBaseUrl(config.baseUrl);
@@ -163,7 +167,7 @@ export class BudClient {
   }
 
   /** Whether streams still ask for `stream_options.include_usage` (false after the server refused it). */
-  get streamUsageSupported(): boolean { return this.includeUsage; }
+  get streamUsageSupported(): boolean { return !refusesStreamOptions.has(this.baseUrl); }
 
   /** Closes pooled connections (only the client's own dispatcher). */
   async close(): Promise<void> {
@@ -337,14 +341,14 @@ export class BudClient {
     const base = { method: 'POST' as const, path: '/chat/completions', stream: true, model: params.model, deadlineMs: this.timeoutMs, headersTimeoutMs: this.timeoutMs };
     for (;;) {
       let sent: Sent;
-      const withUsage = this.includeUsage;
+      const withUsage = this.streamUsageSupported;
       try {
         sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, withUsage) }, opts, state);
       } catch (e) {
         if (!(withUsage && e instanceof BadRequestError && e.status === 400)) throw e;
         // Some servers refuse `stream_options`: ask once more without it, and remember when that works.
         sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, false) }, opts, state);
-        this.includeUsage = false;
+        refusesStreamOptions.add(this.baseUrl);
       }
       const outcome = yield* this.readStream(sent, opts);
       if (outcome === 'done') return;

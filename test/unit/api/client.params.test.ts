@@ -101,11 +101,15 @@ describe('BudClient: request body and headers', () => {
     assert.deepEqual(ctx.server.requests[0].body.stream_options, { include_usage: true });
     assert.equal(ctx.server.requests[1].body.stream_options, undefined);
     assert.equal(ctx.client.streamUsageSupported, false);
-    // remembered: the next stream goes without it at once
+    // remembered: the next stream goes without it at once, also from a new client for the same server
     const r2 = await collect(ctx.client);
     assert.equal(r2.acc.content, 'Fine');
     assert.equal(ctx.server.requests.length, 3);
     assert.equal(ctx.server.requests[2].body.stream_options, undefined);
+    const r3 = await collect(ctx.make({ baseUrl: `${ctx.server.url}/v1/` }));
+    assert.equal(r3.acc.content, 'Fine');
+    assert.equal(ctx.server.requests.length, 4);
+    assert.equal(ctx.server.requests[3].body.stream_options, undefined);
   });
 
   it('a 400 that is not about stream_options fails after the one retry and is not remembered', async () => {
