@@ -14,11 +14,12 @@ import { registerConnectionCommands } from './commands/connectionCommands';
 import { createTestApi, type BudTestApi } from './views/testApi';
 
 let host: ChatHost | undefined;
+let session: Session | undefined;
 
 export function activate(context: vscode.ExtensionContext): BudTestApi | undefined {
   const log = createLogger(context);
   const keys = new KeyStore(context.secrets);
-  const session = new Session(keys, log, String(context.extension.packageJSON.version ?? '0'));
+  session = new Session(keys, log, String(context.extension.packageJSON.version ?? '0'));
   host = registerChatHost(context, session, log);
   registerChatCommands(context, host, log);
   registerSelectionCommands(context, host);
@@ -39,4 +40,5 @@ function registerStatusRefresh(context: vscode.ExtensionContext, chat: ChatHost)
 
 export async function deactivate(): Promise<void> {
   await host?.controller.flush();
+  await session?.dispose();
 }

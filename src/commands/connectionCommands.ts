@@ -21,14 +21,14 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, ses
       return undefined;
     }
     const client = session.client(conn, 30_000);
-    const report = await vscode.window.withProgress(
+    const report = await Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Bud: testing ${client.baseUrl}…`, cancellable: true },
       (_p, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         return runConnectionTest(client, settings.model, { signal: abort.signal });
       },
-    );
+    )).finally(() => client.close());
     const lines = formatReport(report);
     log.info(`Test Connection (key from ${conn.keySource}):\n  ${lines.join('\n  ')}`);
     // Not awaited: the command resolves with the report (tests, other callers) while the message stays up.

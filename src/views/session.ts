@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import { BudClient } from '../api/client';
+import { BudClient, type ClientConfig } from '../api/client';
 import { ValidationError } from '../api/errors';
 import { budConfigPath } from '../config/resolve';
 import { readSettings, type BudSettings } from '../config/settings';
@@ -34,6 +34,8 @@ export class Session {
   private warned = new Set<string>();
   /** One tool executor per exclude list (it caches ripgrep's location and the workspace roots). */
   private tools: { key: string; executor: ToolExecutor } | undefined;
+  /** The client kept between requests, with the settings it was made from (see `client`). */
+  private pooled: { key: string; client: BudClient } | undefined;
 
   constructor(private readonly keys: KeyStore, private readonly log: Logger, private readonly version: string) {}
 
@@ -59,8 +61,13 @@ export class Session {
     return { settings, conn };
   }
 
+  /**
+   * The client for this connection. One client (and so one pool of keep-alive connections) is kept while
+   * the key, URL and limits stay the same; a change replaces it and closes the old pool once its requests end.
+   * A one-off timeout (Test Connection) gets a client of its own that the caller closes.
+   */
   client(conn: Connection, timeoutOverrideMs?: number): BudClient {
-    return new BudClient({
+    const config: ClientConfig = {
       baseUrl: conn.baseUrl,
       apiKey: conn.apiKey ?? '',
       timeoutMs: timeoutOverrideMs ?? conn.timeoutMs,
@@ -70,7 +77,22 @@ export class Session {
       userAgent: `bud-chat-vscode/${this.version} vscode/${vscode.version}`,
       verifySsl: conn.verifySsl,
       logger: { request: (info) => this.log.request(info) },
-    });
+    };
+    if (timeoutOverrideMs !== undefined) return new BudClient(config);
+    const key = JSON.stringify([config.baseUrl, config.apiKey, config.timeoutMs, config.idleTimeoutMs, config.streamDeadlineMs, config.maxRetries, config.verifySsl]);
+    if (this.pooled?.key !== key) {
+      const old = this.pooled?.client;
+      this.pooled = { key, client: new BudClient(config) };
+      void old?.close();
+    }
+    return this.pooled.client;
+  }
+
+  /** Closes the pooled connections (deactivate). */
+  async dispose(): Promise<void> {
+    const old = this.pooled?.client;
+    this.pooled = undefined;
+    await old?.close();
   }
 
   toolsState(settings: BudSettings): { enabled: boolean; reason?: string } {

@@ -73,6 +73,16 @@ describe('chat in the extension host', function () {
     assert.deepEqual([last.role, last.content, last.status], ['assistant', 'Hi there', 'complete']);
   });
 
+  it('keeps one connection to the server between messages (no new socket per request)', async () => {
+    server.enqueue(replies.stream(['one']), replies.stream(['two']));
+    const before = chatRequests(server).length;
+    await bt.chat.send('First');
+    await bt.chat.send('Second');
+    const [a, b] = chatRequests(server).slice(before);
+    assert.ok(a.remotePort && b.remotePort);
+    assert.equal(b.remotePort, a.remotePort, 'the second request reused the first one\'s connection');
+  });
+
   it('reads the sampling settings for each request and sends only what is set', async () => {
     await bud().update('temperature', 0.3, G);
     await bud().update('maxTokens', 77, G);
