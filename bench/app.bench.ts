@@ -259,9 +259,10 @@ async function restore(): Promise<Record<string, unknown>> {
 
 export default async function run(): Promise<Record<string, unknown>> {
   const runs = Number(process.env.BUD_BENCH_ACTIVATIONS ?? 9);
-  const act = activation(runs);
-  const size = sizes();
+  // packaging builds the production bundles into dist/ first; sizes and activation are measured right after
   const pkg = vsix();
+  const size = sizes();
+  const act = activation(runs);
   const rest = await restore();
   const s = (k: string) => (size[k] as { kb?: number })?.kb;
   return {
