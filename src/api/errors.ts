@@ -132,7 +132,10 @@ export function toErrorInfo(err: unknown): ErrorInfo {
 }
 
 /** Replaces every occurrence of the secret (and of "Bearer <secret>") with [redacted]. */
+/** Shorter "keys" (a local server's placeholder such as `demo`) are ordinary words: redacting them would garble messages. */
+export const MIN_REDACTED_SECRET_LENGTH = 8;
+
 export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4 || !text) return text;
+  if (!secret || secret.length < MIN_REDACTED_SECRET_LENGTH || !text) return text;
   return text.split(secret).join('[redacted]');
 }

@@ -3,6 +3,7 @@
 // Full prompts only when `bud.trace` is on.
 import * as vscode from 'vscode';
 import { formatRequestLog, type RequestLogInfo } from '../api/client';
+import { redact } from '../api/errors';
 
 export interface Logger {
   info(line: string): void;
@@ -20,7 +21,7 @@ export function createLogger(context: vscode.ExtensionContext): Logger {
   const channel = vscode.window.createOutputChannel('Bud Chat', { log: true });
   context.subscriptions.push(channel);
   let secret: string | undefined;
-  const clean = (s: string) => (secret && secret.length >= 4 ? s.split(secret).join('[redacted]') : s);
+  const clean = (s: string) => redact(s, secret);
   return {
     info: (l) => channel.info(clean(l)),
     warn: (l) => channel.warn(clean(l)),
