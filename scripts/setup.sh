@@ -179,7 +179,7 @@ step code-server-postinstall "sh ./postinstall.sh in $CS_PKG"
 if [[ -f "$MARK_CS_POST" ]]; then
   echo "    cached"
 else
-  ( cd "$CS_PKG" && PATH="$PATH_NODE24" npm_config_user_agent="npm/11 node/v$NODE_MAJOR linux x64" sh ./postinstall.sh ) \
+  ( cd "$CS_PKG" && PATH="$PATH_NODE24" npm_config_user_agent="npm/$(npm --version) node/$("$NODE24_BIN/node" --version) linux x64" sh ./postinstall.sh ) \
     > "$LOGS/code-server-postinstall.log" 2>&1 \
     || { tail -n 30 "$LOGS/code-server-postinstall.log" >&2; fail "postinstall.sh failed (log: $LOGS/code-server-postinstall.log)"; }
   rm -f "$MARK_CS_NATIVE" "$MARK_CS_OK"
