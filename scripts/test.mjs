@@ -98,6 +98,8 @@ function findFiles(dir, test) {
   return out;
 }
 
+const ranNothing = (r) => !(r?.passes?.length || r?.failures?.length || r?.pending?.length);
+
 function count(layer, results, ms, crashed) {
   const p = results?.passes?.length ?? 0;
   const f = results?.failures?.length ?? 0;
@@ -142,6 +144,7 @@ async function mochaLayer(layer, files, extra) {
   let crashed;
   if (!results) crashed = `mocha exited with code ${code} before reporting results (a test file failed to load?)`;
   else if (code !== 0 && failed === 0) crashed = `mocha exited with code ${code} although no test failed`;
+  else if (!grep && ranNothing(results)) crashed = `${files.length} test file(s) but no test ran`;
   count(layer, results, ms, crashed);
 }
 
@@ -162,6 +165,7 @@ async function integrationLayer() {
   let crashed = results?.crashed;
   if (!results) crashed = `the integration runner exited with code ${code} without results`;
   else if (code !== 0 && !results.failures?.length && !crashed) crashed = `the integration runner exited with code ${code}`;
+  else if (!crashed && !grep && ranNothing(results)) crashed = `${files.length} test file(s) but no test ran in the extension host`;
   count('integration', results, ms, crashed);
 }
 
