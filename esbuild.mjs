@@ -45,6 +45,18 @@ function findFiles(dir, suffix) {
 
 const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', plugins: [problemMatcher] };
 
+/**
+ * undici is three quarters of the host code and only needed at the first request, so it is its own bundle,
+ * dist/undici.js, which dist/extension.js requires at first use (src/api/client.ts): V8 then neither
+ * compiles nor runs it while the extension activates.
+ */
+const undiciApart = {
+  name: 'undici-apart',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
 const contexts = [
   await esbuild.context({
     ...common,
@@ -54,6 +66,15 @@ const contexts = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [...common.plugins, undiciApart],
+  }),
+  await esbuild.context({
+    ...common,
+    entryPoints: [{ in: 'undici', out: 'undici' }],
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   }),
   await esbuild.context({
     ...common,

@@ -8,7 +8,7 @@
 // first byte, so a slow first token or a local server loading its model is not cut at 15 s),
 // `idleTimeoutMs` (no byte while streaming), `streamDeadlineMs` (a whole stream). Each attempt has its own.
 // Retries: 408/409/429/5xx and connection failures, only before the first byte of a stream.
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AttemptControl } from './attempt';
 import { buildRequestBody, completionToChunks, normaliseCompletion } from './body';
 import {
@@ -24,6 +24,17 @@ import { ChatChunkReader } from './stream';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionParams, Model, RequestOptions, RetryEvent } from './types';
 import { normaliseBaseUrl } from './url';
 import { validateParams } from './validate';
+
+/**
+ * undici, loaded at the first client made rather than when the extension loads: it is most of the bundle,
+ * and evaluating it at startup would cost most of the activation time. esbuild bundles it as a wrapped
+ * module that runs on this first call.
+ */
+let undiciModule: typeof import('undici') | undefined;
+function undici(): typeof import('undici') {
+  undiciModule ??= require('undici') as typeof import('undici');
+  return undiciModule;
+}
 
 export { buildRequestBody } from './body';
 export { formatRequestLog, type ApiLogger, type RequestLogInfo } from './log';
@@ -158,7 +169,7 @@ export class BudClient {
       this.dispatcher = config.dispatcher;
       this.ownsDispatcher = false;
     } else {
-      this.dispatcher = new Agent({
+      this.dispatcher = new (undici().Agent)({
         connect: { timeout: this.connectTimeoutMs, rejectUnauthorized: config.verifySsl !== false },
         keepAliveTimeout: 10_000,
       });
@@ -273,7 +284,7 @@ export class BudClient {
     let res: Dispatcher.ResponseData;
     try {
       if (ctl.why === 'user') throw new Error('bud:user');
-      res = await request(url, {
+      res = await undici().request(url, {
         method: spec.method,
         headers,
         body: payload,

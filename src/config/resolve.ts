@@ -10,7 +10,6 @@
 // Pass only settings the user has actually set (e.g. from `inspect()`), so env and file values can apply.
 // Invalid values are skipped with a line in `warnings` (the key itself is never quoted).
 import * as path from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
 
 export interface SettingsInput {
   baseUrl?: string;
@@ -54,8 +53,14 @@ function nonEmpty(s: unknown): string | undefined {
   return typeof s === 'string' && s.trim() !== '' ? s.trim() : undefined;
 }
 
+/** smol-toml, loaded only when there is a config file to parse (not when the extension loads). */
+function toml(): typeof import('smol-toml') {
+  return require('smol-toml') as typeof import('smol-toml');
+}
+
 function parseFile(text: string | undefined, warnings: string[]): Record<string, unknown> {
   if (text === undefined || text.trim() === '') return {};
+  const { parse: parseToml, TomlError } = toml();
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (e) {

@@ -16,7 +16,6 @@ import { buildSystemPrompt } from '../chat/prompts';
 import type { ChatCompletionParams } from '../api/types';
 import type { ErrorInfo, ViewStatus } from '../protocol';
 import { toErrorInfo } from '../api/errors';
-import { createWorkspaceToolExecutor, toolsDisabledReason } from '../tools/workspaceTools';
 import type { Logger } from '../log/logger';
 
 /** End-to-end tests only (BUD_TEST_MODE=1): short idle / whole-stream timeouts, so stalls fail in seconds. */
@@ -24,6 +23,14 @@ function testOnlyMs(name: string): number | undefined {
   if (process.env.BUD_TEST_MODE !== '1') return undefined;
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * The workspace tools (with picomatch and ignore), loaded when the view first asks for the status or a turn
+ * first needs them, not when the extension loads. esbuild bundles the module wrapped, run on this first call.
+ */
+function workspaceTools(): typeof import('../tools/workspaceTools') {
+  return require('../tools/workspaceTools') as typeof import('../tools/workspaceTools');
 }
 
 export class Session {
@@ -97,7 +104,7 @@ export class Session {
 
   toolsState(settings: BudSettings): { enabled: boolean; reason?: string } {
     if (!settings.tools.enabled) return { enabled: false };
-    const reason = toolsDisabledReason();
+    const reason = workspaceTools().toolsDisabledReason();
     return reason ? { enabled: false, reason } : { enabled: true };
   }
 
@@ -120,7 +127,7 @@ export class Session {
   private toolExecutor(exclude: string[]): ToolExecutor {
     const key = JSON.stringify(exclude);
     if (this.tools?.key !== key) {
-      this.tools = { key, executor: createWorkspaceToolExecutor({ exclude, log: (l: string) => this.log.info(l) }) };
+      this.tools = { key, executor: workspaceTools().createWorkspaceToolExecutor({ exclude, log: (l: string) => this.log.info(l) }) };
     }
     return this.tools.executor;
   }
