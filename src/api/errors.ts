@@ -105,11 +105,12 @@ export class ValidationError extends BudError {
 /** The fixing actions offered for each kind of error. */
 export function actionsFor(kind: ErrorKind): ActionId[] {
   switch (kind) {
-    case 'auth': return ['setApiKey', 'showLog'];
-    case 'noApiKey': return ['setApiKey'];
-    case 'permission': return ['setApiKey', 'selectModel', 'showLog'];
-    case 'notFound': return ['selectModel', 'openSettings', 'showLog'];
-    case 'noModel': return ['selectModel'];
+    // Each fix is followed by Retry, so the question need not be typed again once the key or model is right.
+    case 'auth': return ['setApiKey', 'retry', 'showLog'];
+    case 'noApiKey': return ['setApiKey', 'retry'];
+    case 'permission': return ['setApiKey', 'selectModel', 'retry', 'showLog'];
+    case 'notFound': return ['selectModel', 'retry', 'openSettings', 'showLog'];
+    case 'noModel': return ['selectModel', 'retry'];
     case 'connection': return ['retry', 'openSettings', 'testConnection', 'showLog'];
     case 'validation': return ['newChat', 'openSettings'];
     case 'badRequest': return ['retry', 'openSettings', 'showLog'];

@@ -216,7 +216,7 @@ describe('chat in the extension host', function () {
     await bt.chat.send('Anyone there?');
     assert.equal(server.requests.length, before);
     const last = bt.chat.getCurrentChat().messages.at(-1)!;
-    assert.deepEqual([last.status, last.error?.kind, last.error?.actions], ['error', 'noApiKey', ['setApiKey']]);
+    assert.deepEqual([last.status, last.error?.kind, last.error?.actions], ['error', 'noApiKey', ['setApiKey', 'retry']]);
     await bt.setApiKey(KEY);
   });
 
