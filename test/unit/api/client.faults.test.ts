@@ -266,7 +266,7 @@ describe('BudClient: fault modes', () => {
       assert.equal(e404.url, `${ctx.server.url}/v1/chat/completions`);
       assert.ok(e404.message.includes(`${ctx.server.url}/v1/chat/completions`));
       assert.match(e404.message, /the model "bud-test-model" or the base URL is wrong/);
-      assert.deepEqual(toErrorInfo(e404).actions.slice(0, 2), ['selectModel', 'openSettings']);
+      assert.deepEqual(toErrorInfo(e404).actions.slice(0, 2), ['selectModel', 'retry']);
       const e413 = await rejects(ctx.client.createChatCompletion(basic()));
       assert.equal(e413.kind, 'badRequest');
       assert.match(e413.message, /too large.*\(413\)/);
