@@ -36,7 +36,7 @@ describe('errors', () => {
     const e = new AuthenticationError('Authentication failed (401): check your API key.', { requestId: 'r', url: 'http://h/v1/chat/completions' });
     assert.deepEqual(toErrorInfo(e), { kind: 'auth', message: e.message, status: 401, requestId: 'r', url: 'http://h/v1/chat/completions', actions: ['setApiKey', 'retry', 'showLog'] });
     assert.deepEqual(toErrorInfo(new NotFoundError('x')).actions, ['selectModel', 'retry', 'openSettings', 'showLog']);
-    assert.deepEqual(toErrorInfo(new ValidationError('x', 'model', 'noModel')).actions, ['selectModel']);
+    assert.deepEqual(toErrorInfo(new ValidationError('x', 'model', 'noModel')).actions, ['selectModel', 'retry']);
     assert.deepEqual(toErrorInfo(new ServerError('x')).actions, ['retry', 'showLog']);
     assert.deepEqual(toErrorInfo(new RateLimitError('x')).actions, ['retry', 'showLog']);
     assert.deepEqual(toErrorInfo(new Error('plain')), { kind: 'unknown', message: 'plain', actions: ['retry', 'showLog'] });
