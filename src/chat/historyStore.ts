@@ -7,9 +7,13 @@
 // no window overwrites another's newer messages.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { ChatSummary } from '../protocol';
 import { STORE_VERSION, type StoredChat, type StoredMessage } from './conversation';
+
+/** node:crypto, loaded at the first id or temp file rather than when the extension loads. */
+function randomBytes(n: number): Buffer {
+  return (require('node:crypto') as typeof import('node:crypto')).randomBytes(n);
+}
 
 export const INTERRUPTED_NOTE = 'The window closed before this answer finished.';
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;

@@ -2,7 +2,7 @@
 // One line per request (URL, model, status, latency, token counts, retries) — never the API key.
 // Full prompts only when `bud.trace` is on.
 import * as vscode from 'vscode';
-import { formatRequestLog, type RequestLogInfo } from '../api/client';
+import { formatRequestLog, type RequestLogInfo } from '../api/log';
 import { redact } from '../api/errors';
 
 export interface Logger {

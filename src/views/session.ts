@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import { BudClient, type ClientConfig } from '../api/client';
+import type { BudClient, ClientConfig } from '../api/client';
 import { ValidationError } from '../api/errors';
 import { budConfigPath } from '../config/resolve';
 import { readSettings, type BudSettings } from '../config/settings';
@@ -31,6 +31,11 @@ function testOnlyMs(name: string): number | undefined {
  */
 function workspaceTools(): typeof import('../tools/workspaceTools') {
   return require('../tools/workspaceTools') as typeof import('../tools/workspaceTools');
+}
+
+/** The HTTP client module (and with it undici and node:http), loaded when the first client is made. */
+function api(): typeof import('../api/client') {
+  return require('../api/client') as typeof import('../api/client');
 }
 
 export class Session {
@@ -85,11 +90,11 @@ export class Session {
       verifySsl: conn.verifySsl,
       logger: { request: (info) => this.log.request(info) },
     };
-    if (timeoutOverrideMs !== undefined) return new BudClient(config);
+    if (timeoutOverrideMs !== undefined) return new (api().BudClient)(config);
     const key = JSON.stringify([config.baseUrl, config.apiKey, config.timeoutMs, config.idleTimeoutMs, config.streamDeadlineMs, config.maxRetries, config.verifySsl]);
     if (this.pooled?.key !== key) {
       const old = this.pooled?.client;
-      this.pooled = { key, client: new BudClient(config) };
+      this.pooled = { key, client: new (api().BudClient)(config) };
       void old?.close();
     }
     return this.pooled.client;
