@@ -73,16 +73,6 @@ describe('chat in the extension host', function () {
     assert.deepEqual([last.role, last.content, last.status], ['assistant', 'Hi there', 'complete']);
   });
 
-  it('keeps one connection to the server between messages (no new socket per request)', async () => {
-    server.enqueue(replies.stream(['one']), replies.stream(['two']));
-    const before = chatRequests(server).length;
-    await bt.chat.send('First');
-    await bt.chat.send('Second');
-    const [a, b] = chatRequests(server).slice(before);
-    assert.ok(a.remotePort && b.remotePort);
-    assert.equal(b.remotePort, a.remotePort, 'the second request reused the first one\'s connection');
-  });
-
   it('reads the sampling settings for each request and sends only what is set', async () => {
     await bud().update('temperature', 0.3, G);
     await bud().update('maxTokens', 77, G);
@@ -101,6 +91,16 @@ describe('chat in the extension host', function () {
     assert.match(body.messages[0].content, /Answer like a pirate\.$/);
     // Earlier exchanges go back to the model.
     assert.deepEqual(body.messages.slice(1).map((m: any) => m.content), ['Hello Bud', 'Hi there', 'Settings check']);
+  });
+
+  it('keeps one connection to the server between messages (no new socket per request)', async () => {
+    server.enqueue(replies.stream(['one']), replies.stream(['two']));
+    const before = chatRequests(server).length;
+    await bt.chat.send('First');
+    await bt.chat.send('Second');
+    const [a, b] = chatRequests(server).slice(before);
+    assert.ok(a.remotePort && b.remotePort);
+    assert.equal(b.remotePort, a.remotePort, 'the second request reused the first one\'s connection');
   });
 
   it('with bud.stream off uses the non-streaming call and still shows the answer', async () => {
