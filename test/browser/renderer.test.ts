@@ -67,6 +67,47 @@ describe('markdown renderer (browser)', function () {
     });
   }
 
+  it('puts a long answer into chunks of at most 96 top-level nodes, streamed, sliced and whole alike', async () => {
+    const res = await page.evaluate(() => {
+      const parts: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        if (i % 25 === 0) parts.push(`## Section ${i}\n\n`);
+        parts.push(i % 40 === 7 ? '```js\nlet a = ' + i + ';\n```\n\n' : i % 30 === 3 ? `- item ${i}\n- see [ref]\n\n` : `Paragraph ${i} with *text* and [ref].\n\n`);
+        // a definition arriving late changes blocks already committed (possibly their node count)
+        if (i === 250) parts.push('[ref]: https://example.com/r\n\n');
+      }
+      const text = parts.join('');
+      const whole = document.createElement('div');
+      budTest.renderMarkdown(whole, text);
+      const el = document.createElement('div');
+      const { r, flush } = budTest.createManualRenderer(el);
+      for (let i = 0; i < text.length; i += 37) { r.append(text.slice(i, i + 37)); if (i % 3 === 0) flush(); }
+      r.finish();
+      const sliced = document.createElement('div');
+      sliced.textContent = 'placeholder';
+      const job = budTest.renderMarkdownSliced(sliced, text, 200);
+      let steps = 1;
+      while (!job.step(0)) steps++;
+      const chunks = Array.from(whole.children);
+      return {
+        equal: el.innerHTML === whole.innerHTML,
+        slicedEqual: sliced.innerHTML === whole.innerHTML,
+        steps,
+        chunkCount: chunks.length,
+        allChunks: chunks.every((c) => c.className === 'md-chunk') && whole.childNodes.length === chunks.length,
+        sizes: chunks.map((c) => c.childNodes.length),
+        links: whole.querySelectorAll('a[href="https://example.com/r"]').length,
+      };
+    });
+    assert.ok(res.equal, 'streamed DOM equals the whole render');
+    assert.ok(res.slicedEqual, 'sliced render equals the whole render');
+    assert.ok(res.steps > 10, `sliced render took ${res.steps} steps`);
+    assert.ok(res.allChunks, 'every top-level node is a chunk');
+    assert.ok(res.chunkCount >= 5, `${res.chunkCount} chunks`);
+    assert.ok(res.sizes.slice(0, -1).every((n) => n === 96) && res.sizes[res.sizes.length - 1] <= 96, `chunk sizes ${res.sizes}`);
+    assert.ok(res.links >= 300 / 30, 'late link definition applied to earlier blocks');
+  });
+
   it('streams through the real animation-frame scheduler: coalesced renders, same DOM at the end', async () => {
     const res = await page.evaluate(async () => {
       const text = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} with *text*.\n\n`).join('') + '```ts\nconst x = 1;\n```\n';
@@ -177,7 +218,7 @@ describe('markdown renderer (browser)', function () {
         imgs: Array.from(el.querySelectorAll('img')).map((i) => i.getAttribute('src')),
         pwned: (window as unknown as { pwned: number }).pwned,
         forbidden: el.querySelectorAll('script,iframe,style,form,button,input,svg,[style],[id],[onerror],[srcset],[background]').length,
-        classes: Array.from(el.querySelectorAll('[class]')).map((e) => e.className),
+        classes: Array.from(el.querySelectorAll('[class]')).filter((e) => !(e.parentElement === el && e.className === 'md-chunk')).map((e) => e.className),
         text: el.textContent ?? '',
       };
       el.remove();

@@ -9,6 +9,8 @@ import { MessageItem } from './messageView';
 const EAGER_RENDER = 8;
 /** Within this many pixels of the end counts as "at the bottom". */
 const STICK_THRESHOLD = 48;
+/** Rendering of deferred answers gets at most this many milliseconds of each frame, so scrolling stays smooth. */
+const FRAME_BUDGET_MS = 6;
 
 export class MessageList {
   readonly el: HTMLElement;
@@ -16,6 +18,10 @@ export class MessageList {
   private readonly inner = h('div', { class: 'messages-inner' });
   private readonly items = new Map<string, MessageItem>();
   private stick = true;
+  /** Deferred answers that came near the viewport, waiting to be rendered (the newest wish first). */
+  private wanted: MessageItem[] = [];
+  private rendering: MessageItem | undefined;
+  private pump = 0;
 
   constructor(private readonly onScroll: (scrollTop: number, atBottom: boolean) => void) {
     this.el = h('div', { id: 'messages', role: 'log', 'aria-label': 'Conversation', tabindex: '-1' }, this.inner);
@@ -36,6 +42,8 @@ export class MessageList {
   load(messages: readonly MessageView[]): void {
     for (const item of this.items.values()) { cancelLazy(item.el); item.dispose(); }
     this.items.clear();
+    this.wanted = [];
+    this.rendering = undefined;
     const fragment = document.createDocumentFragment();
     messages.forEach((m, i) => {
       const item = new MessageItem(m, { lazy: i < messages.length - EAGER_RENDER });
@@ -43,21 +51,39 @@ export class MessageList {
       fragment.append(item.el);
     });
     this.inner.replaceChildren(fragment);
-    // Older answers render once they come within a screen or so of the visible part of the list (which scrolls
-    // itself, so it is the root). Their raw text stands in meanwhile, so no reserved height is needed.
+    // Older answers render once they come within a few screens of the visible part of the list (which scrolls
+    // itself, so it is the root). Their raw text stands in meanwhile, so no reserved height is needed. The
+    // render itself runs in slices of at most FRAME_BUDGET_MS per frame, so no frame waits for a long answer.
     for (const item of this.items.values()) {
       if (!item.hasDeferredRender) continue;
-      renderWhenVisible(item.el, () => this.renderKeepingPlace(item), { root: this.el, rootMargin: '1200px 0px', placeholderHeight: 0 });
+      renderWhenVisible(item.el, () => this.want(item), { root: this.el, rootMargin: '2400px 0px', placeholderHeight: 0 });
     }
     this.updateBusy();
   }
 
-  /** Rendering changes heights above the reader: keep what they look at in place. */
-  private renderKeepingPlace(item: MessageItem): void {
-    const anchor = this.stick ? undefined : this.firstVisible();
-    const anchorTop = anchor?.getBoundingClientRect().top;
-    item.renderDeferred();
-    if (anchor && anchorTop !== undefined) this.el.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+  private want(item: MessageItem): void {
+    if (!item.hasDeferredRender || this.wanted.includes(item)) return;
+    this.wanted.push(item);
+    if (!this.pump) this.pump = requestAnimationFrame(() => this.renderSome());
+  }
+
+  /** One frame's share of deferred rendering: the answer in progress first, then the one wanted last. */
+  private renderSome(): void {
+    this.pump = 0;
+    const deadline = performance.now() + FRAME_BUDGET_MS;
+    while (performance.now() < deadline) {
+      const item = this.rendering ?? this.wanted.pop();
+      if (!item) break;
+      if (!item.hasDeferredRender || this.items.get(item.id) !== item) { this.rendering = undefined; continue; }
+      this.rendering = item;
+      const anchor = this.stick ? undefined : this.firstVisible();
+      const anchorTop = anchor?.getBoundingClientRect().top;
+      // Keep what the reader looks at in place when the rendered answer (maybe above them) changes height.
+      if (!item.renderDeferredUntil(deadline)) break;
+      this.rendering = undefined;
+      if (anchor && anchorTop !== undefined) this.el.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+    }
+    if (this.rendering || this.wanted.length) this.pump = requestAnimationFrame(() => this.renderSome());
   }
 
   private firstVisible(): HTMLElement | undefined {

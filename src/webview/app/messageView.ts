@@ -5,7 +5,7 @@ import { actionBar } from './actions';
 import { chipList } from './chips';
 import { clear, h, icon } from './dom';
 import { createInlineError, RetryStatus } from './inlineError';
-import { createStreamingRenderer, renderMarkdown, type StreamingRenderer } from './markdown';
+import { createStreamingRenderer, renderMarkdown, renderMarkdownSliced, type SlicedRender, type StreamingRenderer } from './markdown';
 import { createToolCallRow, updateToolCallRow } from './toolCalls';
 
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
@@ -37,6 +37,7 @@ export class MessageItem {
   private progress: HTMLElement | undefined;
   private retry: RetryStatus | undefined;
   private deferred = false;
+  private sliced: SlicedRender | undefined;
 
   constructor(msg: MessageView, opts: MessageOptions) {
     this.id = msg.id;
@@ -97,7 +98,21 @@ export class MessageItem {
   renderDeferred(): boolean {
     if (!this.deferred) return false;
     this.deferred = false;
+    this.sliced = undefined;
     renderMarkdown(this.content, this.text);
+    return true;
+  }
+
+  /**
+   * Renders a deferred answer a slice at a time until `deadline` (performance.now() time); returns true once it
+   * is rendered (the plain text is replaced in one go at the end). Call again to continue.
+   */
+  renderDeferredUntil(deadline: number): boolean {
+    if (!this.deferred) return true;
+    this.sliced ??= renderMarkdownSliced(this.content, this.text);
+    if (!this.sliced.step(deadline)) return false;
+    this.sliced = undefined;
+    this.deferred = false;
     return true;
   }
 
@@ -185,6 +200,8 @@ export class MessageItem {
   }
 
   dispose(): void {
+    this.sliced = undefined;
+    this.deferred = false;
     this.clearRetry();
     this.renderer?.finish();
     this.renderer = undefined;

@@ -57,6 +57,10 @@ export class IncrementalRenderer {
   private committedLen = 0;
   private blocks: Block[] = [];
   private committedCount = 0;
+  /** Top-level nodes of the committed blocks (they fill the first chunks, CHUNK_NODES to a chunk). */
+  private committedNodes = 0;
+  /** The chunk containers (`div.md-chunk`), in order; chunk k holds top-level nodes k*CHUNK_NODES onwards. */
+  private readonly chunks: HTMLElement[] = [];
   /** Definitions found in committed blocks (first wins, in document order). */
   private committedLinks: Links = Object.create(null);
   private renderedLen = 0;
@@ -163,23 +167,13 @@ export class IncrementalRenderer {
     const rendered = this.renderBlocks(todo.map((t) => t.token), todo.map((t) => t.block.open));
     todo.forEach((t, k) => (t.block.nodes = rendered[k]));
     for (const b of oldTail) if (!keep.has(b)) for (const n of b.nodes) n.parentNode?.removeChild(n);
-    let cursor = this.lastCommittedNode();
-    for (const b of next) {
-      if (keep.has(b)) {
-        if (b.nodes.length) cursor = b.nodes[b.nodes.length - 1];
-        continue;
-      }
-      for (const n of b.nodes) {
-        if (cursor) this.container.insertBefore(n, cursor.nextSibling);
-        else this.container.insertBefore(n, this.container.firstChild);
-        cursor = n;
-      }
-    }
     this.blocks.length = this.committedCount;
     this.blocks.push(...next);
+    this.place(this.committedCount, this.committedNodes);
 
     if (commitThrough >= 0) {
       collectDefs(tokens.slice(0, commitThrough + 1), this.committedLinks);
+      for (let i = this.committedCount; i <= this.committedCount + commitThrough; i++) this.committedNodes += this.blocks[i].nodes.length;
       this.committedCount += commitThrough + 1;
       this.committedLen = base + starts[commitThrough] + tokens[commitThrough].raw.length;
     }
@@ -210,12 +204,44 @@ export class IncrementalRenderer {
     return renderTokens(tokens, open);
   }
 
-  private lastCommittedNode(): Node | null {
-    for (let i = this.committedCount - 1; i >= 0; i--) {
-      const nodes = this.blocks[i].nodes;
-      if (nodes.length) return nodes[nodes.length - 1];
+  /**
+   * Puts the nodes of blocks `fromBlock`… in place, the first of them being top-level node number `index`:
+   * node j goes into chunk floor(j / CHUNK_NODES), so the chunk structure depends only on the final node
+   * sequence (a streamed render ends with the same DOM as a whole one). Nodes already in place are not
+   * touched; chunks left empty at the end are removed. Finished chunks never change again, so style and
+   * layout work per frame stays within the last chunk instead of growing with the length of the answer.
+   */
+  private place(fromBlock: number, index: number): void {
+    let prev: Node | null = null;
+    if (index % CHUNK_NODES !== 0) prev = this.chunks[Math.floor(index / CHUNK_NODES)]?.childNodes[(index % CHUNK_NODES) - 1] ?? null;
+    for (let i = fromBlock; i < this.blocks.length; i++) {
+      for (const n of this.blocks[i].nodes) {
+        const slot = index % CHUNK_NODES;
+        const chunk = this.chunkAt(Math.floor(index / CHUNK_NODES));
+        if (slot === 0) prev = null;
+        const want: Node | null = prev ? prev.nextSibling : chunk.firstChild;
+        if (n.parentNode !== chunk || want !== n) chunk.insertBefore(n, want);
+        prev = n;
+        index++;
+      }
     }
-    return null;
+    const used = Math.ceil(index / CHUNK_NODES);
+    // Defensive: every node of a block was placed above, so nothing should remain past `index`.
+    if (used > 0) {
+      const last = this.chunks[used - 1];
+      while (last.childNodes.length > index - (used - 1) * CHUNK_NODES) last.removeChild(last.lastChild!);
+    }
+    while (this.chunks.length > used) this.chunks.pop()!.remove();
+  }
+
+  private chunkAt(k: number): HTMLElement {
+    while (this.chunks.length <= k) {
+      const c = this.container.ownerDocument.createElement('div');
+      c.className = 'md-chunk';
+      this.container.appendChild(c);
+      this.chunks.push(c);
+    }
+    return this.chunks[k];
   }
 
   /**
@@ -224,6 +250,7 @@ export class IncrementalRenderer {
    * context because every block starts where a fresh lexer would start one.
    */
   private refreshLinks(links: Links, sig: string, changed: Set<string>): void {
+    let first = -1;
     for (let i = 0; i < this.blocks.length; i++) {
       const b = this.blocks[i];
       if (b.sig === sig) continue;
@@ -233,16 +260,15 @@ export class IncrementalRenderer {
       this.stats.charsLexed += b.raw.length;
       const fresh = this.renderBlocks(tokens, tokens.map(() => b.open)).flat();
       this.stats.blocksRefreshed++;
-      const anchor = b.nodes.length ? b.nodes[0] : this.nodeAfterBlock(i);
-      for (const n of fresh) this.container.insertBefore(n, anchor);
       for (const n of b.nodes) n.parentNode?.removeChild(n);
+      if (fresh.length !== b.nodes.length && i < this.committedCount) this.committedNodes += fresh.length - b.nodes.length;
       b.nodes = fresh;
+      if (first === -1) first = i;
     }
-  }
-
-  private nodeAfterBlock(i: number): Node | null {
-    for (let j = i + 1; j < this.blocks.length; j++) if (this.blocks[j].nodes.length) return this.blocks[j].nodes[0];
-    return null;
+    if (first === -1) return;
+    let index = 0;
+    for (let i = 0; i < first; i++) index += this.blocks[i].nodes.length;
+    this.place(first, index);
   }
 }
 
@@ -289,6 +315,8 @@ class PrefixClamp {
   }
 }
 const MAX_INDENT = 64;
+/** Top-level nodes per chunk container (about 48 blocks: each block is its element and a newline). */
+export const CHUNK_NODES = 96;
 const MAX_QUOTES = 32;
 
 function changedLabels(before: Links, after: Links): Set<string> {

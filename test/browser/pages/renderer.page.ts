@@ -2,7 +2,7 @@
 // baseline (marked + DOMPurify + innerHTML of the whole text on every update) on `window.budTest`.
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
-import { createStreamingRenderer, renderMarkdown } from '../../../src/webview/markdown/index';
+import { createStreamingRenderer, renderMarkdown, renderMarkdownSliced } from '../../../src/webview/markdown/index';
 import { IncrementalRenderer } from '../../../src/webview/markdown/streaming';
 
 /** The usual way: parse and sanitise the whole answer on every update. */
@@ -34,6 +34,6 @@ function createManualRenderer(container: HTMLElement): { r: IncrementalRenderer;
   };
 }
 
-const api = { createStreamingRenderer, renderMarkdown, renderNaive, createManualRenderer, IncrementalRenderer };
+const api = { createStreamingRenderer, renderMarkdown, renderMarkdownSliced, renderNaive, createManualRenderer, IncrementalRenderer };
 export type BudTestApi = typeof api;
 (window as unknown as { budTest: BudTestApi }).budTest = api;
