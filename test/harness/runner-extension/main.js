@@ -23,6 +23,8 @@ exports.activate = async function activate() {
   const t0 = Date.now();
   let results;
   try {
+    // Stack traces of failures point at test/**/*.ts lines (the bundles carry source maps).
+    if (typeof process.setSourceMapsEnabled === 'function') process.setSourceMapsEnabled(true);
     const suite = require(indexFile);
     results = await suite.runSuite({ grep: process.env.BUD_TEST_GREP || undefined });
   } catch (err) {
