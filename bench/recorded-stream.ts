@@ -4,18 +4,7 @@
 // fragments, a usage-only last chunk. Also cut into network-sized pieces (1–16 KB, splitting anywhere).
 // Two mixes: 'mixed' (about a third of the tokens are accented, CJK, emoji or arrows: every network piece holds
 // multi-byte UTF-8) and 'english' (English prose and code; one token in 200 is a curly quote, dash or accent).
-
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng';
 
 const TOKENS = [' the', ' of', ' and', ' to', ' a', ' in', ' is', ' that', ' function', ' return', ' const', '(', ')', '{', '}', ';', '\n', '  ', ' value', ' error',
   ' résumé', ' naïve', ' 日本語', ' 文字', ' 😀', ' →', ' Ω', '`', '```ts\n', ' "quoted"', ' back\\slash', ' tab\t', ' über', ' código', ' ✓'];

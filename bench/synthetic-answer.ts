@@ -1,17 +1,8 @@
 // A deterministic synthetic model answer for the render benchmark: prose, nested lists, tables and fenced
 // code blocks in several languages, like a long technical answer. ~4 characters per token.
-export const CHARS_PER_TOKEN = 4;
+import { prng as rng } from './prng';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const CHARS_PER_TOKEN = 4;
 
 const WORDS = ('the renderer parses each block once and keeps its sanitised nodes while only the open tail is lexed ' +
   'again on the next animation frame so long answers stay smooth even when a model writes quickly about ' +
