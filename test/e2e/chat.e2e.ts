@@ -219,7 +219,7 @@ describe('chat view end to end (code-server + Chromium)', function () {
     const expected = await messages().evaluateAll((els) => els.map((e) => `${e.className}|${e.getAttribute('data-status')}`));
     await scrollToTop();
     const firstAnswer = await chat.locator('.message.assistant .content h2').first().innerText();
-    await wb.page.reload();
+    await wb.page.reload({ waitUntil: 'domcontentloaded' });
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await server.waitForExtensionHost();
     chat = await wb.openChatView();

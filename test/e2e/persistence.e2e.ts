@@ -69,7 +69,7 @@ describe('persistence end to end (code-server + Chromium)', function () {
   });
 
   async function reopen(target: Workbench = wb): Promise<Frame> {
-    await target.page.reload();
+    await target.page.reload({ waitUntil: 'domcontentloaded' });
     await target.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await server.waitForExtensionHost();
     return target.openChatView();

@@ -79,7 +79,7 @@ describe('security end to end: hostile model output in the real webview', functi
       document.addEventListener('securitypolicyviolation', (e) => { w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`); });
     });
     wb.page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
-    await wb.page.reload();
+    await wb.page.reload({ waitUntil: 'domcontentloaded' });
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await server.waitForExtensionHost();
     chat = await wb.openChatView();
@@ -300,7 +300,7 @@ describe('security end to end: the API key stays in the keychain', function () {
 
   it('no file the extension or VS Code wrote, and no browser storage, holds either key', async () => {
     // Reload so the workbench flushes its state (webview state, view state) to workspaceStorage/globalStorage.
-    await wb.page.reload();
+    await wb.page.reload({ waitUntil: 'domcontentloaded' });
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await server.waitForExtensionHost();
     chat = await wb.openChatView();
