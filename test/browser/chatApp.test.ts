@@ -470,6 +470,19 @@ describe('chat view (webview app in Chromium)', function () {
           for (const r of records) if (!(r.target as Element).closest?.('.message[data-status="streaming"]') && r.target !== document.getElementById('messages')) (window as any).__mutations++;
         }).observe(document.querySelector('.messages-inner')!, { childList: true, subtree: true, characterData: true, attributes: true });
       });
+      // Restored answers near the viewport render in the background, a slice per frame: wait until that is done
+      // (10 frames without a change), so what follows counts only what streaming touches.
+      await app.page.evaluate(() => new Promise<void>((resolve) => {
+        let last = -1;
+        let still = 0;
+        const t0 = performance.now();
+        const tick = () => {
+          const m = (window as any).__mutations;
+          if (m === last) still++; else { still = 0; last = m; }
+          if (still >= 10 || performance.now() - t0 > 10_000) resolve(); else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }));
       const a = assistantMsg('', { status: 'streaming' });
       await app.send({ type: 'messageAdded', message: a });
       await app.page.evaluate(() => { (window as any).__mutations = 0; });

@@ -78,8 +78,13 @@ describe('security end to end: hostile model output in the real webview', functi
       w.__violations = [];
       document.addEventListener('securitypolicyviolation', (e) => { w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`); });
     });
-    wb.page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
-    await wb.page.reload({ waitUntil: 'domcontentloaded' });
+    // A "leave page?" prompt must be accepted, or the reload below is cancelled; any other dialog is recorded.
+    wb.page.on('dialog', (d) => {
+      if (d.type() === 'beforeunload') { void d.accept(); return; }
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
+    await wb.page.reload({ waitUntil: 'domcontentloaded' }).catch(() => wb.page.goto(wb.page.url(), { waitUntil: 'domcontentloaded', timeout: 60_000 }));
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await server.waitForExtensionHost();
     chat = await wb.openChatView();
