@@ -103,9 +103,14 @@ export class Workbench {
   async editorContextMenu(item: string): Promise<void> {
     const editor = this.page.locator('.editor-instance .monaco-editor').first();
     await editor.waitFor({ state: 'visible', timeout: this.timeoutMs });
-    const selection = editor.locator('.selected-text').first();
-    const target = (await selection.count()) > 0 ? selection : editor.locator('.view-overlays .current-line, .view-line').first();
-    const box = await target.boundingBox();
+    // The selection's overlay can exist a moment before it is laid out: wait for something with a box.
+    let box: { x: number; y: number; width: number; height: number } | null = null;
+    for (let attempt = 0; attempt < 40 && !box; attempt++) {
+      const selection = editor.locator('.selected-text').first();
+      const target = (await selection.count()) > 0 ? selection : editor.locator('.view-overlays .current-line, .view-line').first();
+      box = await target.boundingBox().catch(() => null);
+      if (!box) await sleep(250);
+    }
     if (!box) throw new Error('editorContextMenu: nothing to right-click in the active editor');
     await this.page.mouse.click(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2, { button: 'right' });
     await this.clickMenuPath(item);
