@@ -5,6 +5,7 @@ import { actionBar } from './actions';
 import { chipList } from './chips';
 import { clear, h, icon } from './dom';
 import { createInlineError, RetryStatus } from './inlineError';
+import { estimateHeight } from '../lazy';
 import { createStreamingRenderer, renderMarkdown, renderMarkdownSliced, type SlicedRender, type StreamingRenderer } from './markdown';
 import { createToolCallRow, updateToolCallRow } from './toolCalls';
 
@@ -88,7 +89,9 @@ export class MessageItem {
   private renderStatic(text: string, lazy: boolean): void {
     if (!lazy) { renderMarkdown(this.content, text); return; }
     // The raw text stands in (about the right height) until the message comes near the viewport.
-    this.content.append(h('div', { class: 'plain-text pending-render' }, text));
+    const raw = h('div', { class: 'plain-text pending-render' }, text);
+    raw.style.containIntrinsicSize = `auto ${estimateHeight(text.length)}px`;
+    this.content.append(raw);
     this.deferred = true;
   }
 
