@@ -190,6 +190,91 @@ describe('markdown renderer (browser)', function () {
     assert.equal(res.closed.lang, 'ts');
   });
 
+  it('shows inline text that would take the Markdown parser minutes (1 MB of *a*a…) as plain text, and the rest as Markdown', async () => {
+    const res = await page.evaluate(() => {
+      const el = document.createElement('div');
+      const hostile = '*a'.repeat(500_000);
+      // a long ordinary paragraph (~17 KB) with bold and emphasis stays within the budget
+      const prose = 'Some **bold** words and _emphasis_ here, then <b>raw</b> text. '.repeat(270);
+      const t0 = performance.now();
+      budTest.renderMarkdown(el, `# Title **b**\n\n${hostile}\n\n${prose}\n\n- item with **bold**\n`);
+      const ms = performance.now() - t0;
+      const ps = el.querySelectorAll('p');
+      return {
+        ms,
+        paragraphs: ps.length,
+        hostileShownWhole: ps[0].textContent === hostile,
+        hostileElements: ps[0].querySelectorAll('*').length,
+        proseStrong: ps[1].querySelectorAll('strong').length,
+        proseEm: ps[1].querySelectorAll('em').length,
+        heading: el.querySelector('h1 strong')?.textContent,
+        item: el.querySelector('li strong')?.textContent,
+      };
+    });
+    assert.equal(res.paragraphs, 2);
+    assert.ok(res.hostileShownWhole, 'the delimiter run is shown as the text it is');
+    assert.equal(res.hostileElements, 0, 'no emphasis parsed in it');
+    assert.equal(res.proseStrong, 270, 'ordinary long paragraphs keep their bold');
+    assert.equal(res.proseEm, 270);
+    assert.equal(res.heading, 'b');
+    assert.equal(res.item, 'bold');
+    // not a speed target (that is npm run bench): without the budget this took minutes
+    assert.ok(res.ms < 20_000, `rendered in ${Math.round(res.ms)} ms`);
+  });
+
+  it('applies the inline budget per block, the same streamed as whole: what is over it shows as plain text', async () => {
+    const res = await page.evaluate(() => {
+      const text = [
+        'Intro with **bold**.',
+        '',
+        '*a'.repeat(6_000),
+        '',
+        // three items of 6,000 characters: the first two fit the list's budget, the third does not
+        `- one ${'*b'.repeat(3_000)}`,
+        `- two ${'*b'.repeat(3_000)}`,
+        `- three ${'*b'.repeat(3_000)} and **bold**`,
+        '',
+        '| col | other |',
+        '|---|---|',
+        `| ${'_c'.repeat(3_000)} | **ok** |`,
+        '',
+        'Outro with _emphasis_.',
+        '',
+      ].join('\n');
+      const whole = document.createElement('div');
+      budTest.renderMarkdown(whole, text);
+      const equal: boolean[] = [];
+      for (const piece of [700, 1300, 2900]) {
+        const el = document.createElement('div');
+        const { r, flush } = budTest.createManualRenderer(el);
+        for (let i = 0; i < text.length; i += piece) {
+          r.append(text.slice(i, i + piece));
+          flush();
+        }
+        r.finish();
+        equal.push(el.innerHTML === whole.innerHTML);
+      }
+      const items = Array.from(whole.querySelectorAll('li'));
+      return {
+        equal,
+        intro: whole.querySelector('p strong')?.textContent,
+        plainParagraph: whole.querySelectorAll('p')[1].querySelectorAll('*').length,
+        itemElements: items.map((li) => li.querySelectorAll('em, strong').length),
+        lastItemText: items[2]?.textContent?.endsWith('and **bold**'),
+        cellOk: whole.querySelector('td strong')?.textContent,
+        outro: whole.querySelector('p:last-of-type em')?.textContent,
+      };
+    });
+    assert.deepEqual(res.equal, [true, true, true], 'streamed in 700, 1,300 and 2,900-character pieces = whole');
+    assert.equal(res.intro, 'bold');
+    assert.equal(res.plainParagraph, 0, 'the 12 KB `*a*a…` paragraph is plain text');
+    assert.ok(res.itemElements[0] > 0 && res.itemElements[1] > 0, `the first two items are Markdown (${res.itemElements})`);
+    assert.equal(res.itemElements[2], 0, 'the third item is over the budget of its list');
+    assert.ok(res.lastItemText, 'and shows its text as written');
+    assert.equal(res.cellOk, 'ok');
+    assert.equal(res.outro, 'emphasis');
+  });
+
   it('keeps only http/https/mailto links, strips target, never loads remote images, runs no script', async () => {
     const res = await page.evaluate(async () => {
       (window as unknown as { pwned: number }).pwned = 0;

@@ -22,7 +22,7 @@ const ORIGIN = 'http://bud-xss.test';
 const EXFIL = 'https://attacker.test/x';
 const RENDERER = process.env.BUD_RENDERER_ENTRY ?? path.join(ROOT, 'src/webview/markdown/index.ts');
 /** "Finished" bound for a heavy payload: a hang, not a speed target (speed is for `npm run bench`). */
-const HEAVY_BOUND_MS = 120_000; // streamed 200 KB of emphasis delimiters took 19–40 s on a loaded 2-core machine
+const HEAVY_BOUND_MS = 60_000; // the slowest heavy payload takes ~9 s here; emphasis runs took minutes before the inline budget
 
 interface Finding { payload: string; mode: string; path: 'whole' | 'stream'; problems: string[]; ms: number; csp?: string[] }
 const results: Finding[] = [];

@@ -23,14 +23,68 @@ const marked = new Marked({
 
 export type { Links, Token };
 
-/** Lexes `src` knowing the link reference definitions found so far (`links` is copied, not changed). */
+/**
+ * Lexes `src` knowing the link reference definitions found so far (`links` is copied, not changed).
+ * What `Lexer.lex` does (block structure first, then the inline text of each block), except that inline text
+ * that would take marked too long is kept as plain text (see `inlineCost`).
+ */
 export function lex(src: string, links: Links): { tokens: Token[]; links: Links } {
   const lexer = new Lexer(marked.defaults);
   const known: Links = Object.create(null);
   for (const k in links) known[k] = links[k];
   lexer.tokens.links = known;
-  const tokens = lexer.lex(src);
+  const tokens = lexer.blockTokens(src.replace(/\r\n?/g, '\n'), lexer.tokens);
+  // Each inline span belongs to one top-level block; a block's spans share one budget, so no block (the unit
+  // the streaming renderer renders per frame) costs much more than a frame, whatever its shape.
+  const owner = new Map<Token[], number>();
+  tokens.forEach((t, i) => ownSpans(t, i, owner));
+  const spent = new Map<number, number>();
+  for (const span of lexer.inlineQueue) {
+    lexer.state.inRawBlock = false;
+    const block = owner.get(span.tokens) ?? -1;
+    const cost = inlineCost(span.src);
+    const total = (spent.get(block) ?? 0) + cost;
+    if (cost > 0 && total > INLINE_BUDGET) {
+      span.tokens.push({ type: 'text', raw: span.src, text: span.src, escaped: false } as Token);
+      continue;
+    }
+    spent.set(block, total);
+    lexer.inlineTokens(span.src, span.tokens);
+  }
+  lexer.inlineQueue = [];
   return { tokens, links: lexer.tokens.links };
+}
+
+/** Records which top-level block (`top`) each inline token list nested in `t` belongs to. */
+function ownSpans(t: Token, top: number, owner: Map<Token[], number>): void {
+  // list items, table header cells and rows (a cell's own `header` is a boolean)
+  const n = t as { tokens?: unknown; items?: unknown; header?: unknown; rows?: unknown };
+  if (Array.isArray(n.tokens)) {
+    owner.set(n.tokens, top);
+    for (const c of n.tokens) ownSpans(c, top, owner);
+  }
+  if (Array.isArray(n.items)) for (const c of n.items) ownSpans(c, top, owner);
+  if (Array.isArray(n.header)) for (const c of n.header) ownSpans(c, top, owner);
+  if (Array.isArray(n.rows)) for (const row of n.rows) if (Array.isArray(row)) for (const c of row) ownSpans(c, top, owner);
+}
+
+/** Budget of `inlineCost` units per top-level block: about 50 ms of marked's inline lexing at worst. */
+export const INLINE_BUDGET = 40_000_000;
+
+/**
+ * A measure of what marked's inline lexer costs on `src`: emphasis delimiters × length. Its emphasis matching
+ * is quadratic on long runs of intra-word `_` / `*` (`_a_a_a…`: 40,000 characters take ~0.8 s, 160,000 take
+ * ~12 s), while ordinary text is linear. The budget lets through a 24 KB paragraph of prose with some bold or
+ * a 17 KB paragraph of snake_case names, and stops a 9 KB `_a_a…` run; what is over budget is shown as
+ * escaped plain text. Text without `_` or `*` costs nothing.
+ */
+export function inlineCost(src: string): number {
+  let delims = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 95 /* _ */ || c === 42 /* * */) delims++;
+  }
+  return delims * src.length;
 }
 
 /**
