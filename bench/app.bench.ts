@@ -1,6 +1,7 @@
 // Extension-level numbers: activation time, bundle and VSIX sizes, and restoring a long chat in the real
 // webview bundle (200 messages, ~1M characters) with scrolling through it, beside rendering every message
-// eagerly with the naive renderer (marked + DOMPurify + innerHTML), the usual way.
+// eagerly with the naive renderer (marked + DOMPurify + innerHTML), the usual way; with the page's JS heap and
+// DOM node count right after the restore (after a forced GC).
 //
 // Activation: a fresh Node process loads dist/extension.js with a stub `vscode` module (every API is a no-op
 // proxy) and times require + activate(fakeContext); median of several processes. What VS Code itself does
@@ -13,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { HostMessage, MessageView } from '../src/protocol';
+import type { Page } from 'playwright-core';
 import { ROOT, bundle, closePage, launchBrowser, openPage } from '../test/browser/support';
 import { syntheticAnswer } from './synthetic-answer';
 import type { BudTestApi } from '../test/browser/pages/renderer.page';
@@ -145,6 +147,8 @@ function longChat(): { messages: MessageView[]; chars: number } {
 
 interface RestoreResult {
   restoreMs: number;
+  /** right after the restore, after a forced GC (Chrome DevTools Protocol `Performance.getMetrics`) */
+  memory?: { jsHeapUsedMB: number; domNodes: number };
   messagesInDom: number;
   renderedAnswers: number;
   scroll: { frames: number; rafIntervalP95: number; rafIntervalMax: number; longTasks: number; longTaskMaxMs: number; scrolledPx: number; renderedAfterScroll: number };
@@ -187,6 +191,8 @@ async function restoreInPage(a: { init: HostMessage; mode: 'app' | 'naive' }): P
   }
   await frame();
   const restoreMs = performance.now() - t0;
+  // let the bench read memory now (it calls __resume when done)
+  await new Promise<void>((resume) => Object.assign(window, { __restored: true, __resume: resume }));
   longTasks.length = 0;
   const count = () => document.querySelectorAll('[data-lazy="pending"], .message[data-deferred="true"]').length;
   const messagesInDom = a.mode === 'app' ? document.querySelectorAll('#messages .message').length : scroller.childElementCount;
@@ -240,12 +246,27 @@ async function restore(): Promise<Record<string, unknown>> {
     const naiveScript = await bundle('test/browser/pages/renderer.page.ts', { minify: true });
     const appWebview = readFileSync(webviewJs, 'utf8');
     let ready = true;
+    /** Restores in `page`, reading the page's memory right after the restore (before scrolling). */
+    const restoreIn = async (page: Page, mode: 'app' | 'naive'): Promise<RestoreResult> => {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const running = page.evaluate(restoreInPage, { init, mode });
+      await page.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true, undefined, { timeout: 120_000, polling: 50 });
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+      await page.evaluate(() => (window as unknown as { __resume: () => void }).__resume());
+      const result = await running;
+      result.memory = { jsHeapUsedMB: r2(metric('JSHeapUsedSize') / 2 ** 20), domNodes: metric('Nodes') };
+      await cdp.detach();
+      return result;
+    };
     const runApp = async (): Promise<RestoreResult> => {
       const app = await openPage(browser, { html: '<div id="root"></div>', css: `body{margin:0;width:400px;height:800px} ${css}`, scripts: [fakeApi, appWebview] });
       try {
         await app.setViewportSize({ width: 400, height: 800 });
         ready &&= await app.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-        return await app.evaluate(restoreInPage, { init, mode: 'app' as const });
+        return await restoreIn(app, 'app');
       } finally {
         await closePage(app);
       }
@@ -254,7 +275,7 @@ async function restore(): Promise<Record<string, unknown>> {
       const page = await openPage(browser, { html: '', css: 'body{margin:0;width:400px;height:800px}', scripts: [naiveScript] });
       try {
         await page.setViewportSize({ width: 400, height: 800 });
-        return await page.evaluate(restoreInPage, { init, mode: 'naive' as const });
+        return await restoreIn(page, 'naive');
       } finally {
         await closePage(page);
       }
@@ -286,6 +307,8 @@ async function restore(): Promise<Record<string, unknown>> {
   }
 }
 
+const memoryText = (m: RestoreResult['memory']) => (m ? `${m.jsHeapUsedMB} / ${m.domNodes}` : 'n/a');
+
 export default async function run(): Promise<Record<string, unknown>> {
   const runs = Number(process.env.BUD_BENCH_ACTIVATIONS ?? 9);
   // packaging builds the production bundles into dist/ first; sizes and activation are measured right after
@@ -313,6 +336,8 @@ export default async function run(): Promise<Record<string, unknown>> {
         'scroll p95 frame interval ms (app)': (rest.app as RestoreResult | undefined)?.scroll.rafIntervalP95,
         'scroll long tasks > 50 ms (app, each run)': (rest.appScrollLongTasksAll as number[] | undefined)?.join(' / '),
         'scroll p95 frame interval ms (naive)': (rest.naiveEager as RestoreResult | undefined)?.scroll.rafIntervalP95,
+        'after restore: JS heap MB / DOM nodes (app)': memoryText((rest.app as RestoreResult | undefined)?.memory),
+        'after restore: JS heap MB / DOM nodes (naive)': memoryText((rest.naiveEager as RestoreResult | undefined)?.memory),
       },
     },
   };
