@@ -274,6 +274,40 @@ describe('chat view end to end (code-server + Chromium)', function () {
     await chat.locator('#history-panel').waitFor({ state: 'hidden' });
   });
 
+  it('Insert at Cursor puts a code block into the editor; Open in New Editor opens it with its language', async () => {
+    api.enqueue(replies.stream(['Use this:\n\n', '```ts\nexport const answer = 42;\n', '```\n'], { delayMs: 10 }));
+    await wb.typeAndSend('Give me a constant');
+    const block = lastAssistant().locator('.code-block', { hasText: 'export const answer = 42;' });
+    await block.locator('[data-code-action="insert"]').waitFor({ timeout: 30_000 });
+    await waitForStatus('complete');
+    /** The text of the active editor's visible lines (Monaco draws spaces as no-break spaces). */
+    const editorText = () => wb.page.evaluate(() =>
+      (document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' '));
+    const tabs = () => wb.page.locator('.tabs-container .tab').count();
+
+    await wb.runCommand('File: New Untitled Text File');
+    await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor();
+    assert.equal((await editorText()).trim(), '', 'a new, empty editor');
+    await block.locator('[data-code-action="insert"]').click();
+    await wb.page.waitForFunction(() => (document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '')
+      .replace(/\u00a0/g, ' ').includes('export const answer = 42;'), undefined, { timeout: 15_000 });
+    const tabsBefore = await tabs();
+
+    await block.locator('[data-code-action="open"]').click();
+    await wb.page.waitForFunction((n) => document.querySelectorAll('.tabs-container .tab').length === n + 1, tabsBefore, { timeout: 15_000 });
+    await wb.page.waitForFunction(() => (document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '')
+      .replace(/\u00a0/g, ' ').includes('export const answer = 42;'), undefined, { timeout: 15_000 });
+    const language = wb.page.locator('.statusbar-item[id="status.editor.mode"]');
+    await language.filter({ hasText: 'TypeScript' }).waitFor({ timeout: 15_000 });
+    assert.match(await editorText(), /^export const answer = 42;\s*$/, 'the new editor holds exactly the code');
+    await wb.screenshot('e2e-open-in-editor-dark');
+
+    // both editors are unsaved: close them without saving
+    await wb.runCommand('View: Revert and Close Editor');
+    await wb.runCommand('View: Revert and Close Editor');
+    await wb.page.waitForFunction((n) => document.querySelectorAll('.tabs-container .tab').length === n - 1, tabsBefore, { timeout: 15_000 });
+  });
+
   it('looks right in light, dark and high-contrast themes', async () => {
     await widenSideBar(460);
     for (const [theme, name] of [['Light Modern', 'light'], ['Dark High Contrast', 'hc'], ['Dark Modern', 'dark']] as const) {
