@@ -5,6 +5,7 @@
 //   npm run bench                  all benchmarks
 //   npm run bench -- render app    only these (matched against the file name)
 //   npm run bench -- --no-build    reuse dist/ and out/ as they are
+// On a fresh machine it first runs scripts/setup.sh, as `npm test` does (BUD_SKIP_SETUP=1 skips the check).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, platform, release, tmpdir, loadavg } from 'node:os';
@@ -20,6 +21,16 @@ const build = !args.includes('--no-build');
 function sh(cmd, cmdArgs, opts = {}) {
   const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} exited with ${r.status}`);
+}
+
+// Like `npm test`: on a fresh machine, install what the benchmarks need first (Chromium, ripgrep; scripts/setup.sh).
+if (process.env.BUD_SKIP_SETUP !== '1') {
+  const check = spawnSync('bash', ['scripts/setup.sh', '--check-only'], { encoding: 'utf8' });
+  if (check.status !== 0) {
+    process.stdout.write(check.stdout);
+    console.log('bench: installing what is missing (bash scripts/setup.sh)');
+    sh('bash', ['scripts/setup.sh']);
+  }
 }
 
 if (build) {
