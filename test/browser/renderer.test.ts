@@ -222,6 +222,14 @@ describe('markdown renderer (browser)', function () {
     assert.ok(res.ms < 20_000, `rendered in ${Math.round(res.ms)} ms`);
   });
 
+  it('lexes every corpus document exactly as marked\'s own Lexer.lex does (the budget changes nothing there)', async () => {
+    const diffs = await page.evaluate((docs) => docs.filter((d) => {
+      const r = budTest.lexBoth(d.text);
+      return r.ours !== r.marked;
+    }).map((d) => d.name), CORPUS);
+    assert.deepEqual(diffs, []);
+  });
+
   it('applies the inline budget per block, the same streamed as whole: what is over it shows as plain text', async () => {
     const res = await page.evaluate(() => {
       const text = [

@@ -2,7 +2,9 @@
 // baseline (marked + DOMPurify + innerHTML of the whole text on every update) on `window.budTest`.
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
+import { Lexer } from 'marked';
 import { createStreamingRenderer, renderMarkdown, renderMarkdownSliced } from '../../../src/webview/markdown/index';
+import { lex } from '../../../src/webview/markdown/render';
 import { IncrementalRenderer } from '../../../src/webview/markdown/streaming';
 
 /** The usual way: parse and sanitise the whole answer on every update. */
@@ -34,6 +36,14 @@ function createManualRenderer(container: HTMLElement): { r: IncrementalRenderer;
   };
 }
 
-const api = { createStreamingRenderer, renderMarkdown, renderMarkdownSliced, renderNaive, createManualRenderer, IncrementalRenderer };
+/** Tokens from the renderer's budgeted lexer and from marked's own `Lexer.lex` (same options), as JSON. */
+function lexBoth(src: string): { ours: string; marked: string } {
+  return {
+    ours: JSON.stringify(lex(src, Object.create(null)).tokens),
+    marked: JSON.stringify(new Lexer({ gfm: true, breaks: false }).lex(src)),
+  };
+}
+
+const api = { lexBoth, createStreamingRenderer, renderMarkdown, renderMarkdownSliced, renderNaive, createManualRenderer, IncrementalRenderer };
 export type BudTestApi = typeof api;
 (window as unknown as { budTest: BudTestApi }).budTest = api;
