@@ -65,6 +65,8 @@ export interface StreamResult {
   lag?: { samples: number; firstTenthMeanChars: number; lastTenthMeanChars: number; maxChars: number; maxMs: number; finalMs: number };
   /** windowed runs only: the work of every frame that rendered (for pooled percentiles over repetitions) */
   frameWorks?: number[];
+  /** full-length runs: the page's JS heap and DOM nodes after the answer, after a forced GC */
+  memory?: { jsHeapUsedMB: number; domNodes: number };
 }
 
 /** Runs in the page. Self-contained (serialised by playwright). */
@@ -144,9 +146,11 @@ async function streamInPage(a: StreamArgs): Promise<StreamResult> {
     renderedLength = () => r.renderedLength;
     const statsOf = () => r.stats;
     (window as unknown as { __stats: () => { charsLexed: number; renders: number } }).__stats = statsOf;
+    (window as unknown as { __keep: unknown }).__keep = r; // what the view holds while the answer is shown
   } else {
     let text = '';
     let shown = 0;
+    (window as unknown as { __keep: unknown }).__keep = () => text;
     deliver = (s) => {
       text += s;
       measure(() => budTest.renderNaive(container, text));
@@ -298,7 +302,17 @@ export default async function run(): Promise<Record<string, unknown>> {
           budTest.renderMarkdown(el, t);
           budTest.renderNaive(el, t);
         }, warmText);
-        return await page.evaluate(streamInPage, { text, charsPerToken: CHARS_PER_TOKEN, windowTokens: 2_000, ...args });
+        const result = await page.evaluate(streamInPage, { text, charsPerToken: CHARS_PER_TOKEN, windowTokens: 2_000, ...args });
+        if (args.fromChar === undefined && result.completed) {
+          const cdp = await page.context().newCDPSession(page);
+          await cdp.send('Performance.enable');
+          await cdp.send('HeapProfiler.collectGarbage');
+          const { metrics } = await cdp.send('Performance.getMetrics');
+          const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+          result.memory = { jsHeapUsedMB: r2(metric('JSHeapUsedSize') / 2 ** 20), domNodes: metric('Nodes') };
+          await cdp.detach();
+        }
+        return result;
       } finally {
         await closePage(page);
       }
@@ -362,6 +376,7 @@ export default async function run(): Promise<Record<string, unknown>> {
           'full speed: p95 / max frame work ms (ours)': `${fullOurs.frameWorkP95} / ${fullOurs.frameWorkMax}`,
           'full speed: p95 / max frame work ms (naive)': `${fullNaive.frameWorkP95} / ${fullNaive.frameWorkMax}`,
           'full speed: long tasks > 50 ms (ours / naive)': `${fullOurs.longTasks} / ${fullNaive.longTasks}`,
+          'after the answer: JS heap MB / DOM nodes (ours; naive)': `${fullOurs.memory ? `${fullOurs.memory.jsHeapUsedMB} / ${fullOurs.memory.domNodes}` : 'n/a'}; ${fullNaive.memory ? `${fullNaive.memory.jsHeapUsedMB} / ${fullNaive.memory.domNodes}` : 'n/a (capped)'}`,
           '2000 tok/s: total render ms (ours / naive)': `${pacedOurs.renderMs} / ${pacedNaive.renderMs}${pacedNaive.completed ? '' : ' (capped)'}`,
           '2000 tok/s: p95 / max frame work ms (ours, goal p95 <= 8)': `${pacedOurs.frameWorkP95} / ${pacedOurs.frameWorkMax}`,
           '2000 tok/s: p95 frame script ms without layout (ours / naive)': `${pacedOurs.frameScriptP95} / ${pacedNaive.frameScriptP95}`,

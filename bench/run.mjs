@@ -81,7 +81,9 @@ for (const f of files) {
     // `{ <name>: {...} }` is kept as is; anything else is filed under the file's name
     const keys = out && typeof out === 'object' && !Array.isArray(out) ? Object.keys(out) : [];
     const keyed = keys.length === 1 && out[keys[0]] && typeof out[keys[0]] === 'object';
-    Object.assign(results, keyed ? out : { [name]: out });
+    const filed = keyed ? out : { [name]: out };
+    for (const k of Object.keys(filed)) if (filed[k] && typeof filed[k] === 'object') filed[k].ran = { date: new Date().toISOString(), commit: machine.commit };
+    Object.assign(results, filed);
     console.log(`bench: ${name} done in ${secs} s`);
   } else {
     failures.push(name);
@@ -93,7 +95,7 @@ for (const f of files) {
 machine.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 mkdirSync(join(repo, 'bench/results'), { recursive: true });
 const latestPath = join(repo, 'bench/results/latest.json');
-// Benchmarks not run this time keep their previous results (marked with the date they ran).
+// Benchmarks not run this time keep their previous results (each result says when and at which commit it ran).
 let previous = {};
 try { previous = JSON.parse(readFileSync(latestPath, 'utf8')); } catch { /* first run */ }
 const merged = { machine, results: { ...(only.length ? previous.results ?? {} : {}), ...results } };
