@@ -351,6 +351,8 @@ export default async function run(): Promise<Record<string, unknown>> {
       noLongTaskOver50ms: pacedOurs.longTasks === 0 && fullOurs.longTasks === 0 && windowLongTasks === 0,
       // no growing lag: the mean lag over the last tenth of the run is within 50 ms of the first tenth's
       keepsPaceAt2000TokPerS: !!pacedOurs.lag && lagGrowth <= (2000 * CHARS_PER_TOKEN * 50) / 1000,
+      // the renderer's state costs little beyond the text: the page's heap within 2x of the naive page's
+      heapAtMost2xNaive: !!fullOurs.memory && !!fullNaive.memory && fullOurs.memory.jsHeapUsedMB <= 2 * fullNaive.memory.jsHeapUsedMB,
     };
     return {
       render: {

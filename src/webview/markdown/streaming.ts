@@ -20,6 +20,14 @@ import type { Tokens } from 'marked';
 interface Block {
   /** Offset of the block's source in the whole text. */
   start: number;
+  /** Length of the block's source. */
+  len: number;
+  /**
+   * The block's source while it is in the open tail; '' once committed. A token's `raw` is a slice of the text
+   * lexed in that frame, and V8 keeps a slice's whole parent string alive: committed blocks holding theirs kept
+   * one copy of the answer per frame that committed a block (80 MB for a 100k-token answer). Committed blocks
+   * read their source from the current text instead (`sourceOf`).
+   */
   raw: string;
   open: boolean;
   /** Signature of the link definitions the block was rendered with. */
@@ -160,7 +168,7 @@ export class IncrementalRenderer {
         keep.add(old);
         continue;
       }
-      const block: Block = { start, raw: token.raw, open, sig, nodes: [] };
+      const block: Block = { start, len: token.raw.length, raw: token.raw, open, sig, nodes: [] };
       next.push(block);
       todo.push({ block, token });
     }
@@ -173,7 +181,10 @@ export class IncrementalRenderer {
 
     if (commitThrough >= 0) {
       collectDefs(tokens.slice(0, commitThrough + 1), this.committedLinks);
-      for (let i = this.committedCount; i <= this.committedCount + commitThrough; i++) this.committedNodes += this.blocks[i].nodes.length;
+      for (let i = this.committedCount; i <= this.committedCount + commitThrough; i++) {
+        this.committedNodes += this.blocks[i].nodes.length;
+        this.blocks[i].raw = '';
+      }
       this.committedCount += commitThrough + 1;
       this.committedLen = base + starts[commitThrough] + tokens[commitThrough].raw.length;
     }
@@ -181,6 +192,11 @@ export class IncrementalRenderer {
     this.lastSig = sig;
     this.lastLinks = links;
     this.renderedLen = this.full.length;
+  }
+
+  /** A block's Markdown source. */
+  private sourceOf(b: Block): string {
+    return b.raw || this.full.slice(b.start, b.start + b.len);
   }
 
   /** Index of the last token that is final, or -1 (see the comment at the top of this file). */
@@ -255,9 +271,10 @@ export class IncrementalRenderer {
       const b = this.blocks[i];
       if (b.sig === sig) continue;
       b.sig = sig;
-      if (!b.raw.includes(']') || !mentionsAny(b.raw, changed)) continue;
-      const { tokens } = lexOrText(b.raw, links);
-      this.stats.charsLexed += b.raw.length;
+      const raw = this.sourceOf(b);
+      if (!raw.includes(']') || !mentionsAny(raw, changed)) continue;
+      const { tokens } = lexOrText(raw, links);
+      this.stats.charsLexed += raw.length;
       const fresh = this.renderBlocks(tokens, tokens.map(() => b.open)).flat();
       this.stats.blocksRefreshed++;
       for (const n of b.nodes) n.parentNode?.removeChild(n);
