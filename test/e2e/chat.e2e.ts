@@ -73,23 +73,6 @@ describe('chat view end to end (code-server + Chromium)', function () {
     await sleep(400);
   }
 
-  /**
-   * Runs a command that opens its own quick input (input box, quick pick) and returns that input. The harness's
-   * runCommand waits for the palette to close, which such commands never let happen.
-   */
-  async function commandWithInput(title: string): Promise<import('playwright-core').Locator> {
-    const widget = wb.page.locator('.quick-input-widget');
-    const input = widget.locator('.quick-input-box input');
-    await wb.page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } }); // focus out of the webview
-    await wb.page.keyboard.press('Control+Shift+P');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-    await widget.locator('.monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: exact }) }).first().click();
-    await wb.page.waitForFunction(() => !(document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value.startsWith('>'));
-    return input;
-  }
-
   async function waitForStatus(status: string): Promise<void> {
     await chat.locator('.message.assistant').last().and(chat.locator(`[data-status="${status}"]`)).waitFor({ timeout: 30_000 });
   }
@@ -107,7 +90,7 @@ describe('chat view end to end (code-server + Chromium)', function () {
   });
 
   it('sets a key through the command and its input box; the empty state stops asking for one', async () => {
-    const input = await commandWithInput('Bud: Set API Key…');
+    const input = await wb.commandWithInput('Bud: Set API Key…');
     await wb.page.locator('.quick-input-widget', { hasText: 'stored in your OS keychain' }).waitFor();
     assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
     await input.fill(API_KEY);
@@ -311,7 +294,7 @@ describe('chat view end to end (code-server + Chromium)', function () {
   it('looks right in light, dark and high-contrast themes', async () => {
     await widenSideBar(460);
     for (const [theme, name] of [['Light Modern', 'light'], ['Dark High Contrast', 'hc'], ['Dark Modern', 'dark']] as const) {
-      const input = await commandWithInput('Preferences: Color Theme');
+      const input = await wb.commandWithInput('Preferences: Color Theme');
       await input.fill(theme);
       const row = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: new RegExp(`^\\s*${theme}`) }).first();
       await row.waitFor();

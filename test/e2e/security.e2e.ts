@@ -23,20 +23,6 @@ const MODEL = 'test-model';
 const EXFIL = 'https://attacker.test/x';
 const BATCH = 24;
 
-/** Runs `title` and returns its quick input (commands that open an input box never let the palette close). */
-async function commandWithInput(wb: Workbench, title: string): Promise<Locator> {
-  const widget = wb.page.locator('.quick-input-widget');
-  const input = widget.locator('.quick-input-box input');
-  await wb.page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } });
-  await wb.page.keyboard.press('Control+Shift+P');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  await widget.locator('.monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: exact }) }).first().click();
-  await wb.page.waitForFunction(() => !(document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value.startsWith('>'));
-  return input;
-}
-
 async function waitEnded(chat: Frame, before: number, timeoutMs = 120_000): Promise<string> {
   await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, before, { timeout: 30_000 });
   await chat.waitForFunction(() => {
@@ -258,7 +244,7 @@ describe('security end to end: the API key stays in the keychain', function () {
       input = wb.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible' });
     } else {
-      input = await commandWithInput(wb, 'Bud: Set API Key…');
+      input = await wb.commandWithInput('Bud: Set API Key…');
     }
     assert.equal(await input.getAttribute('type'), 'password');
     await input.fill(key);

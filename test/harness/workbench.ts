@@ -69,6 +69,23 @@ export class Workbench {
     await this.pickQuickInputRow(input, `>${title}`, title, opts.timeoutMs);
   }
 
+  /**
+   * Runs a command that opens its own quick input (input box, quick pick) and returns that input. `runCommand`
+   * waits for the palette to close, which such commands never let happen.
+   */
+  async commandWithInput(title: string): Promise<Locator> {
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    await this.page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } }); // focus out of the webview
+    await this.page.keyboard.press('Control+Shift+P');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const exact = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`);
+    await widget.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first().click();
+    await this.page.waitForFunction(() => !(document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value.startsWith('>'));
+    return input;
+  }
+
   /** Opens a workspace file by its relative path through Quick Open (Ctrl+P) and waits for its editor. */
   async openFile(relPath: string): Promise<void> {
     const input = await this.openQuickInput('Control+P');
