@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import type { HostMessage, MessageView } from '../src/protocol';
 import type { Page } from 'playwright-core';
 import { ROOT, bundle, closePage, launchBrowser, openPage } from '../test/browser/support';
+import { pageMemory, type PageMemory } from './memory';
 import { syntheticAnswer } from './synthetic-answer';
 import type { BudTestApi } from '../test/browser/pages/renderer.page';
 
@@ -148,7 +149,7 @@ function longChat(): { messages: MessageView[]; chars: number } {
 interface RestoreResult {
   restoreMs: number;
   /** right after the restore, after a forced GC (Chrome DevTools Protocol `Performance.getMetrics`) */
-  memory?: { jsHeapUsedMB: number; domNodes: number };
+  memory?: PageMemory;
   messagesInDom: number;
   renderedAnswers: number;
   /** only in the first run of each kind (a scroll through ~300,000 px takes half a minute) */
@@ -249,18 +250,11 @@ async function restore(): Promise<Record<string, unknown>> {
     let ready = true;
     /** Restores in `page`, reading the page's memory right after the restore (before scrolling). */
     const restoreIn = async (page: Page, mode: 'app' | 'naive', scroll: boolean): Promise<RestoreResult> => {
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Performance.enable');
       const running = page.evaluate(restoreInPage, { init, mode, scroll });
       await page.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true, undefined, { timeout: 120_000, polling: 50 });
-      await cdp.send('HeapProfiler.collectGarbage');
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+      const memory = await pageMemory(page);
       await page.evaluate(() => (window as unknown as { __resume: () => void }).__resume());
-      const result = await running;
-      result.memory = { jsHeapUsedMB: r2(metric('JSHeapUsedSize') / 2 ** 20), domNodes: metric('Nodes') };
-      await cdp.detach();
-      return result;
+      return { ...(await running), memory };
     };
     const runApp = async (scroll: boolean): Promise<RestoreResult> => {
       const app = await openPage(browser, { html: '<div id="root"></div>', css: `body{margin:0;width:400px;height:800px} ${css}`, scripts: [fakeApi, appWebview] });

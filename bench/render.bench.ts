@@ -16,6 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, bundle, closePage, launchBrowser, openPage } from '../test/browser/support';
+import { pageMemory, type PageMemory } from './memory';
 import { CHARS_PER_TOKEN, syntheticAnswer } from './synthetic-answer';
 import type { BudTestApi } from '../test/browser/pages/renderer.page';
 
@@ -66,7 +67,7 @@ export interface StreamResult {
   /** windowed runs only: the work of every frame that rendered (for pooled percentiles over repetitions) */
   frameWorks?: number[];
   /** full-length runs: the page's JS heap and DOM nodes after the answer, after a forced GC */
-  memory?: { jsHeapUsedMB: number; domNodes: number };
+  memory?: PageMemory;
 }
 
 /** Runs in the page. Self-contained (serialised by playwright). */
@@ -303,15 +304,7 @@ export default async function run(): Promise<Record<string, unknown>> {
           budTest.renderNaive(el, t);
         }, warmText);
         const result = await page.evaluate(streamInPage, { text, charsPerToken: CHARS_PER_TOKEN, windowTokens: 2_000, ...args });
-        if (args.fromChar === undefined && result.completed) {
-          const cdp = await page.context().newCDPSession(page);
-          await cdp.send('Performance.enable');
-          await cdp.send('HeapProfiler.collectGarbage');
-          const { metrics } = await cdp.send('Performance.getMetrics');
-          const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
-          result.memory = { jsHeapUsedMB: r2(metric('JSHeapUsedSize') / 2 ** 20), domNodes: metric('Nodes') };
-          await cdp.detach();
-        }
+        if (args.fromChar === undefined && result.completed) result.memory = await pageMemory(page);
         return result;
       } finally {
         await closePage(page);
