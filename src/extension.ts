@@ -33,8 +33,12 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
 /** Settings, trust and key changes update the view's status (model, key, tools). */
 function registerStatusRefresh(context: vscode.ExtensionContext, chat: ChatHost): void {
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => { if (affectsBud(e)) void chat.controller.refreshStatus(); }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => { void chat.controller.refreshStatus(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsBud(e)) void chat.controller.refreshStatus();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void chat.controller.refreshStatus();
+    }),
   );
 }
 

@@ -27,14 +27,7 @@ export interface CodeContext {
 
 /** Actions an inline error or notice can offer; each is carried out by the host. */
 export type ActionId =
-  | 'setApiKey'
-  | 'selectModel'
-  | 'retry'
-  | 'openSettings'
-  | 'showLog'
-  | 'testConnection'
-  | 'newChat'
-  | 'manageTrust';
+  'setApiKey' | 'selectModel' | 'retry' | 'openSettings' | 'showLog' | 'testConnection' | 'newChat' | 'manageTrust';
 
 export type ErrorKind =
   | 'auth' // 401

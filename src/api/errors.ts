@@ -41,31 +41,45 @@ export class BudError extends Error {
 
 /** 401 */
 export class AuthenticationError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('auth', message, { status: 401, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('auth', message, { status: 401, ...opts });
+  }
 }
 /** 403 */
 export class PermissionError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('permission', message, { status: 403, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('permission', message, { status: 403, ...opts });
+  }
 }
 /** 404: the model or the URL is wrong. */
 export class NotFoundError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('notFound', message, { status: 404, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('notFound', message, { status: 404, ...opts });
+  }
 }
 /** 400, 409, 413, 422 and other 4xx the request itself caused. */
 export class BadRequestError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('badRequest', message, opts); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('badRequest', message, opts);
+  }
 }
 /** 429 */
 export class RateLimitError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('rateLimit', message, { status: 429, retryable: true, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('rateLimit', message, { status: 429, retryable: true, ...opts });
+  }
 }
 /** 5xx */
 export class ServerError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('server', message, { retryable: true, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('server', message, { retryable: true, ...opts });
+  }
 }
 /** Refused, reset, DNS, TLS. */
 export class ConnectionError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('connection', message, { retryable: true, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('connection', message, { retryable: true, ...opts });
+  }
 }
 /** Connect / headers timeout, idle stream, overall deadline, 408. */
 export class TimeoutError extends BudError {
@@ -78,19 +92,27 @@ export class TimeoutError extends BudError {
 }
 /** The stream ended (socket closed, no [DONE], no finish_reason) before the answer was complete. */
 export class IncompleteResponseError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('incomplete', message, opts); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('incomplete', message, opts);
+  }
 }
 /** The server answered with something that is not the wire format (invalid JSON chunk, oversized line, HTML on 200). */
 export class InvalidResponseError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('incomplete', message, opts); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('incomplete', message, opts);
+  }
 }
 /** `data: {"error": …}` inside a 200 stream (or an error object in a 200 JSON body). */
 export class StreamError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('streamError', message, opts); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('streamError', message, opts);
+  }
 }
 /** The caller's AbortSignal fired (the user pressed Stop). */
 export class AbortedError extends BudError {
-  constructor(message = 'Stopped.', opts: BudErrorOptions = {}) { super('aborted', message, opts); }
+  constructor(message = 'Stopped.', opts: BudErrorOptions = {}) {
+    super('aborted', message, opts);
+  }
 }
 /** Refused before sending: a limit or a range. `kind` is 'noModel' for an empty model, else 'validation'. */
 export class ValidationError extends BudError {
@@ -106,16 +128,26 @@ export class ValidationError extends BudError {
 export function actionsFor(kind: ErrorKind): ActionId[] {
   switch (kind) {
     // Each fix is followed by Retry, so the question need not be typed again once the key or model is right.
-    case 'auth': return ['setApiKey', 'retry', 'showLog'];
-    case 'noApiKey': return ['setApiKey', 'retry'];
-    case 'permission': return ['setApiKey', 'selectModel', 'retry', 'showLog'];
-    case 'notFound': return ['selectModel', 'retry', 'openSettings', 'showLog'];
-    case 'noModel': return ['selectModel', 'retry'];
-    case 'connection': return ['retry', 'openSettings', 'testConnection', 'showLog'];
-    case 'validation': return ['newChat', 'openSettings'];
-    case 'badRequest': return ['retry', 'openSettings', 'showLog'];
-    case 'aborted': return ['retry'];
-    default: return ['retry', 'showLog'];
+    case 'auth':
+      return ['setApiKey', 'retry', 'showLog'];
+    case 'noApiKey':
+      return ['setApiKey', 'retry'];
+    case 'permission':
+      return ['setApiKey', 'selectModel', 'retry', 'showLog'];
+    case 'notFound':
+      return ['selectModel', 'retry', 'openSettings', 'showLog'];
+    case 'noModel':
+      return ['selectModel', 'retry'];
+    case 'connection':
+      return ['retry', 'openSettings', 'testConnection', 'showLog'];
+    case 'validation':
+      return ['newChat', 'openSettings'];
+    case 'badRequest':
+      return ['retry', 'openSettings', 'showLog'];
+    case 'aborted':
+      return ['retry'];
+    default:
+      return ['retry', 'showLog'];
   }
 }
 

@@ -22,7 +22,12 @@ export interface ConnectionInput {
 export const DEMO_KEY = 'demo';
 
 export function resolveConnection(input: ConnectionInput): Connection {
-  const resolved = resolveConfig({ secret: input.secret, settings: input.settings, env: input.env, configFileText: input.configFileText });
+  const resolved = resolveConfig({
+    secret: input.secret,
+    settings: input.settings,
+    env: input.env,
+    configFileText: input.configFileText,
+  });
   if (input.overrideBaseUrl) return { ...resolved, baseUrl: input.overrideBaseUrl, baseUrlSource: 'setting' };
   const demo = input.env.BUD_DEMO_BASE_URL?.trim();
   if (!resolved.apiKey && demo) {

@@ -20,7 +20,14 @@ export interface ConnectionReport {
   models: { ok: boolean; count: number; latencyMs: number; error?: ErrorInfo };
   /** The model used for the streamed request. */
   model?: string;
-  stream: { ok: boolean; firstByteMs?: number; latencyMs?: number; chunks: number; error?: ErrorInfo; skipped?: string };
+  stream: {
+    ok: boolean;
+    firstByteMs?: number;
+    latencyMs?: number;
+    chunks: number;
+    error?: ErrorInfo;
+    skipped?: string;
+  };
   /** 'yes': the model called the tool; 'no': tools accepted, no call; 'unknown': not reached. */
   toolCalls: 'yes' | 'no' | 'unknown';
   ok: boolean;
@@ -32,7 +39,13 @@ export async function runConnectionTest(
   opts: { signal?: AbortSignal; now?: () => number } = {},
 ): Promise<ConnectionReport> {
   const now = opts.now ?? (() => performance.now());
-  const report: ConnectionReport = { url: client.baseUrl, models: { ok: false, count: 0, latencyMs: 0 }, stream: { ok: false, chunks: 0 }, toolCalls: 'unknown', ok: false };
+  const report: ConnectionReport = {
+    url: client.baseUrl,
+    models: { ok: false, count: 0, latencyMs: 0 },
+    stream: { ok: false, chunks: 0 },
+    toolCalls: 'unknown',
+    ok: false,
+  };
   let ids: string[] = [];
   const t0 = now();
   try {
@@ -52,13 +65,21 @@ export async function runConnectionTest(
   const acc = new ChatAccumulator();
   const t1 = now();
   try {
-    const stream = client.streamChatCompletion({
-      model: report.model,
-      messages: [{ role: 'user', content: 'Connection test from the Bud Chat editor extension: call the ping tool once, or reply with OK.' }],
-      max_tokens: 32,
-      tools: [PING_TOOL],
-      tool_choice: 'auto',
-    }, { signal: opts.signal });
+    const stream = client.streamChatCompletion(
+      {
+        model: report.model,
+        messages: [
+          {
+            role: 'user',
+            content: 'Connection test from the Bud Chat editor extension: call the ping tool once, or reply with OK.',
+          },
+        ],
+        max_tokens: 32,
+        tools: [PING_TOOL],
+        tool_choice: 'auto',
+      },
+      { signal: opts.signal },
+    );
     for await (const chunk of stream) {
       if (report.stream.chunks === 0) report.stream.firstByteMs = now() - t1;
       report.stream.chunks++;
@@ -79,13 +100,24 @@ const ms = (n: number | undefined) => (n === undefined ? '?' : `${Math.round(n)}
 /** One line per check, for the notification and the log. */
 export function formatReport(r: ConnectionReport): string[] {
   const lines = [`URL: ${r.url}`];
-  lines.push(r.models.ok ? `Models: ${r.models.count} listed in ${ms(r.models.latencyMs)}` : `Models: failed — ${r.models.error?.message ?? 'unknown error'}`);
+  lines.push(
+    r.models.ok
+      ? `Models: ${r.models.count} listed in ${ms(r.models.latencyMs)}`
+      : `Models: failed — ${r.models.error?.message ?? 'unknown error'}`,
+  );
   if (r.stream.skipped) lines.push(`Streaming: not tested — ${r.stream.skipped}`);
-  else if (r.stream.ok) lines.push(`Streaming (${r.model}): works — first chunk after ${ms(r.stream.firstByteMs)}, ${r.stream.chunks} chunks in ${ms(r.stream.latencyMs)}`);
+  else if (r.stream.ok)
+    lines.push(
+      `Streaming (${r.model}): works — first chunk after ${ms(r.stream.firstByteMs)}, ${r.stream.chunks} chunks in ${ms(r.stream.latencyMs)}`,
+    );
   else if (r.stream.error) lines.push(`Streaming (${r.model}): failed — ${r.stream.error.message}`);
   else lines.push('Streaming: not tested');
-  lines.push(r.toolCalls === 'yes' ? 'Tool calls: work (the model called the test tool)'
-    : r.toolCalls === 'no' ? 'Tool calls: the request with a tool was accepted, but the model answered without calling it'
-      : 'Tool calls: not tested');
+  lines.push(
+    r.toolCalls === 'yes'
+      ? 'Tool calls: work (the model called the test tool)'
+      : r.toolCalls === 'no'
+        ? 'Tool calls: the request with a tool was accepted, but the model answered without calling it'
+        : 'Tool calls: not tested',
+  );
   return lines;
 }

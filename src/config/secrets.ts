@@ -21,7 +21,9 @@ export class KeyStore {
 
   /** Fires when the key changes in this or another window. */
   onDidChange(listener: () => void): vscode.Disposable {
-    return this.secrets.onDidChange((e) => { if (e.key === SECRET_KEY) listener(); });
+    return this.secrets.onDidChange((e) => {
+      if (e.key === SECRET_KEY) listener();
+    });
   }
 }
 

@@ -37,6 +37,8 @@ export async function createFsToolContext(opts: FsContextOptions): Promise<FsToo
 }
 
 /** An executor with only the file-system tools (plain Node; used by tests and the bench). */
-export async function createFsToolExecutor(opts: FsContextOptions & { log?: (line: string) => void }): Promise<ToolExecutor> {
+export async function createFsToolExecutor(
+  opts: FsContextOptions & { log?: (line: string) => void },
+): Promise<ToolExecutor> {
   return createToolExecutor(createFsToolHandlers(await createFsToolContext(opts)), { log: opts.log });
 }

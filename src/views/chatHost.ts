@@ -45,7 +45,10 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     createDeltaSink,
     getStatus: () => session.status(),
     currentChatId: {
-      get: () => { const id = context.workspaceState.get<string>(CURRENT_CHAT_KEY); return isChatId(id) ? id : undefined; },
+      get: () => {
+        const id = context.workspaceState.get<string>(CURRENT_CHAT_KEY);
+        return isChatId(id) ? id : undefined;
+      },
       set: (id) => context.workspaceState.update(CURRENT_CHAT_KEY, id),
     },
     newId: newChatId,
@@ -54,8 +57,12 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
 
   const onMessage = (msg: WebviewMessage): void => {
     handle(msg).catch((err: unknown) => {
-      log.error(`Handling "${msg.type}" failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-      controller.notice({ level: 'error', text: `Something went wrong: ${err instanceof Error ? err.message : String(err)}`, actions: ['showLog'] });
+      log.error(`Handling "${msg.type}" failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      controller.notice({
+        level: 'error',
+        text: `Something went wrong: ${err instanceof Error ? err.message : String(err)}`,
+        actions: ['showLog'],
+      });
     });
   };
 
@@ -64,43 +71,75 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
       case 'ready': {
         const { settings } = await session.resolve();
         const ignored = settings.ignoredWorkspaceBaseUrl
-          ? [`This workspace's settings set bud.baseUrl to ${settings.ignoredWorkspaceBaseUrl}; it is ignored, because the base URL decides where your API key is sent. Set it in your user (or remote) settings instead.`]
+          ? [
+              `This workspace's settings set bud.baseUrl to ${settings.ignoredWorkspaceBaseUrl}; it is ignored, because the base URL decides where your API key is sent. Set it in your user (or remote) settings instead.`,
+            ]
           : [];
         return controller.sendInit(ignored);
       }
-      case 'send': await controller.send(msg.text); return;
-      case 'stop': return controller.stop();
-      case 'retry': return controller.retry();
-      case 'newChat': return controller.newChat();
-      case 'switchChat': if (isChatId(msg.chatId)) await controller.switchChat(msg.chatId); return;
-      case 'renameChat': if (isChatId(msg.chatId)) await controller.renameChat(msg.chatId, msg.title); return;
-      case 'deleteChat': if (isChatId(msg.chatId)) await controller.deleteChat(msg.chatId); return;
-      case 'action': return runAction(msg.action);
-      case 'openLink': return openLink(msg.href, (l) => log.warn(l));
-      case 'openContext': return openContext(msg.uri, msg.startLine, msg.endLine);
-      case 'removePendingContext': return controller.removePendingContext(msg.index);
-      case 'copyCode': return copyCode(msg.code);
-      case 'insertCode': return insertCode(msg.code);
-      case 'openCodeInEditor': return openCodeInEditor(msg.code, msg.language);
-      case 'log': { const line = `[webview] ${msg.text}`; if (msg.level === 'error') log.error(line); else if (msg.level === 'warn') log.warn(line); else log.info(line); return; }
+      case 'send':
+        await controller.send(msg.text);
+        return;
+      case 'stop':
+        return controller.stop();
+      case 'retry':
+        return controller.retry();
+      case 'newChat':
+        return controller.newChat();
+      case 'switchChat':
+        if (isChatId(msg.chatId)) await controller.switchChat(msg.chatId);
+        return;
+      case 'renameChat':
+        if (isChatId(msg.chatId)) await controller.renameChat(msg.chatId, msg.title);
+        return;
+      case 'deleteChat':
+        if (isChatId(msg.chatId)) await controller.deleteChat(msg.chatId);
+        return;
+      case 'action':
+        return runAction(msg.action);
+      case 'openLink':
+        return openLink(msg.href, (l) => log.warn(l));
+      case 'openContext':
+        return openContext(msg.uri, msg.startLine, msg.endLine);
+      case 'removePendingContext':
+        return controller.removePendingContext(msg.index);
+      case 'copyCode':
+        return copyCode(msg.code);
+      case 'insertCode':
+        return insertCode(msg.code);
+      case 'openCodeInEditor':
+        return openCodeInEditor(msg.code, msg.language);
+      case 'log': {
+        const line = `[webview] ${msg.text}`;
+        if (msg.level === 'error') log.error(line);
+        else if (msg.level === 'warn') log.warn(line);
+        else log.info(line);
+        return;
+      }
     }
   };
 
   const runAction = async (action: ActionId): Promise<void> => {
     if (action === 'retry') return controller.retry();
     if (action === 'newChat') return controller.newChat();
-    if (action === 'openSettings') { await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:bud-studio.bud-chat'); return; }
-    if (action === 'manageTrust') { await vscode.commands.executeCommand('workbench.trust.manage'); return; }
+    if (action === 'openSettings') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:bud-studio.bud-chat');
+      return;
+    }
+    if (action === 'manageTrust') {
+      await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
     const command = ACTION_COMMANDS[action];
     if (command) await vscode.commands.executeCommand(command);
   };
 
   view = new ChatViewProvider(context.extensionUri, onMessage, (l) => log.warn(l));
-  context.subscriptions.push(
-    vscode.window.registerWebviewViewProvider(VIEW_TYPE, view),
-    view,
-    { dispose: () => { void store.flush(); } },
-  );
+  context.subscriptions.push(vscode.window.registerWebviewViewProvider(VIEW_TYPE, view), view, {
+    dispose: () => {
+      void store.flush();
+    },
+  });
 
   const reveal = async (): Promise<void> => {
     await view.reveal();

@@ -34,21 +34,31 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => {
         const msg = parseWebviewMessage(raw);
-        if (!msg) { this.log(`Webview sent an unknown message; ignored: ${JSON.stringify(raw)?.slice(0, 200)}`); return; }
+        if (!msg) {
+          this.log(`Webview sent an unknown message; ignored: ${JSON.stringify(raw)?.slice(0, 200)}`);
+          return;
+        }
         if (msg.type === 'ready') this.ready = true;
         this.onMessage(msg);
       }),
       view.onDidDispose(() => {
-        if (this.view === view) { this.view = undefined; this.ready = false; }
+        if (this.view === view) {
+          this.view = undefined;
+          this.ready = false;
+        }
       }),
     );
   }
 
-  get isReady(): boolean { return this.ready; }
+  get isReady(): boolean {
+    return this.ready;
+  }
 
   post(msg: HostMessage): void {
     if (!this.view || !this.ready) return;
-    void this.view.webview.postMessage(msg).then(undefined, (err: unknown) => this.log(`Could not post to the chat view: ${String(err)}`));
+    void this.view.webview
+      .postMessage(msg)
+      .then(undefined, (err: unknown) => this.log(`Could not post to the chat view: ${String(err)}`));
   }
 
   /** Opens the Bud container and focuses the chat view. */

@@ -15,8 +15,15 @@ export async function openLink(href: string, log: (line: string) => void): Promi
 
 export async function openContext(uri: string, startLine: number, endLine: number): Promise<void> {
   let target: vscode.Uri;
-  try { target = vscode.Uri.parse(uri, true); } catch { return; }
-  if (!['file', 'untitled', 'vscode-remote', 'vscode-userdata'].includes(target.scheme) && !vscode.workspace.getWorkspaceFolder(target)) {
+  try {
+    target = vscode.Uri.parse(uri, true);
+  } catch {
+    return;
+  }
+  if (
+    !['file', 'untitled', 'vscode-remote', 'vscode-userdata'].includes(target.scheme) &&
+    !vscode.workspace.getWorkspaceFolder(target)
+  ) {
     void vscode.window.showWarningMessage(`Bud Chat cannot open ${target.scheme}: documents.`);
     return;
   }
@@ -42,16 +49,40 @@ export async function insertCode(code: string): Promise<void> {
     void vscode.window.showInformationMessage('Open a file to insert the code into (or use "Open in New Editor").');
     return;
   }
-  const ok = await editor.edit((b) => { for (const s of editor.selections) b.replace(s, code); });
+  const ok = await editor.edit((b) => {
+    for (const s of editor.selections) b.replace(s, code);
+  });
   if (!ok) void vscode.window.showWarningMessage('The code could not be inserted (is the editor read-only?).');
 }
 
 /** Fence names models use that are not VS Code language ids. */
 const LANGUAGE_ALIASES: Record<string, string> = {
-  ts: 'typescript', tsx: 'typescriptreact', js: 'javascript', jsx: 'javascriptreact', py: 'python', rb: 'ruby',
-  sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', shell: 'shellscript', console: 'shellscript', yml: 'yaml',
-  md: 'markdown', rs: 'rust', golang: 'go', 'c++': 'cpp', cs: 'csharp', 'c#': 'csharp', kt: 'kotlin', ps1: 'powershell',
-  dockerfile: 'dockerfile', docker: 'dockerfile', text: 'plaintext', txt: 'plaintext', jsonc: 'jsonc', json5: 'jsonc',
+  ts: 'typescript',
+  tsx: 'typescriptreact',
+  js: 'javascript',
+  jsx: 'javascriptreact',
+  py: 'python',
+  rb: 'ruby',
+  sh: 'shellscript',
+  bash: 'shellscript',
+  zsh: 'shellscript',
+  shell: 'shellscript',
+  console: 'shellscript',
+  yml: 'yaml',
+  md: 'markdown',
+  rs: 'rust',
+  golang: 'go',
+  'c++': 'cpp',
+  cs: 'csharp',
+  'c#': 'csharp',
+  kt: 'kotlin',
+  ps1: 'powershell',
+  dockerfile: 'dockerfile',
+  docker: 'dockerfile',
+  text: 'plaintext',
+  txt: 'plaintext',
+  jsonc: 'jsonc',
+  json5: 'jsonc',
 };
 
 export async function openCodeInEditor(code: string, language?: string): Promise<void> {

@@ -49,7 +49,11 @@ export class Session {
   /** The client kept between requests, with the settings it was made from (see `client`). */
   private pooled: { key: string; client: BudClient } | undefined;
 
-  constructor(private readonly keys: KeyStore, private readonly log: Logger, private readonly version: string) {}
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly log: Logger,
+    private readonly version: string,
+  ) {}
 
   async resolve(): Promise<{ settings: BudSettings; conn: Connection }> {
     const settings = readSettings();
@@ -59,7 +63,11 @@ export class Session {
     ]);
     const conn = resolveConnection({
       secret,
-      settings: { baseUrl: settings.baseUrl || undefined, requestTimeout: settings.requestTimeout, maxRetries: settings.maxRetries },
+      settings: {
+        baseUrl: settings.baseUrl || undefined,
+        requestTimeout: settings.requestTimeout,
+        maxRetries: settings.maxRetries,
+      },
       env: process.env,
       configFileText,
       overrideBaseUrl: this.overrideBaseUrl,
@@ -67,9 +75,15 @@ export class Session {
     this.log.setSecret(conn.apiKey);
     const warnings = [...conn.warnings];
     if (settings.ignoredWorkspaceBaseUrl) {
-      warnings.push(`Ignored bud.baseUrl from this workspace's settings (${settings.ignoredWorkspaceBaseUrl}): the base URL decides where your API key is sent, so only your user (machine) settings can set it.`);
+      warnings.push(
+        `Ignored bud.baseUrl from this workspace's settings (${settings.ignoredWorkspaceBaseUrl}): the base URL decides where your API key is sent, so only your user (machine) settings can set it.`,
+      );
     }
-    for (const w of warnings) if (!this.warned.has(w)) { this.warned.add(w); this.log.warn(w); }
+    for (const w of warnings)
+      if (!this.warned.has(w)) {
+        this.warned.add(w);
+        this.log.warn(w);
+      }
     return { settings, conn };
   }
 
@@ -91,7 +105,15 @@ export class Session {
       logger: { request: (info) => this.log.request(info) },
     };
     if (timeoutOverrideMs !== undefined) return new (api().BudClient)(config);
-    const key = JSON.stringify([config.baseUrl, config.apiKey, config.timeoutMs, config.idleTimeoutMs, config.streamDeadlineMs, config.maxRetries, config.verifySsl]);
+    const key = JSON.stringify([
+      config.baseUrl,
+      config.apiKey,
+      config.timeoutMs,
+      config.idleTimeoutMs,
+      config.streamDeadlineMs,
+      config.maxRetries,
+      config.verifySsl,
+    ]);
     if (this.pooled?.key !== key) {
       const old = this.pooled?.client;
       this.pooled = { key, client: new (api().BudClient)(config) };
@@ -117,7 +139,11 @@ export class Session {
     const { settings, conn } = await this.resolve();
     const tools = this.toolsState(settings);
     let baseUrl = conn.baseUrl;
-    try { baseUrl = this.client(conn).baseUrl; } catch { /* shown as configured */ }
+    try {
+      baseUrl = this.client(conn).baseUrl;
+    } catch {
+      /* shown as configured */
+    }
     const status: Omit<ViewStatus, 'busy'> = {
       model: settings.model,
       hasApiKey: !!conn.apiKey,
@@ -132,7 +158,10 @@ export class Session {
   private toolExecutor(exclude: string[]): ToolExecutor {
     const key = JSON.stringify(exclude);
     if (this.tools?.key !== key) {
-      this.tools = { key, executor: workspaceTools().createWorkspaceToolExecutor({ exclude, log: (l: string) => this.log.info(l) }) };
+      this.tools = {
+        key,
+        executor: workspaceTools().createWorkspaceToolExecutor({ exclude, log: (l: string) => this.log.info(l) }),
+      };
     }
     return this.tools.executor;
   }
@@ -141,10 +170,22 @@ export class Session {
   async prepare(): Promise<TurnSetup | ErrorInfo> {
     const { settings, conn } = await this.resolve();
     if (!conn.apiKey) {
-      return toErrorInfo(new ValidationError('No API key is set. Set one with "Bud: Set API Key" (it is kept in your OS keychain), or set BUD_API_KEY, or add api_key to ~/.bud/config.toml.', 'apiKey', 'noApiKey'));
+      return toErrorInfo(
+        new ValidationError(
+          'No API key is set. Set one with "Bud: Set API Key" (it is kept in your OS keychain), or set BUD_API_KEY, or add api_key to ~/.bud/config.toml.',
+          'apiKey',
+          'noApiKey',
+        ),
+      );
     }
     if (!settings.model) {
-      return toErrorInfo(new ValidationError('No model is selected. Choose one with "Bud: Select Model" (the list comes from the server).', 'model', 'noModel'));
+      return toErrorInfo(
+        new ValidationError(
+          'No model is selected. Choose one with "Bud: Select Model" (the list comes from the server).',
+          'model',
+          'noModel',
+        ),
+      );
     }
     const params: Omit<ChatCompletionParams, 'messages'> = { model: settings.model };
     if (settings.temperature !== undefined) params.temperature = settings.temperature;

@@ -30,29 +30,57 @@ export interface BudTestApi {
   readonly logDir: string;
   clearApiKey(): Promise<void>;
   /** The resolved connection without the key: { baseUrl, keySource, hasKey, model, stream }. */
-  describeConnection(): Promise<{ baseUrl: string; keySource: string; hasKey: boolean; model: string; stream: boolean; temperature?: number }>;
+  describeConnection(): Promise<{
+    baseUrl: string;
+    keySource: string;
+    hasKey: boolean;
+    model: string;
+    stream: boolean;
+    temperature?: number;
+  }>;
 }
 
-export function createTestApi(host: ChatHost, session: Session, keys: KeyStore, logUri: { fsPath: string }): BudTestApi {
+export function createTestApi(
+  host: ChatHost,
+  session: Session,
+  keys: KeyStore,
+  logUri: { fsPath: string },
+): BudTestApi {
   return {
     chat: {
       getCurrentChat: () => toSnapshot(host.controller.current),
-      send: async (text) => { await host.controller.init(); await host.controller.send(text); },
+      send: async (text) => {
+        await host.controller.init();
+        await host.controller.send(text);
+      },
       stop: () => host.controller.stop(),
       newChat: () => host.controller.newChat(),
       switchChat: (id) => host.controller.switchChat(id),
-      get lastRequestBody() { return session.lastRequest; },
+      get lastRequestBody() {
+        return session.lastRequest;
+      },
       flush: () => host.controller.flush(),
-      get historyDir() { return host.store.dir; },
+      get historyDir() {
+        return host.store.dir;
+      },
       pendingContexts: () => host.controller.pendingContexts.length,
     },
-    setBaseUrlOverride: (url) => { session.overrideBaseUrl = url; },
+    setBaseUrlOverride: (url) => {
+      session.overrideBaseUrl = url;
+    },
     setApiKey: (key) => keys.set(key),
     logDir: path.dirname(logUri.fsPath),
     clearApiKey: () => keys.clear(),
     describeConnection: async () => {
       const { settings, conn } = await session.resolve();
-      return { baseUrl: conn.baseUrl, keySource: conn.keySource, hasKey: !!conn.apiKey, model: settings.model, stream: settings.stream, temperature: settings.temperature };
+      return {
+        baseUrl: conn.baseUrl,
+        keySource: conn.keySource,
+        hasKey: !!conn.apiKey,
+        model: settings.model,
+        stream: settings.stream,
+        temperature: settings.temperature,
+      };
     },
   };
 }

@@ -13,7 +13,11 @@ window.addEventListener('message', (event: MessageEvent) => {
   try {
     app.handle(msg);
   } catch (err) {
-    host.post({ type: 'log', level: 'error', text: `webview: failed to handle ${msg.type}: ${err instanceof Error ? err.message : String(err)}` });
+    host.post({
+      type: 'log',
+      level: 'error',
+      text: `webview: failed to handle ${msg.type}: ${err instanceof Error ? err.message : String(err)}`,
+    });
   }
 });
 

@@ -16,8 +16,12 @@ export const ACTION_LABELS: Record<ActionId, { label: string; icon: string }> = 
 /** The first action is the primary one (the fix); the rest are secondary. */
 export function actionButton(action: ActionId, primary = false): HTMLButtonElement {
   const meta = ACTION_LABELS[action] ?? { label: action, icon: 'run' };
-  return h('button', { type: 'button', class: primary ? 'button primary' : 'button secondary', 'data-action': action },
-    icon(meta.icon), h('span', {}, meta.label));
+  return h(
+    'button',
+    { type: 'button', class: primary ? 'button primary' : 'button secondary', 'data-action': action },
+    icon(meta.icon),
+    h('span', {}, meta.label),
+  );
 }
 
 export function actionBar(actions: readonly ActionId[], className: string): HTMLDivElement {

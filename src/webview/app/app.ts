@@ -10,7 +10,16 @@ import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
 import type { Host } from './vscodeApi';
 
-const ACTION_IDS: readonly ActionId[] = ['setApiKey', 'selectModel', 'retry', 'openSettings', 'showLog', 'testConnection', 'newChat', 'manageTrust'];
+const ACTION_IDS: readonly ActionId[] = [
+  'setApiKey',
+  'selectModel',
+  'retry',
+  'openSettings',
+  'showLog',
+  'testConnection',
+  'newChat',
+  'manageTrust',
+];
 
 export class ChatApp {
   private readonly header: Header;
@@ -27,7 +36,10 @@ export class ChatApp {
   private scrollSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly root: HTMLElement, private readonly host: Host) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: Host,
+  ) {
     this.header = new Header({
       selectModel: () => this.host.post({ type: 'action', action: 'selectModel' }),
       newChat: () => this.host.post({ type: 'newChat' }),
@@ -39,7 +51,10 @@ export class ChatApp {
     });
     this.empty = new EmptyState((text) => this.onExamplePrompt(text));
     this.history = new HistoryPanel({
-      switchChat: (id) => { this.closeHistory(); if (id !== this.chatId) this.host.post({ type: 'switchChat', chatId: id }); },
+      switchChat: (id) => {
+        this.closeHistory();
+        if (id !== this.chatId) this.host.post({ type: 'switchChat', chatId: id });
+      },
       renameChat: (id, title) => this.host.post({ type: 'renameChat', chatId: id, title }),
       deleteChat: (id) => this.host.post({ type: 'deleteChat', chatId: id }),
       close: () => this.closeHistory(),
@@ -68,8 +83,15 @@ export class ChatApp {
     // Escape closes the history list, else stops a streaming answer, from anywhere in the view.
     document.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape' || e.defaultPrevented) return;
-      if (this.history.isOpen) { e.preventDefault(); this.closeHistory(); return; }
-      if (this.isBusy()) { e.preventDefault(); this.stop(); }
+      if (this.history.isOpen) {
+        e.preventDefault();
+        this.closeHistory();
+        return;
+      }
+      if (this.isBusy()) {
+        e.preventDefault();
+        this.stop();
+      }
     });
 
     const saved = this.host.getState();
@@ -96,7 +118,10 @@ export class ChatApp {
         break;
       case 'messageAdded': {
         const item = this.list.add(msg.message);
-        if (msg.message.role === 'user') { this.composer.remember(msg.message.content); this.list.scrollToBottom(); }
+        if (msg.message.role === 'user') {
+          this.composer.remember(msg.message.content);
+          this.list.scrollToBottom();
+        }
         if (msg.message.status === 'streaming') this.setBusy(true);
         if (item.usage && item.status === 'complete') this.header.setUsage(item.usage);
         this.updateEmpty();
@@ -110,7 +135,9 @@ export class ChatApp {
         break;
       case 'retrying':
         this.list.get(msg.id)?.showRetry(msg.attempt, msg.maxRetries, msg.delayMs, msg.reason);
-        this.announcer.say(`Retrying in ${Math.round(msg.delayMs / 1000)} seconds, attempt ${msg.attempt} of ${msg.maxRetries}.`);
+        this.announcer.say(
+          `Retrying in ${Math.round(msg.delayMs / 1000)} seconds, attempt ${msg.attempt} of ${msg.maxRetries}.`,
+        );
         break;
       case 'toolCall':
         this.list.get(msg.id)?.setToolCall(msg.call);
@@ -162,7 +189,10 @@ export class ChatApp {
     }
     if (chat.messages.some((m) => m.status === 'streaming')) this.setBusy(true);
     else if (!this.status?.busy) this.setBusy(false);
-    if (!initial) { this.closeHistory(false); this.composer.focus(); }
+    if (!initial) {
+      this.closeHistory(false);
+      this.composer.focus();
+    }
   }
 
   private setChats(chats: ChatSummary[]): void {
@@ -208,7 +238,10 @@ export class ChatApp {
   }
 
   private refreshUsage(): void {
-    const last = this.list.all().reverse().find((m) => m.role === 'assistant' && m.usage);
+    const last = this.list
+      .all()
+      .reverse()
+      .find((m) => m.role === 'assistant' && m.usage);
     this.header.setUsage(last?.usage);
   }
 

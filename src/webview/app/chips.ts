@@ -18,17 +18,29 @@ function describe(c: CodeContext): string {
 
 /** A chip on a sent user message: a button (keyboard-activatable) carrying the range in data attributes. */
 export function contextChip(c: CodeContext): HTMLButtonElement {
-  return h('button', {
-    type: 'button', class: 'context-chip',
-    'data-uri': c.uri, 'data-start': c.startLine, 'data-end': c.endLine,
-    title: `Open ${describe(c)}`, 'aria-label': `Open ${describe(c)}`,
-  }, icon('file-code'), h('span', { class: 'chip-label' }, `${baseName(c.path)}:${rangeLabel(c)}`));
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'context-chip',
+      'data-uri': c.uri,
+      'data-start': c.startLine,
+      'data-end': c.endLine,
+      title: `Open ${describe(c)}`,
+      'aria-label': `Open ${describe(c)}`,
+    },
+    icon('file-code'),
+    h('span', { class: 'chip-label' }, `${baseName(c.path)}:${rangeLabel(c)}`),
+  );
 }
 
 /** A pending chip above the input: the chip plus a remove button. */
 export function pendingChip(c: CodeContext, index: number): HTMLSpanElement {
   const chip = contextChip(c);
-  const remove = iconButton('close', `Remove ${baseName(c.path)}:${rangeLabel(c)} from the message`, { class: 'icon-button chip-remove', 'data-remove-index': index });
+  const remove = iconButton('close', `Remove ${baseName(c.path)}:${rangeLabel(c)} from the message`, {
+    class: 'icon-button chip-remove',
+    'data-remove-index': index,
+  });
   return h('span', { class: 'pending-chip', role: 'listitem' }, chip, remove);
 }
 

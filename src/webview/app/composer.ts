@@ -21,7 +21,11 @@ export class Composer {
   readonly input: HTMLTextAreaElement;
   readonly sendButton: HTMLButtonElement;
   private readonly grow: HTMLElement;
-  private readonly pending = h('div', { class: 'pending-contexts', role: 'list', 'aria-label': 'Code attached to your next message' });
+  private readonly pending = h('div', {
+    class: 'pending-contexts',
+    role: 'list',
+    'aria-label': 'Code attached to your next message',
+  });
   private readonly message = h('div', { class: 'composer-message', role: 'status', 'aria-live': 'polite' });
   private busy = false;
   private pendingCount = 0;
@@ -31,12 +35,21 @@ export class Composer {
 
   constructor(private readonly events: ComposerEvents) {
     this.input = h('textarea', {
-      id: 'input', rows: 1, 'aria-label': 'Message Bud', spellcheck: 'true',
-      placeholder: 'Ask Bud about your code…', title: 'Enter sends, Shift+Enter adds a line, Up recalls your last message',
+      id: 'input',
+      rows: 1,
+      'aria-label': 'Message Bud',
+      spellcheck: 'true',
+      placeholder: 'Ask Bud about your code…',
+      title: 'Enter sends, Shift+Enter adds a line, Up recalls your last message',
     });
     this.sendButton = h('button', { id: 'send', type: 'button', class: 'send-button' }, icon('send'));
     this.grow = h('div', { class: 'grow-wrap' }, this.input);
-    const box = h('div', { class: 'input-box' }, this.pending, h('div', { class: 'input-row' }, this.grow, this.sendButton));
+    const box = h(
+      'div',
+      { class: 'input-box' },
+      this.pending,
+      h('div', { class: 'input-row' }, this.grow, this.sendButton),
+    );
     this.el = h('div', { class: 'composer' }, box, this.message);
     this.pending.hidden = true;
     this.message.hidden = true;
@@ -75,14 +88,21 @@ export class Composer {
       this.events.stop();
       return;
     }
-    if (e.key === 'ArrowUp' && !e.shiftKey && (this.input.value === '' || this.isRecalled()) && this.caretOnFirstLine()) {
+    if (
+      e.key === 'ArrowUp' &&
+      !e.shiftKey &&
+      (this.input.value === '' || this.isRecalled()) &&
+      this.caretOnFirstLine()
+    ) {
       if (this.recall(this.recallIndex === -1 ? this.sent.length - 1 : this.recallIndex - 1)) e.preventDefault();
       return;
     }
     if (e.key === 'ArrowDown' && !e.shiftKey && this.isRecalled() && this.caretOnLastLine()) {
       e.preventDefault();
-      if (this.recallIndex >= this.sent.length - 1) { this.recallIndex = -1; this.setText(''); }
-      else this.recall(this.recallIndex + 1);
+      if (this.recallIndex >= this.sent.length - 1) {
+        this.recallIndex = -1;
+        this.setText('');
+      } else this.recall(this.recallIndex + 1);
     }
   }
 
@@ -165,7 +185,10 @@ export class Composer {
   }
 
   private showTooLong(length: number): void {
-    this.showMessage('error', `This message is ${formatNumber(length)} characters long; Bud Chat sends at most ${formatNumber(MAX_MESSAGE_CHARS)} characters in one message, so it will not be sent. Shorten it or split it into parts.`);
+    this.showMessage(
+      'error',
+      `This message is ${formatNumber(length)} characters long; Bud Chat sends at most ${formatNumber(MAX_MESSAGE_CHARS)} characters in one message, so it will not be sent. Shorten it or split it into parts.`,
+    );
   }
 
   showMessage(level: 'info' | 'error', text: string): void {

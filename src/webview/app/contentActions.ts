@@ -40,7 +40,10 @@ export function bindContentActions(root: HTMLElement, host: Host, announcer: Ann
   });
   // Middle-click and similar would open a link in a new webview window: block those too.
   root.addEventListener('auxclick', (e) => {
-    if ((e.target as Element).closest('a[href]')) { e.preventDefault(); e.stopPropagation(); }
+    if ((e.target as Element).closest('a[href]')) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
   });
 }
 
@@ -78,11 +81,14 @@ function showCopied(button: HTMLElement): void {
   button.setAttribute('aria-label', 'Copied');
   button.setAttribute('title', 'Copied');
   setIcon(button, 'check');
-  copiedTimers.set(button, setTimeout(() => {
-    button.classList.remove('copied');
-    button.setAttribute('aria-label', button.getAttribute('data-label') ?? 'Copy code');
-    button.setAttribute('title', button.getAttribute('data-title') ?? 'Copy code');
-    setIcon(button, 'copy');
-    copiedTimers.delete(button);
-  }, COPIED_MS));
+  copiedTimers.set(
+    button,
+    setTimeout(() => {
+      button.classList.remove('copied');
+      button.setAttribute('aria-label', button.getAttribute('data-label') ?? 'Copy code');
+      button.setAttribute('title', button.getAttribute('data-title') ?? 'Copy code');
+      setIcon(button, 'copy');
+      copiedTimers.delete(button);
+    }, COPIED_MS),
+  );
 }

@@ -5,7 +5,11 @@ export type Attrs = Record<string, string | number | boolean | undefined | null>
 export type Child = Node | string | null | undefined | false;
 
 /** Creates an element: `h('button', { class: 'x', 'aria-label': 'Send' }, icon('send'), 'Send')`. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
@@ -29,7 +33,11 @@ export function icon(name: string, extra = ''): HTMLSpanElement {
 
 /** An icon-only button with an accessible name and a tooltip. */
 export function iconButton(iconName: string, label: string, attrs: Attrs = {}): HTMLButtonElement {
-  return h('button', { type: 'button', class: 'icon-button', 'aria-label': label, title: label, ...attrs }, icon(iconName));
+  return h(
+    'button',
+    { type: 'button', class: 'icon-button', 'aria-label': label, title: label, ...attrs },
+    icon(iconName),
+  );
 }
 
 export function setIcon(el: HTMLElement, name: string, extra = ''): void {
@@ -69,7 +77,11 @@ export function formatRelativeTime(ts: number, now = Date.now()): string {
   const days = Math.floor(hours / 24);
   if (days === 1) return 'yesterday';
   if (days < 7) return `${days} days ago`;
-  return new Date(ts).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: days > 300 ? 'numeric' : undefined });
+  return new Date(ts).toLocaleDateString('en-US', {
+    month: 'short',
+    day: 'numeric',
+    year: days > 300 ? 'numeric' : undefined,
+  });
 }
 
 /** A visually hidden live region for short announcements ("Copied", "Answer stopped"). */
@@ -80,6 +92,8 @@ export class Announcer {
     this.el.textContent = '';
     clearTimeout(this.timer);
     // A fresh text node after a tick makes screen readers repeat identical announcements.
-    this.timer = setTimeout(() => { this.el.textContent = text; }, 30);
+    this.timer = setTimeout(() => {
+      this.el.textContent = text;
+    }, 30);
   }
 }

@@ -25,21 +25,42 @@ export class EmptyState {
   constructor(private readonly onPrompt: (text: string) => void) {
     const prompts = h('ul', { class: 'example-prompts', 'aria-label': 'Example prompts' });
     for (const p of EXAMPLE_PROMPTS) {
-      const button = h('button', { type: 'button', class: 'example-prompt', 'data-prompt': p.text }, icon(p.icon), h('span', {}, p.text));
+      const button = h(
+        'button',
+        { type: 'button', class: 'example-prompt', 'data-prompt': p.text },
+        icon(p.icon),
+        h('span', {}, p.text),
+      );
       button.addEventListener('click', () => this.onPrompt(p.text));
       prompts.append(h('li', {}, button));
     }
-    this.el = h('section', { id: 'empty-state', 'aria-labelledby': 'empty-title' },
+    this.el = h(
+      'section',
+      { id: 'empty-state', 'aria-labelledby': 'empty-title' },
       h('div', { class: 'empty-logo', 'aria-hidden': 'true' }, icon('sparkle')),
       h('h2', { id: 'empty-title' }, 'Ask Bud'),
-      h('p', { class: 'empty-lead' },
-        'Bud Chat answers questions about your code, explains selections and drafts code, streamed from models on the Bud AI Foundry gateway (or any OpenAI-compatible server).'),
+      h(
+        'p',
+        { class: 'empty-lead' },
+        'Bud Chat answers questions about your code, explains selections and drafts code, streamed from models on the Bud AI Foundry gateway (or any OpenAI-compatible server).',
+      ),
       this.setup,
       h('h3', {}, 'Try asking'),
       prompts,
-      h('p', { class: 'empty-tip' }, icon('lightbulb'),
-        h('span', {}, 'Tip: select code in the editor, right-click and choose ', h('strong', {}, 'Explain Selection'),
-          ' — or ', h('strong', {}, 'Add Selection to Chat'), ' to ask your own question about it.')),
+      h(
+        'p',
+        { class: 'empty-tip' },
+        icon('lightbulb'),
+        h(
+          'span',
+          {},
+          'Tip: select code in the editor, right-click and choose ',
+          h('strong', {}, 'Explain Selection'),
+          ' — or ',
+          h('strong', {}, 'Add Selection to Chat'),
+          ' to ask your own question about it.',
+        ),
+      ),
       this.keyInfo,
     );
   }
@@ -52,7 +73,16 @@ export class EmptyState {
       this.setup.hidden = true;
     } else {
       this.setup.replaceChildren(
-        h('p', {}, icon('key'), h('span', {}, 'No API key found. Set your Bud API key to start chatting; it is kept in VS Code’s secret storage.')),
+        h(
+          'p',
+          {},
+          icon('key'),
+          h(
+            'span',
+            {},
+            'No API key found. Set your Bud API key to start chatting; it is kept in VS Code’s secret storage.',
+          ),
+        ),
         actionButton('setApiKey', true),
       );
       this.setup.hidden = false;

@@ -16,15 +16,29 @@ export class Header {
   private readonly usage = h('div', { id: 'usage' });
 
   constructor(events: HeaderEvents) {
-    this.modelButton = h('button', { id: 'model-button', type: 'button', class: 'model-button' },
-      icon('hubot'), this.modelName, icon('chevron-down', 'model-chevron'));
+    this.modelButton = h(
+      'button',
+      { id: 'model-button', type: 'button', class: 'model-button' },
+      icon('hubot'),
+      this.modelName,
+      icon('chevron-down', 'model-chevron'),
+    );
     this.modelButton.addEventListener('click', () => events.selectModel());
-    this.historyButton = iconButton('history', 'Chat history', { id: 'history-button', 'aria-expanded': 'false', 'aria-controls': 'history-panel' });
+    this.historyButton = iconButton('history', 'Chat history', {
+      id: 'history-button',
+      'aria-expanded': 'false',
+      'aria-controls': 'history-panel',
+    });
     this.historyButton.addEventListener('click', () => events.toggleHistory());
     const newChat = iconButton('add', 'New chat', { id: 'new-chat' });
     newChat.addEventListener('click', () => events.newChat());
-    this.el = h('header', { class: 'view-header' },
-      this.modelButton, this.usage, h('div', { class: 'header-actions' }, this.historyButton, newChat));
+    this.el = h(
+      'header',
+      { class: 'view-header' },
+      this.modelButton,
+      this.usage,
+      h('div', { class: 'header-actions' }, this.historyButton, newChat),
+    );
     this.setModel('');
     this.setUsage(undefined);
   }
@@ -39,8 +53,13 @@ export class Header {
 
   setUsage(usage: Usage | undefined): void {
     this.usage.hidden = !usage;
-    if (!usage) { this.usage.replaceChildren(); return; }
-    const p = formatNumber(usage.prompt_tokens), c = formatNumber(usage.completion_tokens), t = formatNumber(usage.total_tokens);
+    if (!usage) {
+      this.usage.replaceChildren();
+      return;
+    }
+    const p = formatNumber(usage.prompt_tokens),
+      c = formatNumber(usage.completion_tokens),
+      t = formatNumber(usage.total_tokens);
     const full = `Last answer: ${p} prompt + ${c} completion = ${t} tokens`;
     this.usage.title = full;
     this.usage.replaceChildren(

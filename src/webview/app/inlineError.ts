@@ -27,11 +27,17 @@ export function createInlineError(error: ErrorInfo): HTMLDivElement {
   if (error.requestId) details.push(`request ID ${error.requestId}`);
   if (error.url) details.push(error.url);
   const title = TITLES[error.kind] ?? 'Something went wrong';
-  return h('div', { class: 'inline-error', role: 'alert', 'data-kind': error.kind },
+  return h(
+    'div',
+    { class: 'inline-error', role: 'alert', 'data-kind': error.kind },
     icon('error', 'inline-error-icon'),
-    h('div', { class: 'inline-error-body' },
+    h(
+      'div',
+      { class: 'inline-error-body' },
       // Skip the heading when the message already starts with it ("Authentication failed (401): …").
-      error.message.toLowerCase().startsWith(title.toLowerCase()) ? null : h('div', { class: 'inline-error-title' }, title),
+      error.message.toLowerCase().startsWith(title.toLowerCase())
+        ? null
+        : h('div', { class: 'inline-error-title' }, title),
       h('div', { class: 'inline-error-message' }, error.message),
       error.actions.length ? actionBar(error.actions, 'inline-error-actions') : null,
       details.length ? h('div', { class: 'inline-error-details' }, details.join(' · ')) : null,
@@ -56,9 +62,10 @@ export class RetryStatus {
     const due = Date.now() + delayMs;
     const tick = () => {
       const left = Math.max(0, Math.ceil((due - Date.now()) / 1000));
-      const text = left > 0
-        ? `Retrying in ${left} s (attempt ${attempt} of ${maxRetries})…`
-        : `Retrying now (attempt ${attempt} of ${maxRetries})…`;
+      const text =
+        left > 0
+          ? `Retrying in ${left} s (attempt ${attempt} of ${maxRetries})…`
+          : `Retrying now (attempt ${attempt} of ${maxRetries})…`;
       if (this.text.textContent !== text) this.text.textContent = text;
       if (left === 0) this.stopTimer();
     };

@@ -25,22 +25,36 @@ export class MessageList {
 
   constructor(private readonly onScroll: (scrollTop: number, atBottom: boolean) => void) {
     this.el = h('div', { id: 'messages', role: 'log', 'aria-label': 'Conversation', tabindex: '-1' }, this.inner);
-    this.scrollButton = iconButton('arrow-down', 'Scroll to the latest message', { id: 'scroll-to-bottom', class: 'icon-button floating' });
+    this.scrollButton = iconButton('arrow-down', 'Scroll to the latest message', {
+      id: 'scroll-to-bottom',
+      class: 'icon-button floating',
+    });
     this.scrollButton.hidden = true;
     this.scrollButton.addEventListener('click', () => this.scrollToBottom(true));
-    this.el.addEventListener('scroll', () => {
-      this.stick = this.distanceFromBottom() <= STICK_THRESHOLD;
-      this.scrollButton.hidden = this.stick || this.items.size === 0;
-      this.onScroll(this.el.scrollTop, this.stick);
-    }, { passive: true });
+    this.el.addEventListener(
+      'scroll',
+      () => {
+        this.stick = this.distanceFromBottom() <= STICK_THRESHOLD;
+        this.scrollButton.hidden = this.stick || this.items.size === 0;
+        this.onScroll(this.el.scrollTop, this.stick);
+      },
+      { passive: true },
+    );
     // Content grows asynchronously (the renderer draws once per frame, code gets highlighted): follow it.
-    new ResizeObserver(() => { if (this.stick) this.el.scrollTop = this.el.scrollHeight; }).observe(this.inner);
+    new ResizeObserver(() => {
+      if (this.stick) this.el.scrollTop = this.el.scrollHeight;
+    }).observe(this.inner);
   }
 
-  get size(): number { return this.items.size; }
+  get size(): number {
+    return this.items.size;
+  }
 
   load(messages: readonly MessageView[]): void {
-    for (const item of this.items.values()) { cancelLazy(item.el); item.dispose(); }
+    for (const item of this.items.values()) {
+      cancelLazy(item.el);
+      item.dispose();
+    }
     this.items.clear();
     this.wanted = [];
     this.rendering = undefined;
@@ -56,7 +70,11 @@ export class MessageList {
     // render itself runs in slices of at most FRAME_BUDGET_MS per frame, so no frame waits for a long answer.
     for (const item of this.items.values()) {
       if (!item.hasDeferredRender) continue;
-      renderWhenVisible(item.el, () => this.want(item), { root: this.el, rootMargin: '2400px 0px', placeholderHeight: 0 });
+      renderWhenVisible(item.el, () => this.want(item), {
+        root: this.el,
+        rootMargin: '2400px 0px',
+        placeholderHeight: 0,
+      });
     }
     this.updateBusy();
   }
@@ -74,7 +92,10 @@ export class MessageList {
     while (performance.now() < deadline) {
       const item = this.rendering ?? this.wanted.pop();
       if (!item) break;
-      if (!item.hasDeferredRender || this.items.get(item.id) !== item) { this.rendering = undefined; continue; }
+      if (!item.hasDeferredRender || this.items.get(item.id) !== item) {
+        this.rendering = undefined;
+        continue;
+      }
       this.rendering = item;
       const anchor = this.stick ? undefined : this.firstVisible();
       const anchorTop = anchor?.getBoundingClientRect().top;
@@ -95,13 +116,19 @@ export class MessageList {
   add(message: MessageView): MessageItem {
     const old = this.items.get(message.id);
     const item = new MessageItem(message, { lazy: false });
-    if (old) { cancelLazy(old.el); old.dispose(); old.el.replaceWith(item.el); } else this.inner.append(item.el);
+    if (old) {
+      cancelLazy(old.el);
+      old.dispose();
+      old.el.replaceWith(item.el);
+    } else this.inner.append(item.el);
     this.items.set(message.id, item);
     this.updateBusy();
     return item;
   }
 
-  get(id: string): MessageItem | undefined { return this.items.get(id); }
+  get(id: string): MessageItem | undefined {
+    return this.items.get(id);
+  }
 
   remove(ids: readonly string[]): void {
     for (const id of ids) {
@@ -115,7 +142,9 @@ export class MessageList {
     this.updateBusy();
   }
 
-  all(): MessageItem[] { return [...this.items.values()]; }
+  all(): MessageItem[] {
+    return [...this.items.values()];
+  }
 
   /** Marks the log busy while an answer streams, so assistive tech waits for the whole answer. */
   updateBusy(): void {

@@ -6,7 +6,13 @@ import { chipList } from './chips';
 import { clear, h, icon } from './dom';
 import { createInlineError, RetryStatus } from './inlineError';
 import { estimateHeight } from '../lazy';
-import { createStreamingRenderer, renderMarkdown, renderMarkdownSliced, type SlicedRender, type StreamingRenderer } from './markdown';
+import {
+  createStreamingRenderer,
+  renderMarkdown,
+  renderMarkdownSliced,
+  type SlicedRender,
+  type StreamingRenderer,
+} from './markdown';
 import { createToolCallRow, updateToolCallRow } from './toolCalls';
 
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
@@ -48,16 +54,24 @@ export class MessageItem {
     this.text = msg.content;
     const isUser = msg.role === 'user';
     this.content = h('div', { class: 'content' });
-    const header = h('div', { class: 'message-header' },
+    const header = h(
+      'div',
+      { class: 'message-header' },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, icon(isUser ? 'account' : 'sparkle')),
       h('span', { class: 'author' }, isUser ? 'You' : 'Bud'),
       !isUser && msg.model ? h('span', { class: 'message-model' }, msg.model) : null,
       this.badge,
     );
-    this.el = h('div', {
-      class: `message ${msg.role}`, 'data-id': msg.id, role: 'article',
-      'aria-label': isUser ? 'Your message' : 'Bud’s answer',
-    }, header);
+    this.el = h(
+      'div',
+      {
+        class: `message ${msg.role}`,
+        'data-id': msg.id,
+        role: 'article',
+        'aria-label': isUser ? 'Your message' : 'Bud’s answer',
+      },
+      header,
+    );
     if (isUser) {
       this.content.classList.add('user-text');
       this.content.textContent = msg.content;
@@ -82,12 +96,20 @@ export class MessageItem {
     this.content.setAttribute('aria-live', 'polite');
     this.content.setAttribute('aria-busy', 'true');
     this.renderer = createStreamingRenderer(this.content);
-    this.progress = h('div', { class: 'progress' }, icon('loading', 'codicon-modifier-spin'), h('span', {}, 'Working…'));
+    this.progress = h(
+      'div',
+      { class: 'progress' },
+      icon('loading', 'codicon-modifier-spin'),
+      h('span', {}, 'Working…'),
+    );
     this.after.before(this.progress);
   }
 
   private renderStatic(text: string, lazy: boolean): void {
-    if (!lazy) { renderMarkdown(this.content, text); return; }
+    if (!lazy) {
+      renderMarkdown(this.content, text);
+      return;
+    }
     // The raw text stands in (about the right height) until the message comes near the viewport.
     const raw = h('div', { class: 'plain-text pending-render' }, text);
     raw.style.containIntrinsicSize = `auto ${estimateHeight(text.length)}px`;
@@ -95,7 +117,9 @@ export class MessageItem {
     this.deferred = true;
   }
 
-  get hasDeferredRender(): boolean { return this.deferred; }
+  get hasDeferredRender(): boolean {
+    return this.deferred;
+  }
 
   /** Renders a deferred (lazy) answer now; returns false when there was nothing to do. */
   renderDeferred(): boolean {
@@ -133,8 +157,12 @@ export class MessageItem {
   private appendReasoning(text: string): void {
     if (!this.reasoning) {
       const body = h('div', { class: 'reasoning-body' });
-      const details = h('details', { class: 'reasoning' },
-        h('summary', {}, icon('chevron-right', 'reasoning-chevron'), icon('lightbulb'), h('span', {}, 'Reasoning')), body);
+      const details = h(
+        'details',
+        { class: 'reasoning' },
+        h('summary', {}, icon('chevron-right', 'reasoning-chevron'), icon('lightbulb'), h('span', {}, 'Reasoning')),
+        body,
+      );
       this.reasoning = { details, body, text: '' };
       this.toolCalls.before(details);
     }
@@ -196,10 +224,13 @@ export class MessageItem {
     if (error) this.after.append(createInlineError(error));
     if (note) this.after.append(h('div', { class: 'message-note' }, icon('info'), h('span', {}, note)));
     if (status === 'stopped' && !this.text && !error) {
-      this.after.append(h('div', { class: 'message-note' }, icon('debug-stop'), h('span', {}, 'Stopped before any text arrived.')));
+      this.after.append(
+        h('div', { class: 'message-note' }, icon('debug-stop'), h('span', {}, 'Stopped before any text arrived.')),
+      );
     }
     // A stopped or interrupted answer can be asked again, like a failed one (only the latest shows it).
-    if ((status === 'stopped' || status === 'interrupted') && !error) this.after.append(actionBar(['retry'], 'inline-error-actions'));
+    if ((status === 'stopped' || status === 'interrupted') && !error)
+      this.after.append(actionBar(['retry'], 'inline-error-actions'));
   }
 
   dispose(): void {

@@ -13,15 +13,21 @@ export class NoticeBar {
   }
 
   show(notice: Notice | null): void {
-    if (!notice) { this.dismiss(); return; }
+    if (!notice) {
+      this.dismiss();
+      return;
+    }
     const close = iconButton('close', 'Dismiss notice', { class: 'icon-button notice-dismiss' });
     close.addEventListener('click', () => this.dismiss());
     this.el.setAttribute('data-level', notice.level);
     this.el.replaceChildren(
       icon(LEVEL_ICON[notice.level] ?? 'info', 'notice-icon'),
-      h('div', { class: 'notice-body' },
+      h(
+        'div',
+        { class: 'notice-body' },
         h('span', { class: 'notice-text' }, notice.text),
-        notice.actions?.length ? actionBar(notice.actions, 'notice-actions') : null),
+        notice.actions?.length ? actionBar(notice.actions, 'notice-actions') : null,
+      ),
       close,
     );
     this.el.hidden = false;

@@ -17,7 +17,10 @@ const ACTIONS = [
 /** Keeps language names to characters that are safe in a class and an attribute. */
 export function cleanLanguage(info: string | undefined): string {
   const first = (info ?? '').trim().split(/\s+/)[0] ?? '';
-  return first.replace(/[^\w+#.-]/g, '').slice(0, 40).toLowerCase();
+  return first
+    .replace(/[^\w+#.-]/g, '')
+    .slice(0, 40)
+    .toLowerCase();
 }
 
 /**

@@ -42,7 +42,11 @@ export interface SlicedRender {
 export function renderMarkdownSliced(container: HTMLElement, text: string, sliceChars = 1500): SlicedRender {
   const target = container.ownerDocument.createElement('div');
   let due: FrameRequestCallback | null = null;
-  const r = new IncrementalRenderer(target, { schedule: (cb) => ((due = cb), 1), cancel: () => (due = null), adaptive: false });
+  const r = new IncrementalRenderer(target, {
+    schedule: (cb) => ((due = cb), 1),
+    cancel: () => (due = null),
+    adaptive: false,
+  });
   let pos = 0;
   let done = false;
   return {

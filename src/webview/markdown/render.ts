@@ -65,7 +65,8 @@ function ownSpans(t: Token, top: number, owner: Map<Token[], number>): void {
   }
   if (Array.isArray(n.items)) for (const c of n.items) ownSpans(c, top, owner);
   if (Array.isArray(n.header)) for (const c of n.header) ownSpans(c, top, owner);
-  if (Array.isArray(n.rows)) for (const row of n.rows) if (Array.isArray(row)) for (const c of row) ownSpans(c, top, owner);
+  if (Array.isArray(n.rows))
+    for (const row of n.rows) if (Array.isArray(row)) for (const c of row) ownSpans(c, top, owner);
 }
 
 /** Budget of `inlineCost` units per top-level block: about 50 ms of marked's inline lexing at worst. */
@@ -101,7 +102,12 @@ export function lexOrText(src: string, links: Links): { tokens: Token[]; links: 
 
 /** A token that renders `src` as escaped text in a paragraph. */
 function textBlock(src: string): Token {
-  return { type: 'paragraph', raw: src, text: src, tokens: [{ type: 'text', raw: src, text: src, escaped: false }] } as Token;
+  return {
+    type: 'paragraph',
+    raw: src,
+    text: src,
+    tokens: [{ type: 'text', raw: src, text: src, escaped: false }],
+  } as Token;
 }
 
 /** Adds the link reference definitions among `tokens` (nested ones included) to `into`; the first one wins. */
@@ -160,7 +166,8 @@ export function renderTokens(tokens: readonly Token[], open: readonly boolean[])
   else if (batch.length > 1) {
     const frag = sanitizeToFragment(batch.map((i) => `<div ${BATCH_ATTR}="">${htmls[i]}</div>`).join(''));
     const wrappers = Array.from(frag.childNodes);
-    const intact = wrappers.length === batch.length && wrappers.every((w) => w instanceof Element && w.hasAttribute(BATCH_ATTR));
+    const intact =
+      wrappers.length === batch.length && wrappers.every((w) => w instanceof Element && w.hasAttribute(BATCH_ATTR));
     if (intact) {
       batch.forEach((i, k) => {
         const w = wrappers[k] as Element;

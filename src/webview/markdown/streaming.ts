@@ -86,7 +86,10 @@ export class IncrementalRenderer {
    * `schedule`/`cancel` default to animation frames (tests drive frames by hand); `adaptive` (default true)
    * backs off after an expensive render.
    */
-  constructor(private readonly container: HTMLElement, opts: RendererOptions = {}) {
+  constructor(
+    private readonly container: HTMLElement,
+    opts: RendererOptions = {},
+  ) {
     this.schedule = opts.schedule ?? ((cb) => requestAnimationFrame(cb));
     this.cancel = opts.cancel ?? ((h) => cancelAnimationFrame(h));
     this.adaptive = opts.adaptive ?? true;
@@ -149,8 +152,16 @@ export class IncrementalRenderer {
     }
     const consistent = off === tail.length;
     let lastContent = -1;
-    for (let i = tokens.length - 1; i >= 0; i--) if (tokens[i].type !== 'space') { lastContent = i; break; }
-    const commitThrough = final ? tokens.length - 1 : consistent ? this.commitPoint(tail, tokens, starts, lastContent) : -1;
+    for (let i = tokens.length - 1; i >= 0; i--)
+      if (tokens[i].type !== 'space') {
+        lastContent = i;
+        break;
+      }
+    const commitThrough = final
+      ? tokens.length - 1
+      : consistent
+        ? this.commitPoint(tail, tokens, starts, lastContent)
+        : -1;
 
     const oldTail = this.blocks.slice(this.committedCount);
     const reusable = new Map<number, Block>();
@@ -172,7 +183,10 @@ export class IncrementalRenderer {
       next.push(block);
       todo.push({ block, token });
     }
-    const rendered = this.renderBlocks(todo.map((t) => t.token), todo.map((t) => t.block.open));
+    const rendered = this.renderBlocks(
+      todo.map((t) => t.token),
+      todo.map((t) => t.block.open),
+    );
     todo.forEach((t, k) => (t.block.nodes = rendered[k]));
     for (const b of oldTail) if (!keep.has(b)) for (const n of b.nodes) n.parentNode?.removeChild(n);
     this.blocks.length = this.committedCount;
@@ -229,7 +243,8 @@ export class IncrementalRenderer {
    */
   private place(fromBlock: number, index: number): void {
     let prev: Node | null = null;
-    if (index % CHUNK_NODES !== 0) prev = this.chunks[Math.floor(index / CHUNK_NODES)]?.childNodes[(index % CHUNK_NODES) - 1] ?? null;
+    if (index % CHUNK_NODES !== 0)
+      prev = this.chunks[Math.floor(index / CHUNK_NODES)]?.childNodes[(index % CHUNK_NODES) - 1] ?? null;
     for (let i = fromBlock; i < this.blocks.length; i++) {
       for (const n of this.blocks[i].nodes) {
         const slot = index % CHUNK_NODES;
@@ -275,10 +290,14 @@ export class IncrementalRenderer {
       if (!raw.includes(']') || !mentionsAny(raw, changed)) continue;
       const { tokens } = lexOrText(raw, links);
       this.stats.charsLexed += raw.length;
-      const fresh = this.renderBlocks(tokens, tokens.map(() => b.open)).flat();
+      const fresh = this.renderBlocks(
+        tokens,
+        tokens.map(() => b.open),
+      ).flat();
       this.stats.blocksRefreshed++;
       for (const n of b.nodes) n.parentNode?.removeChild(n);
-      if (fresh.length !== b.nodes.length && i < this.committedCount) this.committedNodes += fresh.length - b.nodes.length;
+      if (fresh.length !== b.nodes.length && i < this.committedCount)
+        this.committedNodes += fresh.length - b.nodes.length;
       b.nodes = fresh;
       if (first === -1) first = i;
     }

@@ -44,6 +44,14 @@ function lexBoth(src: string): { ours: string; marked: string } {
   };
 }
 
-const api = { lexBoth, createStreamingRenderer, renderMarkdown, renderMarkdownSliced, renderNaive, createManualRenderer, IncrementalRenderer };
+const api = {
+  lexBoth,
+  createStreamingRenderer,
+  renderMarkdown,
+  renderMarkdownSliced,
+  renderNaive,
+  createManualRenderer,
+  IncrementalRenderer,
+};
 export type BudTestApi = typeof api;
 (window as unknown as { budTest: BudTestApi }).budTest = api;

@@ -62,7 +62,10 @@ describe('BudClient streaming: server quirks (exact bytes)', () => {
   });
 
   it('reasoning stream from the fixture (reasoning_content and reasoning)', async () => {
-    ctx.server.enqueue(replies.reasoningStream(['Let me ', 'think.'], ['4'], 'reasoning_content'), replies.reasoningStream(['Hm'], ['Yes'], 'reasoning'));
+    ctx.server.enqueue(
+      replies.reasoningStream(['Let me ', 'think.'], ['4'], 'reasoning_content'),
+      replies.reasoningStream(['Hm'], ['Yes'], 'reasoning'),
+    );
     const a = await collect(ctx.client);
     assert.equal(a.acc.reasoning, 'Let me think.');
     assert.equal(a.acc.content, '4');

@@ -40,7 +40,11 @@ export function tempTree(prefix = 'bud-tools-'): TempTree {
 
 let n = 0;
 export function call(name: string, args: unknown): ToolCall {
-  return { id: `call_${++n}`, type: 'function', function: { name, arguments: typeof args === 'string' ? args : JSON.stringify(args) } };
+  return {
+    id: `call_${++n}`,
+    type: 'function',
+    function: { name, arguments: typeof args === 'string' ? args : JSON.stringify(args) },
+  };
 }
 
 export function run(tools: ToolExecutor, name: string, args: unknown): Promise<ToolResult> {
