@@ -36,7 +36,7 @@ function copyCodicons() {
 
 function findFiles(dir, suffix) {
   const out = [];
-  let entries = [];
+  let entries;
   try {
     entries = readdirSync(dir);
   } catch {
@@ -93,8 +93,8 @@ const contexts = [
     ...common,
     // Same output name, different extensions: dist/webview.js and dist/webview.css.
     entryPoints: [
-      { in: 'src/webview/main.ts', out: 'webview' },
-      { in: 'src/webview/styles/chat.css', out: 'webview' },
+      { in: 'src/webview-app/main.ts', out: 'webview' },
+      { in: 'src/webview-app/styles/chat.css', out: 'webview' },
     ],
     outdir: 'dist',
     platform: 'browser',

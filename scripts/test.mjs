@@ -1,10 +1,11 @@
-// `npm test`: setup check -> type check -> build -> unit -> browser -> integration -> e2e, then one summary line
+// `npm test`: setup check -> type check -> lint (ESLint + Prettier) -> build -> unit -> browser -> integration -> e2e, then one summary line
 // `N passed, N failed` (`, N skipped` when any). Exits 1 when anything failed or a step/layer crashed.
 //
 //   npm test                      everything
 //   npm test -- unit              one layer (or several: unit browser integration e2e)
 //   npm test -- e2e --grep Stop   mocha --grep for the chosen layers
 //   npm test -- --no-typecheck    skip the type check (faster local loops)
+//   npm test -- --no-lint         skip ESLint and the Prettier check (faster local loops)
 //
 // Layers:
 //   unit         mocha in Node over out/test/unit/**/*.test.js
@@ -34,6 +35,7 @@ if (unknown.length) {
 }
 const layers = chosen.length ? LAYERS.filter((l) => chosen.includes(l)) : LAYERS;
 const typecheck = !args.includes('--no-typecheck');
+const lint = !args.includes('--no-lint');
 
 const tty = process.stdout.isTTY;
 const c = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -97,7 +99,7 @@ async function step(name, cmd, cmdArgs) {
 
 function findFiles(dir, test) {
   const out = [];
-  let entries = [];
+  let entries;
   try {
     entries = readdirSync(dir);
   } catch {
@@ -223,6 +225,7 @@ if (process.env.BUD_SKIP_SETUP !== '1') {
 
 if (ready) {
   if (typecheck) await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+  if (lint) await step('lint', 'npm', ['run', '--silent', 'lint']);
   const built = await step('build', process.execPath, ['esbuild.mjs', '--tests']);
   if (built) {
     for (const layer of layers) {
@@ -250,7 +253,7 @@ if (ready) {
 /** Processes (other than this one) still carrying this run's marker: code-server, extension hosts, browsers. */
 function leftoverProcesses() {
   const found = [];
-  let pids = [];
+  let pids;
   try {
     pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
@@ -298,6 +301,7 @@ if (failures.length) {
   failures.forEach((f, i) => {
     console.log(`\n${red(`${i + 1}) [${f.where}] ${f.title}`)}${f.file ? dim(`\n   ${relative(repo, f.file)}`) : ''}`);
     const lines = String(f.error ?? '')
+      // eslint-disable-next-line no-control-regex -- ANSI colour codes start with the ESC control character
       .replace(/\x1b\[[0-9;]*m/g, '')
       .split('\n')
       .filter((l) => l.trim() && !/node:internal|node_modules\/mocha/.test(l));

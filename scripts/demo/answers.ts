@@ -121,7 +121,8 @@ function answerFromToolResult(req: DemoRequest, toolMsg: WireMessage, call: Wire
   } catch {
     /* keep empty */
   }
-  const target = String(Object.values(args)[0] ?? '');
+  const first: unknown = Object.values(args)[0];
+  const target = typeof first === 'string' ? first : '';
   const result = text(toolMsg.content);
   const lines = result.split('\n');
   if (

@@ -1,10 +1,10 @@
 // The built-in demo backend for `npm start`: an OpenAI-compatible server on 127.0.0.1 built on the shared
-// test server (test/fixtures/openai-server.ts). It streams Markdown answers with small delays, lists the
+// test server (scripts/server/openai-server.ts). It streams Markdown answers with small delays, lists the
 // demo models, explains selections and exercises a tool call (see ./answers.ts for what it says).
 //
 // Run alone (no VS Code): `node scripts/start.mjs --backend-only [--port N]`.
 import type { ServerResponse } from 'node:http';
-import { startTestServer, type RecordedRequest, type TestServer } from '../../test/fixtures/openai-server';
+import { startTestServer, type RecordedRequest, type TestServer } from '../server/openai-server';
 import { DEMO_MODELS, planReply, roughTokens, streamPieces, type DemoPlan } from './answers';
 
 export interface DemoServerOptions {

@@ -248,11 +248,7 @@ export class BudClient {
       headersTimeoutMs: this.connectTimeoutMs,
     };
     const obj = (await this.requestJson(spec, opts)) as { data?: unknown } | unknown[];
-    const list = Array.isArray(obj)
-      ? obj
-      : Array.isArray((obj as { data?: unknown })?.data)
-        ? (obj as { data: unknown[] }).data
-        : undefined;
+    const list = Array.isArray(obj) ? obj : Array.isArray(obj?.data) ? (obj as { data: unknown[] }).data : undefined;
     if (!list)
       throw new InvalidResponseError(
         `The model list from ${this.url(spec.path)} is not in the expected shape ({"data": [...]}).`,
@@ -512,7 +508,7 @@ export class BudClient {
         sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, false) }, opts, state);
         refusesStreamOptions.add(this.baseUrl);
       }
-      const outcome = yield* this.readStream(sent, opts);
+      const outcome = yield* this.readStream(sent);
       if (outcome === 'done') return;
       // The connection closed before the first byte of the body: this may be retried like a failed request.
       await this.beforeRetry(outcome, opts, state);
@@ -520,14 +516,14 @@ export class BudClient {
   }
 
   /** Reads one streamed response; returns 'done', or a retryable error when nothing at all had arrived. */
-  private async *readStream(sent: Sent, opts: RequestOptions): AsyncGenerator<ChatCompletionChunk, 'done' | BudError> {
+  private async *readStream(sent: Sent): AsyncGenerator<ChatCompletionChunk, 'done' | BudError> {
     const { res, ctl, url, requestId } = sent;
     const queue: ChatCompletionChunk[] = [];
     const reader = new ChatChunkReader({ onChunk: (c) => queue.push(c), maxLineBytes: this.maxLineBytes });
     const body = res.body;
     const it = body[Symbol.asyncIterator]();
     let bytes = 0;
-    let status: 'ok' | string = 'ok';
+    let status = 'ok';
     const finishLog = () =>
       this.log({
         method: 'POST',
@@ -548,7 +544,7 @@ export class BudClient {
         const r = await readBounded(body, this.maxResponseBytes);
         let obj: ChatCompletion & { error?: unknown };
         try {
-          obj = JSON.parse(r.text);
+          obj = JSON.parse(r.text) as ChatCompletion & { error?: unknown };
         } catch {
           throw new InvalidResponseError(
             `The server answered a streaming request with invalid JSON: ${JSON.stringify(r.text.slice(0, 200))}.`,
@@ -590,7 +586,7 @@ export class BudClient {
           for (let i = 0; i < queue.length; i++) yield queue[i]; // chunks before a bad event still count
           queue.length = 0;
         }
-        if (bad) throw bad;
+        if (bad) throw bad as Error;
       }
       if (!reader.done) {
         let bad: unknown;
@@ -601,7 +597,7 @@ export class BudClient {
         }
         for (let i = 0; i < queue.length; i++) yield queue[i];
         queue.length = 0;
-        if (bad) throw bad;
+        if (bad) throw bad as Error;
         if (!reader.finishSeen) {
           throw new IncompleteResponseError(
             reader.content

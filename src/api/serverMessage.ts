@@ -30,7 +30,8 @@ export function messageFromJson(obj: unknown): string | undefined {
     const parts = detail.map((d) => {
       if (d && typeof d === 'object') {
         const loc = Array.isArray((d as { loc?: unknown[] }).loc) ? (d as { loc: unknown[] }).loc.join('.') : '';
-        const msg = String((d as { msg?: unknown }).msg ?? '');
+        const raw = (d as { msg?: unknown }).msg;
+        const msg = typeof raw === 'string' ? raw : raw == null ? '' : JSON.stringify(raw);
         return loc ? `${loc}: ${msg}` : msg;
       }
       return String(d);

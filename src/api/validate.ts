@@ -38,7 +38,7 @@ function checkRange(name: string, value: unknown, min: number, max: number): voi
 function checkMessage(m: ChatMessage, i: number): void {
   const where = `Message ${i + 1}`;
   if (!m || typeof m !== 'object') throw new ValidationError(`${where} is not an object.`, `messages[${i}]`);
-  if (!ROLES.has(m.role as string)) {
+  if (!ROLES.has(m.role)) {
     throw new ValidationError(
       `${where} has an unknown role ${JSON.stringify(m.role)}; allowed roles are system, user, assistant and tool.`,
       `messages[${i}].role`,

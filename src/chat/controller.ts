@@ -3,7 +3,8 @@
 // (see ../views/chatHost.ts for the VS Code side), so unit tests drive it with a fake turn and a temp dir.
 import type { ChatCompletionParams, ChatMessage } from '../api/types';
 import type { CodeContext, ErrorInfo, HostMessage, MessageView, Notice, ViewStatus } from '../protocol';
-import type { TurnOptions, TurnResult, ToolExecutor } from './turn';
+import type { TurnOptions, TurnResult } from './turn';
+import type { ToolExecutor } from '../tools/port';
 import {
   buildRequestMessages,
   checkContentLimit,

@@ -85,7 +85,7 @@ export class HistoryStore {
 
   /** Every saved chat, newest first. Unreadable files are moved aside and named in `notices`. */
   async list(): Promise<{ chats: ChatSummary[]; notices: string[] }> {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = await fs.readdir(this.dir);
     } catch {
@@ -129,7 +129,7 @@ export class HistoryStore {
           text,
         );
       if (!m || JSON.parse(m[1]) !== id) return undefined;
-      return { id, title: JSON.parse(m[2]), updatedAt: Number(m[3]), messageCount: Number(m[4]) };
+      return { id, title: JSON.parse(m[2]) as string, updatedAt: Number(m[3]), messageCount: Number(m[4]) };
     } catch {
       return undefined;
     } finally {
@@ -301,21 +301,20 @@ export function serializeChat(chat: StoredChat): string {
 
 /** A valid chat, or a short reason it is not. */
 export function parseChat(text: string, id: string): StoredChat | string {
-  let data: any;
+  let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
     return `invalid JSON: ${(err as Error).message}`;
   }
-  if (!data || typeof data !== 'object') return 'not a chat object';
+  if (!isRecord(data)) return 'not a chat object';
   if (typeof data.version !== 'number' || data.version > STORE_VERSION)
-    return `unsupported version ${String(data.version)}`;
+    return `unsupported version ${JSON.stringify(data.version) ?? 'missing'}`;
   if (data.id !== id) return 'the id inside does not match the file name';
   if (!Array.isArray(data.messages)) return 'no message list';
-  for (const m of data.messages) {
+  for (const m of data.messages as unknown[]) {
     if (
-      !m ||
-      typeof m !== 'object' ||
+      !isRecord(m) ||
       typeof m.id !== 'string' ||
       (m.role !== 'user' && m.role !== 'assistant') ||
       typeof m.content !== 'string' ||
@@ -331,6 +330,10 @@ export function parseChat(text: string, id: string): StoredChat | string {
     updatedAt: Number(data.updatedAt) || 0,
     messages: data.messages as StoredMessage[],
   };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object';
 }
 
 function markInterrupted(chat: StoredChat): void {

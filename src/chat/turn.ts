@@ -2,7 +2,7 @@
 // results back and ask again, until it answers or the round limit is hit. Pure: no `vscode` import; the
 // workspace tools come in through the `ToolExecutor` interface.
 //
-// Rules this file keeps (see /tmp/team/CONTRACTS.md and issue 5):
+// Rules this file keeps:
 // - tool calls are detected from the accumulated message, never from `finish_reason` (servers say "stop" too);
 // - every assistant `tool_calls` entry gets exactly one `tool` message with its `tool_call_id`, even when the
 //   call is unknown, has bad arguments, fails, or is cancelled — so the history stays valid for the next request;
@@ -20,18 +20,9 @@ import type {
   Usage,
 } from '../api/types';
 import type { ToolCallView } from '../protocol';
+import type { ToolExecutor, ToolResult } from '../tools/port';
 
-export interface ToolResult {
-  content: string;
-  summary: string;
-  isError: boolean;
-}
-
-export interface ToolExecutor {
-  /** The OpenAI `tools` array. */
-  definitions(): FunctionTool[];
-  execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
-}
+export type { ToolExecutor, ToolResult };
 
 export interface TurnEvents {
   /** Answer content delta (all rounds). */
@@ -247,7 +238,11 @@ function normaliseCall(c: ToolCall, i: number): ToolCall {
   const fn = (c?.function ?? {}) as { name?: unknown; arguments?: unknown };
   const args =
     typeof fn.arguments === 'string' ? fn.arguments : fn.arguments == null ? '' : JSON.stringify(fn.arguments);
-  return { id: c?.id || `call_${i}`, type: 'function', function: { name: String(fn.name ?? ''), arguments: args } };
+  return {
+    id: c?.id || `call_${i}`,
+    type: 'function',
+    function: { name: typeof fn.name === 'string' ? fn.name : '', arguments: args },
+  };
 }
 
 /** The assistant message that ends the turn (text only: calls that were not run must not enter the history). */
@@ -334,9 +329,9 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
         signal.removeEventListener('abort', onAbort);
         resolve(v);
       },
-      (e) => {
+      (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
   });

@@ -1,9 +1,9 @@
 // Test Connection: reports the final URL, latency, model count and whether streaming and tool calls work.
 import * as vscode from 'vscode';
-import { formatReport, runConnectionTest, type ConnectionReport } from '../chat/connectionTest';
+import { formatReport, runConnectionTest, type ConnectionReport } from '../connection/connectionTest';
 import type { ActionId } from '../protocol';
 import type { Logger } from '../log/logger';
-import type { Session } from '../views/session';
+import type { Session } from '../connection/session';
 
 const ACTION_LABELS: Partial<Record<ActionId, [string, string]>> = {
   setApiKey: ['Set API Key', 'bud.setApiKey'],

@@ -1,8 +1,8 @@
 // Set API Key / Clear API Key. The key goes to SecretStorage only; the view learns whether a key is set.
 import * as vscode from 'vscode';
 import { validateKeyInput, type KeyStore } from '../config/secrets';
-import type { ChatHost } from '../views/chatHost';
-import type { Session } from '../views/session';
+import type { ChatHost } from '../panel/chatHost';
+import type { Session } from '../connection/session';
 
 export function registerKeyCommands(
   context: vscode.ExtensionContext,

@@ -1,9 +1,9 @@
 // Select Model: a quick pick filled from GET /v1/models, the current model marked, and manual entry.
 import * as vscode from 'vscode';
 import { setModel } from '../config/settings';
-import { toErrorInfo } from '../api/errors';
-import type { ChatHost } from '../views/chatHost';
-import type { Session } from '../views/session';
+import { toErrorInfo } from '../chat/errorInfo';
+import type { ChatHost } from '../panel/chatHost';
+import type { Session } from '../connection/session';
 
 interface ModelItem extends vscode.QuickPickItem {
   modelId?: string;

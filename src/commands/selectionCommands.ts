@@ -1,6 +1,6 @@
 // Explain Selection, Ask About Selection, Add Selection to Chat.
 import * as vscode from 'vscode';
-import type { ChatHost } from '../views/chatHost';
+import type { ChatHost } from '../panel/chatHost';
 import { EXPLAIN_INSTRUCTION, contextLabel } from '../chat/prompts';
 import { selectionContext } from './selection';
 

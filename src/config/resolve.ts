@@ -62,7 +62,7 @@ function parseFile(text: string | undefined, warnings: string[]): Record<string,
   if (text === undefined || text.trim() === '') return {};
   const { parse: parseToml, TomlError } = toml();
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return parseToml(text);
   } catch (e) {
     // The parser's message may quote the offending line (which could hold the key): report the position only.
     const where = e instanceof TomlError ? ` (line ${e.line}, column ${e.column})` : '';
@@ -92,7 +92,7 @@ function readNumber(v: unknown): Num | undefined {
     if (t === '') return undefined;
     return { value: t === '' ? NaN : Number(t), raw: JSON.stringify(v) };
   }
-  return { value: NaN, raw: JSON.stringify(v) ?? String(v) };
+  return { value: NaN, raw: JSON.stringify(v) ?? typeof v };
 }
 
 /** The first valid value among the sources, warning about each invalid one skipped. */

@@ -1,5 +1,5 @@
 // The API key in VS Code's SecretStorage (the OS keychain): the only place the extension stores it.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 export const SECRET_KEY = 'bud.apiKey';
 

@@ -2,7 +2,7 @@
 // arguments, so an unknown tool, arguments that are not JSON or that fail the schema come back as a tool
 // result explaining the problem (the model can correct itself) — never as a crash. Pure.
 import type { FunctionTool, ToolCall } from '../api/types';
-import type { ToolExecutor, ToolResult } from '../chat/turn';
+import type { ToolExecutor, ToolResult } from './port';
 import { TOOL_DEFINITIONS, validateArgs, type ObjectSchema, type ToolName } from './schemas';
 
 export type ToolHandler = (args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolResult>;
@@ -36,7 +36,7 @@ export function createToolExecutor(handlers: ToolHandlers, opts: { log?: (line: 
           'Arguments are not valid JSON',
         );
       }
-      const problems = validateArgs(TOOL_DEFINITIONS[name].function.parameters as ObjectSchema, args);
+      const problems = validateArgs(TOOL_DEFINITIONS[name].function.parameters, args);
       if (problems.length) {
         return errorResult(
           `invalid arguments for ${name}: ${problems.join('; ')}. Expected e.g. ${example(name)}.`,

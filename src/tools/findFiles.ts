@@ -1,7 +1,7 @@
 // find_files: workspace files matching a glob, honouring files.exclude, search.exclude and .gitignore.
 // Uses `rg --files` when ripgrep is available, else the built-in walker (same rules). Pure Node.
 import picomatch from 'picomatch';
-import type { ToolResult } from '../chat/turn';
+import type { ToolResult } from './port';
 import { CAPS, capOutput, clampInt } from './caps';
 import { excludesOf, type FsToolContext } from './context';
 import { errorResult } from './dispatch';
@@ -51,7 +51,7 @@ export async function findFilesTool(
   args: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<ToolResult> {
-  const glob = String(args.glob ?? '');
+  const glob = typeof args.glob === 'string' ? args.glob : '';
   const max = clampInt(args.max_results, CAPS.findDefaultResults, 1, CAPS.findMaxResults);
   if (ctx.roots.folders.length === 0) return errorResult('No workspace folder is open.');
   const match = createGlobMatcher(glob);

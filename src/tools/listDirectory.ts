@@ -1,7 +1,7 @@
 // list_directory: entries with type and size, directories first, sorted by name, to a depth, capped. Pure Node.
 import { promises as fsp, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import type { ToolResult } from '../chat/turn';
+import type { ToolResult } from './port';
 import { CAPS, clampInt, formatSize } from './caps';
 import { excludesOf, type FsToolContext } from './context';
 import { SKIP_DIRS } from './deny';
@@ -59,7 +59,7 @@ export async function listDirectoryTool(
       } else if (d.isSymbolicLink()) {
         lines.push(`link  ${prefix(rel)}  (symbolic link, not followed)`);
       } else if (d.isFile()) {
-        let size = '';
+        let size: string;
         try {
           size = formatSize((await fsp.stat(abs)).size);
         } catch {

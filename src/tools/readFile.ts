@@ -1,6 +1,6 @@
 // read_file: a page of a text file with 1-based line numbers. Pure Node.
 import { promises as fsp } from 'node:fs';
-import type { ToolResult } from '../chat/turn';
+import type { ToolResult } from './port';
 import { CAPS, capOutput, clampInt, formatSize } from './caps';
 import type { FsToolContext } from './context';
 import { errorResult } from './dispatch';

@@ -126,7 +126,7 @@ export function parseRgJsonLine(line: string): RgLine | undefined {
     };
   };
   try {
-    msg = JSON.parse(line);
+    msg = JSON.parse(line) as typeof msg;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 // search_text: ripgrep when available (VS Code ships it), else the built-in scanner; same excludes either way.
 // Output: "path:line: text" for matches, "path-line- text" for context, "--" between groups. Pure Node.
-import type { ToolResult } from '../chat/turn';
+import type { ToolResult } from './port';
 import { CAPS, capLine, capOutput, clampInt } from './caps';
 import { excludesOf, type FsToolContext } from './context';
 import { errorResult } from './dispatch';
@@ -140,7 +140,7 @@ export async function searchTextTool(
   args: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<ToolResult> {
-  const query = String(args.query ?? '');
+  const query = typeof args.query === 'string' ? args.query : '';
   const isRegex = args.is_regex === true;
   const includeGlob =
     typeof args.include_glob === 'string' && args.include_glob.trim() ? args.include_glob.trim() : undefined;

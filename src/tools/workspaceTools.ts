@@ -3,7 +3,7 @@
 // document symbols). Everything that can be pure lives in the sibling modules.
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
-import type { ToolExecutor, ToolResult } from '../chat/turn';
+import type { ToolExecutor, ToolResult } from './port';
 import { CAPS, capLine, capOutput } from './caps';
 import type { FolderExcludes, FsToolContext } from './context';
 import { createDenyChecker } from './deny';
@@ -80,7 +80,7 @@ async function getDiagnostics(ctx: FsToolContext, args: Record<string, unknown>)
     if (!r.ok) return errorResult(r.error);
     only = r.display;
   }
-  const rows: { sev: number; path: string; line: number; text: string }[] = [];
+  const rows: { sev: vscode.DiagnosticSeverity; path: string; line: number; text: string }[] = [];
   for (const [uri, diags] of vscode.languages.getDiagnostics()) {
     const relevant = diags.filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning);
     if (relevant.length === 0) continue;

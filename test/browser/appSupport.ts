@@ -1,12 +1,12 @@
 // Loads the built chat view (dist/webview.js + dist/webview.css) in Chromium inside the host's real HTML and CSP
-// (src/views/webviewHtml.ts), with a fake `acquireVsCodeApi` that records every posted message, and VS Code-like
+// (src/panel/webviewHtml.ts), with a fake `acquireVsCodeApi` that records every posted message, and VS Code-like
 // theme variables (dark / light / high contrast) so screenshots resemble the real panel.
 // Every request goes to a fake origin served by page.route: nothing leaves the machine.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
-import { renderHtml } from '../../src/views/webviewHtml';
+import { renderHtml } from '../../src/panel/webviewHtml';
 
 export const ORIGIN = 'http://bud-webview.test';
 export const ROOT = path.resolve(__dirname, '../../..');

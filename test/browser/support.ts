@@ -7,7 +7,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const ROOT = findRoot(__dirname);
 
 function findRoot(dir: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fs = require('node:fs') as typeof import('node:fs');
   let d = dir;
   for (let i = 0; i < 6; i++) {
@@ -40,7 +39,6 @@ export function bundle(entry: string, opts: { minify?: boolean } = {}): Promise<
   let p = bundles.get(key);
   if (!p) {
     p = (async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const esbuild = require('esbuild') as typeof import('esbuild');
       const out = await esbuild.build({
         entryPoints: [path.join(ROOT, entry)],

@@ -1,4 +1,4 @@
-// The XSS corpus (test/fixtures/xss-payloads.ts) through the real Markdown renderer (src/webview/markdown)
+// The XSS corpus (test/fixtures/xss-payloads.ts) through the real Markdown renderer (src/webview-app/markdown)
 // in Chromium, twice: once with no Content-Security-Policy (the sanitiser alone must hold) and once with the
 // webview's CSP (no violation may even be attempted). Each payload is rendered whole (renderMarkdown) and
 // streamed in small pieces (createStreamingRenderer), and after each:
@@ -27,7 +27,7 @@ import {
 
 const ORIGIN = 'http://bud-xss.test';
 const EXFIL = 'https://attacker.test/x';
-const RENDERER = process.env.BUD_RENDERER_ENTRY ?? path.join(ROOT, 'src/webview/markdown/index.ts');
+const RENDERER = process.env.BUD_RENDERER_ENTRY ?? path.join(ROOT, 'src/webview-app/markdown/index.ts');
 /** "Finished" bound for a heavy payload: a hang, not a speed target (speed is for `npm run bench`). */
 const HEAVY_BOUND_MS = 60_000; // the slowest heavy payload takes ~9 s here; emphasis runs took minutes before the inline budget
 
@@ -138,7 +138,7 @@ async function inspect(page: Page): Promise<string[]> {
       }
       for (const a of Array.from(root.querySelectorAll('a[href], area[href]'))) {
         const raw = a.getAttribute('href')!;
-        let scheme = '';
+        let scheme: string;
         try {
           scheme = new URL(raw, 'http://relative.invalid/').protocol;
         } catch {
@@ -287,9 +287,7 @@ for (const mode of ['no CSP (sanitiser alone)', 'webview CSP'] as const) {
             if (r.error) found.push(`renderer threw: ${r.error}`);
             if (p.heavy && r.ms > HEAVY_BOUND_MS) found.push(`took ${Math.round(r.ms)} ms (bound ${HEAVY_BOUND_MS})`);
             if (p.heavy) {
-              const chars = await page.evaluate(
-                () => document.querySelector('#messages .content')!.textContent!.length,
-              );
+              const chars = await page.evaluate(() => document.querySelector('#messages .content')!.textContent.length);
               if (chars === 0) found.push('nothing rendered');
             }
             found.push(...(await inspect(page)));

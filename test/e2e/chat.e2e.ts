@@ -6,7 +6,7 @@
 // Screenshots go to test-results/e2e-*.png.
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startTestServer, replies, type TestServer } from '../fixtures/openai-server';
+import { startTestServer, replies, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 

@@ -8,7 +8,7 @@
 // and bud.requestTimeout; retries from bud.maxRetries.
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startTestServer, replies, type Handler, type TestServer } from '../fixtures/openai-server';
+import { startTestServer, replies, type Handler, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 import { recordCase } from './securityCases';

@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
-import { startTestServer, replies, type TestServer } from '../fixtures/openai-server';
+import { startTestServer, replies, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, fixtureWorkspace, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 import { scanSecret } from '../harness/secretScan';

@@ -22,7 +22,6 @@ rmSync(tmp, { recursive: true, force: true });
 const browser = JSON.parse(readFileSync('test-results/xss-browser.json', 'utf8'));
 const cases = JSON.parse(readFileSync('test-results/security-cases.json', 'utf8'));
 const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const code = (s) => '`' + String(s).replace(/`/g, 'ˋ').replace(/\|/g, '\\|') + '`';
 const EXPECT = {
   script: 'no script element, nothing runs',
   'event-handler': 'no on* attribute survives, nothing runs',

@@ -2,7 +2,7 @@
 // typed in the webview reaches the local test server, and the streamed answer appears in the view.
 // Screenshot: test-results/e2e-smoke.png.
 import * as assert from 'node:assert/strict';
-import { replies, startTestServer, type TestServer } from '../fixtures/openai-server';
+import { replies, startTestServer, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 

@@ -28,8 +28,8 @@ function startNpmStart(home: string): { child: ChildProcess; output: () => strin
       const m = /Open (http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+) in your browser/.exec(out);
       if (m) resolve(m[1]);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) =>
       reject(new Error(`npm start exited (${code}) before printing a URL:\n${out.slice(-3000)}`)),
     );

@@ -4,7 +4,12 @@
 // answer can only be right if the real file reached the model.
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startTestServer, type Handler, type RecordedRequest, type TestServer } from '../fixtures/openai-server';
+import {
+  startTestServer,
+  type Handler,
+  type RecordedRequest,
+  type TestServer,
+} from '../../scripts/server/openai-server';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 

@@ -191,7 +191,7 @@ export function codeServerEnv(
 
 function walkFiles(dir: string): string[] {
   const out: string[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch {

@@ -46,7 +46,7 @@ function install(): void {
         killAllSync();
         process.exit(130);
       }, 5000);
-      closeAll().finally(() => {
+      void closeAll().finally(() => {
         clearTimeout(timer);
         process.exit(sig === 'SIGINT' ? 130 : 143);
       });

@@ -124,9 +124,7 @@ export class Workbench {
       .click();
     await this.page.waitForFunction(
       () =>
-        !(
-          document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null
-        )?.value.startsWith('>'),
+        !document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value.startsWith('>'),
     );
     return input;
   }

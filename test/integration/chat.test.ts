@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { replies, startTestServer, type TestServer } from '../fixtures/openai-server';
-import type { BudTestApi } from '../../src/views/testApi';
+import { replies, startTestServer, type TestServer } from '../../scripts/server/openai-server';
+import type { BudTestApi } from '../../src/testApi';
 
 const KEY = 'sk-integration-SECRET-4f1c9a77e2';
 const EXTENSION_ID = 'bud-studio.bud-chat';
@@ -27,7 +27,7 @@ const chatRequests = (s: TestServer) =>
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
-  let entries: import('node:fs').Dirent[] = [];
+  let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch {

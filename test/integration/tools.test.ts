@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ToolCall } from '../../src/api/types';
-import type { ToolExecutor, ToolResult } from '../../src/chat/turn';
+import type { ToolExecutor, ToolResult } from '../../src/tools/port';
 import { findRipgrep } from '../../src/tools/ripgrep';
 import { createWorkspaceToolExecutor, toolsDisabledReason } from '../../src/tools/workspaceTools';
 
@@ -57,7 +57,7 @@ describe('workspace tools in the extension host', function () {
     const rg = findRipgrep(vscode.env.appRoot);
     assert.ok(rg, `no rg under ${vscode.env.appRoot}`);
     assert.ok(
-      logs.some((l) => l.includes(rg!)),
+      logs.some((l) => l.includes(rg)),
       logs.join('\n'),
     );
   });
@@ -84,7 +84,7 @@ describe('workspace tools in the extension host', function () {
       '../package.json',
       '/etc/passwd',
       '~/.bashrc',
-      path.join(root().uri.fsPath, '..', 'openai-server.ts'),
+      path.join(root().uri.fsPath, '..', 'xss-payloads.ts'),
     ]) {
       const r = await run(tools, 'read_file', { path: p });
       assert.equal(r.isError, true, `${p}: ${r.content}`);

@@ -2,10 +2,10 @@
 // OpenAI-compatible stream with Markdown, a tool-call round trip, and a sensible Explain Selection answer.
 import * as assert from 'node:assert/strict';
 import { startDemoServer } from '../../scripts/demo/server';
-import type { TestServer } from '../fixtures/openai-server';
+import type { TestServer } from '../../scripts/server/openai-server';
 import { buildUserContent, EXPLAIN_INSTRUCTION } from '../../src/chat/prompts';
 import { BudClient } from '../../src/api/client';
-import { runConnectionTest } from '../../src/chat/connectionTest';
+import { runConnectionTest } from '../../src/connection/connectionTest';
 
 interface Streamed {
   content: string;

@@ -2,22 +2,21 @@
 import * as assert from 'node:assert/strict';
 import { ChatAccumulator } from '../../../src/api/accumulator';
 import type { ChatCompletionChunk, ToolCallDelta } from '../../../src/api/types';
-import { replies, type ToolCallShape } from '../../fixtures/openai-server';
+import { replies, type ToolCallShape } from '../../../scripts/server/openai-server';
 import { basic, collect, useServer } from './helpers';
 
 const chunk = (
   delta: Record<string, unknown>,
   finish: string | null = null,
   extra: Record<string, unknown> = {},
-): ChatCompletionChunk =>
-  ({
-    id: 'c1',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'm',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-    ...extra,
-  }) as ChatCompletionChunk;
+): ChatCompletionChunk => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'm',
+  choices: [{ index: 0, delta, finish_reason: finish }],
+  ...extra,
+});
 const tc = (calls: ToolCallDelta[]) => chunk({ tool_calls: calls });
 
 const EXPECTED = [

@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { Agent, buildConnector } from 'undici';
 import { formatRequestLog } from '../../../src/api/client';
-import { toErrorInfo } from '../../../src/api/errors';
-import { replies, type Handler } from '../../fixtures/openai-server';
+import { toErrorInfo } from '../../../src/chat/errorInfo';
+import { replies, type Handler } from '../../../scripts/server/openai-server';
 import { basic, collect, KEY, rejects, useServer } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,7 +51,7 @@ describe('BudClient: fault modes', () => {
       const r = await collect(c);
       assert.equal(r.error?.kind, 'timeout');
       assert.equal((r.error as { phase?: string }).phase, 'idle');
-      assert.match(r.error!.message, /stalled: no data from the server for 0\.2 s\. The partial answer was kept\./);
+      assert.match(r.error.message, /stalled: no data from the server for 0\.2 s\. The partial answer was kept\./);
       assert.equal(r.error?.partialContent, 'Half way');
       assert.ok(Date.now() - t0 < 2000);
       await waitFor(() => !!seen.closedAt);
@@ -76,7 +76,7 @@ describe('BudClient: fault modes', () => {
       ctx.server.enqueue(replies.hugeLine(50 * 1024 * 1024));
       const r = await collect(ctx.client);
       assert.equal(r.error?.kind, 'incomplete');
-      assert.match(r.error!.message, /longer than 8 MB/);
+      assert.match(r.error.message, /longer than 8 MB/);
       assert.ok(process.memoryUsage().rss - before < 200 * 1024 * 1024, 'memory stayed bounded');
     });
   });
@@ -103,7 +103,7 @@ describe('BudClient: fault modes', () => {
       await waitFor(() => !!seen.closedAt);
       assert.ok(seen.closedAt, 'the server saw the socket close');
       // at once: not after the 30 s idle timeout, nor when the server would give up
-      assert.ok(seen.closedAt! - abortedAt < 1000, `the socket closed at once (${seen.closedAt! - abortedAt} ms)`);
+      assert.ok(seen.closedAt - abortedAt < 1000, `the socket closed at once (${seen.closedAt - abortedAt} ms)`);
     });
 
     it('breaking out of the loop closes the socket', async () => {
@@ -370,7 +370,7 @@ describe('BudClient: fault modes', () => {
         ['connection refused', 'connection refused', 'connection refused'],
       );
       assert.deepEqual(toErrorInfo(r.error).actions[0], 'retry');
-      ctx.server = await (await import('../../fixtures/openai-server')).startTestServer(); // for afterEach
+      ctx.server = await (await import('../../../scripts/server/openai-server')).startTestServer(); // for afterEach
     });
 
     it('a connection closed after the headers but before the first byte is retried', async () => {

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { BudClient } from '../../../src/api/client';
 import type { ChatCompletionParams } from '../../../src/api/types';
-import { replies } from '../../fixtures/openai-server';
+import { replies } from '../../../scripts/server/openai-server';
 import { basic, collect, KEY, rejects, useServer } from './helpers';
 
 describe('BudClient: request body and headers', () => {
@@ -227,7 +227,7 @@ describe('BudClient: request body and headers', () => {
     assert.equal(e.kind, 'validation');
     const r = await collect(ctx.client, basic({ model: '' }));
     assert.equal(r.error?.kind, 'noModel');
-    assert.match(r.error!.message, /No model is selected/);
+    assert.match(r.error.message, /No model is selected/);
     assert.equal(ctx.server.requests.length, 0);
   });
 });

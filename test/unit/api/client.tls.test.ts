@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BudClient } from '../../../src/api/client';
-import { startTestServer, type TestServer } from '../../fixtures/openai-server';
+import { startTestServer, type TestServer } from '../../../scripts/server/openai-server';
 import { basic, collect, KEY, rejects } from './helpers';
 
 describe('BudClient over TLS (self-signed gateway)', function () {

@@ -15,8 +15,8 @@ import {
   TimeoutError,
   ValidationError,
   redact,
-  toErrorInfo,
 } from '../../../src/api/errors';
+import { toErrorInfo } from '../../../src/chat/errorInfo';
 import { serverMessageFromBody } from '../../../src/api/serverMessage';
 import { normaliseBaseUrl } from '../../../src/api/url';
 

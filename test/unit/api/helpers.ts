@@ -3,7 +3,7 @@ import { ChatAccumulator } from '../../../src/api/accumulator';
 import { BudClient, type ClientConfig, type RequestLogInfo } from '../../../src/api/client';
 import type { BudError } from '../../../src/api/errors';
 import type { ChatCompletionParams, RequestOptions, RetryEvent } from '../../../src/api/types';
-import { startTestServer, type TestServer } from '../../fixtures/openai-server';
+import { startTestServer, type TestServer } from '../../../scripts/server/openai-server';
 
 export const KEY = 'sk-bud-TEST-0123456789abcdef';
 

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { SseDecoder, SseLimitError } from '../../../src/api/sse';
 import { ChatChunkReader } from '../../../src/api/stream';
 import type { ChatCompletionChunk } from '../../../src/api/types';
-import { sseQuirks } from '../../fixtures/openai-server';
+import { sseQuirks } from '../../../scripts/server/openai-server';
 
 type Ev = [string, string];
 

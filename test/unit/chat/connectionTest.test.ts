@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { BudClient } from '../../../src/api/client';
-import { formatReport, runConnectionTest } from '../../../src/chat/connectionTest';
-import { replies, startTestServer, type TestServer } from '../../fixtures/openai-server';
+import { formatReport, runConnectionTest } from '../../../src/connection/connectionTest';
+import { replies, startTestServer, type TestServer } from '../../../scripts/server/openai-server';
 
 describe('Test Connection', () => {
   let server: TestServer;

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { ChatController, type ChatDeps, type DeltaSink, type TurnSetup } from '../../../src/chat/controller';
 import { HistoryStore, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredMessage } from '../../../src/chat/conversation';
-import { toErrorInfo, ConnectionError } from '../../../src/api/errors';
+import { ConnectionError } from '../../../src/api/errors';
+import { toErrorInfo } from '../../../src/chat/errorInfo';
 import type { TurnOptions, TurnResult } from '../../../src/chat/turn';
 import type { ErrorInfo, HostMessage } from '../../../src/protocol';
 
@@ -58,7 +59,7 @@ describe('ChatController', () => {
       streamChatCompletion: () => {
         throw new Error('unused');
       },
-    } as unknown as TurnSetup['client'],
+    },
     params: { model: 'm1', temperature: 0.5 },
     stream: true,
     systemPrompt: 'SYS',

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createDeltaSink, DELTA_INTERVAL_MS } from '../../../src/views/deltaSink';
+import { createDeltaSink, DELTA_INTERVAL_MS } from '../../../src/chat/deltaSink';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,9 +1,9 @@
 // Pure parts of the host side: link policy, webview message checks, the webview HTML's CSP.
 import * as assert from 'node:assert/strict';
-import { checkLink } from '../../../src/chat/links';
-import { resolveConnection } from '../../../src/chat/connection';
-import { parseWebviewMessage } from '../../../src/views/messageRouter';
-import { contentSecurityPolicy, createNonce, renderHtml } from '../../../src/views/webviewHtml';
+import { checkLink } from '../../../src/panel/links';
+import { resolveConnection } from '../../../src/connection/connection';
+import { parseWebviewMessage } from '../../../src/panel/messageRouter';
+import { contentSecurityPolicy, createNonce, renderHtml } from '../../../src/panel/webviewHtml';
 
 describe('links from answers', () => {
   it('opens only http, https and mailto', () => {

@@ -10,7 +10,7 @@ import type { ToolCall } from '../../../src/api/types';
 import { runTurn, type ToolExecutor, type TurnOptions, type TurnResult } from '../../../src/chat/turn';
 import type { ToolCallView } from '../../../src/protocol';
 import { createFsToolExecutor } from '../../../src/tools/fsTools';
-import { replies, startTestServer, type Handler, type TestServer } from '../../fixtures/openai-server';
+import { replies, startTestServer, type Handler, type TestServer } from '../../../scripts/server/openai-server';
 
 // ---- SSE bytes for tool-call replies, written out here so each shape is exact ------------------------------
 
@@ -218,7 +218,7 @@ describe('runTurn', function () {
       assert.equal(r.status, 'error');
       assert.equal(r.content, 'Partial answer');
       assert.ok(r.error, 'error is set');
-      assert.match(r.error!.message, /./);
+      assert.match(r.error.message, /./);
       assert.deepEqual(r.newMessages, [{ role: 'assistant', content: 'Partial answer' }]);
     });
 

@@ -25,7 +25,7 @@ describe('harness: process groups', () => {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     const grandchild = await new Promise<number>((res) =>
-      child.stdout!.once('data', (d) => res(Number(String(d).trim()))),
+      child.stdout.once('data', (d) => res(Number(String(d).trim()))),
     );
     assert.ok(pidAlive(grandchild), 'the grandchild should be running before stopGroup');
     await stopGroup(child, 2000);
@@ -38,7 +38,7 @@ describe('harness: process groups', () => {
       detached: true,
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    await new Promise((res) => child.stdout!.once('data', res));
+    await new Promise((res) => child.stdout.once('data', res));
     const t0 = Date.now();
     await stopGroup(child, 300);
     assert.equal(pidAlive(child.pid!), false, 'a child ignoring SIGTERM survived');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ToolCall } from '../../../src/api/types';
-import type { ToolExecutor, ToolResult } from '../../../src/chat/turn';
+import type { ToolExecutor, ToolResult } from '../../../src/tools/port';
 
 export const RG = '/usr/bin/rg';
 

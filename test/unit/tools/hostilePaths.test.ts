@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ToolExecutor } from '../../../src/chat/turn';
+import type { ToolExecutor } from '../../../src/tools/port';
 import { createDenyChecker } from '../../../src/tools/deny';
 import { createFsToolExecutor } from '../../../src/tools/fsTools';
 import { WorkspaceRoots, checkLexical } from '../../../src/tools/paths';

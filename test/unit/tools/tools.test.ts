@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { chmodSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ToolExecutor } from '../../../src/chat/turn';
+import type { ToolExecutor } from '../../../src/tools/port';
 import { createDenyChecker } from '../../../src/tools/deny';
 import { createToolExecutor } from '../../../src/tools/dispatch';
 import { createFsToolExecutor } from '../../../src/tools/fsTools';
@@ -211,7 +211,7 @@ describe('workspace tools (file system)', function () {
       const rx = await run(engines[engine], 'search_text', { query: 'return \\w+\\(\\d+\\)', is_regex: true });
       assert.match(
         rx.content,
-        /^1 match in 1 file[^\n]*\nsrc\/main\.ts-3- export function main\(\) \{\nsrc\/main\.ts:4:   return helper\(41\);/,
+        /^1 match in 1 file[^\n]*\nsrc\/main\.ts-3- export function main\(\) \{\nsrc\/main\.ts:4: {3}return helper\(41\);/,
       );
       const lit = await run(engines[engine], 'search_text', { query: 'helper(' });
       assert.match(lit.content, /^4 matches in 4 files/);
@@ -451,7 +451,7 @@ describe('workspace tools (file system)', function () {
         const anchored = await run(ex, 'search_text', { query: '^start', is_regex: true });
         assert.match(
           anchored.content,
-          /^1 match in 1 file[^\n]*\nanchored\.txt-1- x\nanchored\.txt:2: start of line\nanchored\.txt-3-   start indented$/,
+          /^1 match in 1 file[^\n]*\nanchored\.txt-1- x\nanchored\.txt:2: start of line\nanchored\.txt-3- {3}start indented$/,
         );
       }
     } finally {

@@ -30,7 +30,7 @@ export type { Links, Token };
  */
 export function lex(src: string, links: Links): { tokens: Token[]; links: Links } {
   const lexer = new Lexer(marked.defaults);
-  const known: Links = Object.create(null);
+  const known = Object.create(null) as Links;
   for (const k in links) known[k] = links[k];
   lexer.tokens.links = known;
   const tokens = lexer.blockTokens(src.replace(/\r\n?/g, '\n'), lexer.tokens);
@@ -45,7 +45,7 @@ export function lex(src: string, links: Links): { tokens: Token[]; links: Links 
     const cost = inlineCost(span.src);
     const total = (spent.get(block) ?? 0) + cost;
     if (cost > 0 && total > INLINE_BUDGET) {
-      span.tokens.push({ type: 'text', raw: span.src, text: span.src, escaped: false } as Token);
+      span.tokens.push({ type: 'text', raw: span.src, text: span.src, escaped: false });
       continue;
     }
     spent.set(block, total);
@@ -59,14 +59,18 @@ export function lex(src: string, links: Links): { tokens: Token[]; links: Links 
 function ownSpans(t: Token, top: number, owner: Map<Token[], number>): void {
   // list items, table header cells and rows (a cell's own `header` is a boolean)
   const n = t as { tokens?: unknown; items?: unknown; header?: unknown; rows?: unknown };
-  if (Array.isArray(n.tokens)) {
+  if (isTokenList(n.tokens)) {
     owner.set(n.tokens, top);
     for (const c of n.tokens) ownSpans(c, top, owner);
   }
-  if (Array.isArray(n.items)) for (const c of n.items) ownSpans(c, top, owner);
-  if (Array.isArray(n.header)) for (const c of n.header) ownSpans(c, top, owner);
+  if (isTokenList(n.items)) for (const c of n.items) ownSpans(c, top, owner);
+  if (isTokenList(n.header)) for (const c of n.header) ownSpans(c, top, owner);
   if (Array.isArray(n.rows))
-    for (const row of n.rows) if (Array.isArray(row)) for (const c of row) ownSpans(c, top, owner);
+    for (const row of n.rows as unknown[]) if (isTokenList(row)) for (const c of row) ownSpans(c, top, owner);
+}
+
+function isTokenList(v: unknown): v is Token[] {
+  return Array.isArray(v);
 }
 
 /** Budget of `inlineCost` units per top-level block: about 50 ms of marked's inline lexing at worst. */
@@ -107,7 +111,7 @@ function textBlock(src: string): Token {
     raw: src,
     text: src,
     tokens: [{ type: 'text', raw: src, text: src, escaped: false }],
-  } as Token;
+  };
 }
 
 /** Adds the link reference definitions among `tokens` (nested ones included) to `into`; the first one wins. */

@@ -3,7 +3,7 @@
 import { ChatAccumulator } from '../api/accumulator';
 import type { BudClient } from '../api/client';
 import type { FunctionTool } from '../api/types';
-import { toErrorInfo } from '../api/errors';
+import { toErrorInfo } from '../chat/errorInfo';
 import type { ErrorInfo } from '../protocol';
 
 export const PING_TOOL: FunctionTool = {

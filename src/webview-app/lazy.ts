@@ -30,7 +30,7 @@ export function estimateHeight(chars: number, charsPerLine = 60, lineHeight = 20
 function observerFor(root: Element | null, rootMargin: string): IntersectionObserver {
   const key: object = root ?? document;
   let byMargin = observers.get(key);
-  if (!byMargin) observers.set(key, (byMargin = new Map()));
+  if (!byMargin) observers.set(key, (byMargin = new Map<string, IntersectionObserver>()));
   let io = byMargin.get(rootMargin);
   if (!io) {
     io = new IntersectionObserver(

@@ -1,7 +1,7 @@
 // Answer deltas to the webview, batched by the shared delta batcher (at most one `answerDelta` per interval
 // for the answer text, and one for reasoning text, which the view keeps apart).
-import type { DeltaSink } from '../chat/controller';
-import { createDeltaBatcher, DEFAULT_INTERVAL_MS } from '../chat/deltaBatcher';
+import type { DeltaSink } from './controller';
+import { createDeltaBatcher, DEFAULT_INTERVAL_MS } from './deltaBatcher';
 
 export const DELTA_INTERVAL_MS = DEFAULT_INTERVAL_MS;
 

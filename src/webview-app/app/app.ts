@@ -1,5 +1,12 @@
 // The chat view: builds the layout once, then applies each HostMessage as a small patch.
-import type { ActionId, ChatSnapshot, ChatSummary, HostMessage, MessageStatus, ViewStatus } from '../../protocol';
+import {
+  isActionId,
+  type ChatSnapshot,
+  type ChatSummary,
+  type HostMessage,
+  type MessageStatus,
+  type ViewStatus,
+} from '../../protocol';
 import { bindContentActions } from './contentActions';
 import { Composer } from './composer';
 import { Announcer, h } from './dom';
@@ -9,17 +16,6 @@ import { HistoryPanel } from './historyPanel';
 import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
 import type { Host } from './vscodeApi';
-
-const ACTION_IDS: readonly ActionId[] = [
-  'setApiKey',
-  'selectModel',
-  'retry',
-  'openSettings',
-  'showLog',
-  'testConnection',
-  'newChat',
-  'manageTrust',
-];
 
 export class ChatApp {
   private readonly header: Header;
@@ -76,8 +72,8 @@ export class ChatApp {
     // Buttons that run a host action (inline errors, notices, the empty state's Set API Key).
     root.addEventListener('click', (e) => {
       const button = (e.target as Element).closest<HTMLElement>('button[data-action]');
-      const action = button?.getAttribute('data-action') as ActionId | null;
-      if (!button || !action || !ACTION_IDS.includes(action)) return;
+      const action = button?.getAttribute('data-action');
+      if (!button || !isActionId(action)) return;
       this.host.post({ type: 'action', action });
     });
     // Escape closes the history list, else stops a streaming answer, from anywhere in the view.

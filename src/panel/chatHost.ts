@@ -4,13 +4,13 @@ import * as vscode from 'vscode';
 import { ChatController } from '../chat/controller';
 import { HistoryStore, newChatId, isChatId } from '../chat/historyStore';
 import { runTurn } from '../chat/turn';
-import { toErrorInfo } from '../api/errors';
+import { toErrorInfo } from '../chat/errorInfo';
 import type { ActionId, WebviewMessage } from '../protocol';
 import type { Logger } from '../log/logger';
-import type { Session } from './session';
+import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
-import { createDeltaSink } from './deltaSink';
+import { createDeltaSink } from '../chat/deltaSink';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -35,7 +35,8 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     log: (l) => log.info(l),
     onMerged: (chat) => controller.externalChange(chat),
   });
-  let view: ChatViewProvider;
+  // The view forwards each webview message to `onMessage` (hoisted below), which needs the controller.
+  const view = new ChatViewProvider(context.extensionUri, onMessage, (l) => log.warn(l));
   const controller: ChatController = new ChatController({
     store,
     post: (msg) => view.post(msg),
@@ -55,7 +56,7 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     log: (l) => log.info(l),
   });
 
-  const onMessage = (msg: WebviewMessage): void => {
+  function onMessage(msg: WebviewMessage): void {
     handle(msg).catch((err: unknown) => {
       log.error(`Handling "${msg.type}" failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       controller.notice({
@@ -64,7 +65,7 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
         actions: ['showLog'],
       });
     });
-  };
+  }
 
   const handle = async (msg: WebviewMessage): Promise<void> => {
     switch (msg.type) {
@@ -134,7 +135,6 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     if (command) await vscode.commands.executeCommand(command);
   };
 
-  view = new ChatViewProvider(context.extensionUri, onMessage, (l) => log.warn(l));
   context.subscriptions.push(vscode.window.registerWebviewViewProvider(VIEW_TYPE, view), view, {
     dispose: () => {
       void store.flush();

@@ -1,7 +1,7 @@
 // What the webview asks the editor to do: open links (through VS Code's own link handling, which shows its
 // trusted-domain prompt), open a code chip's file at its range, and copy / insert / open a code block.
 import * as vscode from 'vscode';
-import { checkLink } from '../chat/links';
+import { checkLink } from './links';
 
 export async function openLink(href: string, log: (line: string) => void): Promise<void> {
   const res = checkLink(href);

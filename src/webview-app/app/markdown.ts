@@ -1,4 +1,4 @@
-// The app's access to the Markdown renderer (src/webview/markdown, owned by the renderer engineer).
+// The app's access to the Markdown renderer (src/webview-app/markdown).
 export {
   createStreamingRenderer,
   renderMarkdown,

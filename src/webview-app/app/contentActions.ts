@@ -66,6 +66,8 @@ function runCodeAction(button: HTMLElement, host: Host, announcer: Announcer): v
     case 'open':
       host.post({ type: 'openCodeInEditor', code, language });
       break;
+    default:
+      break; // a button without a known action does nothing
   }
 }
 

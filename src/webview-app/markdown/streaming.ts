@@ -70,10 +70,10 @@ export class IncrementalRenderer {
   /** The chunk containers (`div.md-chunk`), in order; chunk k holds top-level nodes k*CHUNK_NODES onwards. */
   private readonly chunks: HTMLElement[] = [];
   /** Definitions found in committed blocks (first wins, in document order). */
-  private committedLinks: Links = Object.create(null);
+  private committedLinks = Object.create(null) as Links;
   private renderedLen = 0;
   private lastSig = '';
-  private lastLinks: Links = Object.create(null);
+  private lastLinks = Object.create(null) as Links;
   private frame = 0;
   private finished = false;
   readonly stats: RenderStats = { charsLexed: 0, renders: 0, blocksRendered: 0, blocksRefreshed: 0 };

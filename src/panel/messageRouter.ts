@@ -1,17 +1,7 @@
 // Checks every message from the webview before the host acts on it. The webview renders untrusted model
 // output (sanitised), so the host still treats what it receives as input: known types and field types only.
-import type { ActionId, WebviewMessage } from '../protocol';
+import { isActionId, type WebviewMessage } from '../protocol';
 
-const ACTIONS: ReadonlySet<ActionId> = new Set<ActionId>([
-  'setApiKey',
-  'selectModel',
-  'retry',
-  'openSettings',
-  'showLog',
-  'testConnection',
-  'newChat',
-  'manageTrust',
-]);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
@@ -32,9 +22,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'renameChat':
       return isStr(m.chatId) && isStr(m.title) ? { type: 'renameChat', chatId: m.chatId, title: m.title } : undefined;
     case 'action':
-      return isStr(m.action) && ACTIONS.has(m.action as ActionId)
-        ? { type: 'action', action: m.action as ActionId }
-        : undefined;
+      return isActionId(m.action) ? { type: 'action', action: m.action } : undefined;
     case 'openLink':
       return isStr(m.href) ? { type: 'openLink', href: m.href } : undefined;
     case 'openContext':

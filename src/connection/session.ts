@@ -9,13 +9,13 @@ import { ValidationError } from '../api/errors';
 import { budConfigPath } from '../config/resolve';
 import { readSettings, type BudSettings } from '../config/settings';
 import type { KeyStore } from '../config/secrets';
-import { resolveConnection, type Connection } from '../chat/connection';
+import { resolveConnection, type Connection } from './connection';
 import type { TurnSetup } from '../chat/controller';
-import type { ToolExecutor } from '../chat/turn';
+import type { ToolExecutor } from '../tools/port';
 import { buildSystemPrompt } from '../chat/prompts';
 import type { ChatCompletionParams } from '../api/types';
 import type { ErrorInfo, ViewStatus } from '../protocol';
-import { toErrorInfo } from '../api/errors';
+import { toErrorInfo } from '../chat/errorInfo';
 import type { Logger } from '../log/logger';
 
 /** End-to-end tests only (BUD_TEST_MODE=1): short idle / whole-stream timeouts, so stalls fail in seconds. */

@@ -1,11 +1,11 @@
 // What `activate` returns when BUD_TEST_MODE=1 (integration tests only; undefined otherwise).
 import * as path from 'node:path';
-import type { ChatCompletionParams } from '../api/types';
-import type { ChatSnapshot } from '../protocol';
-import { toSnapshot } from '../chat/conversation';
-import type { KeyStore } from '../config/secrets';
-import type { ChatHost } from './chatHost';
-import type { Session } from './session';
+import type { ChatCompletionParams } from './api/types';
+import type { ChatSnapshot } from './protocol';
+import { toSnapshot } from './chat/conversation';
+import type { KeyStore } from './config/secrets';
+import type { ChatHost } from './panel/chatHost';
+import type { Session } from './connection/session';
 
 export interface BudTestApi {
   chat: {
