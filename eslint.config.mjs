@@ -1,7 +1,7 @@
 // ESLint flat config: type-checked TypeScript rules, and the layer rules that keep the architecture honest.
 // The layers (CONTRIBUTING.md has the map; `test/unit/layers.test.ts` checks that map against this file):
 //   src/api      the HTTP client: no `vscode`, and nothing above it (protocol, chat, panel, connection, …)
-//   src/chat, src/context, the tool logic in src/tools: no `vscode`, so plain-Node tests cover them
+//   src/chat, src/context, src/attachments, the tool logic in src/tools: no `vscode`, so plain-Node tests cover them
 //   src/webview-app  the browser app: only itself and src/protocol.ts
 //   src/, scripts/   never import test/
 // Formatting is Prettier's job (`npm run format`); eslint-config-prettier turns off the rules it owns.
@@ -27,6 +27,8 @@ const zones = [
       './src/commands',
       './src/config',
       './src/tools',
+      './src/attachments',
+      './src/mentions',
       './src/webview-app',
     ],
     message: 'src/api is the HTTP client layer: it may not depend on the protocol, the chat or anything above it.',
@@ -102,7 +104,14 @@ export default tseslint.config(
   },
   {
     // The vscode-free layers.
-    files: ['src/api/**/*.ts', 'src/chat/**/*.ts', 'src/context/**/*.ts', 'src/tools/**/*.ts', 'src/protocol.ts'],
+    files: [
+      'src/api/**/*.ts',
+      'src/chat/**/*.ts',
+      'src/context/**/*.ts',
+      'src/attachments/**/*.ts',
+      'src/tools/**/*.ts',
+      'src/protocol.ts',
+    ],
     ignores: VSCODE_BACKED_TOOLS,
     rules: {
       'no-restricted-imports': [
