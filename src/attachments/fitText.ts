@@ -18,6 +18,11 @@ export interface FitOptions {
   name: string;
   /** 'headTail' (files, diffs) or 'tail' (terminal output: the end matters most). */
   keep?: 'headTail' | 'tail';
+  /**
+   * For a file too big to read whole: the text holds its first `after` lines and then its last lines; `lines`
+   * lines between them were not read.
+   */
+  gap?: { after: number; lines: number };
 }
 
 export interface FittedText {
@@ -78,8 +83,8 @@ function cutToBudget(text: string, budget: number, count: Count): string {
 export function fitText(text: string, opts: FitOptions): FittedText {
   const { count, budget } = opts;
   const lines = splitLines(text);
-  const total = text === '' ? 0 : lines.length;
-  if (text.length <= budget * MAX_CHARS_PER_TOKEN && count(text) <= budget) {
+  const total = text === '' ? 0 : lines.length + (opts.gap?.lines ?? 0);
+  if (!opts.gap && text.length <= budget * MAX_CHARS_PER_TOKEN && count(text) <= budget) {
     return { text, whole: true, totalLines: total, kept: total ? [[1, total]] : [] };
   }
   // Lines are counted one by one; joined, a few may count a token more. Fit again to a smaller budget then.
@@ -96,6 +101,9 @@ export function fitText(text: string, opts: FitOptions): FittedText {
 
 function fitLines(lines: readonly string[], total: number, opts: FitOptions, stated: number): FittedText {
   const { count, budget } = opts;
+  // With a gap, `lines` holds the file's first `gap.after` lines and then its last lines.
+  const gap = opts.gap ?? { after: lines.length, lines: 0 };
+  const numberOf = (i: number) => (i < gap.after ? i + 1 : i + 1 + gap.lines);
   const markers = (from: number, to: number) => `[… lines ${fmt(from)}–${fmt(to)} are left out …]`;
   const parts: string[] = [];
   let room = budget;
@@ -113,7 +121,7 @@ function fitLines(lines: readonly string[], total: number, opts: FitOptions, sta
   const kept: [number, number][] = [];
   let headN = 0;
   if (opts.keep !== 'tail') {
-    headN = take(lines, 0, 1, Math.floor(Math.max(0, room) * HEAD_SHARE), count, lines.length).n;
+    headN = take(lines, 0, 1, Math.floor(Math.max(0, room) * HEAD_SHARE), count, gap.after).n;
     if (headN === 0 && room > 0 && lines.length > 0) {
       // One line longer than the whole budget: keep its start.
       const cut = cutToBudget(lines[0], Math.floor(room * HEAD_SHARE), count);
@@ -128,12 +136,14 @@ function fitLines(lines: readonly string[], total: number, opts: FitOptions, sta
       kept.push([1, headN]);
     }
   }
-  const tail = take(lines, lines.length - 1, -1, Math.max(0, room), count, headN - 1);
-  const tailFrom = lines.length - tail.n + 1;
+  // The tail stops at the head; with a gap, at the last line read before it (the lines between are unknown).
+  const stop = gap.lines > 0 ? Math.max(headN, gap.after) - 1 : headN - 1;
+  const tail = take(lines, lines.length - 1, -1, Math.max(0, room), count, stop);
+  const tailFrom = tail.n > 0 ? numberOf(lines.length - tail.n) : total + 1;
   if (tailFrom > headN + 1) parts.push(markers(headN + 1, tailFrom - 1));
   if (tail.n > 0) {
-    parts.push(`Lines ${fmt(tailFrom)}–${fmt(lines.length)}:`, ...lines.slice(tailFrom - 1));
-    kept.push([tailFrom, lines.length]);
+    parts.push(`Lines ${fmt(tailFrom)}–${fmt(total)}:`, ...lines.slice(lines.length - tail.n));
+    kept.push([tailFrom, total]);
   }
   const what = kept.map(([a, b]) => (a === b ? `line ${fmt(a)}` : `lines ${fmt(a)}–${fmt(b)}`));
   const sent = [...(outlineUsed ? ['its outline'] : []), ...what];

@@ -55,6 +55,11 @@ export interface ChatDeps {
   newId(): string;
   now?: () => number;
   log?: (line: string) => void;
+  /**
+   * Reads a message's attachments again as it is sent and fits them into their budget (files, folders, Problems,
+   * changes are read now; a file too large goes as its outline plus head and tail). Absent: sent as attached.
+   */
+  prepareAttachments?(contexts: readonly CodeContext[]): Promise<CodeContext[]>;
 }
 
 /** Room kept for the assistant and tool messages the tool loop adds within one turn. */
@@ -75,6 +80,8 @@ export class ChatController {
   private startupNotices: string[] = [];
   private idCounter = 0;
   private mergedWhileRunning = false;
+  /** Attachments of a message are being read: another send waits its turn like one during an answer. */
+  private preparing = false;
 
   constructor(private readonly deps: ChatDeps) {
     this.now = deps.now ?? Date.now;
@@ -175,15 +182,28 @@ export class ChatController {
    */
   async send(text: string, contexts: CodeContext[] = []): Promise<boolean> {
     await this.init();
-    if (this.running) {
+    if (this.running || this.preparing) {
       this.notice({
         level: 'info',
         text: 'An answer is still arriving. Press Stop (or Escape) before sending another message.',
       });
       return false;
     }
-    const all = [...this.pending, ...contexts];
-    if (!text.trim() && all.length === 0) return false;
+    if (!text.trim() && this.pending.length + contexts.length === 0) return false;
+    let all: CodeContext[];
+    const attached = [...this.pending, ...contexts];
+    try {
+      this.preparing = true;
+      all = this.deps.prepareAttachments && attached.length ? await this.deps.prepareAttachments(attached) : attached;
+    } catch (err) {
+      this.notice({
+        level: 'error',
+        text: `The attachments could not be read, so nothing was sent: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      return false;
+    } finally {
+      this.preparing = false;
+    }
     const refusal = checkContentLimit(
       buildUserContent(text, all),
       all.length ? 'This message with its code' : 'This message',
@@ -193,8 +213,9 @@ export class ChatController {
       return false;
     }
     const usedPending = this.pending.length > 0;
-    this.pending = [];
-    if (usedPending) this.deps.post({ type: 'pendingContexts', contexts: [] });
+    // A chip added while the attachments were read stays for the next message.
+    this.pending = this.pending.filter((p) => !attached.includes(p));
+    if (usedPending) this.deps.post({ type: 'pendingContexts', contexts: [...this.pending] });
     this.notice(null);
 
     const user: StoredMessage = {
@@ -469,8 +490,14 @@ export class ChatController {
 
   // ------------------------------------------------------------------------------------ code chips
 
+  /** Adds an attachment; the same file, folder, Problems, changes or terminal attached again replaces the first. */
   addPendingContext(ctx: CodeContext): void {
-    this.pending.push(ctx);
+    const key = (c: CodeContext) =>
+      !c.kind || c.kind === 'selection' || c.kind === 'prompt' ? undefined : `${c.kind}|${c.uri}`;
+    const k = key(ctx);
+    const i = k === undefined ? -1 : this.pending.findIndex((p) => key(p) === k);
+    if (i >= 0) this.pending.splice(i, 1, ctx);
+    else this.pending.push(ctx);
     this.deps.post({ type: 'pendingContexts', contexts: [...this.pending] });
   }
 

@@ -77,6 +77,21 @@ export function readSettings(): BudSettings {
   };
 }
 
+export interface AttachmentSettings {
+  /** `bud.instructions.enabled`: send the workspace's instruction files (trusted workspaces only). */
+  instructions: boolean;
+  /** `bud.attachments.currentFile`: the current file goes with each message unless its chip is turned off. */
+  attachCurrentFile: boolean;
+}
+
+export function readAttachmentSettings(): AttachmentSettings {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  return {
+    instructions: cfg.get<boolean>('instructions.enabled') !== false,
+    attachCurrentFile: cfg.get<boolean>('attachments.currentFile') === true,
+  };
+}
+
 /** Writes the model to the user settings (Select Model). */
 export async function setModel(model: string): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('model', model, vscode.ConfigurationTarget.Global);

@@ -11,6 +11,8 @@ import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
 import { createDeltaSink } from '../chat/deltaSink';
+import { defaultBudget } from '../mentions/budget';
+import { Mentions } from '../mentions/mentions';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -18,6 +20,8 @@ export interface ChatHost {
   controller: ChatController;
   view: ChatViewProvider;
   store: HistoryStore;
+  /** The # picker, attachments, slash commands and workspace instructions. */
+  mentions: Mentions;
   /** Opens the chat view and waits (briefly) until the webview is ready. */
   reveal(): Promise<void>;
 }
@@ -37,10 +41,17 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
   });
   // The view forwards each webview message to `onMessage` (hoisted below), which needs the controller.
   const view = new ChatViewProvider(context.extensionUri, onMessage, (l) => log.warn(l));
+  const mentions = new Mentions({
+    post: (msg) => view.post(msg),
+    controller: () => controller,
+    budget: defaultBudget(),
+    log: (l) => log.info(l),
+  });
   const controller: ChatController = new ChatController({
     store,
     post: (msg) => view.post(msg),
-    prepare: () => session.prepare(),
+    prepare: async () => mentions.withInstructions(await session.prepare()),
+    prepareAttachments: (contexts) => mentions.prepareAttachments(contexts),
     runTurn,
     toErrorInfo,
     createDeltaSink,
@@ -76,11 +87,16 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
               `This workspace's settings set bud.baseUrl to ${settings.ignoredWorkspaceBaseUrl}; it is ignored, because the base URL decides where your API key is sent. Set it in your user (or remote) settings instead.`,
             ]
           : [];
-        return controller.sendInit(ignored);
+        await controller.sendInit(ignored);
+        mentions.watch();
+        mentions.postEditorContext();
+        return mentions.postWorkspaceContext();
       }
       case 'send':
-        await controller.send(msg.text);
-        return;
+      case 'mentionQuery':
+      case 'attachMention':
+      case 'attachUris':
+        return mentions.handle(msg);
       case 'stop':
         return controller.stop();
       case 'retry':
@@ -135,7 +151,7 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     if (command) await vscode.commands.executeCommand(command);
   };
 
-  context.subscriptions.push(vscode.window.registerWebviewViewProvider(VIEW_TYPE, view), view, {
+  context.subscriptions.push(vscode.window.registerWebviewViewProvider(VIEW_TYPE, view), view, mentions, {
     dispose: () => {
       void store.flush();
     },
@@ -147,5 +163,5 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     for (let i = 0; i < 50 && !view.isReady; i++) await new Promise((r) => setTimeout(r, 40));
   };
 
-  return { controller, view, store, reveal };
+  return { controller, view, store, mentions, reveal };
 }

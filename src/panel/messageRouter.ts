@@ -15,7 +15,20 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'newChat':
       return { type: m.type };
     case 'send':
-      return isStr(m.text) ? { type: 'send', text: m.text } : undefined;
+      if (!isStr(m.text)) return undefined;
+      return m.attachCurrentFile === true
+        ? { type: 'send', text: m.text, attachCurrentFile: true }
+        : { type: 'send', text: m.text };
+    case 'mentionQuery':
+      return isInt(m.requestId) && isStr(m.query)
+        ? { type: 'mentionQuery', requestId: m.requestId, query: m.query.slice(0, 500) }
+        : undefined;
+    case 'attachMention':
+      return isStr(m.id) && m.id.length <= 4096 ? { type: 'attachMention', id: m.id } : undefined;
+    case 'attachUris':
+      return Array.isArray(m.uris) && m.uris.length <= 500 && m.uris.every((u) => isStr(u) && u.length <= 4096)
+        ? { type: 'attachUris', uris: m.uris as string[] }
+        : undefined;
     case 'switchChat':
     case 'deleteChat':
       return isStr(m.chatId) ? { type: m.type, chatId: m.chatId } : undefined;

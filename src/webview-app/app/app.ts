@@ -9,6 +9,7 @@ import {
 } from '../../protocol';
 import { bindContentActions } from './contentActions';
 import { Composer } from './composer';
+import { bindDropZone } from './dropZone';
 import { Announcer, h } from './dom';
 import { EmptyState } from './emptyState';
 import { Header } from './header';
@@ -63,12 +64,19 @@ export class ChatApp {
         clearTimeout(this.draftSaveTimer);
         this.draftSaveTimer = setTimeout(() => this.host.setState({ draft: text }), 300);
       },
+      mentionQuery: (requestId, query) => this.host.post({ type: 'mentionQuery', requestId, query }),
+      attachMention: (id) => this.host.post({ type: 'attachMention', id }),
+      announce: (text) => this.announcer.say(text),
     });
     this.main = h('main', { class: 'chat-main' }, this.list.el, this.empty.el, this.history.el, this.list.scrollButton);
     root.classList.add('bud-chat');
     root.replaceChildren(this.header.el, this.notice.el, this.main, this.composer.el, this.announcer.el);
 
     bindContentActions(root, this.host, this.announcer);
+    bindDropZone(root, {
+      drop: (uris) => this.host.post({ type: 'attachUris', uris }),
+      refuse: (text) => this.notice.show({ level: 'warning', text }),
+    });
     // Buttons that run a host action (inline errors, notices, the empty state's Set API Key).
     root.addEventListener('click', (e) => {
       const button = (e.target as Element).closest<HTMLElement>('button[data-action]');
@@ -155,6 +163,16 @@ export class ChatApp {
         if (msg.text !== undefined) this.composer.setText(msg.text);
         this.composer.focus();
         break;
+      case 'mentionResults':
+        this.composer.mentions.results(msg.requestId, msg.items, msg.note);
+        break;
+      case 'editorContext':
+        this.composer.bar.setCurrentFile(msg.currentFile, msg.attachByDefault);
+        break;
+      case 'workspaceContext':
+        this.composer.bar.setInstructions(msg.instructions, msg.instructionsNote);
+        this.composer.mentions.setCommands(msg.commands, msg.commandsNote);
+        break;
     }
   }
 
@@ -213,7 +231,9 @@ export class ChatApp {
   }
 
   private send(text: string): void {
-    this.host.post({ type: 'send', text });
+    const attachCurrentFile = this.composer.bar.attachCurrentFile;
+    this.host.post(attachCurrentFile ? { type: 'send', text, attachCurrentFile } : { type: 'send', text });
+    this.composer.bar.reset();
     this.host.setState({ draft: '' });
   }
 

@@ -95,3 +95,22 @@ describe('fitting an attachment into its budget', () => {
     );
   });
 });
+
+describe('fitting a file too big to read whole', () => {
+  it('numbers the tail after the lines that were not read', () => {
+    const head = Array.from({ length: 50 }, (_, i) => `h${i + 1}`);
+    const tail = Array.from({ length: 50 }, (_, i) => `t${i + 1}`);
+    const r = fitText([...head, ...tail].join('\n'), {
+      budget: 60,
+      count: words,
+      name: 'huge.log',
+      gap: { after: 50, lines: 1_000_000 },
+    });
+    assert.equal(r.totalLines, 1_000_100);
+    assert.equal(r.kept[0][0], 1);
+    assert.equal(r.kept[1][1], 1_000_100);
+    assert.match(r.text, /\nLines [\d,]+–1,000,100:\n/);
+    assert.ok(r.text.endsWith('t50'));
+    assert.ok(!r.text.includes('h50\nt'), 'head and tail are apart');
+  });
+});
