@@ -108,13 +108,21 @@ export class ChatChunkReader {
     }
     const c = obj as ChatCompletionChunk & { error?: unknown };
     if (c.error !== undefined && c.error !== null) throw this.streamError(messageFromJson(c));
-    const choices = c.choices;
+    if (c.usage !== undefined && !isObject(c.usage)) c.usage = undefined;
+    let choices = c.choices;
     if (!Array.isArray(choices)) {
       c.choices = [];
     } else {
+      // A choice, delta or tool-call piece that is not an object carries nothing usable: it is dropped here, so
+      // everything after the reader can rely on the shapes in types.ts.
+      if (!choices.every(isObject)) choices = c.choices = choices.filter(isObject);
       for (let i = 0; i < choices.length; i++) {
         const ch = choices[i];
-        if (ch.delta === undefined || ch.delta === null) ch.delta = {};
+        if (!isObject(ch.delta)) ch.delta = {};
+        const calls = ch.delta.tool_calls;
+        if (calls !== undefined && calls !== null && (!Array.isArray(calls) || !calls.every(isObject))) {
+          ch.delta.tool_calls = Array.isArray(calls) ? calls.filter(isObject) : undefined;
+        }
         if (ch.finish_reason) this.finishSeen = true;
         if ((ch.index ?? 0) === 0) {
           const t = ch.delta.content;
@@ -125,4 +133,8 @@ export class ChatChunkReader {
     this.chunks++;
     this.onChunk(c);
   }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
