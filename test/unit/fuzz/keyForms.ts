@@ -33,6 +33,8 @@ export const choicesArb = fc.record({
 });
 export type Choices = typeof choicesArb extends fc.Arbitrary<infer T> ? T : never;
 
+const MIXED_SELF: Record<string, string> = { '%': '%25', '\\': '\\\\', '&': '&#38;' };
+
 /** The key as a server might echo it. */
 export function encodeKey(key: string, how: Encoding, c: Choices): string {
   switch (how) {
@@ -40,7 +42,8 @@ export function encodeKey(key: string, how: Encoding, c: Choices): string {
     case 'json': return JSON.stringify(key).slice(1, -1);
     case 'json-slash': return JSON.stringify(key).slice(1, -1).replace(/\//g, '\\/');
     case 'unicode': return uEscape(key, c.upper);
-    case 'mixed': return Array.from(key).map((ch, i) => [ch, uEscape(ch, c.upper), percent(ch, c.upper), htmlRef(ch, c.upper), JSON.stringify(ch).slice(1, -1), ch][c.perChar[i % 64]]).join('');
+    // Encoders escape their own escape characters (else `%aa` or `\"` in a key would read as something else).
+    case 'mixed': return Array.from(key).map((ch, i) => MIXED_SELF[ch] ?? [ch, uEscape(ch, c.upper), percent(ch, c.upper), htmlRef(ch, c.upper), JSON.stringify(ch).slice(1, -1), ch][c.perChar[i % 64]]).join('');
     case 'url': return encodeURIComponent(key);
     case 'url-lower': return encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
     case 'url-every-byte': return percent(key, c.upper);
@@ -61,9 +64,16 @@ export function encodeKey(key: string, how: Encoding, c: Choices): string {
   }
 }
 
-/** Decodes every escape form this test encodes with, in one pass (so per-character mixes decode too). */
-function decodeAll(s: string): string {
-  return s.replace(/\\u([0-9a-fA-F]{4})|\\([/"\\])|((?:%[0-9a-fA-F]{2})+)|&#[xX]([0-9a-fA-F]+);|&#(\d+);/g, (_m, u, short, pct, hx, dec) => {
+const JSON_ESC = String.raw`\\u([0-9a-fA-F]{4})|\\([/"\\])`;
+const PCT_ESC = '((?:%[0-9a-fA-F]{2})+)';
+const HTML_ESC = String.raw`&#[xX]([0-9a-fA-F]+);|&#(\d+);`;
+
+/** A decoder for the escape forms in `pattern` (JSON, percent, HTML references), all in one pass. */
+function decoder(pattern: string): (s: string) => string {
+  const re = new RegExp(pattern.replace(/\((?!\?)/g, '(?:'), 'g');
+  const parts = new RegExp([JSON_ESC, PCT_ESC, HTML_ESC].join('|'));
+  return (s) => s.replace(re, (m) => {
+    const [, u, short, pct, hx, dec] = parts.exec(m)!;
     if (u) return String.fromCharCode(parseInt(u, 16));
     if (short) return short;
     if (pct) return Buffer.from(pct.replace(/%/g, ''), 'hex').toString('utf8');
@@ -71,11 +81,14 @@ function decodeAll(s: string): string {
   });
 }
 
+/** Each form alone (a key may hold a raw `%41` in a JSON echo), and all at once (per-character mixes). */
+const DECODERS = [decoder(JSON_ESC), decoder(PCT_ESC), decoder(HTML_ESC), decoder([JSON_ESC, PCT_ESC, HTML_ESC].join('|'))];
+
 /** Whether `key` can be read back from `text` by any of the decodings above. */
 export function recoverable(text: string, key: string): boolean {
   const joined = text.replace(/\\r|\\n/g, '').replace(/\s+/g, '');
   for (const t of [text, joined]) {
-    if (t.includes(key) || decodeAll(t).includes(key) || decodeAll(t.replace(/\+/g, ' ')).includes(key)) return true;
+    if (t.includes(key) || DECODERS.some((d) => d(t).includes(key))) return true;
   }
   // base64 runs (either alphabet), read from every start (the text around may hold base64 digits too)
   const bytes = Buffer.from(key, 'utf8');

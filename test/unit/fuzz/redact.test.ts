@@ -18,8 +18,8 @@ describe('key redaction properties (fast-check)', () => {
   itHolds('redact: a key echoed in any encoding cannot be read back from the redacted text', { numRuns: 600, timeLimitMs: 4000 }, () =>
     fc.property(keyArb, fc.constantFrom(...ENCODINGS), choicesArb, context, context, (key, how, c, before, after) => {
       const echoed = encodeKey(key, how, c);
-      // (A backslash right before the key would make its first escape a literal backslash in any JSON reader.)
-      const text = `${before}${before.endsWith('\\') ? ' ' : ''}${echoed}${after}`;
+      // Text that ends in half an escape (`%0`, `\\`, `&#`) would swallow the key's first character in any reader.
+      const text = `${before}${/(%[0-9a-fA-F]?|\\u?[0-9a-fA-F]{0,3}|&#?[xX]?[0-9a-fA-F]*)$/.test(before) ? ' ' : ''}${echoed}${after}`;
       assert.ok(recoverable(text, key), 'the test can read the key back before redaction');
       const out = redact(text, key);
       assert.ok(!recoverable(out, key), `the key can still be read back from ${JSON.stringify(out)}`);
@@ -44,5 +44,11 @@ describe('key redaction regressions', () => {
     for (const echoed of [key, 'sk-live\\/ABC+def=123', '\\u0073\\u006B-live/ABC+def=123', 'sk-live%2FABC%2Bdef%3D123', 'sk-live%2fABC%2bdef%3d123', 'sk-live/ABC\n  +def=123', 'sk-live/ABC +def=123', Buffer.from(`Bearer ${key}`).toString('base64')]) {
       assert.ok(!recoverable(redact(`said: ${echoed}.`, key), key), echoed);
     }
+  });
+
+  it('a `%` encoded as %25 before hex-looking characters (shrunk case: "aaaaa%aa" form-encoded)', () => {
+    assert.equal(redact('aaaaa%25aa', 'aaaaa%aa'), '[redacted]');
+    assert.equal(redact('key %25aaaaaa%2Ba', '%aaaaaa+a'), 'key [redacted]');
+    assert.equal(redact('%2541aaaaaaa', 'Aaaaaaaa'), '[redacted]', 'a URL encoded twice');
   });
 });
