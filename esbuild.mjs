@@ -15,7 +15,9 @@ const tests = process.argv.includes('--tests');
 const problemMatcher = {
   name: 'problem-matcher',
   setup(build) {
-    build.onStart(() => { if (watch) console.log('[watch] build started'); });
+    build.onStart(() => {
+      if (watch) console.log('[watch] build started');
+    });
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
@@ -28,13 +30,18 @@ const problemMatcher = {
 
 function copyCodicons() {
   mkdirSync('dist/codicons', { recursive: true });
-  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join('node_modules/@vscode/codicons/dist', f), join('dist/codicons', f));
+  for (const f of ['codicon.css', 'codicon.ttf'])
+    cpSync(join('node_modules/@vscode/codicons/dist', f), join('dist/codicons', f));
 }
 
 function findFiles(dir, suffix) {
   const out = [];
-  let entries = [];
-  try { entries = readdirSync(dir); } catch { return out; }
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const e of entries) {
     const p = join(dir, e);
     if (statSync(p).isDirectory()) out.push(...findFiles(p, suffix));
@@ -43,7 +50,13 @@ function findFiles(dir, suffix) {
   return out;
 }
 
-const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', plugins: [problemMatcher] };
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  logLevel: 'warning',
+  plugins: [problemMatcher],
+};
 
 /**
  * undici is three quarters of the host code and only needed at the first request, so it is its own bundle,
@@ -79,7 +92,10 @@ const contexts = [
   await esbuild.context({
     ...common,
     // Same output name, different extensions: dist/webview.js and dist/webview.css.
-    entryPoints: [{ in: 'src/webview/main.ts', out: 'webview' }, { in: 'src/webview/styles/chat.css', out: 'webview' }],
+    entryPoints: [
+      { in: 'src/webview-app/main.ts', out: 'webview' },
+      { in: 'src/webview-app/styles/chat.css', out: 'webview' },
+    ],
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',
@@ -88,24 +104,23 @@ const contexts = [
 ];
 
 if (tests) {
-  const entryPoints = [
-    ...findFiles('test', '.ts').filter((f) => !f.endsWith('.d.ts')),
-    ...findFiles('bench', '.ts'),
-  ];
-  contexts.push(await esbuild.context({
-    entryPoints,
-    outdir: 'out',
-    outbase: '.',
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: true,
-    packages: 'external',
-    external: ['vscode'],
-    logLevel: 'warning',
-    plugins: [problemMatcher],
-  }));
+  const entryPoints = [...findFiles('test', '.ts').filter((f) => !f.endsWith('.d.ts')), ...findFiles('bench', '.ts')];
+  contexts.push(
+    await esbuild.context({
+      entryPoints,
+      outdir: 'out',
+      outbase: '.',
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: true,
+      packages: 'external',
+      external: ['vscode'],
+      logLevel: 'warning',
+      plugins: [problemMatcher],
+    }),
+  );
 }
 
 copyCodicons();

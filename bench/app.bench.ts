@@ -93,7 +93,11 @@ function activation(runs: number): Record<string, unknown> {
   const names = JSON.stringify(vscodeExportNames());
   const samples: { requireMs: number; activateMs: number; totalMs: number; subscriptions: number }[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, ['-e', ACTIVATE_SCRIPT], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BUD_TEST_MODE: '', BUD_VSCODE_NAMES: names } });
+    const r = spawnSync(process.execPath, ['-e', ACTIVATE_SCRIPT], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, BUD_TEST_MODE: '', BUD_VSCODE_NAMES: names },
+    });
     if (r.status !== 0) return { error: (r.stderr || r.stdout).slice(0, 800) };
     samples.push(JSON.parse(r.stdout));
   }
@@ -112,7 +116,10 @@ function sizes(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of ['dist/extension.js', 'dist/undici.js', 'dist/webview.js', 'dist/webview.css']) {
     const p = path.join(ROOT, f);
-    if (!existsSync(p)) { out[f] = 'missing'; continue; }
+    if (!existsSync(p)) {
+      out[f] = 'missing';
+      continue;
+    }
     const buf = readFileSync(p);
     out[f] = { bytes: buf.length, kb: r2(buf.length / 1024), gzipKb: r2(gzipSync(buf).length / 1024) };
   }
@@ -126,11 +133,22 @@ function vsix(): Record<string, unknown> {
   const dir = path.join(ROOT, 'dist-vsix');
   // the newest .vsix written by this run (the file name carries the version)
   const made = existsSync(dir)
-    ? readdirSync(dir).filter((f) => f.endsWith('.vsix')).map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs })).filter((x) => x.t >= started - 1000).sort((a, b) => b.t - a.t)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.vsix'))
+        .map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs }))
+        .filter((x) => x.t >= started - 1000)
+        .sort((a, b) => b.t - a.t)
     : [];
-  if (r.status !== 0 || made.length === 0) return { error: `npm run package failed: ${(r.stderr || r.stdout).slice(-600)}` };
+  if (r.status !== 0 || made.length === 0)
+    return { error: `npm run package failed: ${(r.stderr || r.stdout).slice(-600)}` };
   const bytes = statSync(path.join(dir, made[0].f)).size;
-  return { file: `dist-vsix/${made[0].f}`, bytes, kb: r2(bytes / 1024), goal: 'under 1 MB', goalMet: bytes < 1024 * 1024 };
+  return {
+    file: `dist-vsix/${made[0].f}`,
+    bytes,
+    kb: r2(bytes / 1024),
+    goal: 'under 1 MB',
+    goalMet: bytes < 1024 * 1024,
+  };
 }
 
 /** 200 messages, alternating user / assistant, about 1M characters in all. */
@@ -139,9 +157,17 @@ function longChat(): { messages: MessageView[]; chars: number } {
   let chars = 0;
   for (let i = 0; i < 200; i++) {
     const user = i % 2 === 0;
-    const content = user ? `Question ${i}: how do I make the renderer handle a ${i}-line table and keep scrolling smooth?` : syntheticAnswer(2_450, 2, 1000 + i);
+    const content = user
+      ? `Question ${i}: how do I make the renderer handle a ${i}-line table and keep scrolling smooth?`
+      : syntheticAnswer(2_450, 2, 1000 + i);
     chars += content.length;
-    messages.push({ id: `m${i}`, role: user ? 'user' : 'assistant', content, status: 'complete', createdAt: 1_700_000_000_000 + i * 1000 });
+    messages.push({
+      id: `m${i}`,
+      role: user ? 'user' : 'assistant',
+      content,
+      status: 'complete',
+      createdAt: 1_700_000_000_000 + i * 1000,
+    });
   }
   return { messages, chars };
 }
@@ -153,15 +179,26 @@ interface RestoreResult {
   messagesInDom: number;
   renderedAnswers: number;
   /** only in the first run of each kind (a scroll through ~300,000 px takes half a minute) */
-  scroll?: { frames: number; rafIntervalP95: number; rafIntervalMax: number; longTasks: number; longTaskMaxMs: number; scrolledPx: number; renderedAfterScroll: number };
+  scroll?: {
+    frames: number;
+    rafIntervalP95: number;
+    rafIntervalMax: number;
+    longTasks: number;
+    longTaskMaxMs: number;
+    scrolledPx: number;
+    renderedAfterScroll: number;
+  };
 }
 
 /** Runs in the page (self-contained). */
 async function restoreInPage(a: { init: HostMessage; mode: 'app' | 'naive'; scroll: boolean }): Promise<RestoreResult> {
   const frame = () => new Promise<number>((res) => requestAnimationFrame((t) => res(t)));
-  const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : 0);
+  const pct = (xs: number[], p: number) =>
+    xs.length ? [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : 0;
   const longTasks: number[] = [];
-  const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push(e.duration); });
+  const po = new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) longTasks.push(e.duration);
+  });
   po.observe({ type: 'longtask' });
   let scroller: HTMLElement;
   const init = a.init as Extract<HostMessage, { type: 'init' }>;
@@ -173,7 +210,9 @@ async function restoreInPage(a: { init: HostMessage; mode: 'app' | 'naive'; scro
     for (;;) {
       await frame();
       const list = document.querySelectorAll('#messages .message');
-      const last = document.querySelector('#messages .message.assistant:last-of-type .content, #messages .message.assistant:last-child .content');
+      const last = document.querySelector(
+        '#messages .message.assistant:last-of-type .content, #messages .message.assistant:last-child .content',
+      );
       if (list.length >= init.chat.messages.length && last && (last.textContent ?? '').length > 0) break;
       if (performance.now() - t0 > 60_000) break;
     }
@@ -197,8 +236,14 @@ async function restoreInPage(a: { init: HostMessage; mode: 'app' | 'naive'; scro
   await new Promise<void>((resume) => Object.assign(window, { __restored: true, __resume: resume }));
   longTasks.length = 0;
   const count = () => document.querySelectorAll('[data-lazy="pending"], .message[data-deferred="true"]').length;
-  const messagesInDom = a.mode === 'app' ? document.querySelectorAll('#messages .message').length : scroller.childElementCount;
-  const renderedAnswers = a.mode === 'app' ? Array.from(document.querySelectorAll('#messages .message.assistant .content')).filter((c) => c.childElementCount > 0).length : init.chat.messages.length / 2;
+  const messagesInDom =
+    a.mode === 'app' ? document.querySelectorAll('#messages .message').length : scroller.childElementCount;
+  const renderedAnswers =
+    a.mode === 'app'
+      ? Array.from(document.querySelectorAll('#messages .message.assistant .content')).filter(
+          (c) => c.childElementCount > 0,
+        ).length
+      : init.chat.messages.length / 2;
   // scroll from the bottom to the top, 200 px a frame (12,000 px/s at 60 Hz: a fast wheel)
   const intervals: number[] = [];
   let last = await frame();
@@ -212,21 +257,28 @@ async function restoreInPage(a: { init: HostMessage; mode: 'app' | 'naive'; scro
   }
   await new Promise((r) => setTimeout(r, 50));
   po.disconnect();
-  const renderedAfterScroll = a.mode === 'app' ? Array.from(document.querySelectorAll('#messages .message.assistant .content')).filter((c) => c.childElementCount > 0).length : renderedAnswers;
+  const renderedAfterScroll =
+    a.mode === 'app'
+      ? Array.from(document.querySelectorAll('#messages .message.assistant .content')).filter(
+          (c) => c.childElementCount > 0,
+        ).length
+      : renderedAnswers;
   void count;
   return {
     restoreMs: Math.round(restoreMs * 10) / 10,
     messagesInDom,
     renderedAnswers,
-    scroll: !a.scroll ? undefined : {
-      frames: intervals.length,
-      rafIntervalP95: Math.round(pct(intervals, 95) * 10) / 10,
-      rafIntervalMax: Math.round(Math.max(0, ...intervals) * 10) / 10,
-      longTasks: longTasks.filter((d) => d > 50).length,
-      longTaskMaxMs: Math.round(Math.max(0, ...longTasks)),
-      scrolledPx: scrolled,
-      renderedAfterScroll,
-    },
+    scroll: !a.scroll
+      ? undefined
+      : {
+          frames: intervals.length,
+          rafIntervalP95: Math.round(pct(intervals, 95) * 10) / 10,
+          rafIntervalMax: Math.round(Math.max(0, ...intervals) * 10) / 10,
+          longTasks: longTasks.filter((d) => d > 50).length,
+          longTaskMaxMs: Math.round(Math.max(0, ...longTasks)),
+          scrolledPx: scrolled,
+          renderedAfterScroll,
+        },
   };
 }
 
@@ -236,7 +288,14 @@ async function restore(): Promise<Record<string, unknown>> {
   const { messages, chars } = longChat();
   const init: HostMessage = {
     type: 'init',
-    status: { model: 'bench-model', hasApiKey: true, keySource: 'secretStorage', baseUrl: 'http://127.0.0.1:9', busy: false, toolsEnabled: false },
+    status: {
+      model: 'bench-model',
+      hasApiKey: true,
+      keySource: 'secretStorage',
+      baseUrl: 'http://127.0.0.1:9',
+      busy: false,
+      toolsEnabled: false,
+    },
     chat: { id: 'bench', title: 'Long chat', messages },
     chats: [{ id: 'bench', title: 'Long chat', updatedAt: 1_700_000_000_000, messageCount: messages.length }],
     pendingContexts: [],
@@ -251,23 +310,36 @@ async function restore(): Promise<Record<string, unknown>> {
     /** Restores in `page`, reading the page's memory right after the restore (before scrolling). */
     const restoreIn = async (page: Page, mode: 'app' | 'naive', scroll: boolean): Promise<RestoreResult> => {
       const running = page.evaluate(restoreInPage, { init, mode, scroll });
-      await page.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true, undefined, { timeout: 120_000, polling: 50 });
+      await page.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true, undefined, {
+        timeout: 120_000,
+        polling: 50,
+      });
       const memory = await pageMemory(page);
       await page.evaluate(() => (window as unknown as { __resume: () => void }).__resume());
       return { ...(await running), memory };
     };
     const runApp = async (scroll: boolean): Promise<RestoreResult> => {
-      const app = await openPage(browser, { html: '<div id="root"></div>', css: `body{margin:0;width:400px;height:800px} ${css}`, scripts: [fakeApi, appWebview] });
+      const app = await openPage(browser, {
+        html: '<div id="root"></div>',
+        css: `body{margin:0;width:400px;height:800px} ${css}`,
+        scripts: [fakeApi, appWebview],
+      });
       try {
         await app.setViewportSize({ width: 400, height: 800 });
-        ready &&= await app.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+        ready &&= await app.evaluate(() =>
+          (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+        );
         return await restoreIn(app, 'app', scroll);
       } finally {
         await closePage(app);
       }
     };
     const runNaive = async (scroll: boolean): Promise<RestoreResult> => {
-      const page = await openPage(browser, { html: '', css: 'body{margin:0;width:400px;height:800px}', scripts: [naiveScript] });
+      const page = await openPage(browser, {
+        html: '',
+        css: 'body{margin:0;width:400px;height:800px}',
+        scripts: [naiveScript],
+      });
       try {
         await page.setViewportSize({ width: 400, height: 800 });
         return await restoreIn(page, 'naive', scroll);
@@ -283,7 +355,10 @@ async function restore(): Promise<Record<string, unknown>> {
       apps.push(await runApp(i === 0));
       naives.push(await runNaive(i === 0));
     }
-    const mid = (xs: RestoreResult[]) => ({ ...[...xs].sort((a, b) => a.restoreMs - b.restoreMs)[Math.floor(xs.length / 2)], scroll: xs[0].scroll });
+    const mid = (xs: RestoreResult[]) => ({
+      ...[...xs].sort((a, b) => a.restoreMs - b.restoreMs)[Math.floor(xs.length / 2)],
+      scroll: xs[0].scroll,
+    });
     const ours = mid(apps);
     const naive = mid(naives);
     return {
@@ -325,19 +400,30 @@ export default async function run(): Promise<Record<string, unknown>> {
         'dist/webview.js KB': s('dist/webview.js'),
         'dist/webview.css KB': s('dist/webview.css'),
         'VSIX KB': pkg.kb ?? pkg.error ?? 'skipped',
-        'restore 200 msgs / ~1M chars ms (app, median of 3)': (rest.app as RestoreResult | undefined)?.restoreMs ?? rest.error,
+        'restore 200 msgs / ~1M chars ms (app, median of 3)':
+          (rest.app as RestoreResult | undefined)?.restoreMs ?? rest.error,
         'restore ms (naive, all eager, median of 3)': (rest.naiveEager as RestoreResult | undefined)?.restoreMs,
         'restore ratio naive / app': rest.restoreRatioNaiveOverApp,
-        'scroll to the top: p95 frame interval ms (app)': (rest.app as RestoreResult | undefined)?.scroll?.rafIntervalP95,
+        'scroll to the top: p95 frame interval ms (app)': (rest.app as RestoreResult | undefined)?.scroll
+          ?.rafIntervalP95,
         'scroll to the top: long tasks > 50 ms (app)': (rest.app as RestoreResult | undefined)?.scroll?.longTasks,
-        'scroll to the top: p95 frame interval ms (naive)': (rest.naiveEager as RestoreResult | undefined)?.scroll?.rafIntervalP95,
+        'scroll to the top: p95 frame interval ms (naive)': (rest.naiveEager as RestoreResult | undefined)?.scroll
+          ?.rafIntervalP95,
         'after restore: JS heap MB / DOM nodes (app)': memoryText((rest.app as RestoreResult | undefined)?.memory),
-        'after restore: JS heap MB / DOM nodes (naive)': memoryText((rest.naiveEager as RestoreResult | undefined)?.memory),
+        'after restore: JS heap MB / DOM nodes (naive)': memoryText(
+          (rest.naiveEager as RestoreResult | undefined)?.memory,
+        ),
       },
     },
   };
 }
 
 if (require.main === module) {
-  run().then((r) => console.log(JSON.stringify(r, null, 2)), (e) => { console.error(e); process.exit(1); });
+  run().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -6,11 +6,81 @@
 // multi-byte UTF-8) and 'english' (English prose and code; one token in 200 is a curly quote, dash or accent).
 import { prng } from './prng';
 
-const TOKENS = [' the', ' of', ' and', ' to', ' a', ' in', ' is', ' that', ' function', ' return', ' const', '(', ')', '{', '}', ';', '\n', '  ', ' value', ' error',
-  ' résumé', ' naïve', ' 日本語', ' 文字', ' 😀', ' →', ' Ω', '`', '```ts\n', ' "quoted"', ' back\\slash', ' tab\t', ' über', ' código', ' ✓'];
+const TOKENS = [
+  ' the',
+  ' of',
+  ' and',
+  ' to',
+  ' a',
+  ' in',
+  ' is',
+  ' that',
+  ' function',
+  ' return',
+  ' const',
+  '(',
+  ')',
+  '{',
+  '}',
+  ';',
+  '\n',
+  '  ',
+  ' value',
+  ' error',
+  ' résumé',
+  ' naïve',
+  ' 日本語',
+  ' 文字',
+  ' 😀',
+  ' →',
+  ' Ω',
+  '`',
+  '```ts\n',
+  ' "quoted"',
+  ' back\\slash',
+  ' tab\t',
+  ' über',
+  ' código',
+  ' ✓',
+];
 
-const TOKENS_EN = [' the', ' of', ' and', ' to', ' a', ' in', ' is', ' that', ' function', ' return', ' const', '(', ')', '{', '}', ';', '\n', '  ', ' value', ' error',
-  ' for', ' with', ' this', ' import', ' export', ' await', ' string', ' number', '`', '```ts\n', ' "quoted"', ' back\\slash', ' tab\t', ' =>', ' if'];
+const TOKENS_EN = [
+  ' the',
+  ' of',
+  ' and',
+  ' to',
+  ' a',
+  ' in',
+  ' is',
+  ' that',
+  ' function',
+  ' return',
+  ' const',
+  '(',
+  ')',
+  '{',
+  '}',
+  ';',
+  '\n',
+  '  ',
+  ' value',
+  ' error',
+  ' for',
+  ' with',
+  ' this',
+  ' import',
+  ' export',
+  ' await',
+  ' string',
+  ' number',
+  '`',
+  '```ts\n',
+  ' "quoted"',
+  ' back\\slash',
+  ' tab\t',
+  ' =>',
+  ' if',
+];
 const RARE = ['’', ' —', ' café', ' “', '”', ' …'];
 
 export type StreamMix = 'mixed' | 'english';
@@ -26,18 +96,26 @@ export interface RecordedStream {
   expected: { content: string; reasoning: string; toolCalls: number; events: number };
 }
 
-export function generateRecordedStream(targetBytes = 20 * 1024 * 1024, seed = 7, mix: StreamMix = 'mixed'): RecordedStream {
+export function generateRecordedStream(
+  targetBytes = 20 * 1024 * 1024,
+  seed = 7,
+  mix: StreamMix = 'mixed',
+): RecordedStream {
   const rand = prng(seed);
-  const token = mix === 'mixed'
-    ? () => TOKENS[Math.floor(rand() * TOKENS.length)]
-    : () => (rand() < 0.005 ? RARE[Math.floor(rand() * RARE.length)] : TOKENS_EN[Math.floor(rand() * TOKENS_EN.length)]);
+  const token =
+    mix === 'mixed'
+      ? () => TOKENS[Math.floor(rand() * TOKENS.length)]
+      : () =>
+          rand() < 0.005 ? RARE[Math.floor(rand() * RARE.length)] : TOKENS_EN[Math.floor(rand() * TOKENS_EN.length)];
   const parts: string[] = [];
   const payloads: string[] = [];
   let size = 0;
   let content = '';
   let reasoning = '';
-  const head = '{"id":"chatcmpl-9zYxWvU8tS7rQ6pO5nM4","object":"chat.completion.chunk","created":1764000000,"model":"bud-large-2026-01","system_fingerprint":"fp_4b2c9e1a7d","choices":[{"index":0,"delta":';
-  const tail = (finish: string | null) => `,"logprobs":null,"finish_reason":${finish === null ? 'null' : JSON.stringify(finish)}}]}`;
+  const head =
+    '{"id":"chatcmpl-9zYxWvU8tS7rQ6pO5nM4","object":"chat.completion.chunk","created":1764000000,"model":"bud-large-2026-01","system_fingerprint":"fp_4b2c9e1a7d","choices":[{"index":0,"delta":';
+  const tail = (finish: string | null) =>
+    `,"logprobs":null,"finish_reason":${finish === null ? 'null' : JSON.stringify(finish)}}]}`;
   const emit = (payload: string, nl = '\n') => {
     payloads.push(payload);
     const ev = `data: ${payload}${nl}${nl}`;
@@ -59,16 +137,30 @@ export function generateRecordedStream(targetBytes = 20 * 1024 * 1024, seed = 7,
     content += t;
     const crlf = (n >> 10) % 4 === 3; // every fourth block of 1024 events uses CRLF
     emit(`${head}{"content":${JSON.stringify(t)}}${tail(null)}`, crlf ? '\r\n' : '\n');
-    if (++n % 500 === 0) { const c = ': ping\n\n'; parts.push(c); size += c.length; }
+    if (++n % 500 === 0) {
+      const c = ': ping\n\n';
+      parts.push(c);
+      size += c.length;
+    }
   }
   // two tool calls in fragments
-  const args = ['{"path":"src/api/client.ts","startLine":1,"endLine":200}', '{"query":"streamChatCompletion","maxResults":50}'];
+  const args = [
+    '{"path":"src/api/client.ts","startLine":1,"endLine":200}',
+    '{"query":"streamChatCompletion","maxResults":50}',
+  ];
   args.forEach((a, i) => {
-    emit(`${head}{"tool_calls":[{"index":${i},"id":"call_${i}abc","type":"function","function":{"name":"${i ? 'search_text' : 'read_file'}","arguments":""}}]}${tail(null)}`);
-    for (let p = 0; p < a.length; p += 4) emit(`${head}{"tool_calls":[{"index":${i},"function":{"arguments":${JSON.stringify(a.slice(p, p + 4))}}}]}${tail(null)}`);
+    emit(
+      `${head}{"tool_calls":[{"index":${i},"id":"call_${i}abc","type":"function","function":{"name":"${i ? 'search_text' : 'read_file'}","arguments":""}}]}${tail(null)}`,
+    );
+    for (let p = 0; p < a.length; p += 4)
+      emit(
+        `${head}{"tool_calls":[{"index":${i},"function":{"arguments":${JSON.stringify(a.slice(p, p + 4))}}}]}${tail(null)}`,
+      );
   });
   emit(`${head}{}${tail('tool_calls')}`);
-  emit('{"id":"chatcmpl-9zYxWvU8tS7rQ6pO5nM4","object":"chat.completion.chunk","created":1764000000,"model":"bud-large-2026-01","choices":[],"usage":{"prompt_tokens":1234,"completion_tokens":98765,"total_tokens":99999}}');
+  emit(
+    '{"id":"chatcmpl-9zYxWvU8tS7rQ6pO5nM4","object":"chat.completion.chunk","created":1764000000,"model":"bud-large-2026-01","choices":[],"usage":{"prompt_tokens":1234,"completion_tokens":98765,"total_tokens":99999}}',
+  );
   parts.push('data: [DONE]\n\n');
   const bytes = Buffer.from(parts.join(''), 'utf8');
   const pieces: Buffer[] = [];

@@ -63,7 +63,14 @@ export interface StreamResult {
   lexedPerFrameP95Start?: number;
   lexedPerFrameP95End?: number;
   lexedPerFrameMax?: number;
-  lag?: { samples: number; firstTenthMeanChars: number; lastTenthMeanChars: number; maxChars: number; maxMs: number; finalMs: number };
+  lag?: {
+    samples: number;
+    firstTenthMeanChars: number;
+    lastTenthMeanChars: number;
+    maxChars: number;
+    maxMs: number;
+    finalMs: number;
+  };
   /** windowed runs only: the work of every frame that rendered (for pooled percentiles over repetitions) */
   frameWorks?: number[];
   /** full-length runs: the page's JS heap and DOM nodes after the answer, after a forced GC */
@@ -77,7 +84,8 @@ async function streamInPage(a: StreamArgs): Promise<StreamResult> {
   const host = document.createElement('div');
   host.className = 'bud-chat';
   host.style.cssText = 'height: 100vh; width: 600px';
-  host.innerHTML = '<div id="messages"><div class="messages-inner"><div class="message assistant" data-status="streaming">' +
+  host.innerHTML =
+    '<div id="messages"><div class="messages-inner"><div class="message assistant" data-status="streaming">' +
     '<div class="message-header"><span class="author">Bud</span></div><div class="content"></div></div></div></div>';
   document.body.replaceChildren(host);
   const scroller = host.querySelector('#messages') as HTMLElement;
@@ -134,12 +142,13 @@ async function streamInPage(a: StreamArgs): Promise<StreamResult> {
   if (a.mode === 'ours') {
     let lexed = () => 0;
     const r = new budTest.IncrementalRenderer(container, {
-      schedule: (cb) => requestAnimationFrame((t) => {
-        const before = lexed();
-        measure(() => cb(t));
-        const d = lexed() - before;
-        if (d > 0) lexedPerRender.push({ chars: d, received });
-      }),
+      schedule: (cb) =>
+        requestAnimationFrame((t) => {
+          const before = lexed();
+          measure(() => cb(t));
+          const d = lexed() - before;
+          if (d > 0) lexedPerRender.push({ chars: d, received });
+        }),
     });
     lexed = () => r.stats.charsLexed;
     deliver = (s) => measure(() => r.append(s));
@@ -167,7 +176,10 @@ async function streamInPage(a: StreamArgs): Promise<StreamResult> {
   const from = a.fromChar ?? 0;
   const end = a.toChar ?? text.length;
   const nextFrame = () => new Promise<void>((res) => requestAnimationFrame(() => res()));
-  const statsNow = () => (a.mode === 'ours' ? { ...(window as unknown as { __stats: () => { charsLexed: number; renders: number } }).__stats() } : { charsLexed: 0, renders: 0 });
+  const statsNow = () =>
+    a.mode === 'ours'
+      ? { ...(window as unknown as { __stats: () => { charsLexed: number; renders: number } }).__stats() }
+      : { charsLexed: 0, renders: 0 };
   let statsAtStart = statsNow();
   if (from > 0) {
     // the answer so far, rendered before the clock starts; then everything measured so far is forgotten
@@ -195,7 +207,10 @@ async function streamInPage(a: StreamArgs): Promise<StreamResult> {
       received = Math.min(end, i + step);
       deliver(text.slice(i, received));
       updates++;
-      if (performance.now() - t0 > a.capMs) { completed = false; break; }
+      if (performance.now() - t0 > a.capMs) {
+        completed = false;
+        break;
+      }
     }
   } else {
     const charsPerMs = (a.rate * a.charsPerToken) / 1000;
@@ -210,7 +225,10 @@ async function streamInPage(a: StreamArgs): Promise<StreamResult> {
           updates++;
         }
         if (received >= end) return done();
-        if (now > a.capMs) { completed = false; return done(); }
+        if (now > a.capMs) {
+          completed = false;
+          return done();
+        }
         setTimeout(tick, a.tickMs);
       };
       tick();
@@ -243,10 +261,25 @@ async function streamInPage(a: StreamArgs): Promise<StreamResult> {
     renders,
     charsParsed,
     framesWithWork: worked.length,
-    frameWorkP50: round(pct(worked.map((f) => f.work), 50)),
-    frameWorkP95: round(pct(worked.map((f) => f.work), 95)),
+    frameWorkP50: round(
+      pct(
+        worked.map((f) => f.work),
+        50,
+      ),
+    ),
+    frameWorkP95: round(
+      pct(
+        worked.map((f) => f.work),
+        95,
+      ),
+    ),
     frameWorkMax: round(Math.max(0, ...worked.map((f) => f.work))),
-    frameScriptP95: round(pct(worked.map((f) => f.script), 95)),
+    frameScriptP95: round(
+      pct(
+        worked.map((f) => f.script),
+        95,
+      ),
+    ),
     rafIntervalP95: round(pct(rafIntervals, 95)),
     rafIntervalMax: round(Math.max(0, ...rafIntervals)),
     longTasks: longTasks.filter((d) => d > 50).length,
@@ -256,8 +289,14 @@ async function streamInPage(a: StreamArgs): Promise<StreamResult> {
   };
   if (a.fromChar !== undefined || a.toChar !== undefined) result.frameWorks = worked.map((f) => round(f.work));
   if (lexedPerRender.length) {
-    result.lexedPerFrameP95Start = pct(lexedPerRender.filter((f) => f.received <= windowChars).map((f) => f.chars), 95);
-    result.lexedPerFrameP95End = pct(lexedPerRender.filter((f) => f.received >= text.length - windowChars).map((f) => f.chars), 95);
+    result.lexedPerFrameP95Start = pct(
+      lexedPerRender.filter((f) => f.received <= windowChars).map((f) => f.chars),
+      95,
+    );
+    result.lexedPerFrameP95End = pct(
+      lexedPerRender.filter((f) => f.received >= text.length - windowChars).map((f) => f.chars),
+      95,
+    );
     result.lexedPerFrameMax = Math.max(...lexedPerRender.map((f) => f.chars));
   }
   if (lag.length) {
@@ -303,7 +342,12 @@ export default async function run(): Promise<Record<string, unknown>> {
           budTest.renderMarkdown(el, t);
           budTest.renderNaive(el, t);
         }, warmText);
-        const result = await page.evaluate(streamInPage, { text, charsPerToken: CHARS_PER_TOKEN, windowTokens: 2_000, ...args });
+        const result = await page.evaluate(streamInPage, {
+          text,
+          charsPerToken: CHARS_PER_TOKEN,
+          windowTokens: 2_000,
+          ...args,
+        });
         if (args.fromChar === undefined && result.completed) result.memory = await pageMemory(page);
         return result;
       } finally {
@@ -324,14 +368,25 @@ export default async function run(): Promise<Record<string, unknown>> {
     const perRun: { window: string; p95: number; longTasks: number }[] = [];
     let windowLongTasks = 0;
     for (const w of ['start', 'end', 'end', 'start', 'start', 'end'] as const) {
-      const range = w === 'start' ? { fromChar: 0, toChar: windowChars } : { fromChar: text.length - windowChars, toChar: text.length };
+      const range =
+        w === 'start'
+          ? { fromChar: 0, toChar: windowChars }
+          : { fromChar: text.length - windowChars, toChar: text.length };
       const r = await once({ mode: 'ours', ...paced, capMs: 600_000, ...range });
       pooled[w].push(...(r.frameWorks ?? []));
       perRun.push({ window: w, p95: r.frameWorkP95, longTasks: r.longTasks });
       windowLongTasks += r.longTasks;
     }
-    const p95 = (xs: number[]) => (xs.length ? [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(0.95 * xs.length))] : NaN);
-    const flatness = { windowTokens: FLAT_WINDOW, framesStart: pooled.start.length, framesEnd: pooled.end.length, p95Start: p95(pooled.start), p95End: p95(pooled.end), runs: perRun };
+    const p95 = (xs: number[]) =>
+      xs.length ? [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(0.95 * xs.length))] : NaN;
+    const flatness = {
+      windowTokens: FLAT_WINDOW,
+      framesStart: pooled.start.length,
+      framesEnd: pooled.end.length,
+      p95Start: p95(pooled.start),
+      p95End: p95(pooled.end),
+      runs: perRun,
+    };
     // When the naive run hits its wall-clock cap it has done less work than ours, so the ratio is a lower bound.
     const ratio = fullNaive.renderMs / fullOurs.renderMs;
     const ratioText = `${r2(ratio)}${fullNaive.completed ? '' : ` (at least: naive stopped at the ${capMs / 1000} s cap after ${fullNaive.updates} of ${fullOurs.updates} updates)`}`;
@@ -345,12 +400,17 @@ export default async function run(): Promise<Record<string, unknown>> {
       // no growing lag: the mean lag over the last tenth of the run is within 50 ms of the first tenth's
       keepsPaceAt2000TokPerS: !!pacedOurs.lag && lagGrowth <= (2000 * CHARS_PER_TOKEN * 50) / 1000,
       // the renderer's state costs little beyond the text: the page's heap within 2x of the naive page's
-      heapAtMost2xNaive: !!fullOurs.memory && !!fullNaive.memory && fullOurs.memory.jsHeapUsedMB <= 2 * fullNaive.memory.jsHeapUsedMB,
+      heapAtMost2xNaive:
+        !!fullOurs.memory && !!fullNaive.memory && fullOurs.memory.jsHeapUsedMB <= 2 * fullNaive.memory.jsHeapUsedMB,
     };
     return {
       render: {
         chromium: chromiumVersion,
-        answer: { chars: text.length, tokens: Math.round(text.length / CHARS_PER_TOKEN), codeBlocks: (text.match(/^```\w/gm) ?? []).length },
+        answer: {
+          chars: text.length,
+          tokens: Math.round(text.length / CHARS_PER_TOKEN),
+          codeBlocks: (text.match(/^```\w/gm) ?? []).length,
+        },
         fullSpeed: { ours: fullOurs, naive: fullNaive },
         at2000TokPerS: { ours: pacedOurs, naive: pacedNaive },
         flatness,
@@ -381,9 +441,15 @@ export default async function run(): Promise<Record<string, unknown>> {
           '2000 tok/s: long tasks > 50 ms in those 6 runs (ours)': windowLongTasks,
           '2000 tok/s: p95 chars lexed per frame near 1k vs 100k tokens (ours)': `${pacedOurs.lexedPerFrameP95Start} vs ${pacedOurs.lexedPerFrameP95End}`,
           '2000 tok/s: long tasks > 50 ms (ours / naive)': `${pacedOurs.longTasks} / ${pacedNaive.longTasks}`,
-          '2000 tok/s: lag first 10% / last 10% / max ms (ours)': pacedOurs.lag ? `${r2(pacedOurs.lag.firstTenthMeanChars / 8)} / ${r2(pacedOurs.lag.lastTenthMeanChars / 8)} / ${pacedOurs.lag.maxMs}` : 'n/a',
-          '2000 tok/s: lag first 10% / last 10% / max ms (naive)': pacedNaive.lag ? `${r2(pacedNaive.lag.firstTenthMeanChars / 8)} / ${r2(pacedNaive.lag.lastTenthMeanChars / 8)} / ${pacedNaive.lag.maxMs}` : 'n/a',
-          'goals met': Object.entries(goals).map(([k, v]) => `${k}=${v ? 'yes' : 'NO'}`).join(', '),
+          '2000 tok/s: lag first 10% / last 10% / max ms (ours)': pacedOurs.lag
+            ? `${r2(pacedOurs.lag.firstTenthMeanChars / 8)} / ${r2(pacedOurs.lag.lastTenthMeanChars / 8)} / ${pacedOurs.lag.maxMs}`
+            : 'n/a',
+          '2000 tok/s: lag first 10% / last 10% / max ms (naive)': pacedNaive.lag
+            ? `${r2(pacedNaive.lag.firstTenthMeanChars / 8)} / ${r2(pacedNaive.lag.lastTenthMeanChars / 8)} / ${pacedNaive.lag.maxMs}`
+            : 'n/a',
+          'goals met': Object.entries(goals)
+            .map(([k, v]) => `${k}=${v ? 'yes' : 'NO'}`)
+            .join(', '),
         },
       },
     };
@@ -393,5 +459,11 @@ export default async function run(): Promise<Record<string, unknown>> {
 }
 
 if (require.main === module) {
-  run().then((r) => console.log(JSON.stringify(r, null, 2)), (e) => { console.error(e); process.exit(1); });
+  run().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -82,7 +82,9 @@ for (const f of files) {
     const keys = out && typeof out === 'object' && !Array.isArray(out) ? Object.keys(out) : [];
     const keyed = keys.length === 1 && out[keys[0]] && typeof out[keys[0]] === 'object';
     const filed = keyed ? out : { [name]: out };
-    for (const k of Object.keys(filed)) if (filed[k] && typeof filed[k] === 'object') filed[k].ran = { date: new Date().toISOString(), commit: machine.commit };
+    for (const k of Object.keys(filed))
+      if (filed[k] && typeof filed[k] === 'object')
+        filed[k].ran = { date: new Date().toISOString(), commit: machine.commit };
     Object.assign(results, filed);
     console.log(`bench: ${name} done in ${secs} s`);
   } else {
@@ -97,8 +99,12 @@ mkdirSync(join(repo, 'bench/results'), { recursive: true });
 const latestPath = join(repo, 'bench/results/latest.json');
 // Benchmarks not run this time keep their previous results (each result says when and at which commit it ran).
 let previous = {};
-try { previous = JSON.parse(readFileSync(latestPath, 'utf8')); } catch { /* first run */ }
-const merged = { machine, results: { ...(only.length ? previous.results ?? {} : {}), ...results } };
+try {
+  previous = JSON.parse(readFileSync(latestPath, 'utf8'));
+} catch {
+  /* first run */
+}
+const merged = { machine, results: { ...(only.length ? (previous.results ?? {}) : {}), ...results } };
 writeFileSync(latestPath, JSON.stringify(merged, null, 2) + '\n');
 
 // ---- summary -------------------------------------------------------------------------------------------
@@ -112,9 +118,15 @@ function flatten(obj, prefix, rows) {
 }
 function table(rows) {
   const w = Math.max(...rows.map((r) => String(r[0]).length));
-  return rows.map(([k, v]) => `  ${String(k).padEnd(w)}  ${typeof v === 'number' ? String(Math.round(v * 100) / 100) : String(v)}`).join('\n');
+  return rows
+    .map(
+      ([k, v]) => `  ${String(k).padEnd(w)}  ${typeof v === 'number' ? String(Math.round(v * 100) / 100) : String(v)}`,
+    )
+    .join('\n');
 }
-console.log(`\n=== bench summary (${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverageAtStart[0]}) ===`);
+console.log(
+  `\n=== bench summary (${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverageAtStart[0]}) ===`,
+);
 for (const [name, res] of Object.entries(results)) {
   console.log(`\n[${name}]`);
   const summary = res && typeof res === 'object' && res.summary && typeof res.summary === 'object' ? res.summary : res;

@@ -24,7 +24,36 @@ function rng(seed: number): () => number {
   };
 }
 
-const WORDS = ['const', 'let', 'return', 'function', 'import', 'export', 'value', 'result', 'items', 'config', 'await', 'async', 'string', 'number', 'map', 'filter', 'reduce', 'handler', 'request', 'response', 'error', 'data', 'index', 'length', 'push', 'true', 'false', 'null'];
+const WORDS = [
+  'const',
+  'let',
+  'return',
+  'function',
+  'import',
+  'export',
+  'value',
+  'result',
+  'items',
+  'config',
+  'await',
+  'async',
+  'string',
+  'number',
+  'map',
+  'filter',
+  'reduce',
+  'handler',
+  'request',
+  'response',
+  'error',
+  'data',
+  'index',
+  'length',
+  'push',
+  'true',
+  'false',
+  'null',
+];
 
 /** Writes `count` source-like files (about 2 KB each) in 100 directories; every 200th file holds the query twice. */
 export function generateRepo(root: string, count: number): { bytes: number; withQuery: number } {
@@ -32,7 +61,8 @@ export function generateRepo(root: string, count: number): { bytes: number; with
   let bytes = 0;
   let withQuery = 0;
   const dirs = Math.max(1, Math.ceil(count / 100));
-  for (let d = 0; d < dirs; d++) mkdirSync(path.join(root, `pkg${String(d).padStart(3, '0')}`, 'src'), { recursive: true });
+  for (let d = 0; d < dirs; d++)
+    mkdirSync(path.join(root, `pkg${String(d).padStart(3, '0')}`, 'src'), { recursive: true });
   for (let i = 0; i < count; i++) {
     const lines: string[] = [];
     const n = 40 + Math.floor(rand() * 30);
@@ -114,7 +144,8 @@ export default async function run(): Promise<Record<string, unknown>> {
     // Warm the page cache and both code paths.
     const warmOurs = await ours();
     const warmRg = await plainRg(rg, root);
-    if (warmOurs.matches !== withQuery * 2) throw new Error(`search_text found ${warmOurs.matches} matches, expected ${withQuery * 2}`);
+    if (warmOurs.matches !== withQuery * 2)
+      throw new Error(`search_text found ${warmOurs.matches} matches, expected ${withQuery * 2}`);
     if (warmRg.lines !== withQuery * 2) throw new Error(`rg printed ${warmRg.lines} lines, expected ${withQuery * 2}`);
 
     const oursMs: number[] = [];

@@ -31,7 +31,11 @@ function runJsonParse(s: RecordedStream): number {
 
 function runOurs(s: RecordedStream): ChatAccumulator {
   const acc = new ChatAccumulator();
-  const reader = new ChatChunkReader({ onChunk: (c) => { acc.push(c); } });
+  const reader = new ChatChunkReader({
+    onChunk: (c) => {
+      acc.push(c);
+    },
+  });
   for (let i = 0; i < s.pieces.length; i++) reader.push(s.pieces[i]);
   reader.end();
   if (!reader.done) throw new Error('no [DONE]');
@@ -44,7 +48,10 @@ function runEventsourceParser(s: RecordedStream): ChatAccumulator {
   const parser = createParser({
     onEvent(ev) {
       if (done) return;
-      if (ev.data === '[DONE]') { done = true; return; }
+      if (ev.data === '[DONE]') {
+        done = true;
+        return;
+      }
       const c = JSON.parse(ev.data) as ChatCompletionChunk & { error?: unknown };
       if (c.error) throw new Error('stream error');
       if (!Array.isArray(c.choices)) c.choices = [];
@@ -59,12 +66,20 @@ function runEventsourceParser(s: RecordedStream): ChatAccumulator {
 }
 
 function check(acc: ChatAccumulator, s: RecordedStream, who: string): void {
-  if (acc.content !== s.expected.content || acc.reasoning !== s.expected.reasoning || acc.toolCalls.length !== s.expected.toolCalls || !acc.usage) {
+  if (
+    acc.content !== s.expected.content ||
+    acc.reasoning !== s.expected.reasoning ||
+    acc.toolCalls.length !== s.expected.toolCalls ||
+    !acc.usage
+  ) {
     throw new Error(`${who}: the accumulated message differs from the recording`);
   }
 }
 
-interface Sample { wallMs: number; cpuMs: number }
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+}
 
 function time(fn: () => unknown): Sample {
   const c0 = process.cpuUsage();
@@ -75,18 +90,29 @@ function time(fn: () => unknown): Sample {
   return { wallMs, cpuMs: (c.user + c.system) / 1000 };
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((p, q) => p - q); return s[Math.floor(s.length / 2)]; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s[Math.floor(s.length / 2)];
+};
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 function measure(mix: StreamMix, mb: number, runs: number) {
   const s = generateRecordedStream(mb * 1024 * 1024, 7, mix);
   check(runOurs(s), s, 'ours');
   check(runEventsourceParser(s), s, 'eventsource-parser');
-  for (let i = 0; i < 2; i++) { runJsonParse(s); runOurs(s); runEventsourceParser(s); } // warm-up
+  for (let i = 0; i < 2; i++) {
+    runJsonParse(s);
+    runOurs(s);
+    runEventsourceParser(s);
+  } // warm-up
   const a: Sample[] = [];
   const b: Sample[] = [];
   const c: Sample[] = [];
-  const order = [() => a.push(time(() => runJsonParse(s))), () => b.push(time(() => runOurs(s))), () => c.push(time(() => runEventsourceParser(s)))];
+  const order = [
+    () => a.push(time(() => runJsonParse(s))),
+    () => b.push(time(() => runOurs(s))),
+    () => c.push(time(() => runEventsourceParser(s))),
+  ];
   for (let i = 0; i < runs; i++) {
     const seq = i % 2 === 0 ? order : [...order].reverse();
     for (const f of seq) f();
@@ -124,5 +150,11 @@ export default async function run(): Promise<Record<string, unknown>> {
 }
 
 if (require.main === module) {
-  run().then((r) => console.log(JSON.stringify(r, null, 2)), (e) => { console.error(e); process.exit(1); });
+  run().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

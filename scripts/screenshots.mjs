@@ -19,7 +19,11 @@ const log = (s) => console.log(`[screenshots] ${s}`);
 function startApp() {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('BUD_')) delete env[k]; // always the demo backend
-  const child = spawn(process.execPath, [join(repo, 'scripts/start.mjs'), '--code-server'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [join(repo, 'scripts/start.mjs'), '--code-server'], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   let out = '';
   const url = new Promise((res, rej) => {
     const onData = (d) => {
@@ -29,14 +33,20 @@ function startApp() {
       if (m) res(m[1]);
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
-    child.on('exit', (code) => rej(new Error(`npm start exited (${code}) before printing a URL:\n${out.slice(-2000)}`)));
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
+    child.on('exit', (code) =>
+      rej(new Error(`npm start exited (${code}) before printing a URL:\n${out.slice(-2000)}`)),
+    );
   });
-  const stop = () => new Promise((res) => {
-    if (child.exitCode !== null) return res();
-    child.once('exit', res);
-    child.kill('SIGINT');
-  });
+  const stop = () =>
+    new Promise((res) => {
+      if (child.exitCode !== null) return res();
+      child.once('exit', res);
+      child.kill('SIGINT');
+    });
   return { url, stop };
 }
 
@@ -44,7 +54,11 @@ async function chatFrame(page, timeout = 30_000) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
     for (const f of page.frames()) {
-      try { if (await f.locator('#input').count()) return f; } catch { /* detached */ }
+      try {
+        if (await f.locator('#input').count()) return f;
+      } catch {
+        /* detached */
+      }
     }
     await page.waitForTimeout(250);
   }
@@ -72,7 +86,10 @@ async function runCommand(page, title) {
 
 /** Waits until the answer is finished: the send button is back in "send" mode and the last answer is not streaming. */
 async function waitForAnswer(frame, { text, timeout = 60_000 } = {}) {
-  await frame.locator('#send[data-mode="stop"]').waitFor({ timeout: 10_000 }).catch(() => {});
+  await frame
+    .locator('#send[data-mode="stop"]')
+    .waitFor({ timeout: 10_000 })
+    .catch(() => {});
   await frame.locator('#send[data-mode="send"]').waitFor({ timeout });
   if (text) await frame.locator('.message.assistant .content', { hasText: text }).last().waitFor({ timeout });
   await frame.page().waitForTimeout(400); // let highlighting and layout settle
@@ -88,7 +105,10 @@ async function shot(page, name, { chatOnly = true } = {}) {
   const path = join(outDir, `${name}.png`);
   const sidebar = chatOnly ? await page.locator('#workbench\\.parts\\.sidebar').boundingBox() : null;
   const vp = page.viewportSize();
-  await page.screenshot({ path, clip: sidebar ? { x: 0, y: 0, width: Math.ceil(sidebar.x + sidebar.width + 6), height: vp.height } : undefined });
+  await page.screenshot({
+    path,
+    clip: sidebar ? { x: 0, y: 0, width: Math.ceil(sidebar.x + sidebar.width + 6), height: vp.height } : undefined,
+  });
   log(`wrote ${path}`);
 }
 
@@ -102,7 +122,11 @@ async function newChat(page, frame) {
   const button = frame.locator('#new-chat');
   if (await button.count()) await button.click();
   else await runCommand(page, 'Bud: New Chat');
-  await frame.locator('.message').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
+  await frame
+    .locator('.message')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => {});
 }
 
 /** Widens the side bar so answers are readable in the pictures. */
@@ -121,12 +145,24 @@ mkdirSync(outDir, { recursive: true });
 const app = startApp();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 let failed = false;
 try {
   const url = await app.url;
-  const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1, colorScheme: 'dark' });
+  const page = await browser.newPage({
+    viewport: { width: 1100, height: 800 },
+    deviceScaleFactor: 1,
+    colorScheme: 'dark',
+  });
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.activitybar [aria-label^="Bud"]').first().waitFor({ timeout: 60_000 });
@@ -189,7 +225,8 @@ try {
 } catch (err) {
   failed = true;
   console.error(err);
-  for (const p of browser.contexts().flatMap((c) => c.pages())) await p.screenshot({ path: join(repo, 'test-results/screenshots-failure.png') }).catch(() => {});
+  for (const p of browser.contexts().flatMap((c) => c.pages()))
+    await p.screenshot({ path: join(repo, 'test-results/screenshots-failure.png') }).catch(() => {});
 } finally {
   await browser.close();
   await app.stop();

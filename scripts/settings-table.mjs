@@ -15,12 +15,16 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const contributes = pkg.contributes ?? {};
 
-const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\r?\n+/g, ' ').trim();
+const cell = (s) =>
+  String(s)
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n+/g, ' ')
+    .trim();
 const code = (v) => `\`${cell(typeof v === 'string' ? v : JSON.stringify(v))}\``;
 
 function typeOf(p) {
   if (p.enum) return p.enum.map((e) => code(e)).join(' / ');
-  const t = Array.isArray(p.type) ? p.type.join(' \\| ') : p.type ?? 'any';
+  const t = Array.isArray(p.type) ? p.type.join(' \\| ') : (p.type ?? 'any');
   if (t === 'array' && p.items?.type) return `${p.items.type}[]`;
   return t;
 }
@@ -36,7 +40,11 @@ function range(p) {
 }
 
 export function settingsTable() {
-  const sections = Array.isArray(contributes.configuration) ? contributes.configuration : contributes.configuration ? [contributes.configuration] : [];
+  const sections = Array.isArray(contributes.configuration)
+    ? contributes.configuration
+    : contributes.configuration
+      ? [contributes.configuration]
+      : [];
   const rows = [];
   for (const section of sections) {
     for (const [key, p] of Object.entries(section.properties ?? {})) {
@@ -45,7 +53,9 @@ export function settingsTable() {
       const type = [typeOf(p), range(p)].filter(Boolean).join(', ');
       const def = p.default === undefined ? '' : p.default === '' ? '`""`' : code(p.default);
       const scope = p.scope ?? 'window';
-      rows.push(`| \`${key}\` | ${type} | ${def} | ${scope}${p.deprecationMessage || p.markdownDeprecationMessage ? ' (deprecated)' : ''} | ${cell(description)} |`);
+      rows.push(
+        `| \`${key}\` | ${type} | ${def} | ${scope}${p.deprecationMessage || p.markdownDeprecationMessage ? ' (deprecated)' : ''} | ${cell(description)} |`,
+      );
     }
   }
   if (!rows.length) return '_No settings are contributed yet._';
@@ -54,7 +64,19 @@ export function settingsTable() {
 
 /** `ctrl+shift+alt+b` -> `Ctrl+Shift+Alt+B`. */
 function prettyKey(key) {
-  return key.split(' ').map((chord) => chord.split('+').map((k) => ({ ctrl: 'Ctrl', shift: 'Shift', alt: 'Alt', cmd: 'Cmd', meta: 'Meta', win: 'Win' })[k] ?? (k.length === 1 ? k.toUpperCase() : k[0].toUpperCase() + k.slice(1))).join('+')).join(' ');
+  return key
+    .split(' ')
+    .map((chord) =>
+      chord
+        .split('+')
+        .map(
+          (k) =>
+            ({ ctrl: 'Ctrl', shift: 'Shift', alt: 'Alt', cmd: 'Cmd', meta: 'Meta', win: 'Win' })[k] ??
+            (k.length === 1 ? k.toUpperCase() : k[0].toUpperCase() + k.slice(1)),
+        )
+        .join('+'),
+    )
+    .join(' ');
 }
 
 function keyFor(command) {
@@ -63,7 +85,8 @@ function keyFor(command) {
     .map((k) => {
       let keys = k.key ? `<kbd>${prettyKey(k.key)}</kbd>` : '';
       if (k.mac && k.mac !== k.key) keys += ` (macOS <kbd>${prettyKey(k.mac)}</kbd>)`;
-      if (k.when) keys += /editorHasSelection/.test(k.when) ? ' in an editor with a selection' : ` when ${code(k.when)}`;
+      if (k.when)
+        keys += /editorHasSelection/.test(k.when) ? ' in an editor with a selection' : ` when ${code(k.when)}`;
       return keys;
     })
     .join('; ');
@@ -75,7 +98,12 @@ function menusFor(command) {
     for (const item of items) {
       if (item.command !== command) continue;
       if (menu === 'commandPalette') continue;
-      const name = { 'editor/context': 'editor context menu', 'view/title': 'chat view title bar', 'editor/title': 'editor title' }[menu] ?? menu;
+      const name =
+        {
+          'editor/context': 'editor context menu',
+          'view/title': 'chat view title bar',
+          'editor/title': 'editor title',
+        }[menu] ?? menu;
       where.push(name);
     }
   }
@@ -87,7 +115,10 @@ function menusFor(command) {
 export function commandsTable() {
   const cmds = contributes.commands ?? [];
   if (!cmds.length) return '_No commands are contributed yet._';
-  const rows = cmds.map((c) => `| ${cell(`${c.category ? `${c.category}: ` : ''}${c.title}`)} | \`${c.command}\` | ${keyFor(c.command)} | ${menusFor(c.command)} |`);
+  const rows = cmds.map(
+    (c) =>
+      `| ${cell(`${c.category ? `${c.category}: ` : ''}${c.title}`)} | \`${c.command}\` | ${keyFor(c.command)} | ${menusFor(c.command)} |`,
+  );
   return ['| Command | ID | Keybinding | Where |', '|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -104,7 +135,11 @@ const mode = process.argv[2];
 if (mode === '--write' || mode === '--check') {
   const readmePath = join(repo, 'README.md');
   const before = readFileSync(readmePath, 'utf8');
-  const after = replaceBetween(replaceBetween(before, 'settings-table', settingsTable()), 'commands-table', commandsTable());
+  const after = replaceBetween(
+    replaceBetween(before, 'settings-table', settingsTable()),
+    'commands-table',
+    commandsTable(),
+  );
   if (mode === '--write') {
     writeFileSync(readmePath, after);
     console.log(after === before ? 'README.md tables already up to date' : 'README.md tables updated');

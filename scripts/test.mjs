@@ -1,10 +1,11 @@
-// `npm test`: setup check -> type check -> build -> unit -> browser -> integration -> e2e, then one summary line
+// `npm test`: setup check -> type check -> lint (ESLint + Prettier) -> build -> unit -> browser -> integration -> e2e, then one summary line
 // `N passed, N failed` (`, N skipped` when any). Exits 1 when anything failed or a step/layer crashed.
 //
 //   npm test                      everything
 //   npm test -- unit              one layer (or several: unit browser integration e2e)
 //   npm test -- e2e --grep Stop   mocha --grep for the chosen layers
 //   npm test -- --no-typecheck    skip the type check (faster local loops)
+//   npm test -- --no-lint         skip ESLint and the Prettier check (faster local loops)
 //
 // Layers:
 //   unit         mocha in Node over out/test/unit/**/*.test.js
@@ -25,13 +26,16 @@ const args = process.argv.slice(2);
 const grepIdx = args.indexOf('--grep');
 const grep = grepIdx >= 0 ? args[grepIdx + 1] : undefined;
 const chosen = args.filter((a, i) => LAYERS.includes(a) && !(grepIdx >= 0 && i === grepIdx + 1));
-const unknown = args.filter((a, i) => !a.startsWith('--') && !LAYERS.includes(a) && !(grepIdx >= 0 && i === grepIdx + 1));
+const unknown = args.filter(
+  (a, i) => !a.startsWith('--') && !LAYERS.includes(a) && !(grepIdx >= 0 && i === grepIdx + 1),
+);
 if (unknown.length) {
   console.error(`scripts/test.mjs: unknown layer(s) ${unknown.join(', ')}; choose from ${LAYERS.join(', ')}`);
   process.exit(2);
 }
 const layers = chosen.length ? LAYERS.filter((l) => chosen.includes(l)) : LAYERS;
 const typecheck = !args.includes('--no-typecheck');
+const lint = !args.includes('--no-lint');
 
 const tty = process.stdout.isTTY;
 const c = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -68,7 +72,10 @@ function run(cmd, cmdArgs, opts = {}) {
       process.off('SIGTERM', forward);
       res(code ?? (signal ? 128 : 1));
     });
-    child.on('error', (err) => { console.error(err.message); res(127); });
+    child.on('error', (err) => {
+      console.error(err.message);
+      res(127);
+    });
   });
 }
 
@@ -80,7 +87,11 @@ async function step(name, cmd, cmdArgs) {
   const ms = Date.now() - t0;
   if (code !== 0) {
     totals.failed++;
-    failures.push({ where: name, title: `${name} failed (exit ${code})`, error: `see the output of \`${[cmd, ...cmdArgs].join(' ')}\` above` });
+    failures.push({
+      where: name,
+      title: `${name} failed (exit ${code})`,
+      error: `see the output of \`${[cmd, ...cmdArgs].join(' ')}\` above`,
+    });
     report.push(`${name}: ${red('FAILED')} (${secs(ms)})`);
   } else report.push(`${name}: ok (${secs(ms)})`);
   return code === 0;
@@ -88,8 +99,12 @@ async function step(name, cmd, cmdArgs) {
 
 function findFiles(dir, test) {
   const out = [];
-  let entries = [];
-  try { entries = readdirSync(dir); } catch { return out; }
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const e of entries.sort()) {
     const p = join(dir, e);
     if (statSync(p).isDirectory()) out.push(...findFiles(p, test));
@@ -108,7 +123,12 @@ function count(layer, results, ms, crashed) {
   totals.failed += f;
   totals.skipped += s;
   for (const t of results?.failures ?? []) {
-    failures.push({ where: layer, title: t.fullTitle, file: t.file, error: t.stack && t.stack.includes(t.error) ? t.stack : `${t.error}\n${t.stack ?? ''}` });
+    failures.push({
+      where: layer,
+      title: t.fullTitle,
+      file: t.file,
+      error: t.stack && t.stack.includes(t.error) ? t.stack : `${t.error}\n${t.stack ?? ''}`,
+    });
   }
   if (crashed) {
     totals.failed++;
@@ -130,16 +150,23 @@ async function mochaLayer(layer, files, extra) {
   const t0 = Date.now();
   const mochaArgs = [
     join(repo, 'node_modules/mocha/bin/mocha.js'),
-    '--reporter', join(repo, 'test/harness/mocha-reporter.cjs'),
+    '--reporter',
+    join(repo, 'test/harness/mocha-reporter.cjs'),
     '--exit',
     ...extra,
     ...(grep ? ['--grep', grep] : []),
     ...files.map((f) => relative(repo, f)),
   ];
-  const code = await run(process.execPath, ['--enable-source-maps', ...mochaArgs], { env: { ...process.env, BUD_MOCHA_JSON: json } });
+  const code = await run(process.execPath, ['--enable-source-maps', ...mochaArgs], {
+    env: { ...process.env, BUD_MOCHA_JSON: json },
+  });
   const ms = Date.now() - t0;
   let results;
-  try { results = JSON.parse(readFileSync(json, 'utf8')); } catch { /* crashed before the end */ }
+  try {
+    results = JSON.parse(readFileSync(json, 'utf8'));
+  } catch {
+    /* crashed before the end */
+  }
   const failed = results?.failures?.length ?? 0;
   let crashed;
   if (!results) crashed = `mocha exited with code ${code} before reporting results (a test file failed to load?)`;
@@ -158,14 +185,26 @@ async function integrationLayer() {
   }
   const json = join(tmp, 'integration.json');
   const t0 = Date.now();
-  const code = await run(process.execPath, ['--enable-source-maps', 'out/test/harness/runIntegration.js', '--json', json, ...(grep ? ['--grep', grep] : [])]);
+  const code = await run(process.execPath, [
+    '--enable-source-maps',
+    'out/test/harness/runIntegration.js',
+    '--json',
+    json,
+    ...(grep ? ['--grep', grep] : []),
+  ]);
   const ms = Date.now() - t0;
   let results;
-  try { results = JSON.parse(readFileSync(json, 'utf8')); } catch { /* crashed */ }
+  try {
+    results = JSON.parse(readFileSync(json, 'utf8'));
+  } catch {
+    /* crashed */
+  }
   let crashed = results?.crashed;
   if (!results) crashed = `the integration runner exited with code ${code} without results`;
-  else if (code !== 0 && !results.failures?.length && !crashed) crashed = `the integration runner exited with code ${code}`;
-  else if (!crashed && !grep && ranNothing(results)) crashed = `${files.length} test file(s) but no test ran in the extension host`;
+  else if (code !== 0 && !results.failures?.length && !crashed)
+    crashed = `the integration runner exited with code ${code}`;
+  else if (!crashed && !grep && ranNothing(results))
+    crashed = `${files.length} test file(s) but no test ran in the extension host`;
   count('integration', results, ms, crashed);
 }
 
@@ -186,11 +225,22 @@ if (process.env.BUD_SKIP_SETUP !== '1') {
 
 if (ready) {
   if (typecheck) await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+  if (lint) await step('lint', 'npm', ['run', '--silent', 'lint']);
   const built = await step('build', process.execPath, ['esbuild.mjs', '--tests']);
   if (built) {
     for (const layer of layers) {
-      if (layer === 'unit') await mochaLayer('unit', findFiles('out/test/unit', (f) => f.endsWith('.test.js')), ['--timeout', '10000']);
-      if (layer === 'browser') await mochaLayer('browser', findFiles('out/test/browser', (f) => f.endsWith('.test.js')), ['--timeout', '60000']);
+      if (layer === 'unit')
+        await mochaLayer(
+          'unit',
+          findFiles('out/test/unit', (f) => f.endsWith('.test.js')),
+          ['--timeout', '10000'],
+        );
+      if (layer === 'browser')
+        await mochaLayer(
+          'browser',
+          findFiles('out/test/browser', (f) => f.endsWith('.test.js')),
+          ['--timeout', '60000'],
+        );
       if (layer === 'integration') await integrationLayer();
       if (layer === 'e2e') {
         const files = findFiles('out/test/e2e', (f) => f.endsWith('.e2e.js') || f.endsWith('.test.js'));
@@ -203,8 +253,12 @@ if (ready) {
 /** Processes (other than this one) still carrying this run's marker: code-server, extension hosts, browsers. */
 function leftoverProcesses() {
   const found = [];
-  let pids = [];
-  try { pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)); } catch { return found; }
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return found;
+  }
   for (const pid of pids) {
     if (Number(pid) === process.pid) continue;
     try {
@@ -214,7 +268,9 @@ function leftoverProcesses() {
       if (/\) Z /.test(stat)) continue; // a zombie is already dead
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim();
       found.push({ pid: Number(pid), cmd });
-    } catch { /* gone or not ours */ }
+    } catch {
+      /* gone or not ours */
+    }
   }
   return found;
 }
@@ -223,9 +279,19 @@ if (ready) {
   await new Promise((r) => setTimeout(r, 500));
   const left = leftoverProcesses();
   if (left.length) {
-    for (const p of left) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const p of left) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     totals.failed++;
-    failures.push({ where: 'cleanup', title: `${left.length} process(es) were left running by the tests (killed now)`, error: left.map((p) => `${p.pid} ${p.cmd.slice(0, 160)}`).join('\n') });
+    failures.push({
+      where: 'cleanup',
+      title: `${left.length} process(es) were left running by the tests (killed now)`,
+      error: left.map((p) => `${p.pid} ${p.cmd.slice(0, 160)}`).join('\n'),
+    });
     report.push(`cleanup: ${red(`${left.length} process(es) left running`)}`);
   } else report.push('cleanup: no process left running');
 }
@@ -234,8 +300,17 @@ if (failures.length) {
   header(red(`failures (${failures.length})`));
   failures.forEach((f, i) => {
     console.log(`\n${red(`${i + 1}) [${f.where}] ${f.title}`)}${f.file ? dim(`\n   ${relative(repo, f.file)}`) : ''}`);
-    const lines = String(f.error ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim() && !/node:internal|node_modules\/mocha/.test(l));
-    console.log(lines.slice(0, 14).map((l) => `   ${l}`).join('\n'));
+    const lines = String(f.error ?? '')
+      // eslint-disable-next-line no-control-regex -- ANSI colour codes start with the ESC control character
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n')
+      .filter((l) => l.trim() && !/node:internal|node_modules\/mocha/.test(l));
+    console.log(
+      lines
+        .slice(0, 14)
+        .map((l) => `   ${l}`)
+        .join('\n'),
+    );
   });
 }
 

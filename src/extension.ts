@@ -4,14 +4,14 @@ import * as vscode from 'vscode';
 import { createLogger } from './log/logger';
 import { KeyStore } from './config/secrets';
 import { affectsBud } from './config/settings';
-import { Session } from './views/session';
-import { registerChatHost, type ChatHost } from './views/chatHost';
+import { Session } from './connection/session';
+import { registerChatHost, type ChatHost } from './panel/chatHost';
 import { registerChatCommands } from './commands/chatCommands';
 import { registerSelectionCommands } from './commands/selectionCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { registerConnectionCommands } from './commands/connectionCommands';
-import { createTestApi, type BudTestApi } from './views/testApi';
+import { createTestApi, type BudTestApi } from './testApi';
 
 let host: ChatHost | undefined;
 let session: Session | undefined;
@@ -19,7 +19,7 @@ let session: Session | undefined;
 export function activate(context: vscode.ExtensionContext): BudTestApi | undefined {
   const log = createLogger(context);
   const keys = new KeyStore(context.secrets);
-  session = new Session(keys, log, String(context.extension.packageJSON.version ?? '0'));
+  session = new Session(keys, log, String((context.extension.packageJSON as { version?: string }).version ?? '0'));
   host = registerChatHost(context, session, log);
   registerChatCommands(context, host, log);
   registerSelectionCommands(context, host);
@@ -33,8 +33,12 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
 /** Settings, trust and key changes update the view's status (model, key, tools). */
 function registerStatusRefresh(context: vscode.ExtensionContext, chat: ChatHost): void {
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => { if (affectsBud(e)) void chat.controller.refreshStatus(); }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => { void chat.controller.refreshStatus(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsBud(e)) void chat.controller.refreshStatus();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void chat.controller.refreshStatus();
+    }),
   );
 }
 

@@ -1,8 +1,10 @@
-// The one host <-> webview protocol. Imported by the extension host (src/views) and by the webview
-// (src/webview); both tsconfigs include this file, so a drift fails the type check.
+// The one host <-> webview protocol. Imported by the extension host (src/panel) and by the webview
+// (src/webview-app); both tsconfigs include this file, so a drift fails the type check.
 // Rules: the host posts nothing before the webview says `ready`; while an answer streams the host posts
 // only deltas (`answerDelta`, batched), never the whole conversation again.
-// This file holds types only (no runtime code), so it is safe in both bundles.
+// It holds types and a few constant tables only (no imports of runtime code), so it is safe in both bundles.
+
+import type { ErrorKind } from './api/errors';
 
 /** What a stored message's answer ended as. Only `complete` answers are ever sent back to the model as-is. */
 export type MessageStatus =
@@ -25,33 +27,25 @@ export interface CodeContext {
   text: string;
 }
 
-/** Actions an inline error or notice can offer; each is carried out by the host. */
-export type ActionId =
-  | 'setApiKey'
-  | 'selectModel'
-  | 'retry'
-  | 'openSettings'
-  | 'showLog'
-  | 'testConnection'
-  | 'newChat'
-  | 'manageTrust';
+/** Actions an inline error or notice can offer; each is carried out by the host. The one list both bundles use. */
+export const ACTION_IDS = [
+  'setApiKey',
+  'selectModel',
+  'retry',
+  'openSettings',
+  'showLog',
+  'testConnection',
+  'newChat',
+  'manageTrust',
+] as const;
 
-export type ErrorKind =
-  | 'auth' // 401
-  | 'permission' // 403
-  | 'notFound' // 404: wrong model or URL
-  | 'badRequest' // 400, 409, 413, 422
-  | 'rateLimit' // 429
-  | 'server' // 5xx
-  | 'connection' // refused, DNS, TLS, reset
-  | 'timeout' // connect / idle / overall deadline, 408
-  | 'incomplete' // stream ended without a finish, invalid chunk, oversized line
-  | 'streamError' // `data: {"error": …}` inside a 200 stream
-  | 'validation' // refused before sending (limits, ranges)
-  | 'noApiKey'
-  | 'noModel'
-  | 'aborted'
-  | 'unknown';
+export type ActionId = (typeof ACTION_IDS)[number];
+
+export function isActionId(v: unknown): v is ActionId {
+  return typeof v === 'string' && (ACTION_IDS as readonly string[]).includes(v);
+}
+
+export type { ErrorKind };
 
 export interface ErrorInfo {
   kind: ErrorKind;

@@ -11,9 +11,20 @@ export type DemoPlan =
   /** Stream `text`, then drop the connection without a finish (an incomplete answer). */
   | { kind: 'drop'; text: string };
 
-interface WireToolCall { id?: string; function?: { name?: string; arguments?: string } }
-interface WireMessage { role?: string; content?: unknown; tool_call_id?: string; tool_calls?: WireToolCall[] }
-interface WireTool { type?: string; function?: { name?: string; parameters?: { properties?: Record<string, unknown>; required?: string[] } } }
+interface WireToolCall {
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+interface WireMessage {
+  role?: string;
+  content?: unknown;
+  tool_call_id?: string;
+  tool_calls?: WireToolCall[];
+}
+interface WireTool {
+  type?: string;
+  function?: { name?: string; parameters?: { properties?: Record<string, unknown>; required?: string[] } };
+}
 export interface DemoRequest {
   model?: string;
   messages?: WireMessage[];
@@ -21,7 +32,8 @@ export interface DemoRequest {
   tool_choice?: unknown;
 }
 
-const DEMO_NOTE = '_This answer comes from the built-in demo backend. Set `BUD_API_KEY` before `npm start` to talk to a real model._';
+const DEMO_NOTE =
+  '_This answer comes from the built-in demo backend. Set `BUD_API_KEY` before `npm start` to talk to a real model._';
 
 function text(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -48,7 +60,8 @@ function toolNames(req: DemoRequest): string[] {
 function pathArgName(req: DemoRequest, tool: string): string {
   const def = (req.tools ?? []).find((t) => t.function?.name === tool);
   const props = Object.keys(def?.function?.parameters?.properties ?? {});
-  for (const name of ['path', 'relativePath', 'filePath', 'file', 'uri', 'directory', 'dir']) if (props.includes(name)) return name;
+  for (const name of ['path', 'relativePath', 'filePath', 'file', 'uri', 'directory', 'dir'])
+    if (props.includes(name)) return name;
   return def?.function?.parameters?.required?.[0] ?? props[0] ?? 'path';
 }
 
@@ -59,12 +72,20 @@ function minimalArgs(req: DemoRequest, tool: string): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const name of params?.required ?? []) {
     const schema = (params?.properties?.[name] ?? {}) as { type?: string };
-    args[name] = schema.type === 'number' || schema.type === 'integer' ? 1 : schema.type === 'boolean' ? false : name.toLowerCase().includes('path') || name === 'file' ? '.' : 'demo';
+    args[name] =
+      schema.type === 'number' || schema.type === 'integer'
+        ? 1
+        : schema.type === 'boolean'
+          ? false
+          : name.toLowerCase().includes('path') || name === 'file'
+            ? '.'
+            : 'demo';
   }
   return args;
 }
 
-const FILE_RE = /(?:^|[\s`'"(])((?:[\w.-]+\/)*[\w-][\w.-]*\.(?:md|ts|tsx|js|mjs|cjs|json|py|go|rs|java|txt|toml|yaml|yml|css|html|sh))\b/i;
+const FILE_RE =
+  /(?:^|[\s`'"(])((?:[\w.-]+\/)*[\w-][\w.-]*\.(?:md|ts|tsx|js|mjs|cjs|json|py|go|rs|java|txt|toml|yaml|yml|css|html|sh))\b/i;
 
 /** The user asked about a file or folder: returns the tool call to make first, or undefined. */
 function planToolCall(req: DemoRequest, question: string): DemoPlan | undefined {
@@ -72,11 +93,17 @@ function planToolCall(req: DemoRequest, question: string): DemoPlan | undefined 
   const file = FILE_RE.exec(question)?.[1];
   const wantsList = /\b(list|folder|director(y|ies)|files|project layout|workspace)\b/i.test(question);
   const wantsRead = /\bread\b|\bopen\b|\bsummari[sz]e\b|\bwhat(?:'s| is) in\b/i.test(question);
-  if (file && tools.includes('read_file')) return { kind: 'toolCall', name: 'read_file', args: { [pathArgName(req, 'read_file')]: file } };
-  if ((wantsList || wantsRead) && tools.includes('list_directory')) return { kind: 'toolCall', name: 'list_directory', args: { [pathArgName(req, 'list_directory')]: '.' } };
-  if (wantsRead && tools.includes('read_file')) return { kind: 'toolCall', name: 'read_file', args: { [pathArgName(req, 'read_file')]: 'README.md' } };
+  if (file && tools.includes('read_file'))
+    return { kind: 'toolCall', name: 'read_file', args: { [pathArgName(req, 'read_file')]: file } };
+  if ((wantsList || wantsRead) && tools.includes('list_directory'))
+    return { kind: 'toolCall', name: 'list_directory', args: { [pathArgName(req, 'list_directory')]: '.' } };
+  if (wantsRead && tools.includes('read_file'))
+    return { kind: 'toolCall', name: 'read_file', args: { [pathArgName(req, 'read_file')]: 'README.md' } };
   if ((file || wantsList || wantsRead) && tools.length === 0) {
-    return { kind: 'text', text: `## Workspace tools are off\n\nYou asked about ${file ? `\`${file}\`` : 'your workspace'}, but this request came without any tools, so I can't look at files. Tools are off when \`bud.tools.enabled\` is false or the folder is in **Restricted Mode**.\n\n${DEMO_NOTE}` };
+    return {
+      kind: 'text',
+      text: `## Workspace tools are off\n\nYou asked about ${file ? `\`${file}\`` : 'your workspace'}, but this request came without any tools, so I can't look at files. Tools are off when \`bud.tools.enabled\` is false or the folder is in **Restricted Mode**.\n\n${DEMO_NOTE}`,
+    };
   }
   return undefined;
 }
@@ -89,11 +116,19 @@ function stripLineNumber(line: string): string {
 function answerFromToolResult(req: DemoRequest, toolMsg: WireMessage, call: WireToolCall | undefined): string {
   const name = call?.function?.name ?? 'the tool';
   let args: Record<string, unknown> = {};
-  try { args = JSON.parse(call?.function?.arguments || '{}'); } catch { /* keep empty */ }
-  const target = String(Object.values(args)[0] ?? '');
+  try {
+    args = JSON.parse(call?.function?.arguments || '{}');
+  } catch {
+    /* keep empty */
+  }
+  const first: unknown = Object.values(args)[0];
+  const target = typeof first === 'string' ? first : '';
   const result = text(toolMsg.content);
   const lines = result.split('\n');
-  if (/^\s*(error|denied|refused)\b/i.test(result) || /\b(not found|no such file|outside the workspace|is excluded)\b/i.test(lines[0] ?? '')) {
+  if (
+    /^\s*(error|denied|refused)\b/i.test(result) ||
+    /\b(not found|no such file|outside the workspace|is excluded)\b/i.test(lines[0] ?? '')
+  ) {
     return `## I couldn't use \`${name}\`\n\nThe tool answered:\n\n> ${lines[0]}\n\nTry another file — for example \`README.md\` or \`src/greet.ts\` in the demo workspace.\n\n${DEMO_NOTE}`;
   }
   if (name !== 'list_directory' && name !== 'read_file') {
@@ -108,40 +143,75 @@ function answerFromToolResult(req: DemoRequest, toolMsg: WireMessage, call: Wire
   const header = lines.length > 1 && !numbered.test(lines[0]) && numbered.test(lines[1]) ? lines.shift() : undefined;
   const body = lines.map(stripLineNumber);
   const headings = body.filter((l) => /^#{1,3}\s+\S/.test(l)).slice(0, 5);
-  const decls = body.map((l) => /\b(?:function|class|interface|def|const|let|type)\s+([A-Za-z_$][\w$]*)/.exec(l)?.[1]).filter((x): x is string => !!x).slice(0, 6);
+  const decls = body
+    .map((l) => /\b(?:function|class|interface|def|const|let|type)\s+([A-Za-z_$][\w$]*)/.exec(l)?.[1])
+    .filter((x): x is string => !!x)
+    .slice(0, 6);
   const nonEmpty = body.filter((l) => l.trim()).length;
   const ext = /\.(\w+)$/.exec(target)?.[1] ?? '';
-  const lang = ({ ts: 'ts', js: 'js', mjs: 'js', py: 'python', md: 'markdown', json: 'json', toml: 'toml' } as Record<string, string>)[ext] ?? '';
+  const lang =
+    (
+      { ts: 'ts', js: 'js', mjs: 'js', py: 'python', md: 'markdown', json: 'json', toml: 'toml' } as Record<
+        string,
+        string
+      >
+    )[ext] ?? '';
   const excerpt = body.slice(0, 8).join('\n');
   const rows = [
     `| Lines returned | ${lines.length} |`,
     `| Non-empty lines | ${nonEmpty} |`,
-    headings.length ? `| Headings | ${headings.map((h) => h.replace(/^#+\s+/, '').replace(/\|/g, '\\|')).join(', ')} |` : '',
+    headings.length
+      ? `| Headings | ${headings.map((h) => h.replace(/^#+\s+/, '').replace(/\|/g, '\\|')).join(', ')} |`
+      : '',
     decls.length ? `| Declarations | ${decls.map((d) => `\`${d}\``).join(', ')} |` : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return `## \`${target}\` at a glance\n\nI read the file with \`${name}\`${header ? ` (${header.trim()})` : ''}. Here is what I found:\n\n| Property | Value |\n|---|---|\n${rows}\n\nIt starts like this:\n\n${codeBlock(excerpt, lang)}\n\n${DEMO_NOTE}`;
 }
 
 /** A selection sent by Explain Selection / Ask About Selection / Add Selection to Chat. */
-interface Selection { path?: string; start?: number; end?: number; language?: string; code: string; question: string }
+interface Selection {
+  path?: string;
+  start?: number;
+  end?: number;
+  language?: string;
+  code: string;
+  question: string;
+}
 
 function findSelection(question: string): Selection | undefined {
   const m = /(`{3,})([\w+#.-]*)[^\n]*\n([\s\S]*?)\n\1/.exec(question);
   if (!m) return undefined;
   const outside = question.slice(0, m.index) + question.slice(m.index + m[0].length);
-  const range = /\blines?\s+(\d+)\s*(?:-|–|—|to)\s*(\d+)/i.exec(outside) ?? /[:#]L?(\d+)(?:-L?(\d+))?\b/.exec(outside) ?? /\bline\s+(\d+)()/i.exec(outside);
+  const range =
+    /\blines?\s+(\d+)\s*(?:-|–|—|to)\s*(\d+)/i.exec(outside) ??
+    /[:#]L?(\d+)(?:-L?(\d+))?\b/.exec(outside) ??
+    /\bline\s+(\d+)()/i.exec(outside);
   const path = FILE_RE.exec(outside)?.[1];
   const start = range ? Number(range[1]) : undefined;
   const end = range ? Number(range[2] || range[1]) : undefined;
-  const asked = outside.split('\n').map((l) => l.trim()).filter((l) => l && !/^(file|path|language|lines?|selection)\b\s*:/i.test(l) && !l.includes(path ?? '\u0000')).join(' ');
+  const asked = outside
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(file|path|language|lines?|selection)\b\s*:/i.test(l) && !l.includes(path ?? '\u0000'))
+    .join(' ');
   return { path, start, end, language: m[2] || undefined, code: m[3], question: asked };
 }
 
 function explain(sel: Selection): string {
   const lines = sel.code.split('\n');
-  const where = sel.path ? `\`${sel.path}\`${sel.start ? `, lines ${sel.start}–${sel.end}` : ''}` : sel.start ? `lines ${sel.start}–${sel.end}` : 'your selection';
-  const decls = lines.map((l) => /\b(?:function|class|interface|def|fn|func|const|let|var|type)\s+([A-Za-z_$][\w$]*)/.exec(l)?.[1]).filter((x): x is string => !!x);
-  const calls = Array.from(new Set(Array.from(sel.code.matchAll(/\b([A-Za-z_$][\w$]*)\s*\(/g), (m) => m[1]))).filter((n) => !['if', 'for', 'while', 'switch', 'function', 'return', 'catch'].includes(n) && !decls.includes(n)).slice(0, 5);
+  const where = sel.path
+    ? `\`${sel.path}\`${sel.start ? `, lines ${sel.start}–${sel.end}` : ''}`
+    : sel.start
+      ? `lines ${sel.start}–${sel.end}`
+      : 'your selection';
+  const decls = lines
+    .map((l) => /\b(?:function|class|interface|def|fn|func|const|let|var|type)\s+([A-Za-z_$][\w$]*)/.exec(l)?.[1])
+    .filter((x): x is string => !!x);
+  const calls = Array.from(new Set(Array.from(sel.code.matchAll(/\b([A-Za-z_$][\w$]*)\s*\(/g), (m) => m[1])))
+    .filter((n) => !['if', 'for', 'while', 'switch', 'function', 'return', 'catch'].includes(n) && !decls.includes(n))
+    .slice(0, 5);
   const comments = lines.filter((l) => /^\s*(\/\/|#|\/\*|\*)/.test(l)).length;
   const returns = lines.filter((l) => /\breturn\b/.test(l)).length;
   const parts = [
@@ -151,7 +221,12 @@ function explain(sel: Selection): string {
     sel.question ? `\nYou asked: _${sel.question.slice(0, 200)}_\n` : '',
     '### What it contains',
     '',
-    decls.length ? `- Declares ${decls.slice(0, 6).map((d) => `\`${d}\``).join(', ')}` : '- No named declarations: it is a fragment of a larger block',
+    decls.length
+      ? `- Declares ${decls
+          .slice(0, 6)
+          .map((d) => `\`${d}\``)
+          .join(', ')}`
+      : '- No named declarations: it is a fragment of a larger block',
     calls.length ? `- Calls ${calls.map((c) => `\`${c}()\``).join(', ')}` : '- Makes no function calls',
     `- ${returns} \`return\` statement${returns === 1 ? '' : 's'} and ${comments} comment line${comments === 1 ? '' : 's'}`,
     '',
@@ -198,7 +273,11 @@ Read more about the API in the [OpenAI Chat Completions reference](https://platf
 
 ${DEMO_NOTE}`;
 
-const LONG = Array.from({ length: 24 }, (_, i) => `### Part ${i + 1}\n\nThis is paragraph ${i + 1} of a deliberately long answer, streamed slowly so you can press **Stop** and see the partial text kept and marked as stopped. Each part adds a few more sentences about gardens, buds and patience; nothing here is important.`).join('\n\n');
+const LONG = Array.from(
+  { length: 24 },
+  (_, i) =>
+    `### Part ${i + 1}\n\nThis is paragraph ${i + 1} of a deliberately long answer, streamed slowly so you can press **Stop** and see the partial text kept and marked as stopped. Each part adds a few more sentences about gardens, buds and patience; nothing here is important.`,
+).join('\n\n');
 
 /** Decides the reply to one chat-completions request. */
 export function planReply(req: DemoRequest): DemoPlan {
@@ -213,7 +292,8 @@ export function planReply(req: DemoRequest): DemoPlan {
   const forced = req.tool_choice;
   const tools = toolNames(req);
   if (tools.length && (forced === 'required' || (typeof forced === 'object' && forced))) {
-    const name = typeof forced === 'object' ? ((forced as { function?: { name?: string } }).function?.name ?? tools[0]) : tools[0];
+    const name =
+      typeof forced === 'object' ? ((forced as { function?: { name?: string } }).function?.name ?? tools[0]) : tools[0];
     return { kind: 'toolCall', name, args: minimalArgs(req, name) };
   }
 
@@ -221,10 +301,28 @@ export function planReply(req: DemoRequest): DemoPlan {
   if (err) {
     const status = Number(err[1]);
     // No "demo" in these texts: the extension's placeholder key is "demo", and the client rightly redacts the key from server messages.
-    const messages: Record<number, string> = { 401: 'Invalid API key', 403: 'This key may not use this model', 404: `The model '${req.model}' does not exist`, 413: 'Request too large', 422: 'Unprocessable request', 429: 'Rate limit reached', 500: 'Internal server error', 503: 'The model is overloaded' };
-    return { kind: 'error', status, message: `${messages[status] ?? `Error ${status}`} (you asked for it with /error ${status})`, headers: status === 429 ? { 'retry-after': '2' } : undefined };
+    const messages: Record<number, string> = {
+      401: 'Invalid API key',
+      403: 'This key may not use this model',
+      404: `The model '${req.model}' does not exist`,
+      413: 'Request too large',
+      422: 'Unprocessable request',
+      429: 'Rate limit reached',
+      500: 'Internal server error',
+      503: 'The model is overloaded',
+    };
+    return {
+      kind: 'error',
+      status,
+      message: `${messages[status] ?? `Error ${status}`} (you asked for it with /error ${status})`,
+      headers: status === 429 ? { 'retry-after': '2' } : undefined,
+    };
   }
-  if (/^\/drop\b/.test(question)) return { kind: 'drop', text: 'This answer starts normally, but the connection will drop in the middle of this sent' };
+  if (/^\/drop\b/.test(question))
+    return {
+      kind: 'drop',
+      text: 'This answer starts normally, but the connection will drop in the middle of this sent',
+    };
 
   // "call the ping tool" (Test Connection does this): call a tool the request offers by name.
   const named = /\bcall (?:the )?[`"']?([\w-]+)[`"']? tool\b/i.exec(question)?.[1];
@@ -236,18 +334,21 @@ export function planReply(req: DemoRequest): DemoPlan {
   const tool = planToolCall(req, question);
   if (tool) return tool;
 
-  if (/\blong\b|\bstory\b|\bessay\b/i.test(question)) return { kind: 'text', text: `## A long answer\n\n${LONG}\n\n${DEMO_NOTE}` };
+  if (/\blong\b|\bstory\b|\bessay\b/i.test(question))
+    return { kind: 'text', text: `## A long answer\n\n${LONG}\n\n${DEMO_NOTE}` };
   if (!question) return { kind: 'text', text: `Say something and I'll answer.\n\n${DEMO_NOTE}` };
   return { kind: 'text', text: TOUR(question) };
 }
 
 /** Splits text into stream pieces of a few words, like tokens arriving from a model. */
 export function streamPieces(s: string): string[] {
-  return s.match(/\S+\s*|\s+/g)?.reduce<string[]>((acc, w, i) => {
-    if (i % 2 === 0) acc.push(w);
-    else acc[acc.length - 1] += w;
-    return acc;
-  }, []) ?? [];
+  return (
+    s.match(/\S+\s*|\s+/g)?.reduce<string[]>((acc, w, i) => {
+      if (i % 2 === 0) acc.push(w);
+      else acc[acc.length - 1] += w;
+      return acc;
+    }, []) ?? []
+  );
 }
 
 /** A rough token count (4 characters a token) for the usage the demo reports. */

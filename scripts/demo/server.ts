@@ -1,10 +1,10 @@
 // The built-in demo backend for `npm start`: an OpenAI-compatible server on 127.0.0.1 built on the shared
-// test server (test/fixtures/openai-server.ts). It streams Markdown answers with small delays, lists the
+// test server (scripts/server/openai-server.ts). It streams Markdown answers with small delays, lists the
 // demo models, explains selections and exercises a tool call (see ./answers.ts for what it says).
 //
 // Run alone (no VS Code): `node scripts/start.mjs --backend-only [--port N]`.
 import type { ServerResponse } from 'node:http';
-import { startTestServer, type RecordedRequest, type TestServer } from '../../test/fixtures/openai-server';
+import { startTestServer, type RecordedRequest, type TestServer } from '../server/openai-server';
 import { DEMO_MODELS, planReply, roughTokens, streamPieces, type DemoPlan } from './answers';
 
 export interface DemoServerOptions {
@@ -38,31 +38,58 @@ async function respond(plan: DemoPlan, req: RecordedRequest, res: ServerResponse
     return;
   }
 
-  const toolCall = plan.kind === 'toolCall'
-    ? { id: `call_demo_${++callCounter}`, type: 'function' as const, function: { name: plan.name, arguments: JSON.stringify(plan.args) } }
-    : undefined;
+  const toolCall =
+    plan.kind === 'toolCall'
+      ? {
+          id: `call_demo_${++callCounter}`,
+          type: 'function' as const,
+          function: { name: plan.name, arguments: JSON.stringify(plan.args) },
+        }
+      : undefined;
   const content = plan.kind === 'toolCall' ? '' : plan.text;
 
   if (!req.body?.stream) {
     await sleep(delayMs * 10);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({
-      ...base, object: 'chat.completion',
-      choices: [{ index: 0, message: toolCall ? { role: 'assistant', content: null, tool_calls: [toolCall] } : { role: 'assistant', content }, finish_reason: toolCall ? 'tool_calls' : 'stop' }],
-      usage: usageFor(req, content || JSON.stringify(toolCall)),
-    }));
+    res.end(
+      JSON.stringify({
+        ...base,
+        object: 'chat.completion',
+        choices: [
+          {
+            index: 0,
+            message: toolCall
+              ? { role: 'assistant', content: null, tool_calls: [toolCall] }
+              : { role: 'assistant', content },
+            finish_reason: toolCall ? 'tool_calls' : 'stop',
+          },
+        ],
+        usage: usageFor(req, content || JSON.stringify(toolCall)),
+      }),
+    );
     return;
   }
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] });
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    ...base,
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
   sse(res, chunk({ role: 'assistant', content: '' }));
   await sleep(delayMs * 4); // "time to first token"
 
   if (toolCall) {
     const args = toolCall.function.arguments;
     const half = Math.ceil(args.length / 2);
-    sse(res, chunk({ tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }));
+    sse(
+      res,
+      chunk({
+        tool_calls: [
+          { index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } },
+        ],
+      }),
+    );
     for (const piece of [args.slice(0, half), args.slice(half)]) {
       await sleep(delayMs);
       if (res.destroyed) return;
@@ -81,7 +108,13 @@ async function respond(plan: DemoPlan, req: RecordedRequest, res: ServerResponse
     }
     sse(res, chunk({}, 'stop'));
   }
-  if (req.body?.stream_options?.include_usage) sse(res, { ...base, object: 'chat.completion.chunk', choices: [], usage: usageFor(req, content || args(toolCall)) });
+  if (req.body?.stream_options?.include_usage)
+    sse(res, {
+      ...base,
+      object: 'chat.completion.chunk',
+      choices: [],
+      usage: usageFor(req, content || args(toolCall)),
+    });
   res.end('data: [DONE]\n\n');
 }
 

@@ -47,7 +47,10 @@ export class ChatAccumulator {
       const xg = (chunk as { x_groq?: { usage?: Usage } }).x_groq;
       if (xg && xg.usage) this._usage = xg.usage;
     }
-    if (!this.id && chunk.id) { this.id = chunk.id; this.model = chunk.model; }
+    if (!this.id && chunk.id) {
+      this.id = chunk.id;
+      this.model = chunk.model;
+    }
     const choices = chunk.choices;
     if (!choices || choices.length === 0) return NONE;
     let choice = choices[0];
@@ -108,11 +111,21 @@ export class ChatAccumulator {
     if (args) call.args += args;
   }
 
-  get content(): string { return this._content.toString(); }
-  get reasoning(): string { return this._reasoning.toString(); }
-  get refusal(): string { return this._refusal.toString(); }
-  get finishReason(): string | null { return this._finishReason; }
-  get usage(): Usage | undefined { return this._usage; }
+  get content(): string {
+    return this._content.toString();
+  }
+  get reasoning(): string {
+    return this._reasoning.toString();
+  }
+  get refusal(): string {
+    return this._refusal.toString();
+  }
+  get finishReason(): string | null {
+    return this._finishReason;
+  }
+  get usage(): Usage | undefined {
+    return this._usage;
+  }
 
   get toolCalls(): ToolCall[] {
     return this.calls.map((c, i) => ({

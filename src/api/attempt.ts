@@ -11,7 +11,10 @@ export class AttemptControl {
   private idle: NodeJS.Timeout | undefined;
   private readonly onUserAbort = () => this.fire('user');
 
-  constructor(private readonly user: AbortSignal | undefined, deadlineMs: number) {
+  constructor(
+    private readonly user: AbortSignal | undefined,
+    deadlineMs: number,
+  ) {
     if (user) {
       if (user.aborted) this.fire('user');
       else user.addEventListener('abort', this.onUserAbort, { once: true });
@@ -30,7 +33,10 @@ export class AttemptControl {
   }
 
   disarmIdle(): void {
-    if (this.idle) { clearTimeout(this.idle); this.idle = undefined; }
+    if (this.idle) {
+      clearTimeout(this.idle);
+      this.idle = undefined;
+    }
   }
 
   fire(why: Why): void {

@@ -12,8 +12,15 @@ import type { Dispatcher } from 'undici';
 import { AttemptControl } from './attempt';
 import { buildRequestBody, completionToChunks, normaliseCompletion } from './body';
 import {
-  AbortedError, BadRequestError, BudError, ConnectionError, IncompleteResponseError, InvalidResponseError, redact,
-  StreamError, ValidationError,
+  AbortedError,
+  BadRequestError,
+  BudError,
+  ConnectionError,
+  IncompleteResponseError,
+  InvalidResponseError,
+  redact,
+  StreamError,
+  ValidationError,
 } from './errors';
 import { errorForStatus, errorForTransport, headerValue, retryHeaders, shortReason } from './httpErrors';
 import { redactDeep } from './redact';
@@ -22,7 +29,14 @@ import { abortableSleep, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } fr
 import { messageFromJson, serverMessageFromBody } from './serverMessage';
 import { DEFAULT_MAX_LINE_BYTES } from './sse';
 import { ChatChunkReader } from './stream';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionParams, Model, RequestOptions, RetryEvent } from './types';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionParams,
+  Model,
+  RequestOptions,
+  RetryEvent,
+} from './types';
 import { normaliseBaseUrl } from './url';
 import { validateParams } from './validate';
 
@@ -107,9 +121,14 @@ interface RequestSpec {
   headersTimeoutMs: number;
 }
 
-interface RetryState { retriesDone: number }
+interface RetryState {
+  retriesDone: number;
+}
 
-async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ text: string; truncated: boolean }> {
+async function readBounded(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+): Promise<{ text: string; truncated: boolean }> {
   const parts: Buffer[] = [];
   let n = 0;
   let truncated = false;
@@ -179,7 +198,9 @@ export class BudClient {
   }
 
   /** Whether streams still ask for `stream_options.include_usage` (false after the server refused it). */
-  get streamUsageSupported(): boolean { return !refusesStreamOptions.has(this.baseUrl); }
+  get streamUsageSupported(): boolean {
+    return !refusesStreamOptions.has(this.baseUrl);
+  }
 
   /** Closes pooled connections (only the client's own dispatcher). */
   async close(): Promise<void> {
@@ -189,13 +210,22 @@ export class BudClient {
   async createChatCompletion(params: ChatCompletionParams, opts: RequestOptions = {}): Promise<ChatCompletion> {
     validateParams(params);
     const spec: RequestSpec = {
-      method: 'POST', path: '/chat/completions', body: buildRequestBody(params, false, false), stream: false,
-      model: params.model, deadlineMs: this.timeoutMs, headersTimeoutMs: this.timeoutMs,
+      method: 'POST',
+      path: '/chat/completions',
+      body: buildRequestBody(params, false, false),
+      stream: false,
+      model: params.model,
+      deadlineMs: this.timeoutMs,
+      headersTimeoutMs: this.timeoutMs,
     };
     const obj = await this.requestJson(spec, opts);
-    if (obj && typeof obj === 'object' && (obj as { error?: unknown }).error) throw this.errorInsteadOfAnswer(obj, this.url(spec.path));
+    if (obj && typeof obj === 'object' && (obj as { error?: unknown }).error)
+      throw this.errorInsteadOfAnswer(obj, this.url(spec.path));
     if (!obj || typeof obj !== 'object' || !Array.isArray((obj as ChatCompletion).choices)) {
-      throw new InvalidResponseError(`The server's answer is not a chat completion (no "choices"): ${this.preview(JSON.stringify(obj) ?? '')}.`, { url: this.url(spec.path) });
+      throw new InvalidResponseError(
+        `The server's answer is not a chat completion (no "choices"): ${this.preview(JSON.stringify(obj) ?? '')}.`,
+        { url: this.url(spec.path) },
+      );
     }
     return normaliseCompletion(obj as ChatCompletion);
   }
@@ -206,10 +236,20 @@ export class BudClient {
   }
 
   async listModels(opts: RequestOptions = {}): Promise<Model[]> {
-    const spec: RequestSpec = { method: 'GET', path: '/models', stream: false, deadlineMs: this.timeoutMs, headersTimeoutMs: this.connectTimeoutMs };
-    const obj = await this.requestJson(spec, opts) as { data?: unknown } | unknown[];
-    const list = Array.isArray(obj) ? obj : Array.isArray((obj as { data?: unknown })?.data) ? (obj as { data: unknown[] }).data : undefined;
-    if (!list) throw new InvalidResponseError(`The model list from ${this.url(spec.path)} is not in the expected shape ({"data": [...]}).`, { url: this.url(spec.path) });
+    const spec: RequestSpec = {
+      method: 'GET',
+      path: '/models',
+      stream: false,
+      deadlineMs: this.timeoutMs,
+      headersTimeoutMs: this.connectTimeoutMs,
+    };
+    const obj = (await this.requestJson(spec, opts)) as { data?: unknown } | unknown[];
+    const list = Array.isArray(obj) ? obj : Array.isArray(obj?.data) ? (obj as { data: unknown[] }).data : undefined;
+    if (!list)
+      throw new InvalidResponseError(
+        `The model list from ${this.url(spec.path)} is not in the expected shape ({"data": [...]}).`,
+        { url: this.url(spec.path) },
+      );
     return list
       .map((m) => (typeof m === 'string' ? { id: m } : (m as Model)))
       .filter((m) => m && typeof m.id === 'string' && m.id !== '');
@@ -217,15 +257,27 @@ export class BudClient {
 
   async retrieveModel(id: string, opts: RequestOptions = {}): Promise<Model> {
     if (!id) throw new ValidationError('No model is selected; choose a model first.', 'model', 'noModel');
-    const spec: RequestSpec = { method: 'GET', path: `/models/${encodeURIComponent(id)}`, stream: false, model: id, deadlineMs: this.timeoutMs, headersTimeoutMs: this.connectTimeoutMs };
-    const obj = await this.requestJson(spec, opts) as Model;
-    if (!obj || typeof obj.id !== 'string') throw new InvalidResponseError(`The answer from ${this.url(spec.path)} is not a model.`, { url: this.url(spec.path) });
+    const spec: RequestSpec = {
+      method: 'GET',
+      path: `/models/${encodeURIComponent(id)}`,
+      stream: false,
+      model: id,
+      deadlineMs: this.timeoutMs,
+      headersTimeoutMs: this.connectTimeoutMs,
+    };
+    const obj = (await this.requestJson(spec, opts)) as Model;
+    if (!obj || typeof obj.id !== 'string')
+      throw new InvalidResponseError(`The answer from ${this.url(spec.path)} is not a model.`, {
+        url: this.url(spec.path),
+      });
     return obj;
   }
 
   // ------------------------------------------------------------------------------------------------
 
-  private url(path: string): string { return this.baseUrl + path; }
+  private url(path: string): string {
+    return this.baseUrl + path;
+  }
 
   /** The first 200 characters of server text for a message, the key removed before the cut (so no part of it is left). */
   private preview(text: string): string {
@@ -235,18 +287,32 @@ export class BudClient {
   /** A 200 whose JSON body is an error object instead of an answer. */
   private errorInsteadOfAnswer(obj: object, url: string, requestId?: string): StreamError {
     const msg = redact(messageFromJson(redactDeep(obj, this.apiKey)) ?? 'no details given', this.apiKey);
-    return new StreamError(`The server returned an error instead of an answer: ${msg}.`, { serverMessage: msg, url, requestId });
+    return new StreamError(`The server returned an error instead of an answer: ${msg}.`, {
+      serverMessage: msg,
+      url,
+      requestId,
+    });
   }
 
   private ready(): void {
-    if (this.urlError) throw new ValidationError(`${this.urlError} Set bud.baseUrl to the gateway address, e.g. https://gateway.bud.studio.`, 'baseUrl');
+    if (this.urlError)
+      throw new ValidationError(
+        `${this.urlError} Set bud.baseUrl to the gateway address, e.g. https://gateway.bud.studio.`,
+        'baseUrl',
+      );
   }
 
   private log(info: RequestLogInfo): void {
     if (!this.logger) return;
     try {
-      this.logger.request({ ...info, url: redact(info.url, this.apiKey), error: info.error !== undefined ? redact(info.error, this.apiKey) : undefined });
-    } catch { /* a logger must never break a request */ }
+      this.logger.request({
+        ...info,
+        url: redact(info.url, this.apiKey),
+        error: info.error !== undefined ? redact(info.error, this.apiKey) : undefined,
+      });
+    } catch {
+      /* a logger must never break a request */
+    }
   }
 
   private async requestJson(spec: RequestSpec, opts: RequestOptions): Promise<unknown> {
@@ -257,21 +323,51 @@ export class BudClient {
     let text: string;
     try {
       const r = await readBounded(res.body, this.maxResponseBytes);
-      if (r.truncated) throw new InvalidResponseError(`The answer from ${url} is larger than ${Math.round(this.maxResponseBytes / 1048576)} MB; it was not read.`, { url, requestId });
+      if (r.truncated)
+        throw new InvalidResponseError(
+          `The answer from ${url} is larger than ${Math.round(this.maxResponseBytes / 1048576)} MB; it was not read.`,
+          { url, requestId },
+        );
       text = r.text;
     } catch (e) {
       const err = this.transportError(e, ctl, url, requestId, false);
-      this.log({ method: spec.method, url, stream: false, model: spec.model, attempt: sent.attempt, status: res.statusCode, durationMs: Date.now() - sent.started, requestId, error: err.message });
+      this.log({
+        method: spec.method,
+        url,
+        stream: false,
+        model: spec.model,
+        attempt: sent.attempt,
+        status: res.statusCode,
+        durationMs: Date.now() - sent.started,
+        requestId,
+        error: err.message,
+      });
       throw err;
     } finally {
       ctl.dispose();
     }
-    this.log({ method: spec.method, url, stream: false, model: spec.model, attempt: sent.attempt, status: res.statusCode, durationMs: Date.now() - sent.started, requestId });
+    this.log({
+      method: spec.method,
+      url,
+      stream: false,
+      model: spec.model,
+      attempt: sent.attempt,
+      status: res.statusCode,
+      durationMs: Date.now() - sent.started,
+      requestId,
+    });
     try {
       return JSON.parse(text);
     } catch {
-      const first = redact(serverMessageFromBody(redact(text, this.apiKey), headerValue(res.headers, 'content-type') ?? '') ?? '(empty body)', this.apiKey);
-      throw new InvalidResponseError(`The server at ${url} answered ${res.statusCode} but not with JSON: ${first}. Check the base URL.`, { url, requestId, status: res.statusCode });
+      const first = redact(
+        serverMessageFromBody(redact(text, this.apiKey), headerValue(res.headers, 'content-type') ?? '') ??
+          '(empty body)',
+        this.apiKey,
+      );
+      throw new InvalidResponseError(
+        `The server at ${url} answered ${res.statusCode} but not with JSON: ${first}. Check the base URL.`,
+        { url, requestId, status: res.statusCode },
+      );
     }
   }
 
@@ -305,16 +401,44 @@ export class BudClient {
     } catch (e) {
       ctl.dispose();
       const err = this.transportError(e, ctl, url, undefined, true, undefined, spec.headersTimeoutMs);
-      this.log({ method: spec.method, url, stream: spec.stream, model: spec.model, attempt, durationMs: Date.now() - started, error: err.message });
+      this.log({
+        method: spec.method,
+        url,
+        stream: spec.stream,
+        model: spec.model,
+        attempt,
+        durationMs: Date.now() - started,
+        error: err.message,
+      });
       throw err;
     }
     const requestId = headerValue(res.headers, 'x-request-id') ?? headerValue(res.headers, 'request-id');
     if (res.statusCode < 200 || res.statusCode >= 300) {
       let text = '';
-      try { text = (await readBounded(res.body, ERROR_BODY_LIMIT)).text; } catch { /* keep what we have */ }
+      try {
+        text = (await readBounded(res.body, ERROR_BODY_LIMIT)).text;
+      } catch {
+        /* keep what we have */
+      }
       ctl.dispose();
-      const err = errorForStatus(res, text, { url, requestId, model: spec.model, apiKey: this.apiKey, retryAfterCapMs: this.policy.retryAfterCapMs });
-      this.log({ method: spec.method, url, stream: spec.stream, model: spec.model, attempt, status: res.statusCode, durationMs: Date.now() - started, requestId, error: err.message });
+      const err = errorForStatus(res, text, {
+        url,
+        requestId,
+        model: spec.model,
+        apiKey: this.apiKey,
+        retryAfterCapMs: this.policy.retryAfterCapMs,
+      });
+      this.log({
+        method: spec.method,
+        url,
+        stream: spec.stream,
+        model: spec.model,
+        attempt,
+        status: res.statusCode,
+        durationMs: Date.now() - started,
+        requestId,
+        error: err.message,
+      });
       throw err;
     }
     return { res, ctl, url, requestId, started, attempt, model: spec.model };
@@ -332,11 +456,21 @@ export class BudClient {
 
   /** Rethrows `e` unless it may be retried; otherwise reports the retry and waits. */
   private async beforeRetry(e: unknown, opts: RequestOptions, state: RetryState): Promise<void> {
-    if (!(e instanceof BudError) || !e.retryable || state.retriesDone >= this.policy.maxRetries || opts.signal?.aborted) throw e;
+    if (!(e instanceof BudError) || !e.retryable || state.retriesDone >= this.policy.maxRetries || opts.signal?.aborted)
+      throw e;
     const delayMs = retryDelay(state.retriesDone, retryHeaders.get(e), this.policy);
     state.retriesDone++;
-    const event: RetryEvent = { attempt: state.retriesDone, maxRetries: this.policy.maxRetries, delayMs, reason: shortReason(e) };
-    try { opts.onRetry?.(event); } catch { /* the UI must not break the retry */ }
+    const event: RetryEvent = {
+      attempt: state.retriesDone,
+      maxRetries: this.policy.maxRetries,
+      delayMs,
+      reason: shortReason(e),
+    };
+    try {
+      opts.onRetry?.(event);
+    } catch {
+      /* the UI must not break the retry */
+    }
     try {
       await this.sleep(delayMs, opts.signal);
     } catch {
@@ -345,9 +479,21 @@ export class BudClient {
     if (opts.signal?.aborted) throw new AbortedError('Stopped while waiting to retry.', { url: e.url });
   }
 
-  private transportError(e: unknown, ctl: AttemptControl, url: string, requestId: string | undefined, beforeBody: boolean, partialContent?: string, headersMs = this.timeoutMs): BudError {
+  private transportError(
+    e: unknown,
+    ctl: AttemptControl,
+    url: string,
+    requestId: string | undefined,
+    beforeBody: boolean,
+    partialContent?: string,
+    headersMs = this.timeoutMs,
+  ): BudError {
     return errorForTransport(e, ctl.why, {
-      url, requestId, beforeBody, partialContent, apiKey: this.apiKey,
+      url,
+      requestId,
+      beforeBody,
+      partialContent,
+      apiKey: this.apiKey,
       timeouts: { totalMs: this.timeoutMs, connectMs: this.connectTimeoutMs, idleMs: this.idleTimeoutMs, headersMs },
     });
   }
@@ -358,7 +504,14 @@ export class BudClient {
     const state: RetryState = { retriesDone: 0 };
     // Headers of a stream may wait for the first token (or a local server loading the model): they get the
     // request timeout, not the connect timeout.
-    const base = { method: 'POST' as const, path: '/chat/completions', stream: true, model: params.model, deadlineMs: this.timeoutMs, headersTimeoutMs: this.timeoutMs };
+    const base = {
+      method: 'POST' as const,
+      path: '/chat/completions',
+      stream: true,
+      model: params.model,
+      deadlineMs: this.timeoutMs,
+      headersTimeoutMs: this.timeoutMs,
+    };
     for (;;) {
       let sent: Sent;
       const withUsage = this.streamUsageSupported;
@@ -370,7 +523,7 @@ export class BudClient {
         sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, false) }, opts, state);
         refusesStreamOptions.add(this.baseUrl);
       }
-      const outcome = yield* this.readStream(sent, opts);
+      const outcome = yield* this.readStream(sent);
       if (outcome === 'done') return;
       // The connection closed before the first byte of the body: this may be retried like a failed request.
       await this.beforeRetry(outcome, opts, state);
@@ -378,29 +531,50 @@ export class BudClient {
   }
 
   /** Reads one streamed response; returns 'done', or a retryable error when nothing at all had arrived. */
-  private async *readStream(sent: Sent, opts: RequestOptions): AsyncGenerator<ChatCompletionChunk, 'done' | BudError> {
+  private async *readStream(sent: Sent): AsyncGenerator<ChatCompletionChunk, 'done' | BudError> {
     const { res, ctl, url, requestId } = sent;
     const queue: ChatCompletionChunk[] = [];
-    const reader = new ChatChunkReader({ onChunk: (c) => queue.push(c), maxLineBytes: this.maxLineBytes, secret: this.apiKey });
+    const reader = new ChatChunkReader({
+      onChunk: (c) => queue.push(c),
+      maxLineBytes: this.maxLineBytes,
+      secret: this.apiKey,
+    });
     const body = res.body;
     const it = body[Symbol.asyncIterator]();
     let bytes = 0;
-    let status: 'ok' | string = 'ok';
-    const finishLog = () => this.log({
-      method: 'POST', url, stream: true, model: sent.model, attempt: sent.attempt, status: res.statusCode,
-      durationMs: Date.now() - sent.started, requestId, chunks: reader.chunks, error: status === 'ok' ? undefined : status,
-    });
+    let status = 'ok';
+    const finishLog = () =>
+      this.log({
+        method: 'POST',
+        url,
+        stream: true,
+        model: sent.model,
+        attempt: sent.attempt,
+        status: res.statusCode,
+        durationMs: Date.now() - sent.started,
+        requestId,
+        chunks: reader.chunks,
+        error: status === 'ok' ? undefined : status,
+      });
     try {
       const ctype = headerValue(res.headers, 'content-type') ?? '';
       if (ctype.includes('application/json')) {
         // The server ignored `stream: true` and sent one whole completion.
         const r = await readBounded(body, this.maxResponseBytes);
         let obj: ChatCompletion & { error?: unknown };
-        try { obj = JSON.parse(r.text); } catch {
-          throw new InvalidResponseError(`The server answered a streaming request with invalid JSON: ${JSON.stringify(this.preview(r.text))}.`, { url, requestId });
+        try {
+          obj = JSON.parse(r.text) as ChatCompletion & { error?: unknown };
+        } catch {
+          throw new InvalidResponseError(
+            `The server answered a streaming request with invalid JSON: ${JSON.stringify(this.preview(r.text))}.`,
+            { url, requestId },
+          );
         }
         if (obj && obj.error) throw this.errorInsteadOfAnswer(obj, url, requestId);
-        for (const c of completionToChunks(normaliseCompletion(obj))) { reader.chunks++; yield c; }
+        for (const c of completionToChunks(normaliseCompletion(obj))) {
+          reader.chunks++;
+          yield c;
+        }
         return 'done';
       }
       ctl.setDeadline(this.timeoutMs); // until the first byte
@@ -415,23 +589,34 @@ export class BudClient {
         bytes += buf.length;
         if (reader.done) continue; // drain what follows [DONE] so the connection can be reused
         let bad: unknown;
-        try { reader.push(buf); } catch (e) { bad = e; }
+        try {
+          reader.push(buf);
+        } catch (e) {
+          bad = e;
+        }
         if (queue.length > 0) {
           for (let i = 0; i < queue.length; i++) yield queue[i]; // chunks before a bad event still count
           queue.length = 0;
         }
-        if (bad) throw bad;
+        if (bad) throw bad as Error;
       }
       if (!reader.done) {
         let bad: unknown;
-        try { reader.end(); } catch (e) { bad = e; }
+        try {
+          reader.end();
+        } catch (e) {
+          bad = e;
+        }
         for (let i = 0; i < queue.length; i++) yield queue[i];
         queue.length = 0;
-        if (bad) throw bad;
+        if (bad) throw bad as Error;
         if (!reader.finishSeen) {
-          throw new IncompleteResponseError(reader.content
-            ? 'The response ended before it was complete (the stream stopped without a finish). The partial answer was kept.'
-            : 'The response ended before any answer arrived (the stream was empty).', { url, requestId, partialContent: reader.content || undefined });
+          throw new IncompleteResponseError(
+            reader.content
+              ? 'The response ended before it was complete (the stream stopped without a finish). The partial answer was kept.'
+              : 'The response ended before any answer arrived (the stream was empty).',
+            { url, requestId, partialContent: reader.content || undefined },
+          );
         }
       }
       return 'done';
@@ -449,7 +634,11 @@ export class BudClient {
         err = this.transportError(e, ctl, url, requestId, false, reader.content);
         if (bytes === 0 && !ctl.why && err instanceof IncompleteResponseError) {
           // Nothing arrived: a connection failure before the first byte, which may be retried.
-          const retry = new ConnectionError('The connection closed before the answer started.', { url, requestId, cause: e });
+          const retry = new ConnectionError('The connection closed before the answer started.', {
+            url,
+            requestId,
+            cause: e,
+          });
           status = retry.message;
           return retry;
         }
@@ -463,4 +652,3 @@ export class BudClient {
     }
   }
 }
-

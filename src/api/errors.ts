@@ -1,6 +1,23 @@
 // Typed errors of the API client. Every message is a sentence a user can act on and never contains the
 // API key (server messages are scrubbed of it before they are stored here). No `vscode` import.
-import type { ActionId, ErrorInfo, ErrorKind } from '../protocol';
+
+/** What went wrong, as the client classifies it; the chat layer maps each kind to the actions that fix it. */
+export type ErrorKind =
+  | 'auth' // 401
+  | 'permission' // 403
+  | 'notFound' // 404: wrong model or URL
+  | 'badRequest' // 400, 409, 413, 422
+  | 'rateLimit' // 429
+  | 'server' // 5xx
+  | 'connection' // refused, DNS, TLS, reset
+  | 'timeout' // connect / idle / overall deadline, 408
+  | 'incomplete' // stream ended without a finish, invalid chunk, oversized line
+  | 'streamError' // `data: {"error": …}` inside a 200 stream
+  | 'validation' // refused before sending (limits, ranges)
+  | 'noApiKey'
+  | 'noModel'
+  | 'aborted'
+  | 'unknown';
 
 export interface BudErrorOptions {
   status?: number;
@@ -41,31 +58,45 @@ export class BudError extends Error {
 
 /** 401 */
 export class AuthenticationError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('auth', message, { status: 401, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('auth', message, { status: 401, ...opts });
+  }
 }
 /** 403 */
 export class PermissionError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('permission', message, { status: 403, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('permission', message, { status: 403, ...opts });
+  }
 }
 /** 404: the model or the URL is wrong. */
 export class NotFoundError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('notFound', message, { status: 404, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('notFound', message, { status: 404, ...opts });
+  }
 }
 /** 400, 409, 413, 422 and other 4xx the request itself caused. */
 export class BadRequestError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('badRequest', message, opts); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('badRequest', message, opts);
+  }
 }
 /** 429 */
 export class RateLimitError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('rateLimit', message, { status: 429, retryable: true, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('rateLimit', message, { status: 429, retryable: true, ...opts });
+  }
 }
 /** 5xx */
 export class ServerError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('server', message, { retryable: true, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('server', message, { retryable: true, ...opts });
+  }
 }
 /** Refused, reset, DNS, TLS. */
 export class ConnectionError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('connection', message, { retryable: true, ...opts }); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('connection', message, { retryable: true, ...opts });
+  }
 }
 /** Connect / headers timeout, idle stream, overall deadline, 408. */
 export class TimeoutError extends BudError {
@@ -78,19 +109,27 @@ export class TimeoutError extends BudError {
 }
 /** The stream ended (socket closed, no [DONE], no finish_reason) before the answer was complete. */
 export class IncompleteResponseError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('incomplete', message, opts); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('incomplete', message, opts);
+  }
 }
 /** The server answered with something that is not the wire format (invalid JSON chunk, oversized line, HTML on 200). */
 export class InvalidResponseError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('incomplete', message, opts); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('incomplete', message, opts);
+  }
 }
 /** `data: {"error": …}` inside a 200 stream (or an error object in a 200 JSON body). */
 export class StreamError extends BudError {
-  constructor(message: string, opts: BudErrorOptions = {}) { super('streamError', message, opts); }
+  constructor(message: string, opts: BudErrorOptions = {}) {
+    super('streamError', message, opts);
+  }
 }
 /** The caller's AbortSignal fired (the user pressed Stop). */
 export class AbortedError extends BudError {
-  constructor(message = 'Stopped.', opts: BudErrorOptions = {}) { super('aborted', message, opts); }
+  constructor(message = 'Stopped.', opts: BudErrorOptions = {}) {
+    super('aborted', message, opts);
+  }
 }
 /** Refused before sending: a limit or a range. `kind` is 'noModel' for an empty model, else 'validation'. */
 export class ValidationError extends BudError {
@@ -100,36 +139,6 @@ export class ValidationError extends BudError {
     super(kind, message, {});
     this.param = param;
   }
-}
-
-/** The fixing actions offered for each kind of error. */
-export function actionsFor(kind: ErrorKind): ActionId[] {
-  switch (kind) {
-    // Each fix is followed by Retry, so the question need not be typed again once the key or model is right.
-    case 'auth': return ['setApiKey', 'retry', 'showLog'];
-    case 'noApiKey': return ['setApiKey', 'retry'];
-    case 'permission': return ['setApiKey', 'selectModel', 'retry', 'showLog'];
-    case 'notFound': return ['selectModel', 'retry', 'openSettings', 'showLog'];
-    case 'noModel': return ['selectModel', 'retry'];
-    case 'connection': return ['retry', 'openSettings', 'testConnection', 'showLog'];
-    case 'validation': return ['newChat', 'openSettings'];
-    case 'badRequest': return ['retry', 'openSettings', 'showLog'];
-    case 'aborted': return ['retry'];
-    default: return ['retry', 'showLog'];
-  }
-}
-
-/** The protocol's `ErrorInfo` for any thrown value, with the actions that fix it. */
-export function toErrorInfo(err: unknown): ErrorInfo {
-  if (err instanceof BudError) {
-    const info: ErrorInfo = { kind: err.kind, message: err.message, actions: actionsFor(err.kind) };
-    if (err.status !== undefined) info.status = err.status;
-    if (err.requestId) info.requestId = err.requestId;
-    if (err.url) info.url = err.url;
-    return info;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'unknown', message: message || 'Something went wrong.', actions: actionsFor('unknown') };
 }
 
 // The key redaction lives in its own file; this re-export keeps `redact` beside the errors it protects.

@@ -4,8 +4,18 @@ import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Why } from './attempt';
 import {
-  AbortedError, AuthenticationError, BadRequestError, BudError, ConnectionError, IncompleteResponseError,
-  NotFoundError, PermissionError, RateLimitError, redact, ServerError, TimeoutError,
+  AbortedError,
+  AuthenticationError,
+  BadRequestError,
+  BudError,
+  ConnectionError,
+  IncompleteResponseError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  redact,
+  ServerError,
+  TimeoutError,
 } from './errors';
 import { isRetryableStatus, parseRetryAfter, shouldRetryHeader } from './retry';
 import { serverMessageFromBody } from './serverMessage';
@@ -43,7 +53,11 @@ export function headerValue(h: Record<string, string | string[] | undefined>, na
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function errorForStatus(res: Pick<Dispatcher.ResponseData, 'statusCode' | 'headers'>, body: string, ctx: StatusContext): BudError {
+export function errorForStatus(
+  res: Pick<Dispatcher.ResponseData, 'statusCode' | 'headers'>,
+  body: string,
+  ctx: StatusContext,
+): BudError {
   const { url, requestId, model } = ctx;
   const status = res.statusCode;
   // Scrubbed before the message is picked and cut to length (so no part of a key survives the cut), and after
@@ -56,18 +70,43 @@ export function errorForStatus(res: Pick<Dispatcher.ResponseData, 'statusCode' |
   const statusText = `${status}${STATUS_CODES[status] ? ' ' + STATUS_CODES[status] : ''}`;
   let err: BudError;
   if (status === 401) err = new AuthenticationError(`Authentication failed (401): check your API key.${said}${rid}`, o);
-  else if (status === 403) err = new PermissionError(`Access denied (403): your API key is not allowed to use ${model ? `the model "${model}"` : 'this resource'}.${said}${rid}`, o);
-  else if (status === 404) err = new NotFoundError(`Not found (404) at ${url}: the model${model ? ` "${model}"` : ''} or the base URL is wrong.${said}${rid}`, o);
-  else if (status === 408) err = new TimeoutError(`The server timed out waiting for the request (408).${said}${rid}`, 'server', { ...o, retryable: true });
-  else if (status === 409) err = new BadRequestError(`The server reported a conflict (409).${said}${rid}`, { ...o, retryable: true });
-  else if (status === 413) err = new BadRequestError(`The request is too large for the server (413): start a new chat or attach less code.${said}${rid}`, o);
+  else if (status === 403)
+    err = new PermissionError(
+      `Access denied (403): your API key is not allowed to use ${model ? `the model "${model}"` : 'this resource'}.${said}${rid}`,
+      o,
+    );
+  else if (status === 404)
+    err = new NotFoundError(
+      `Not found (404) at ${url}: the model${model ? ` "${model}"` : ''} or the base URL is wrong.${said}${rid}`,
+      o,
+    );
+  else if (status === 408)
+    err = new TimeoutError(`The server timed out waiting for the request (408).${said}${rid}`, 'server', {
+      ...o,
+      retryable: true,
+    });
+  else if (status === 409)
+    err = new BadRequestError(`The server reported a conflict (409).${said}${rid}`, { ...o, retryable: true });
+  else if (status === 413)
+    err = new BadRequestError(
+      `The request is too large for the server (413): start a new chat or attach less code.${said}${rid}`,
+      o,
+    );
   else if (status === 422) err = new BadRequestError(`The server could not process the request (422).${said}${rid}`, o);
-  else if (status === 429) err = new RateLimitError(`Rate limited (429): too many requests or tokens right now; wait a moment and retry.${said}${rid}`, o);
+  else if (status === 429)
+    err = new RateLimitError(
+      `Rate limited (429): too many requests or tokens right now; wait a moment and retry.${said}${rid}`,
+      o,
+    );
   else if (status >= 500) err = new ServerError(`The server had an error (${statusText}).${said}${rid}`, o);
   else if (status >= 300 && status < 400) {
     const loc = headerValue(res.headers, 'location');
-    err = new BadRequestError(`The server redirected (${status})${loc ? ` to ${loc}` : ''}; set the base URL to the final address.${rid}`, o);
-  } else if (status >= 400) err = new BadRequestError(`The server rejected the request (${statusText}).${said}${rid}`, o);
+    err = new BadRequestError(
+      `The server redirected (${status})${loc ? ` to ${loc}` : ''}; set the base URL to the final address.${rid}`,
+      o,
+    );
+  } else if (status >= 400)
+    err = new BadRequestError(`The server rejected the request (${statusText}).${said}${rid}`, o);
   else err = new BudError('unknown', `Unexpected answer from the server (${statusText}).${said}${rid}`, o);
   err.message = redact(err.message, ctx.apiKey); // the request id and Location header are server text too
   const verdict = shouldRetryHeader(res.headers);
@@ -84,23 +123,64 @@ export function errorForTransport(e: unknown, why: Why | undefined, ctx: Transpo
   const kept = partial ? ' The partial answer was kept.' : '';
   const o = { url, requestId, partialContent: partial, cause: e };
   if (why === 'user') return new AbortedError(partial ? 'Stopped. The partial answer was kept.' : 'Stopped.', o);
-  if (why === 'idle') return new TimeoutError(`The answer stalled: no data from the server for ${secs(timeouts.idleMs)}.${kept}`, 'idle', o);
+  if (why === 'idle')
+    return new TimeoutError(
+      `The answer stalled: no data from the server for ${secs(timeouts.idleMs)}.${kept}`,
+      'idle',
+      o,
+    );
   if (why === 'deadline') {
     return beforeBody
-      ? new TimeoutError(`No answer from ${url} within ${secs(timeouts.totalMs)} (request timeout).`, 'deadline', { ...o, retryable: true })
+      ? new TimeoutError(`No answer from ${url} within ${secs(timeouts.totalMs)} (request timeout).`, 'deadline', {
+          ...o,
+          retryable: true,
+        })
       : new TimeoutError(`The request took longer than its time limit and was stopped.${kept}`, 'deadline', o);
   }
   const code = errCode(e) ?? '';
-  const origin = (() => { try { return new URL(url).host; } catch { return url; } })();
+  const origin = (() => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  })();
   const detail = redact(e instanceof Error ? e.message : String(e), ctx.apiKey);
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError(`Could not connect to ${origin} within ${secs(timeouts.connectMs)}. Check the base URL and your network.`, 'connect', { ...o, retryable: true });
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new TimeoutError(`No answer from ${url} within ${secs(timeouts.headersMs)} (the server accepted the connection but sent nothing).`, 'headers', { ...o, retryable: true });
+  if (code === 'UND_ERR_CONNECT_TIMEOUT')
+    return new TimeoutError(
+      `Could not connect to ${origin} within ${secs(timeouts.connectMs)}. Check the base URL and your network.`,
+      'connect',
+      { ...o, retryable: true },
+    );
+  if (code === 'UND_ERR_HEADERS_TIMEOUT')
+    return new TimeoutError(
+      `No answer from ${url} within ${secs(timeouts.headersMs)} (the server accepted the connection but sent nothing).`,
+      'headers',
+      { ...o, retryable: true },
+    );
   let err: ConnectionError;
-  if (code === 'ECONNREFUSED') err = new ConnectionError(`Could not connect to ${origin}: connection refused. Check the base URL and that the server is running.`, o);
-  else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') err = new ConnectionError(`Could not find the host ${origin} (DNS lookup failed). Check the base URL and your network.`, o);
-  else if (TLS_CODES.test(code)) err = new ConnectionError(`The secure (TLS) connection to ${origin} failed: ${code}. Check the gateway certificate; for a self-signed gateway set verify_ssl = false in ~/.bud/config.toml.`, { ...o, retryable: false });
-  else if (beforeBody) err = new ConnectionError(`The connection to ${origin} failed${code ? ` (${code})` : ''}: ${detail}.`, o);
-  else err = new IncompleteResponseError(`The response ended before it was complete (connection closed mid-answer).${kept}`, { ...o, retryable: false });
+  if (code === 'ECONNREFUSED')
+    err = new ConnectionError(
+      `Could not connect to ${origin}: connection refused. Check the base URL and that the server is running.`,
+      o,
+    );
+  else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    err = new ConnectionError(
+      `Could not find the host ${origin} (DNS lookup failed). Check the base URL and your network.`,
+      o,
+    );
+  else if (TLS_CODES.test(code))
+    err = new ConnectionError(
+      `The secure (TLS) connection to ${origin} failed: ${code}. Check the gateway certificate; for a self-signed gateway set verify_ssl = false in ~/.bud/config.toml.`,
+      { ...o, retryable: false },
+    );
+  else if (beforeBody)
+    err = new ConnectionError(`The connection to ${origin} failed${code ? ` (${code})` : ''}: ${detail}.`, o);
+  else
+    err = new IncompleteResponseError(
+      `The response ended before it was complete (connection closed mid-answer).${kept}`,
+      { ...o, retryable: false },
+    );
   err.code = code || undefined;
   return err;
 }

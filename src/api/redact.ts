@@ -90,7 +90,11 @@ function patternsFor(secret: string): Pattern[] {
   const out: Pattern[] = [{ chars, kind: 'key', first }];
   for (const core of base64Cores(secret)) {
     const cs = Array.from(core);
-    out.push({ chars: cs, kind: 'b64', first: new Set(B64_TWINS[cs[0]] ? [cs[0].charCodeAt(0), B64_TWINS[cs[0]].charCodeAt(0)] : [cs[0].charCodeAt(0)]) });
+    out.push({
+      chars: cs,
+      kind: 'b64',
+      first: new Set(B64_TWINS[cs[0]] ? [cs[0].charCodeAt(0), B64_TWINS[cs[0]].charCodeAt(0)] : [cs[0].charCodeAt(0)]),
+    });
   }
   return out;
 }
@@ -101,7 +105,17 @@ function matchFrom(text: string, p: number, pat: Pattern, i: number): number {
   const chars = pat.chars;
   while (i < chars.length) {
     const c = text.charCodeAt(p);
-    if (c === BACKSLASH || c === PERCENT || c === AMPERSAND || c === PLUS || c === 32 || c === 9 || c === 10 || c === 13) break;
+    if (
+      c === BACKSLASH ||
+      c === PERCENT ||
+      c === AMPERSAND ||
+      c === PLUS ||
+      c === 32 ||
+      c === 9 ||
+      c === 10 ||
+      c === 13
+    )
+      break;
     if (pat.kind === 'key' ? !text.startsWith(chars[i], p) : b64Ends(text, p, chars[i]).length === 0) return -1;
     p += pat.kind === 'key' ? chars[i].length : 1;
     i++;
@@ -116,6 +130,9 @@ function matchFrom(text: string, p: number, pat: Pattern, i: number): number {
   }
   return -1;
 }
+
+// TextEncoder and btoa rather than Buffer: protocol.ts imports this module's neighbour, so the webview type-checks it.
+const UTF8 = new TextEncoder();
 
 const BACKSLASH = 92;
 const PERCENT = 37;
@@ -174,7 +191,7 @@ function charEnds(text: string, p: number, ch: string): number[] {
     if ((ch === '/' || ch === '"') && text[q] === ch) ends.push(q + 1);
     if (ch === '\\' && q - p >= 2) ends.push(q);
   } else if (c === PERCENT) {
-    percentEnds(text, p, Buffer.from(ch, 'utf8'), 0, ends);
+    percentEnds(text, p, UTF8.encode(ch), 0, ends);
   } else if (c === AMPERSAND && text.charCodeAt(p + 1) === 35 /* # */) {
     const m = /^&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*(\d{1,7}));/.exec(text.slice(p, p + 16));
     if (m && (m[1] !== undefined ? parseInt(m[1], 16) : Number(m[2])) === ch.codePointAt(0)) ends.push(p + m[0].length);
@@ -190,7 +207,10 @@ function charEnds(text: string, p: number, ch: string): number[] {
  * `%41` encoded twice; `%25` followed by `41` may also be a `%` and then two more characters, hence every count).
  */
 function percentEnds(text: string, p: number, bytes: Uint8Array, k: number, ends: number[]): void {
-  if (k === bytes.length) { ends.push(p); return; }
+  if (k === bytes.length) {
+    ends.push(p);
+    return;
+  }
   if (text.charCodeAt(p) !== PERCENT) return;
   for (let e = p + 1; ; e += 2) {
     if (hexAt(text, e, 2) === bytes[k]) percentEnds(text, e + 2, bytes, k + 1, ends);
@@ -219,7 +239,15 @@ function b64Ends(text: string, p: number, d: string): number[] {
 }
 
 function isB64(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 45 || c === 95;
+  return (
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 43 ||
+    c === 47 ||
+    c === 45 ||
+    c === 95
+  );
 }
 
 /**
@@ -227,10 +255,10 @@ function isB64(c: number): boolean {
  * 3-byte group (any base64 text that holds the key holds one of these).
  */
 function base64Cores(secret: string): string[] {
-  const key = Buffer.from(secret, 'utf8');
+  const key = UTF8.encode(secret);
   const cores: string[] = [];
   for (let pad = 0; pad < 3; pad++) {
-    const b64 = Buffer.concat([Buffer.alloc(pad), key]).toString('base64');
+    const b64 = btoa(String.fromCharCode(...new Uint8Array(pad), ...key));
     const start = Math.ceil((pad * 8) / 6);
     const end = Math.floor(((pad + key.length) * 8) / 6);
     cores.push(b64.slice(start, end));

@@ -18,7 +18,8 @@ export function messageFromJson(obj: unknown): string | undefined {
   const e = o.error;
   if (typeof e === 'string' && e) return clip(e);
   if (e && typeof e === 'object') {
-    const inner = messageFromJson((e as Record<string, unknown>).message) ?? messageFromJson((e as Record<string, unknown>).detail);
+    const inner =
+      messageFromJson((e as Record<string, unknown>).message) ?? messageFromJson((e as Record<string, unknown>).detail);
     if (inner) return inner;
   }
   if (typeof o.message === 'string' && o.message) return clip(o.message);
@@ -29,7 +30,8 @@ export function messageFromJson(obj: unknown): string | undefined {
     const parts = detail.map((d) => {
       if (d && typeof d === 'object') {
         const loc = Array.isArray((d as { loc?: unknown[] }).loc) ? (d as { loc: unknown[] }).loc.join('.') : '';
-        const msg = String((d as { msg?: unknown }).msg ?? '');
+        const raw = (d as { msg?: unknown }).msg;
+        const msg = typeof raw === 'string' ? raw : raw == null ? '' : JSON.stringify(raw);
         return loc ? `${loc}: ${msg}` : msg;
       }
       return String(d);
@@ -41,7 +43,10 @@ export function messageFromJson(obj: unknown): string | undefined {
 }
 
 function decodeEntities(s: string): string {
-  return s.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' } as Record<string, string>)[e]);
+  return s.replace(
+    /&(amp|lt|gt|quot|#39|nbsp);/g,
+    (_, e: string) => (({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' }) as Record<string, string>)[e],
+  );
 }
 
 /** The message from a raw error body of any content type. */
@@ -53,7 +58,9 @@ export function serverMessageFromBody(text: string, contentType = ''): string | 
     try {
       const m = messageFromJson(JSON.parse(body));
       if (m) return m;
-    } catch { /* not JSON after all */ }
+    } catch {
+      /* not JSON after all */
+    }
   }
   const looksHtml = contentType.includes('html') || /^<(!doctype|html|head|body)/i.test(body);
   if (looksHtml) {
@@ -62,9 +69,15 @@ export function serverMessageFromBody(text: string, contentType = ''): string | 
     const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(body);
     if (h1 && h1[1].trim()) return clip(decodeEntities(h1[1].replace(/<[^>]*>/g, '')));
     const stripped = body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, '').replace(/<[^>]*>/g, '\n');
-    const line = stripped.split(/\r?\n|\r/).map((l) => l.trim()).find((l) => l.length > 0);
+    const line = stripped
+      .split(/\r?\n|\r/)
+      .map((l) => l.trim())
+      .find((l) => l.length > 0);
     return line ? clip(decodeEntities(line)) : undefined;
   }
-  const first = body.split(/\r?\n|\r/).map((l) => l.trim()).find((l) => l.length > 0);
+  const first = body
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
   return first ? clip(first) : undefined;
 }

@@ -30,8 +30,13 @@ export interface SseDecoderOptions {
 export type SseEventHandler = (data: string, event: string) => void;
 
 export class SseLimitError extends Error {
-  constructor(readonly what: 'line' | 'event', readonly limit: number) {
-    super(`The server sent ${what === 'line' ? 'a line' : 'an event'} longer than ${formatBytes(limit)}; reading stopped to protect memory.`);
+  constructor(
+    readonly what: 'line' | 'event',
+    readonly limit: number,
+  ) {
+    super(
+      `The server sent ${what === 'line' ? 'a line' : 'an event'} longer than ${formatBytes(limit)}; reading stopped to protect memory.`,
+    );
     this.name = 'SseLimitError';
   }
 }
@@ -52,12 +57,14 @@ const T = 116;
 const BOM = 0xfeff;
 
 /** `buffer.isAscii` (Node >= 18.15, SIMD); absent on older runtimes, where every chunk takes the UTF-8 path. */
-const isAscii: ((b: Uint8Array) => boolean) | undefined = (nodeBuffer as { isAscii?: (b: Uint8Array) => boolean }).isAscii;
+const isAscii: ((b: Uint8Array) => boolean) | undefined = (nodeBuffer as { isAscii?: (b: Uint8Array) => boolean })
+  .isAscii;
 
 type Latin1Slicer = Buffer & { latin1Slice?: (start: number, end: number) => string };
-const latin1: (buf: Buffer, s: number, e: number) => string = typeof (Buffer.prototype as Latin1Slicer).latin1Slice === 'function'
-  ? (buf, s, e) => (buf as Latin1Slicer).latin1Slice!(s, e)
-  : (buf, s, e) => buf.toString('latin1', s, e);
+const latin1: (buf: Buffer, s: number, e: number) => string =
+  typeof (Buffer.prototype as Latin1Slicer).latin1Slice === 'function'
+    ? (buf, s, e) => (buf as Latin1Slicer).latin1Slice!(s, e)
+    : (buf, s, e) => buf.toString('latin1', s, e);
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -66,9 +73,10 @@ function asBuffer(bytes: Uint8Array): Buffer {
 type Utf8Slicer = Buffer & { utf8Slice?: (start: number, end: number) => string };
 
 /** UTF-8 text of buf[s, e). Node's own `utf8Slice` skips `toString`'s argument checks. */
-const utf8: (buf: Buffer, s: number, e: number) => string = typeof (Buffer.prototype as Utf8Slicer).utf8Slice === 'function'
-  ? (buf, s, e) => (buf as Utf8Slicer).utf8Slice!(s, e)
-  : (buf, s, e) => buf.toString('utf8', s, e);
+const utf8: (buf: Buffer, s: number, e: number) => string =
+  typeof (Buffer.prototype as Utf8Slicer).utf8Slice === 'function'
+    ? (buf, s, e) => (buf as Utf8Slicer).utf8Slice!(s, e)
+    : (buf, s, e) => buf.toString('utf8', s, e);
 
 export class SseDecoder {
   private readonly maxLine: number;
@@ -86,7 +94,10 @@ export class SseDecoder {
   /** The last `id:` field seen (per the spec). */
   lastEventId = '';
 
-  constructor(private readonly onEvent: SseEventHandler, opts: SseDecoderOptions = {}) {
+  constructor(
+    private readonly onEvent: SseEventHandler,
+    opts: SseDecoderOptions = {},
+  ) {
     this.maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxEvent = opts.maxEventBytes ?? this.maxLine;
     this.onComment = opts.onComment;
@@ -107,15 +118,24 @@ export class SseDecoder {
       const lf = buf.indexOf(LF, start);
       const cr = buf.indexOf(CR, start);
       const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
-      if (end < 0) { this.keep(buf, start, n); return; }
+      if (end < 0) {
+        this.keep(buf, start, n);
+        return;
+      }
       const total = this.pendingLen + (end - start);
-      if (total > this.maxLine) { this.dropPending(); throw new SseLimitError('line', this.maxLine); }
+      if (total > this.maxLine) {
+        this.dropPending();
+        throw new SseLimitError('line', this.maxLine);
+      }
       this.pending.push(buf.subarray(start, end));
       const line = Buffer.concat(this.pending, total);
       this.dropPending();
       this.lineBytes(line, 0, total);
       if (buf[end] === CR) {
-        if (end + 1 === n) { this.skipLF = true; return; }
+        if (end + 1 === n) {
+          this.skipLF = true;
+          return;
+        }
         start = buf[end + 1] === LF ? end + 2 : end + 1;
       } else {
         start = end + 1;
@@ -126,8 +146,12 @@ export class SseDecoder {
     const lastLF = buf.lastIndexOf(LF);
     const lastCR = buf.lastIndexOf(CR);
     const last = lastLF > lastCR ? lastLF : lastCR;
-    if (last < start) { this.keep(buf, start, n); return; }
-    if (isAscii !== undefined && last + 1 - start >= 64 && isAscii(buf.subarray(start, last + 1))) this.textLines(latin1(buf, start, last + 1));
+    if (last < start) {
+      this.keep(buf, start, n);
+      return;
+    }
+    if (isAscii !== undefined && last + 1 - start >= 64 && isAscii(buf.subarray(start, last + 1)))
+      this.textLines(latin1(buf, start, last + 1));
     else this.lines(buf, start, last + 1);
     if (last + 1 < n) this.keep(buf, last + 1, n);
     else if (buf[last] === CR) this.skipLF = true;
@@ -150,7 +174,10 @@ export class SseDecoder {
   }
 
   private keep(buf: Buffer, s: number, e: number): void {
-    if (this.pendingLen + (e - s) > this.maxLine) { this.dropPending(); throw new SseLimitError('line', this.maxLine); }
+    if (this.pendingLen + (e - s) > this.maxLine) {
+      this.dropPending();
+      throw new SseLimitError('line', this.maxLine);
+    }
     this.pending.push(Buffer.from(buf.subarray(s, e))); // a copy: the caller may reuse its buffer
     this.pendingLen += e - s;
   }
@@ -167,8 +194,14 @@ export class SseDecoder {
     let cr = buf.indexOf(CR, start);
     if (cr >= n) cr = -1;
     while (start < n) {
-      if (lf !== -1 && lf < start) { lf = buf.indexOf(LF, start); if (lf >= n) lf = -1; }
-      if (cr !== -1 && cr < start) { cr = buf.indexOf(CR, start); if (cr >= n) cr = -1; }
+      if (lf !== -1 && lf < start) {
+        lf = buf.indexOf(LF, start);
+        if (lf >= n) lf = -1;
+      }
+      if (cr !== -1 && cr < start) {
+        cr = buf.indexOf(CR, start);
+        if (cr >= n) cr = -1;
+      }
       let end: number;
       let next: number;
       if (cr === -1 || (lf !== -1 && lf < cr)) {
@@ -183,8 +216,13 @@ export class SseDecoder {
       // The blank line that ends an event ("\n\n", "\r\n\r\n", "\r\r") is taken here, without another search.
       if (next < n) {
         const c = buf[next];
-        if (c === LF) { this.dispatch(); next++; }
-        else if (c === CR) { this.dispatch(); next = next + 1 < n && buf[next + 1] === LF ? next + 2 : next + 1; }
+        if (c === LF) {
+          this.dispatch();
+          next++;
+        } else if (c === CR) {
+          this.dispatch();
+          next = next + 1 < n && buf[next + 1] === LF ? next + 2 : next + 1;
+        }
       }
       start = next;
     }
@@ -212,7 +250,12 @@ export class SseDecoder {
       if (this.firstLine) this.firstLine = false; // an ASCII chunk has no byte order mark
       if (end === start) {
         this.dispatch();
-      } else if (text.charCodeAt(start) === D && text.charCodeAt(start + 4) === COLON && end - start >= 5 && text.startsWith('data', start)) {
+      } else if (
+        text.charCodeAt(start) === D &&
+        text.charCodeAt(start + 4) === COLON &&
+        end - start >= 5 &&
+        text.startsWith('data', start)
+      ) {
         const v = text.charCodeAt(start + 5) === SPACE && start + 5 < end ? start + 6 : start + 5;
         this.appendData(v < end ? text.slice(v, end) : '');
       } else {
@@ -220,8 +263,13 @@ export class SseDecoder {
       }
       if (next < n) {
         const c = text.charCodeAt(next);
-        if (c === LF) { this.dispatch(); next++; }
-        else if (c === CR) { this.dispatch(); next = text.charCodeAt(next + 1) === LF ? next + 2 : next + 1; }
+        if (c === LF) {
+          this.dispatch();
+          next++;
+        } else if (c === CR) {
+          this.dispatch();
+          next = text.charCodeAt(next + 1) === LF ? next + 2 : next + 1;
+        }
       }
       start = next;
     }
@@ -235,7 +283,14 @@ export class SseDecoder {
     }
     if (e === s) {
       this.dispatch();
-    } else if (buf[s] === D && e - s >= 5 && buf[s + 4] === COLON && buf[s + 1] === A && buf[s + 2] === T && buf[s + 3] === A) {
+    } else if (
+      buf[s] === D &&
+      e - s >= 5 &&
+      buf[s + 4] === COLON &&
+      buf[s + 1] === A &&
+      buf[s + 2] === T &&
+      buf[s + 3] === A
+    ) {
       // the common case, `data: {…}`: decode just the payload
       const v = buf[s + 5] === SPACE && s + 5 < e ? s + 6 : s + 5;
       this.appendData(v < e ? utf8(buf, v, e) : '');
@@ -251,7 +306,10 @@ export class SseDecoder {
       if (text.charCodeAt(0) === BOM) text = text.slice(1);
     }
     const len = text.length;
-    if (len === 0) { this.dispatch(); return; }
+    if (len === 0) {
+      this.dispatch();
+      return;
+    }
     const c0 = text.charCodeAt(0);
     if (c0 === COLON) {
       if (this.onComment) this.onComment(text.slice(text.charCodeAt(1) === SPACE ? 2 : 1));
@@ -261,10 +319,17 @@ export class SseDecoder {
     const field = colon < 0 ? text : text.slice(0, colon);
     const value = colon < 0 ? '' : text.slice(text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1);
     switch (field) {
-      case 'data': this.appendData(value); break;
-      case 'event': this.eventType = value; break;
-      case 'id': if (value.indexOf('\0') < 0) this.lastEventId = value; break;
-      default: break; // `retry` and unknown fields are ignored
+      case 'data':
+        this.appendData(value);
+        break;
+      case 'event':
+        this.eventType = value;
+        break;
+      case 'id':
+        if (value.indexOf('\0') < 0) this.lastEventId = value;
+        break;
+      default:
+        break; // `retry` and unknown fields are ignored
     }
   }
 

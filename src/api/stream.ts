@@ -31,7 +31,9 @@ export class ChatChunkReader {
   chunks = 0;
 
   /** Answer text (choice 0 `delta.content`) so far: kept on errors. */
-  get content(): string { return this.text.toString(); }
+  get content(): string {
+    return this.text.toString();
+  }
 
   constructor(opts: ChunkReaderOptions) {
     this.onChunk = opts.onChunk;
@@ -60,7 +62,10 @@ export class ChatChunkReader {
 
   private wrap(e: unknown): unknown {
     if (e instanceof SseLimitError) {
-      return new InvalidResponseError(`The server sent ${e.what === 'line' ? 'a line' : 'an event'} longer than ${formatBytes(this.maxLine)} in the stream; reading stopped to protect memory.${this.content ? ' The partial answer was kept.' : ''}`, { partialContent: this.content || undefined, cause: e });
+      return new InvalidResponseError(
+        `The server sent ${e.what === 'line' ? 'a line' : 'an event'} longer than ${formatBytes(this.maxLine)} in the stream; reading stopped to protect memory.${this.content ? ' The partial answer was kept.' : ''}`,
+        { partialContent: this.content || undefined, cause: e },
+      );
     }
     if (e instanceof InvalidResponseError || e instanceof StreamError) {
       if (this.content && e.partialContent === undefined) e.partialContent = this.content;
@@ -70,10 +75,17 @@ export class ChatChunkReader {
 
   private event(data: string, event: string): void {
     if (this.done) return; // anything after [DONE] is ignored
-    if (data === '[DONE]') { this.done = true; return; }
+    if (data === '[DONE]') {
+      this.done = true;
+      return;
+    }
     if (event === 'error') {
       let msg: string | undefined;
-      try { msg = messageFromJson(redactDeep(JSON.parse(data), this.secret)); } catch { msg = redact(data, this.secret).trim() || undefined; }
+      try {
+        msg = messageFromJson(redactDeep(JSON.parse(data), this.secret));
+      } catch {
+        msg = redact(data, this.secret).trim() || undefined;
+      }
       throw this.streamError(msg);
     }
     let obj: unknown;
@@ -87,18 +99,32 @@ export class ChatChunkReader {
         let ok = true;
         for (const l of lines) {
           const t = l.startsWith('data:') ? l.slice(l.charCodeAt(5) === 32 ? 6 : 5) : l;
-          if (t === '[DONE]') { parsed.push('[DONE]'); continue; }
-          try { parsed.push(JSON.parse(t)); } catch { ok = false; break; }
+          if (t === '[DONE]') {
+            parsed.push('[DONE]');
+            continue;
+          }
+          try {
+            parsed.push(JSON.parse(t));
+          } catch {
+            ok = false;
+            break;
+          }
         }
         if (ok) {
           for (const p of parsed) {
-            if (p === '[DONE]') { this.done = true; return; }
+            if (p === '[DONE]') {
+              this.done = true;
+              return;
+            }
             this.handle(p, data);
           }
           return;
         }
       }
-      throw new InvalidResponseError(`The server sent a stream chunk that is not valid JSON: ${this.preview(data)}.${this.content ? ' The partial answer was kept.' : ''}`, { partialContent: this.content || undefined });
+      throw new InvalidResponseError(
+        `The server sent a stream chunk that is not valid JSON: ${this.preview(data)}.${this.content ? ' The partial answer was kept.' : ''}`,
+        { partialContent: this.content || undefined },
+      );
     }
     this.handle(obj, data);
   }
@@ -111,12 +137,17 @@ export class ChatChunkReader {
 
   private streamError(found: string | undefined): StreamError {
     const msg = found === undefined ? undefined : redact(found, this.secret);
-    return new StreamError(`The server reported an error in the middle of the answer: ${msg ?? 'no details given'}.${this.content ? ' The partial answer was kept.' : ''}`, { serverMessage: msg, partialContent: this.content || undefined });
+    return new StreamError(
+      `The server reported an error in the middle of the answer: ${msg ?? 'no details given'}.${this.content ? ' The partial answer was kept.' : ''}`,
+      { serverMessage: msg, partialContent: this.content || undefined },
+    );
   }
 
   private handle(obj: unknown, data: string): void {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      throw new InvalidResponseError(`The server sent a stream chunk that is not an object: ${this.preview(data)}.`, { partialContent: this.content || undefined });
+      throw new InvalidResponseError(`The server sent a stream chunk that is not an object: ${this.preview(data)}.`, {
+        partialContent: this.content || undefined,
+      });
     }
     const c = obj as ChatCompletionChunk & { error?: unknown };
     if (c.error !== undefined && c.error !== null) throw this.streamError(messageFromJson(redactDeep(c, this.secret)));

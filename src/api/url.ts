@@ -25,7 +25,10 @@ export function normaliseBaseUrl(input: string): NormalisedUrl {
   }
   if (!/^([a-z0-9_-]+\.)*[a-z0-9_-]+$|^\[[0-9a-f:.]+\]$/i.test(u.hostname)) return invalid;
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return { url: input.trim(), error: `The base URL ${JSON.stringify(input.trim())} must start with http:// or https://.` };
+    return {
+      url: input.trim(),
+      error: `The base URL ${JSON.stringify(input.trim())} must start with http:// or https://.`,
+    };
   }
   u.search = '';
   u.hash = '';

@@ -14,7 +14,9 @@ export function contentLength(content: unknown): number {
   if (typeof content === 'string') return content.length;
   if (Array.isArray(content)) {
     let n = 0;
-    for (const part of content) if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') n += (part as { text: string }).text.length;
+    for (const part of content)
+      if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string')
+        n += (part as { text: string }).text.length;
     return n;
   }
   return 0;
@@ -23,7 +25,10 @@ export function contentLength(content: unknown): number {
 function checkRange(name: string, value: unknown, min: number, max: number): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ValidationError(`${name} must be a number between ${min} and ${max}; got ${JSON.stringify(value)}.`, name);
+    throw new ValidationError(
+      `${name} must be a number between ${min} and ${max}; got ${JSON.stringify(value)}.`,
+      name,
+    );
   }
   if (value < min || value > max) {
     throw new ValidationError(`${name} ${value} is outside the allowed range ${min} to ${max}.`, name);
@@ -33,15 +38,24 @@ function checkRange(name: string, value: unknown, min: number, max: number): voi
 function checkMessage(m: ChatMessage, i: number): void {
   const where = `Message ${i + 1}`;
   if (!m || typeof m !== 'object') throw new ValidationError(`${where} is not an object.`, `messages[${i}]`);
-  if (!ROLES.has(m.role as string)) {
-    throw new ValidationError(`${where} has an unknown role ${JSON.stringify(m.role)}; allowed roles are system, user, assistant and tool.`, `messages[${i}].role`);
+  if (!ROLES.has(m.role)) {
+    throw new ValidationError(
+      `${where} has an unknown role ${JSON.stringify(m.role)}; allowed roles are system, user, assistant and tool.`,
+      `messages[${i}].role`,
+    );
   }
   const len = contentLength(m.content);
   if (len > LIMITS.maxContentChars) {
-    throw new ValidationError(`${where} (${m.role}) has ${fmt(len)} characters; the limit is ${fmt(LIMITS.maxContentChars)} characters per message. Shorten it or attach less code.`, `messages[${i}].content`);
+    throw new ValidationError(
+      `${where} (${m.role}) has ${fmt(len)} characters; the limit is ${fmt(LIMITS.maxContentChars)} characters per message. Shorten it or attach less code.`,
+      `messages[${i}].content`,
+    );
   }
   if (m.role === 'tool' && (typeof m.tool_call_id !== 'string' || m.tool_call_id === '')) {
-    throw new ValidationError(`${where} has role "tool" but no tool_call_id; a tool result must name the tool call it answers.`, `messages[${i}].tool_call_id`);
+    throw new ValidationError(
+      `${where} has role "tool" but no tool_call_id; a tool result must name the tool call it answers.`,
+      `messages[${i}].tool_call_id`,
+    );
   }
 }
 
@@ -55,7 +69,10 @@ export function validateParams(p: ChatCompletionParams): void {
     throw new ValidationError('The request has no messages; at least one message is required.', 'messages');
   }
   if (p.messages.length > LIMITS.maxMessages) {
-    throw new ValidationError(`The conversation has ${fmt(p.messages.length)} messages; the limit is ${fmt(LIMITS.maxMessages)} messages per request. Start a new chat.`, 'messages');
+    throw new ValidationError(
+      `The conversation has ${fmt(p.messages.length)} messages; the limit is ${fmt(LIMITS.maxMessages)} messages per request. Start a new chat.`,
+      'messages',
+    );
   }
   for (let i = 0; i < p.messages.length; i++) checkMessage(p.messages[i], i);
   checkRange('temperature', p.temperature, 0, 2);
@@ -64,12 +81,16 @@ export function validateParams(p: ChatCompletionParams): void {
   checkRange('frequency_penalty', p.frequency_penalty, -2, 2);
   if (p.max_tokens !== undefined && p.max_tokens !== null) {
     if (typeof p.max_tokens !== 'number' || !Number.isInteger(p.max_tokens) || p.max_tokens < 1) {
-      throw new ValidationError(`max_tokens must be a whole number of at least 1; got ${JSON.stringify(p.max_tokens)}.`, 'max_tokens');
+      throw new ValidationError(
+        `max_tokens must be a whole number of at least 1; got ${JSON.stringify(p.max_tokens)}.`,
+        'max_tokens',
+      );
     }
   }
   if (p.stop !== undefined && p.stop !== null) {
     const ok = typeof p.stop === 'string' || (Array.isArray(p.stop) && p.stop.every((s) => typeof s === 'string'));
-    if (!ok) throw new ValidationError(`stop must be a string or a list of strings; got ${JSON.stringify(p.stop)}.`, 'stop');
+    if (!ok)
+      throw new ValidationError(`stop must be a string or a list of strings; got ${JSON.stringify(p.stop)}.`, 'stop');
   }
   if (p.user !== undefined && p.user !== null && typeof p.user !== 'string') {
     throw new ValidationError(`user must be a string; got ${JSON.stringify(p.user)}.`, 'user');
@@ -78,14 +99,27 @@ export function validateParams(p: ChatCompletionParams): void {
     if (!Array.isArray(p.tools)) throw new ValidationError('tools must be a list of function tools.', 'tools');
     p.tools.forEach((t, i) => {
       if (!t || t.type !== 'function' || !t.function || typeof t.function.name !== 'string' || t.function.name === '') {
-        throw new ValidationError(`Tool ${i + 1} must be {"type":"function","function":{"name":…}}; got ${JSON.stringify(t)?.slice(0, 200)}.`, `tools[${i}]`);
+        throw new ValidationError(
+          `Tool ${i + 1} must be {"type":"function","function":{"name":…}}; got ${JSON.stringify(t)?.slice(0, 200)}.`,
+          `tools[${i}]`,
+        );
       }
     });
   }
   const tc = p.tool_choice;
   if (tc !== undefined && tc !== null) {
-    const ok = tc === 'auto' || tc === 'none' || tc === 'required'
-      || (typeof tc === 'object' && tc.type === 'function' && typeof tc.function?.name === 'string' && tc.function.name !== '');
-    if (!ok) throw new ValidationError(`tool_choice must be "auto", "none", "required" or {"type":"function","function":{"name":…}}; got ${JSON.stringify(tc)}.`, 'tool_choice');
+    const ok =
+      tc === 'auto' ||
+      tc === 'none' ||
+      tc === 'required' ||
+      (typeof tc === 'object' &&
+        tc.type === 'function' &&
+        typeof tc.function?.name === 'string' &&
+        tc.function.name !== '');
+    if (!ok)
+      throw new ValidationError(
+        `tool_choice must be "auto", "none", "required" or {"type":"function","function":{"name":…}}; got ${JSON.stringify(tc)}.`,
+        'tool_choice',
+      );
   }
 }

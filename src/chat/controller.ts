@@ -3,10 +3,18 @@
 // (see ../views/chatHost.ts for the VS Code side), so unit tests drive it with a fake turn and a temp dir.
 import type { ChatCompletionParams, ChatMessage } from '../api/types';
 import type { CodeContext, ErrorInfo, HostMessage, MessageView, Notice, ViewStatus } from '../protocol';
-import type { TurnOptions, TurnResult, ToolExecutor } from './turn';
+import type { TurnOptions, TurnResult } from './turn';
+import type { ToolExecutor } from '../tools/port';
 import {
-  buildRequestMessages, checkContentLimit, MAX_MESSAGES, newChat, omittedNotice, toSnapshot, toView,
-  type StoredChat, type StoredMessage,
+  buildRequestMessages,
+  checkContentLimit,
+  MAX_MESSAGES,
+  newChat,
+  omittedNotice,
+  toSnapshot,
+  toView,
+  type StoredChat,
+  type StoredMessage,
 } from './conversation';
 import { buildUserContent, titleFrom } from './prompts';
 import type { HistoryStore } from './historyStore';
@@ -83,29 +91,47 @@ export class ChatController {
     if (id) {
       const res = await this.deps.store.load(id).catch((err) => ({ chat: undefined, notice: String(err) }));
       if (res.notice) this.startupNotices.push(res.notice);
-      if (res.chat) { this.chat = res.chat; return; }
+      if (res.chat) {
+        this.chat = res.chat;
+        return;
+      }
       // Not written yet (an empty chat): keep its id, so windows on this workspace share it.
-      if (!res.notice) { this.chat = newChat(id, this.now()); return; }
+      if (!res.notice) {
+        this.chat = newChat(id, this.now());
+        return;
+      }
     }
     this.chat = newChat(this.deps.newId(), this.now());
     await this.deps.currentChatId.set(this.chat.id);
   }
 
-  get busy(): boolean { return this.running !== undefined; }
-  get current(): StoredChat { return this.chat; }
-  get pendingContexts(): readonly CodeContext[] { return this.pending; }
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+  get current(): StoredChat {
+    return this.chat;
+  }
+  get pendingContexts(): readonly CodeContext[] {
+    return this.pending;
+  }
 
   /** Everything the webview needs to draw itself (after `ready`, and whenever it is recreated). */
   async sendInit(extraNotices: string[] = []): Promise<void> {
     await this.init();
     // Another window may have added to this chat since it was loaded: show the file's version.
-    if (!this.running && await this.deps.store.isStale(this.chat.id)) {
+    if (!this.running && (await this.deps.store.isStale(this.chat.id))) {
       const res = await this.deps.store.load(this.chat.id);
       if (res.chat) this.chat = res.chat;
       if (res.notice) this.startupNotices.push(res.notice);
     }
     const [status, list] = await Promise.all([this.status(), this.deps.store.list()]);
-    this.deps.post({ type: 'init', status, chat: toSnapshot(this.chat), chats: list.chats, pendingContexts: [...this.pending] });
+    this.deps.post({
+      type: 'init',
+      status,
+      chat: toSnapshot(this.chat),
+      chats: list.chats,
+      pendingContexts: [...this.pending],
+    });
     const notices = [...this.startupNotices, ...list.notices, ...extraNotices];
     this.startupNotices = [];
     if (notices.length) this.notice({ level: 'warning', text: notices.join(' ') });
@@ -150,12 +176,18 @@ export class ChatController {
   async send(text: string, contexts: CodeContext[] = []): Promise<boolean> {
     await this.init();
     if (this.running) {
-      this.notice({ level: 'info', text: 'An answer is still arriving. Press Stop (or Escape) before sending another message.' });
+      this.notice({
+        level: 'info',
+        text: 'An answer is still arriving. Press Stop (or Escape) before sending another message.',
+      });
       return false;
     }
     const all = [...this.pending, ...contexts];
     if (!text.trim() && all.length === 0) return false;
-    const refusal = checkContentLimit(buildUserContent(text, all), all.length ? 'This message with its code' : 'This message');
+    const refusal = checkContentLimit(
+      buildUserContent(text, all),
+      all.length ? 'This message with its code' : 'This message',
+    );
     if (refusal) {
       this.notice({ level: 'error', text: refusal });
       return false;
@@ -165,14 +197,22 @@ export class ChatController {
     if (usedPending) this.deps.post({ type: 'pendingContexts', contexts: [] });
     this.notice(null);
 
-    const user: StoredMessage = { id: this.messageId(), role: 'user', content: text, status: 'complete', createdAt: this.now() };
+    const user: StoredMessage = {
+      id: this.messageId(),
+      role: 'user',
+      content: text,
+      status: 'complete',
+      createdAt: this.now(),
+    };
     if (all.length) user.contexts = all;
     const first = !this.chat.messages.some((m) => m.role === 'user');
     this.chat.messages.push(user);
     if (first) this.chat.title = titleFrom(text, all);
     this.chat.updatedAt = this.now();
     this.deps.post({ type: 'messageAdded', message: toView(user) });
-    void this.deps.store.save(this.chat, { upserted: [user.id], meta: first }, true).then(() => { if (first) return this.postChatList(); });
+    void this.deps.store.save(this.chat, { upserted: [user.id], meta: first }, true).then(() => {
+      if (first) return this.postChatList();
+    });
     await this.answer();
     return true;
   }
@@ -201,10 +241,22 @@ export class ChatController {
   /** Streams an answer to the chat's last (user) message. */
   private async answer(): Promise<void> {
     const chat = this.chat;
-    const assistant: StoredMessage = { id: this.messageId(), role: 'assistant', content: '', status: 'streaming', createdAt: this.now() };
+    const assistant: StoredMessage = {
+      id: this.messageId(),
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      createdAt: this.now(),
+    };
     const controller = new AbortController();
     let finish!: () => void;
-    this.running = { controller, messageId: assistant.id, done: new Promise<void>((r) => { finish = r; }) };
+    this.running = {
+      controller,
+      messageId: assistant.id,
+      done: new Promise<void>((r) => {
+        finish = r;
+      }),
+    };
     try {
       const setup = await this.deps.prepare().catch((err) => this.deps.toErrorInfo(err));
       if (!('client' in setup)) {
@@ -245,14 +297,25 @@ export class ChatController {
     }
   }
 
-  private async stream(setup: TurnSetup, messages: ChatMessage[], assistant: StoredMessage, controller: AbortController): Promise<TurnResult> {
+  private async stream(
+    setup: TurnSetup,
+    messages: ChatMessage[],
+    assistant: StoredMessage,
+    controller: AbortController,
+  ): Promise<TurnResult> {
     const chat = this.chat;
-    const saveSoon = () => { void this.deps.store.save(chat, { upserted: [assistant.id] }); };
+    const saveSoon = () => {
+      void this.deps.store.save(chat, { upserted: [assistant.id] });
+    };
     // The stored message gets the text when it is posted, so a snapshot never duplicates a later delta.
     const sink = this.deps.createDeltaSink((text, reasoning) => {
       if (text) assistant.content += text;
       if (reasoning) assistant.reasoning = (assistant.reasoning ?? '') + reasoning;
-      this.deps.post(reasoning ? { type: 'answerDelta', id: assistant.id, text, reasoning } : { type: 'answerDelta', id: assistant.id, text });
+      this.deps.post(
+        reasoning
+          ? { type: 'answerDelta', id: assistant.id, text, reasoning }
+          : { type: 'answerDelta', id: assistant.id, text },
+      );
       saveSoon();
     });
     const params: ChatCompletionParams = { ...setup.params, messages };
@@ -269,12 +332,21 @@ export class ChatController {
         events: {
           onText: (t) => sink.push(t),
           onReasoning: (t) => sink.push('', t),
-          onRetry: (e) => this.deps.post({ type: 'retrying', id: assistant.id, attempt: e.attempt, maxRetries: e.maxRetries, delayMs: e.delayMs, reason: e.reason }),
+          onRetry: (e) =>
+            this.deps.post({
+              type: 'retrying',
+              id: assistant.id,
+              attempt: e.attempt,
+              maxRetries: e.maxRetries,
+              delayMs: e.delayMs,
+              reason: e.reason,
+            }),
           onToolCall: (call) => {
             sink.flush();
             const calls = (assistant.toolCalls ??= []);
             const i = calls.findIndex((c) => c.id === call.id);
-            if (i >= 0) calls[i] = call; else calls.push(call);
+            if (i >= 0) calls[i] = call;
+            else calls.push(call);
             this.deps.post({ type: 'toolCall', id: assistant.id, call });
             saveSoon();
           },
@@ -282,7 +354,14 @@ export class ChatController {
       });
     } catch (err) {
       // runTurn never throws by contract; keep the answer honest if it ever does.
-      return { status: 'error', content: assistant.content, reasoning: '', newMessages: [], toolCalls: assistant.toolCalls ?? [], error: err as TurnResult['error'] };
+      return {
+        status: 'error',
+        content: assistant.content,
+        reasoning: '',
+        newMessages: [],
+        toolCalls: assistant.toolCalls ?? [],
+        error: err as TurnResult['error'],
+      };
     } finally {
       sink.flush();
       sink.dispose();
@@ -297,7 +376,8 @@ export class ChatController {
     if (result.toolCalls.length) assistant.toolCalls = result.toolCalls;
     if (result.usage) assistant.usage = result.usage;
     if (result.note) assistant.note = result.note;
-    if (result.status === 'error') assistant.error = this.deps.toErrorInfo(result.error ?? new Error('The request failed.'));
+    if (result.status === 'error')
+      assistant.error = this.deps.toErrorInfo(result.error ?? new Error('The request failed.'));
     if (result.status === 'complete' && result.newMessages.length) assistant.apiMessages = result.newMessages;
     chat.updatedAt = this.now();
     const ended: HostMessage = { type: 'answerEnded', id: assistant.id, status: assistant.status };
@@ -339,7 +419,10 @@ export class ChatController {
     await this.deps.store.flush();
     const res = await this.deps.store.load(id);
     if (!res.chat) {
-      this.notice({ level: 'warning', text: res.notice ?? 'That chat no longer exists (it may have been deleted in another window).' });
+      this.notice({
+        level: 'warning',
+        text: res.notice ?? 'That chat no longer exists (it may have been deleted in another window).',
+      });
       await this.postChatList();
       return;
     }

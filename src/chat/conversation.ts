@@ -80,7 +80,10 @@ export function apiMessagesFor(m: StoredMessage): ChatMessage[] {
 
 /** Reasoning and refusal fields are never sent back. */
 function stripForRequest(m: ChatMessage): ChatMessage {
-  const out: ChatMessage = { role: m.role, content: m.role !== 'user' && typeof m.content === 'string' ? fitForRequest(m.content) : m.content };
+  const out: ChatMessage = {
+    role: m.role,
+    content: m.role !== 'user' && typeof m.content === 'string' ? fitForRequest(m.content) : m.content,
+  };
   if (m.name) out.name = m.name;
   if (m.tool_call_id) out.tool_call_id = m.tool_call_id;
   if (m.tool_calls && m.tool_calls.length) out.tool_calls = m.tool_calls;
@@ -129,13 +132,17 @@ export function buildRequestMessages(history: readonly StoredMessage[], opts: Bu
 /** A user-readable reason a message cannot be sent, or undefined when it can. */
 export function checkContentLimit(content: string, what = 'This message', max = MAX_CONTENT_CHARS): string | undefined {
   if (content.length <= max) return undefined;
-  return `${what} is ${content.length.toLocaleString('en-US')} characters long; the server accepts at most ` +
-    `${max.toLocaleString('en-US')} characters per message, so nothing was sent. Shorten it or send a smaller selection.`;
+  return (
+    `${what} is ${content.length.toLocaleString('en-US')} characters long; the server accepts at most ` +
+    `${max.toLocaleString('en-US')} characters per message, so nothing was sent. Shorten it or send a smaller selection.`
+  );
 }
 
 /** The notice shown when old messages are left out of the request. */
 export function omittedNotice(omitted: number, total: number, max = MAX_MESSAGES): string {
-  return `This chat has ${total.toLocaleString('en-US')} messages and a request can carry at most ${max.toLocaleString('en-US')}, ` +
+  return (
+    `This chat has ${total.toLocaleString('en-US')} messages and a request can carry at most ${max.toLocaleString('en-US')}, ` +
     `so the oldest ${omitted.toLocaleString('en-US')} ${omitted === 1 ? 'message was' : 'messages were'} left out of what was sent ` +
-    '(the system prompt is always kept). Start a New Chat to give the model a clean context.';
+    '(the system prompt is always kept). Start a New Chat to give the model a clean context.'
+  );
 }

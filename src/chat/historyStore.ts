@@ -85,8 +85,12 @@ export class HistoryStore {
 
   /** Every saved chat, newest first. Unreadable files are moved aside and named in `notices`. */
   async list(): Promise<{ chats: ChatSummary[]; notices: string[] }> {
-    let names: string[] = [];
-    try { names = await fs.readdir(this.dir); } catch { return { chats: [], notices: [] }; }
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch {
+      return { chats: [], notices: [] };
+    }
     const chats: ChatSummary[] = [];
     const notices: string[] = [];
     for (const name of names) {
@@ -94,9 +98,18 @@ export class HistoryStore {
       if (!m) continue;
       const id = m[1];
       const head = await this.readHead(id);
-      if (head) { chats.push(head); continue; }
+      if (head) {
+        chats.push(head);
+        continue;
+      }
       const full = await this.load(id);
-      if (full.chat) chats.push({ id, title: full.chat.title, updatedAt: full.chat.updatedAt, messageCount: full.chat.messages.length });
+      if (full.chat)
+        chats.push({
+          id,
+          title: full.chat.title,
+          updatedAt: full.chat.updatedAt,
+          messageCount: full.chat.messages.length,
+        });
       if (full.notice) notices.push(full.notice);
     }
     chats.sort((a, b) => b.updatedAt - a.updatedAt);
@@ -111,9 +124,12 @@ export class HistoryStore {
       const buf = Buffer.alloc(4096);
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
       const text = buf.subarray(0, bytesRead).toString('utf8');
-      const m = /^\{"version":\d+,"id":("(?:[^"\\]|\\.)*"),"title":("(?:[^"\\]|\\.)*"),"createdAt":\d+,"updatedAt":(\d+),"messageCount":(\d+),"messages":/.exec(text);
+      const m =
+        /^\{"version":\d+,"id":("(?:[^"\\]|\\.)*"),"title":("(?:[^"\\]|\\.)*"),"createdAt":\d+,"updatedAt":(\d+),"messageCount":(\d+),"messages":/.exec(
+          text,
+        );
       if (!m || JSON.parse(m[1]) !== id) return undefined;
-      return { id, title: JSON.parse(m[2]), updatedAt: Number(m[3]), messageCount: Number(m[4]) };
+      return { id, title: JSON.parse(m[2]) as string, updatedAt: Number(m[3]), messageCount: Number(m[4]) };
     } catch {
       return undefined;
     } finally {
@@ -166,11 +182,20 @@ export class HistoryStore {
       this.pending.set(chat.id, p);
     }
     p.chat = chat;
-    for (const id of changes.upserted ?? []) { p.upserted.add(id); p.removed.delete(id); }
-    for (const id of changes.removed ?? []) { p.removed.add(id); p.upserted.delete(id); }
+    for (const id of changes.upserted ?? []) {
+      p.upserted.add(id);
+      p.removed.delete(id);
+    }
+    for (const id of changes.removed ?? []) {
+      p.removed.add(id);
+      p.upserted.delete(id);
+    }
     if (changes.meta) p.meta = true;
     if (immediate) return this.flushChat(chat.id);
-    if (!p.timer) p.timer = setTimeout(() => { void this.flushChat(chat.id); }, this.debounceMs);
+    if (!p.timer)
+      p.timer = setTimeout(() => {
+        void this.flushChat(chat.id);
+      }, this.debounceMs);
     return Promise.resolve();
   }
 
@@ -194,7 +219,9 @@ export class HistoryStore {
       }
     });
     this.writing.set(id, next);
-    void next.finally(() => { if (this.writing.get(id) === next) this.writing.delete(id); });
+    void next.finally(() => {
+      if (this.writing.get(id) === next) this.writing.delete(id);
+    });
     return next;
   }
 
@@ -202,7 +229,11 @@ export class HistoryStore {
     const chat = p.chat;
     const file = this.fileOf(chat.id);
     let diskMtime: number | undefined;
-    try { diskMtime = (await fs.stat(file)).mtimeMs; } catch { diskMtime = undefined; }
+    try {
+      diskMtime = (await fs.stat(file)).mtimeMs;
+    } catch {
+      diskMtime = undefined;
+    }
     const known = this.known.get(chat.id);
     if (diskMtime !== undefined && diskMtime !== known) {
       // Another window wrote this chat since we last saw it: merge instead of overwriting.
@@ -270,15 +301,26 @@ export function serializeChat(chat: StoredChat): string {
 
 /** A valid chat, or a short reason it is not. */
 export function parseChat(text: string, id: string): StoredChat | string {
-  let data: any;
-  try { data = JSON.parse(text); } catch (err) { return `invalid JSON: ${(err as Error).message}`; }
-  if (!data || typeof data !== 'object') return 'not a chat object';
-  if (typeof data.version !== 'number' || data.version > STORE_VERSION) return `unsupported version ${String(data.version)}`;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return `invalid JSON: ${(err as Error).message}`;
+  }
+  if (!isRecord(data)) return 'not a chat object';
+  if (typeof data.version !== 'number' || data.version > STORE_VERSION)
+    return `unsupported version ${JSON.stringify(data.version) ?? 'missing'}`;
   if (data.id !== id) return 'the id inside does not match the file name';
   if (!Array.isArray(data.messages)) return 'no message list';
-  for (const m of data.messages) {
-    if (!m || typeof m !== 'object' || typeof m.id !== 'string' || (m.role !== 'user' && m.role !== 'assistant') ||
-      typeof m.content !== 'string' || typeof m.status !== 'string') return 'a message is malformed';
+  for (const m of data.messages as unknown[]) {
+    if (
+      !isRecord(m) ||
+      typeof m.id !== 'string' ||
+      (m.role !== 'user' && m.role !== 'assistant') ||
+      typeof m.content !== 'string' ||
+      typeof m.status !== 'string'
+    )
+      return 'a message is malformed';
   }
   return {
     version: STORE_VERSION,
@@ -288,6 +330,10 @@ export function parseChat(text: string, id: string): StoredChat | string {
     updatedAt: Number(data.updatedAt) || 0,
     messages: data.messages as StoredMessage[],
   };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object';
 }
 
 function markInterrupted(chat: StoredChat): void {
@@ -334,7 +380,7 @@ function mergeInto(chat: StoredChat, disk: StoredChat, rules: MergeRules): void 
     if (rules.changedHere(m.id) || !rules.seenOnDisk(m.id)) out.push(m);
   }
   const order = new Map(out.map((m, i) => [m, i]));
-  out.sort((a, b) => (a.createdAt - b.createdAt) || (order.get(a)! - order.get(b)!));
+  out.sort((a, b) => a.createdAt - b.createdAt || order.get(a)! - order.get(b)!);
   chat.messages = out;
   if (!rules.titleChangedHere) chat.title = disk.title;
   chat.updatedAt = Math.max(chat.updatedAt, disk.updatedAt);

@@ -3,7 +3,8 @@
 import type { CodeContext } from '../protocol';
 
 /** The instruction shown (and sent) for Explain Selection. */
-export const EXPLAIN_INSTRUCTION = 'Explain what this code does, step by step, and point out anything surprising or risky.';
+export const EXPLAIN_INSTRUCTION =
+  'Explain what this code does, step by step, and point out anything surprising or risky.';
 
 /** A short default system prompt; `bud.systemPrompt` is appended to it. */
 export const DEFAULT_SYSTEM_PROMPT =

@@ -2,7 +2,7 @@
 // results back and ask again, until it answers or the round limit is hit. Pure: no `vscode` import; the
 // workspace tools come in through the `ToolExecutor` interface.
 //
-// Rules this file keeps (see /tmp/team/CONTRACTS.md and issue 5):
+// Rules this file keeps:
 // - tool calls are detected from the accumulated message, never from `finish_reason` (servers say "stop" too);
 // - every assistant `tool_calls` entry gets exactly one `tool` message with its `tool_call_id`, even when the
 //   call is unknown, has bad arguments, fails, or is cancelled — so the history stays valid for the next request;
@@ -20,18 +20,9 @@ import type {
   Usage,
 } from '../api/types';
 import type { ToolCallView } from '../protocol';
+import type { ToolExecutor, ToolResult } from '../tools/port';
 
-export interface ToolResult {
-  content: string;
-  summary: string;
-  isError: boolean;
-}
-
-export interface ToolExecutor {
-  /** The OpenAI `tools` array. */
-  definitions(): FunctionTool[];
-  execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
-}
+export type { ToolExecutor, ToolResult };
 
 export interface TurnEvents {
   /** Answer content delta (all rounds). */
@@ -183,7 +174,11 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
       }
 
       toolRounds++;
-      const calledMessage: ChatMessage = { role: 'assistant', content: round.message.content || null, tool_calls: calls };
+      const calledMessage: ChatMessage = {
+        role: 'assistant',
+        content: round.message.content || null,
+        tool_calls: calls,
+      };
       newMessages.push(calledMessage);
       const toolMessages = await runCalls(calls, opts.tools!, definitions, signal, events, toolViews);
       newMessages.push(...toolMessages);
@@ -203,7 +198,10 @@ async function streamRound(
   emitText: (t: string) => void,
   emitReasoning: (t: string) => void,
 ): Promise<RoundOutput> {
-  const stream = opts.client.streamChatCompletion(params, { signal: opts.signal, onRetry: (e) => opts.events.onRetry?.(e) });
+  const stream = opts.client.streamChatCompletion(params, {
+    signal: opts.signal,
+    onRetry: (e) => opts.events.onRetry?.(e),
+  });
   for await (const chunk of stream) {
     const added = acc.push(chunk);
     emitReasoning(added.reasoning);
@@ -238,8 +236,13 @@ async function completeRound(
 /** A whole tool call from a non-streamed answer: arguments sent as an object become a string; ids are filled in. */
 function normaliseCall(c: ToolCall, i: number): ToolCall {
   const fn = (c?.function ?? {}) as { name?: unknown; arguments?: unknown };
-  const args = typeof fn.arguments === 'string' ? fn.arguments : fn.arguments == null ? '' : JSON.stringify(fn.arguments);
-  return { id: c?.id || `call_${i}`, type: 'function', function: { name: String(fn.name ?? ''), arguments: args } };
+  const args =
+    typeof fn.arguments === 'string' ? fn.arguments : fn.arguments == null ? '' : JSON.stringify(fn.arguments);
+  return {
+    id: c?.id || `call_${i}`,
+    type: 'function',
+    function: { name: typeof fn.name === 'string' ? fn.name : '', arguments: args },
+  };
 }
 
 /** The assistant message that ends the turn (text only: calls that were not run must not enter the history). */
@@ -268,7 +271,12 @@ async function runCalls(
   const known = new Set(definitions.map((d) => d.function.name));
   const names = [...known].join(', ');
   const runOne = async (call: ToolCall): Promise<ChatMessage> => {
-    const view: ToolCallView = { id: call.id, name: call.function.name, argsText: call.function.arguments, state: 'running' };
+    const view: ToolCallView = {
+      id: call.id,
+      name: call.function.name,
+      argsText: call.function.arguments,
+      state: 'running',
+    };
     toolViews.push(view);
     const update = (patch: Partial<ToolCallView>) => {
       Object.assign(view, patch);
@@ -303,7 +311,11 @@ async function runCalls(
 }
 
 function cancelled(): ToolResult {
-  return { content: 'Cancelled: the user stopped the answer before this tool finished.', summary: 'Cancelled', isError: true };
+  return {
+    content: 'Cancelled: the user stopped the answer before this tool finished.',
+    summary: 'Cancelled',
+    isError: true,
+  };
 }
 
 /** Resolves as soon as `signal` aborts, so a tool that ignores the signal cannot hold up Stop. */
@@ -313,8 +325,14 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = () => reject(new AbortedError());
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
     );
   });
 }

@@ -1,6 +1,6 @@
 // Open Chat, New Chat, Show Log.
 import * as vscode from 'vscode';
-import type { ChatHost } from '../views/chatHost';
+import type { ChatHost } from '../panel/chatHost';
 import type { Logger } from '../log/logger';
 
 export function registerChatCommands(context: vscode.ExtensionContext, host: ChatHost, log: Logger): void {

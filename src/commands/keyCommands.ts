@@ -1,15 +1,21 @@
 // Set API Key / Clear API Key. The key goes to SecretStorage only; the view learns whether a key is set.
 import * as vscode from 'vscode';
 import { validateKeyInput, type KeyStore } from '../config/secrets';
-import type { ChatHost } from '../views/chatHost';
-import type { Session } from '../views/session';
+import type { ChatHost } from '../panel/chatHost';
+import type { Session } from '../connection/session';
 
-export function registerKeyCommands(context: vscode.ExtensionContext, keys: KeyStore, session: Session, host: ChatHost): void {
+export function registerKeyCommands(
+  context: vscode.ExtensionContext,
+  keys: KeyStore,
+  session: Session,
+  host: ChatHost,
+): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('bud.setApiKey', async () => {
       const value = await vscode.window.showInputBox({
         title: 'Bud: Set API Key',
-        prompt: 'Your Bud API key. It is stored in your OS keychain (VS Code SecretStorage), never in settings or logs.',
+        prompt:
+          'Your Bud API key. It is stored in your OS keychain (VS Code SecretStorage), never in settings or logs.',
         placeHolder: 'Paste the API key',
         password: true,
         ignoreFocusOut: true,
@@ -19,18 +25,26 @@ export function registerKeyCommands(context: vscode.ExtensionContext, keys: KeyS
       if (validateKeyInput(value)) return;
       await keys.set(value);
       await host.controller.refreshStatus();
-      void vscode.window.showInformationMessage('Bud API key saved in your OS keychain.', 'Test Connection').then((pick) => {
-        if (pick) void vscode.commands.executeCommand('bud.testConnection');
-      });
+      void vscode.window
+        .showInformationMessage('Bud API key saved in your OS keychain.', 'Test Connection')
+        .then((pick) => {
+          if (pick) void vscode.commands.executeCommand('bud.testConnection');
+        });
     }),
     vscode.commands.registerCommand('bud.clearApiKey', async () => {
       await keys.clear();
       const { conn } = await session.resolve();
       await host.controller.refreshStatus();
-      const still = conn.keySource === 'env' ? ' A key from the BUD_API_KEY environment variable is still used.'
-        : conn.keySource === 'configFile' ? ' A key from ~/.bud/config.toml is still used.' : '';
+      const still =
+        conn.keySource === 'env'
+          ? ' A key from the BUD_API_KEY environment variable is still used.'
+          : conn.keySource === 'configFile'
+            ? ' A key from ~/.bud/config.toml is still used.'
+            : '';
       void vscode.window.showInformationMessage(`Bud API key removed from your OS keychain.${still}`);
     }),
-    keys.onDidChange(() => { void host.controller.refreshStatus(); }),
+    keys.onDidChange(() => {
+      void host.controller.refreshStatus();
+    }),
   );
 }

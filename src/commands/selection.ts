@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { CodeContext } from '../protocol';
 import { MAX_CONTENT_CHARS } from '../chat/conversation';
 
-export function selectionContext(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): CodeContext | string {
+export function selectionContext(
+  editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor,
+): CodeContext | string {
   if (!editor) return 'Open a file and select some code first.';
   const doc = editor.document;
   const sel = editor.selection;
@@ -11,12 +13,19 @@ export function selectionContext(editor: vscode.TextEditor | undefined = vscode.
   // Measured without copying the text, so a 5 MB selection is refused at once.
   const length = doc.offsetAt(sel.end) - doc.offsetAt(sel.start);
   if (length > MAX_CONTENT_CHARS) {
-    return `The selection is ${length.toLocaleString('en-US')} characters long; a message can carry at most ` +
-      `${MAX_CONTENT_CHARS.toLocaleString('en-US')}, so nothing was sent. Select a smaller part of the file.`;
+    return (
+      `The selection is ${length.toLocaleString('en-US')} characters long; a message can carry at most ` +
+      `${MAX_CONTENT_CHARS.toLocaleString('en-US')}, so nothing was sent. Select a smaller part of the file.`
+    );
   }
   const startLine = sel.start.line + 1;
   // A selection ending at the start of a line does not include that line.
   const endLine = sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1;
-  const path = doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1);
+  const path = doc.isUntitled
+    ? doc.uri.path
+    : vscode.workspace.asRelativePath(
+        doc.uri,
+        vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1,
+      );
   return { path, uri: doc.uri.toString(), language: doc.languageId, startLine, endLine, text: doc.getText(sel) };
 }

@@ -62,7 +62,7 @@ function parseFile(text: string | undefined, warnings: string[]): Record<string,
   if (text === undefined || text.trim() === '') return {};
   const { parse: parseToml, TomlError } = toml();
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return parseToml(text);
   } catch (e) {
     // The parser's message may quote the offending line (which could hold the key): report the position only.
     const where = e instanceof TomlError ? ` (line ${e.line}, column ${e.column})` : '';
@@ -92,11 +92,18 @@ function readNumber(v: unknown): Num | undefined {
     if (t === '') return undefined;
     return { value: t === '' ? NaN : Number(t), raw: JSON.stringify(v) };
   }
-  return { value: NaN, raw: JSON.stringify(v) ?? String(v) };
+  return { value: NaN, raw: JSON.stringify(v) ?? typeof v };
 }
 
 /** The first valid value among the sources, warning about each invalid one skipped. */
-function firstValid(sources: [string, unknown][], ok: (n: number) => boolean, expected: string, fallback: number, warnings: string[], unit: string): number {
+function firstValid(
+  sources: [string, unknown][],
+  ok: (n: number) => boolean,
+  expected: string,
+  fallback: number,
+  warnings: string[],
+  unit: string,
+): number {
   for (const [name, v] of sources) {
     const n = readNumber(v);
     if (!n) continue;
@@ -117,7 +124,8 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   let apiKey: string | undefined;
   let keySource: ResolvedConfig['keySource'] = 'none';
   const fileKey = file.api_key;
-  if (fileKey !== undefined && typeof fileKey !== 'string') warnings.push(`api_key in ${FILE} is not a string; it was ignored.`);
+  if (fileKey !== undefined && typeof fileKey !== 'string')
+    warnings.push(`api_key in ${FILE} is not a string; it was ignored.`);
   if ((apiKey = nonEmpty(input.secret))) keySource = 'secretStorage';
   else if ((apiKey = nonEmpty(env.BUD_API_KEY))) keySource = 'env';
   else if ((apiKey = nonEmpty(fileKey))) keySource = 'configFile';
@@ -143,19 +151,47 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
 
   // Timeout (seconds in every source)
   const timeoutS = firstValid(
-    [['The setting bud.requestTimeout', settings.requestTimeout], ['BUD_TIMEOUT', env.BUD_TIMEOUT], [`timeout in ${FILE}`, file.timeout]],
-    (n) => n > 0 && n <= MAX_TIMEOUT_S, `a number of seconds between 0 and ${MAX_TIMEOUT_S}`, DEFAULT_TIMEOUT_S, warnings, 's');
+    [
+      ['The setting bud.requestTimeout', settings.requestTimeout],
+      ['BUD_TIMEOUT', env.BUD_TIMEOUT],
+      [`timeout in ${FILE}`, file.timeout],
+    ],
+    (n) => n > 0 && n <= MAX_TIMEOUT_S,
+    `a number of seconds between 0 and ${MAX_TIMEOUT_S}`,
+    DEFAULT_TIMEOUT_S,
+    warnings,
+    's',
+  );
 
   // Retries
   const maxRetries = firstValid(
-    [['The setting bud.maxRetries', settings.maxRetries], ['BUD_MAX_RETRIES', env.BUD_MAX_RETRIES], [`max_retries in ${FILE}`, file.max_retries]],
-    (n) => Number.isInteger(n) && n >= 0 && n <= MAX_RETRIES_LIMIT, `a whole number from 0 to ${MAX_RETRIES_LIMIT}`, DEFAULT_MAX_RETRIES, warnings, '');
+    [
+      ['The setting bud.maxRetries', settings.maxRetries],
+      ['BUD_MAX_RETRIES', env.BUD_MAX_RETRIES],
+      [`max_retries in ${FILE}`, file.max_retries],
+    ],
+    (n) => Number.isInteger(n) && n >= 0 && n <= MAX_RETRIES_LIMIT,
+    `a whole number from 0 to ${MAX_RETRIES_LIMIT}`,
+    DEFAULT_MAX_RETRIES,
+    warnings,
+    '',
+  );
 
   // TLS verification
   let verifySsl = true;
   const vs = file.verify_ssl;
   if (typeof vs === 'boolean') verifySsl = vs;
-  else if (vs !== undefined) warnings.push(`verify_ssl in ${FILE} = ${JSON.stringify(vs)} is not true or false; certificates are verified.`);
+  else if (vs !== undefined)
+    warnings.push(`verify_ssl in ${FILE} = ${JSON.stringify(vs)} is not true or false; certificates are verified.`);
 
-  return { apiKey, keySource, baseUrl, baseUrlSource, timeoutMs: Math.round(timeoutS * 1000), maxRetries, verifySsl, warnings };
+  return {
+    apiKey,
+    keySource,
+    baseUrl,
+    baseUrlSource,
+    timeoutMs: Math.round(timeoutS * 1000),
+    maxRetries,
+    verifySsl,
+    warnings,
+  };
 }

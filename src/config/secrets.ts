@@ -1,5 +1,5 @@
 // The API key in VS Code's SecretStorage (the OS keychain): the only place the extension stores it.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 export const SECRET_KEY = 'bud.apiKey';
 
@@ -21,7 +21,9 @@ export class KeyStore {
 
   /** Fires when the key changes in this or another window. */
   onDidChange(listener: () => void): vscode.Disposable {
-    return this.secrets.onDidChange((e) => { if (e.key === SECRET_KEY) listener(); });
+    return this.secrets.onDidChange((e) => {
+      if (e.key === SECRET_KEY) listener();
+    });
   }
 }
 

@@ -48,7 +48,8 @@ export function readSettings(): BudSettings {
   const wsBase = str(base?.workspaceFolderValue) ?? str(base?.workspaceValue);
   const stop = cfg.get<unknown>('stop');
   const stopList = (Array.isArray(stop) ? stop : typeof stop === 'string' ? [stop] : [])
-    .filter((s): s is string => typeof s === 'string' && s.length > 0).slice(0, 4);
+    .filter((s): s is string => typeof s === 'string' && s.length > 0)
+    .slice(0, 4);
   const choice = cfg.get<string>('tools.toolChoice');
   const exclude = cfg.get<unknown>('tools.exclude');
   return {

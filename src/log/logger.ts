@@ -33,6 +33,8 @@ export function createLogger(context: vscode.ExtensionContext): Logger {
     },
     trace: (label, data) => channel.info(clean(`[trace] ${label}: ${JSON.stringify(data, null, 2)}`)),
     show: () => channel.show(true),
-    setSecret: (s) => { secret = s; },
+    setSecret: (s) => {
+      secret = s;
+    },
   };
 }

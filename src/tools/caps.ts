@@ -74,7 +74,10 @@ export function capOutput(
   // A single huge line (already capped lines never are) still gets cut rather than dropped entirely.
   if (head === 0 && tail === lines.length) {
     const text = lines.join('\n');
-    return { text: `${text.slice(0, headBudget)}\n[… ${text.length - maxChars} characters left out …]\n${text.slice(-tailBudget)}`, omitted: 0 };
+    return {
+      text: `${text.slice(0, headBudget)}\n[… ${text.length - maxChars} characters left out …]\n${text.slice(-tailBudget)}`,
+      omitted: 0,
+    };
   }
   const omitted = tail - head;
   const note = `[… ${omitted} line${omitted === 1 ? '' : 's'} left out to keep this result under ${maxChars} characters.${opts.hint ? ' ' + opts.hint(head, tail - 1) : ''} …]`;

@@ -56,7 +56,8 @@ export function createDenyChecker(userExclude: readonly string[] = []): DenyChec
   const reason = (rel: string): string | undefined => {
     const p = rel.replace(/\\/g, '/').replace(/^\/+/, '');
     if (!p || p === '.') return undefined;
-    if (builtin(p)) return `"${p}" is refused: it matches Bud's built-in deny list for secrets and version-control internals (.env*, *.pem, *.key, id_rsa*, *.p12, .npmrc, .netrc, credential files, .git/).`;
+    if (builtin(p))
+      return `"${p}" is refused: it matches Bud's built-in deny list for secrets and version-control internals (.env*, *.pem, *.key, id_rsa*, *.p12, .npmrc, .netrc, credential files, .git/).`;
     if (userMatch(p)) return `"${p}" is refused: it matches the user's bud.tools.exclude setting.`;
     return undefined;
   };

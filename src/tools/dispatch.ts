@@ -2,7 +2,7 @@
 // arguments, so an unknown tool, arguments that are not JSON or that fail the schema come back as a tool
 // result explaining the problem (the model can correct itself) — never as a crash. Pure.
 import type { FunctionTool, ToolCall } from '../api/types';
-import type { ToolExecutor, ToolResult } from '../chat/turn';
+import type { ToolExecutor, ToolResult } from './port';
 import { TOOL_DEFINITIONS, validateArgs, type ObjectSchema, type ToolName } from './schemas';
 
 export type ToolHandler = (args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolResult>;
@@ -20,7 +20,11 @@ export function createToolExecutor(handlers: ToolHandlers, opts: { log?: (line: 
     async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
       const name = call.function?.name as ToolName;
       const handler = names.includes(name) ? handlers[name] : undefined;
-      if (!handler) return errorResult(`unknown tool "${call.function?.name}". Available tools: ${names.join(', ')}.`, `Unknown tool "${call.function?.name}"`);
+      if (!handler)
+        return errorResult(
+          `unknown tool "${call.function?.name}". Available tools: ${names.join(', ')}.`,
+          `Unknown tool "${call.function?.name}"`,
+        );
       const argsText = (call.function.arguments ?? '').trim();
       let args: unknown;
       try {
@@ -32,9 +36,12 @@ export function createToolExecutor(handlers: ToolHandlers, opts: { log?: (line: 
           'Arguments are not valid JSON',
         );
       }
-      const problems = validateArgs(TOOL_DEFINITIONS[name].function.parameters as ObjectSchema, args);
+      const problems = validateArgs(TOOL_DEFINITIONS[name].function.parameters, args);
       if (problems.length) {
-        return errorResult(`invalid arguments for ${name}: ${problems.join('; ')}. Expected e.g. ${example(name)}.`, `Invalid arguments: ${problems.join('; ')}`);
+        return errorResult(
+          `invalid arguments for ${name}: ${problems.join('; ')}. Expected e.g. ${example(name)}.`,
+          `Invalid arguments: ${problems.join('; ')}`,
+        );
       }
       const started = Date.now();
       try {
@@ -56,7 +63,16 @@ function example(name: ToolName): string {
   const ex: Record<string, unknown> = {};
   for (const r of s.required) {
     const p = s.properties[r];
-    ex[r] = p.type === 'string' ? (r === 'glob' ? '**/*.ts' : r === 'query' ? 'createServer' : 'src/index.ts') : p.type === 'integer' ? 1 : true;
+    ex[r] =
+      p.type === 'string'
+        ? r === 'glob'
+          ? '**/*.ts'
+          : r === 'query'
+            ? 'createServer'
+            : 'src/index.ts'
+        : p.type === 'integer'
+          ? 1
+          : true;
   }
   return JSON.stringify(ex);
 }

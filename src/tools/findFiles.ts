@@ -1,7 +1,7 @@
 // find_files: workspace files matching a glob, honouring files.exclude, search.exclude and .gitignore.
 // Uses `rg --files` when ripgrep is available, else the built-in walker (same rules). Pure Node.
 import picomatch from 'picomatch';
-import type { ToolResult } from '../chat/turn';
+import type { ToolResult } from './port';
 import { CAPS, capOutput, clampInt } from './caps';
 import { excludesOf, type FsToolContext } from './context';
 import { errorResult } from './dispatch';
@@ -20,7 +20,11 @@ export function createGlobMatcher(glob: string): (rel: string, display: string) 
 }
 
 /** Every non-excluded file of a folder, relative and `/`-separated, in no particular order. */
-export async function listFolderFiles(ctx: FsToolContext, folder: ResolvedFolder, signal?: AbortSignal): Promise<string[]> {
+export async function listFolderFiles(
+  ctx: FsToolContext,
+  folder: ResolvedFolder,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const ex = excludesOf(ctx, folder);
   const exclude = [...ex.files, ...ex.search];
   const out: string[] = [];
@@ -33,15 +37,21 @@ export async function listFolderFiles(ctx: FsToolContext, folder: ResolvedFolder
         if (rel && !ctx.deny.denied(rel)) out.push(rel);
       },
     });
-    if (res.code === 2 && out.length === 0 && res.stderr) throw new Error(`ripgrep failed: ${res.stderr.split('\n')[0]}`);
+    if (res.code === 2 && out.length === 0 && res.stderr)
+      throw new Error(`ripgrep failed: ${res.stderr.split('\n')[0]}`);
     return out;
   }
-  for await (const e of walk(folder.real, { exclude, deny: ctx.deny, signal, gitignore: ex.useIgnoreFiles !== false })) if (e.dirent.isFile()) out.push(e.rel);
+  for await (const e of walk(folder.real, { exclude, deny: ctx.deny, signal, gitignore: ex.useIgnoreFiles !== false }))
+    if (e.dirent.isFile()) out.push(e.rel);
   return out;
 }
 
-export async function findFilesTool(ctx: FsToolContext, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
-  const glob = String(args.glob ?? '');
+export async function findFilesTool(
+  ctx: FsToolContext,
+  args: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<ToolResult> {
+  const glob = typeof args.glob === 'string' ? args.glob : '';
   const max = clampInt(args.max_results, CAPS.findDefaultResults, 1, CAPS.findMaxResults);
   if (ctx.roots.folders.length === 0) return errorResult('No workspace folder is open.');
   const match = createGlobMatcher(glob);
@@ -54,10 +64,21 @@ export async function findFilesTool(ctx: FsToolContext, args: Record<string, unk
     }
   }
   found.sort();
-  if (found.length === 0) return { content: `No files match "${glob}" (files hidden by files.exclude, search.exclude and .gitignore are not searched).`, summary: 'No files', isError: false };
+  if (found.length === 0)
+    return {
+      content: `No files match "${glob}" (files hidden by files.exclude, search.exclude and .gitignore are not searched).`,
+      summary: 'No files',
+      isError: false,
+    };
   const shown = found.slice(0, max);
-  const lines = [`${found.length} file${found.length === 1 ? ' matches' : 's match'} "${glob}"${found.length > max ? `; the first ${max} are shown` : ''}:`, ...shown];
-  if (found.length > max) lines.push(`[… ${found.length - max} more not shown. Use a narrower glob, or max_results up to ${CAPS.findMaxResults}.]`);
+  const lines = [
+    `${found.length} file${found.length === 1 ? ' matches' : 's match'} "${glob}"${found.length > max ? `; the first ${max} are shown` : ''}:`,
+    ...shown,
+  ];
+  if (found.length > max)
+    lines.push(
+      `[… ${found.length - max} more not shown. Use a narrower glob, or max_results up to ${CAPS.findMaxResults}.]`,
+    );
   const capped = capOutput(lines, { hint: () => 'Use a narrower glob to see them.' });
   return { content: capped.text, summary: `${found.length} file${found.length === 1 ? '' : 's'}`, isError: false };
 }

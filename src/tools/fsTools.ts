@@ -1,6 +1,6 @@
 // The four file-system tools (read_file, list_directory, find_files, search_text) as handlers over a
 // workspace context. Pure Node: the vscode-backed executor adds the editor tools on top; tests use these directly.
-import type { ToolExecutor } from '../chat/turn';
+import type { ToolExecutor } from './port';
 import type { FsToolContext } from './context';
 import { createDenyChecker } from './deny';
 import { createToolExecutor, type ToolHandlers } from './dispatch';
@@ -37,6 +37,8 @@ export async function createFsToolContext(opts: FsContextOptions): Promise<FsToo
 }
 
 /** An executor with only the file-system tools (plain Node; used by tests and the bench). */
-export async function createFsToolExecutor(opts: FsContextOptions & { log?: (line: string) => void }): Promise<ToolExecutor> {
+export async function createFsToolExecutor(
+  opts: FsContextOptions & { log?: (line: string) => void },
+): Promise<ToolExecutor> {
   return createToolExecutor(createFsToolHandlers(await createFsToolContext(opts)), { log: opts.log });
 }

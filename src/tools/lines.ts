@@ -28,7 +28,11 @@ export async function sniffBinary(file: string): Promise<boolean> {
 export async function forEachLine(
   file: string,
   visit: LineVisitor,
-  opts: { maxLineChars?: number; signal?: AbortSignal; /** false: cut long lines without the "[line cut …]" note. */ marker?: boolean } = {},
+  opts: {
+    maxLineChars?: number;
+    signal?: AbortSignal;
+    /** false: cut long lines without the "[line cut …]" note. */ marker?: boolean;
+  } = {},
 ): Promise<{ lines: number; complete: boolean }> {
   const keep = opts.maxLineChars ?? CAPS.maxLineChars;
   const decoder = new StringDecoder('utf8');
@@ -46,7 +50,12 @@ export async function forEachLine(
       if (text.length > len) text = text.slice(0, len);
     }
     lineNo++;
-    const shown = len <= keep ? text : opts.marker === false ? text.slice(0, keep) : `${text.slice(0, keep)} … [line cut: ${len - keep} more characters]`;
+    const shown =
+      len <= keep
+        ? text
+        : opts.marker === false
+          ? text.slice(0, keep)
+          : `${text.slice(0, keep)} … [line cut: ${len - keep} more characters]`;
     cur = '';
     curLen = 0;
     lastChar = '';

@@ -1,18 +1,28 @@
 // list_directory: entries with type and size, directories first, sorted by name, to a depth, capped. Pure Node.
 import { promises as fsp, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import type { ToolResult } from '../chat/turn';
+import type { ToolResult } from './port';
 import { CAPS, clampInt, formatSize } from './caps';
 import { excludesOf, type FsToolContext } from './context';
 import { SKIP_DIRS } from './deny';
 import { errorResult } from './dispatch';
 import { createExcludeMatcher } from './walk';
 
-export async function listDirectoryTool(ctx: FsToolContext, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
-  const r = await ctx.roots.resolve(args.path === undefined || args.path === '' ? '.' : args.path, ctx.deny, { allowRoot: true });
+export async function listDirectoryTool(
+  ctx: FsToolContext,
+  args: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<ToolResult> {
+  const r = await ctx.roots.resolve(args.path === undefined || args.path === '' ? '.' : args.path, ctx.deny, {
+    allowRoot: true,
+  });
   if (!r.ok) return errorResult(r.error);
   const st = await fsp.stat(r.real);
-  if (!st.isDirectory()) return errorResult(`"${r.display}" is a file, not a directory; use read_file to read it.`, `${r.display} is a file`);
+  if (!st.isDirectory())
+    return errorResult(
+      `"${r.display}" is a file, not a directory; use read_file to read it.`,
+      `${r.display} is a file`,
+    );
   const depth = clampInt(args.depth, CAPS.listDefaultDepth, 1, CAPS.listMaxDepth);
   const excluded = createExcludeMatcher(excludesOf(ctx, r.folder).files);
   const prefix = (rel: string) => ctx.roots.display(r.folder, rel);
@@ -32,7 +42,9 @@ export async function listDirectoryTool(ctx: FsToolContext, args: Record<string,
       const rel = dirRel === '' ? d.name : `${dirRel}/${d.name}`;
       return !(d.isDirectory() && SKIP_DIRS.has(d.name)) && !excluded(rel) && !ctx.deny.denied(rel);
     });
-    entries.sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort(
+      (a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
     for (const d of entries) {
       const rel = dirRel === '' ? d.name : `${dirRel}/${d.name}`;
       if (shown >= CAPS.listMaxEntries) {
@@ -47,7 +59,7 @@ export async function listDirectoryTool(ctx: FsToolContext, args: Record<string,
       } else if (d.isSymbolicLink()) {
         lines.push(`link  ${prefix(rel)}  (symbolic link, not followed)`);
       } else if (d.isFile()) {
-        let size = '';
+        let size: string;
         try {
           size = formatSize((await fsp.stat(abs)).size);
         } catch {
@@ -62,6 +74,13 @@ export async function listDirectoryTool(ctx: FsToolContext, args: Record<string,
   await visit(r.real, r.rel, 1);
   const header = `${r.display}${r.display.endsWith('/') ? '' : '/'} — ${shown + hidden} entr${shown + hidden === 1 ? 'y' : 'ies'}${depth > 1 ? ` (depth ${depth})` : ''}`;
   if (shown === 0) return { content: `${header}\n(empty)`, summary: `${r.display} is empty`, isError: false };
-  if (hidden) lines.push(`[… ${hidden} more entries not shown (limit ${CAPS.listMaxEntries}). List a sub-directory, or use a smaller depth.]`);
-  return { content: [header, ...lines].join('\n'), summary: `${shown + hidden} entries in ${r.display}${hidden ? ` (${shown} shown)` : ''}`, isError: false };
+  if (hidden)
+    lines.push(
+      `[… ${hidden} more entries not shown (limit ${CAPS.listMaxEntries}). List a sub-directory, or use a smaller depth.]`,
+    );
+  return {
+    content: [header, ...lines].join('\n'),
+    summary: `${shown + hidden} entries in ${r.display}${hidden ? ` (${shown} shown)` : ''}`,
+    isError: false,
+  };
 }

@@ -86,7 +86,11 @@ export class WorkspaceRoots {
    * Resolves a path the model sent. Accepted: workspace-relative ("src/a.ts"), folder-prefixed in a multi-root
    * workspace ("api/src/a.ts"), absolute inside a workspace folder, "" or "." for the (single) root.
    */
-  async resolve(input: unknown, deny: DenyChecker, opts: { allowRoot?: boolean } = {}): Promise<ResolvedPath | PathError> {
+  async resolve(
+    input: unknown,
+    deny: DenyChecker,
+    opts: { allowRoot?: boolean } = {},
+  ): Promise<ResolvedPath | PathError> {
     const err = (error: string): PathError => ({ ok: false, error });
     if (this.folders.length === 0) return err('No workspace folder is open, so there are no files to read.');
     if (typeof input !== 'string') return err('The path must be a string.');
@@ -100,13 +104,15 @@ export class WorkspaceRoots {
     if (isAbsoluteInput(p)) {
       abs = path.resolve(p);
       folder = this.folders.find((f) => isInside(f.fsPath, abs) || isInside(f.real, abs));
-      if (!folder) return err(`"${raw}" is outside the workspace folders; only files inside ${this.folderList()} can be read.`);
+      if (!folder)
+        return err(`"${raw}" is outside the workspace folders; only files inside ${this.folderList()} can be read.`);
     } else {
       const picked = await this.pickFolder(p);
       if ('error' in picked) return err(picked.error);
       folder = picked.folder;
       abs = path.resolve(folder.fsPath, picked.rest);
-      if (!isInside(folder.fsPath, abs)) return err(`"${raw}" points outside the workspace folder (".." may not leave it).`);
+      if (!isInside(folder.fsPath, abs))
+        return err(`"${raw}" points outside the workspace folder (".." may not leave it).`);
     }
 
     let real: string;
@@ -119,14 +125,23 @@ export class WorkspaceRoots {
       return err(`"${raw}" cannot be read (${code ?? 'error'}).`);
     }
     const located = this.locateReal(real);
-    if (!located) return err(`"${raw}" resolves (through a symbolic link) to a place outside the workspace folders; it is refused.`);
+    if (!located)
+      return err(
+        `"${raw}" resolves (through a symbolic link) to a place outside the workspace folders; it is refused.`,
+      );
 
     // The deny list is checked on the path as asked and on the path after following links.
     const askedRel = toPosix(path.relative(folder.fsPath, abs));
     const denied = deny.reason(askedRel) ?? deny.reason(located.rel);
     if (denied) return err(denied);
     if (located.rel === '' && !opts.allowRoot) return err(`"${raw}" is a workspace folder, not a file.`);
-    return { ok: true, folder: located.folder, real, rel: located.rel, display: this.display(located.folder, located.rel) };
+    return {
+      ok: true,
+      folder: located.folder,
+      real,
+      rel: located.rel,
+      display: this.display(located.folder, located.rel),
+    };
   }
 
   private folderList(): string {
@@ -140,19 +155,26 @@ export class WorkspaceRoots {
     if (!this.multiRoot) {
       const only = this.folders[0];
       // "<folder name>/src/a.ts" is accepted too, when it does not name a real sub-folder.
-      if (first === only.name && clean !== '' && !(await exists(path.resolve(only.fsPath, clean)))) return { folder: only, rest };
+      if (first === only.name && clean !== '' && !(await exists(path.resolve(only.fsPath, clean))))
+        return { folder: only, rest };
       return { folder: only, rest: clean };
     }
     const named = this.folders.find((f) => f.name === first);
     if (named) return { folder: named, rest };
-    if (clean === '' || clean === '.') return { error: `This workspace has several folders (${this.folderList()}); start the path with one of their names.` };
+    if (clean === '' || clean === '.')
+      return {
+        error: `This workspace has several folders (${this.folderList()}); start the path with one of their names.`,
+      };
     const hits: ResolvedFolder[] = [];
     for (const f of this.folders) {
       const abs = path.resolve(f.fsPath, clean);
       if (isInside(f.fsPath, abs) && (await exists(abs))) hits.push(f);
     }
     if (hits.length === 1) return { folder: hits[0], rest: clean };
-    if (hits.length > 1) return { error: `"${p}" exists in several workspace folders; start the path with the folder name (${hits.map((f) => `"${f.name}"`).join(', ')}).` };
+    if (hits.length > 1)
+      return {
+        error: `"${p}" exists in several workspace folders; start the path with the folder name (${hits.map((f) => `"${f.name}"`).join(', ')}).`,
+      };
     // Not found anywhere: resolve against the first folder so the caller reports "not found" (or an escape).
     return { folder: this.folders[0], rest: clean };
   }
@@ -162,9 +184,11 @@ export class WorkspaceRoots {
 export function checkLexical(raw: string): string | undefined {
   if (raw.includes('\0')) return 'The path contains a NUL byte; it is refused.';
   if (raw.startsWith('~')) return `"${raw}" starts with "~" (a home directory); only workspace paths can be read.`;
-  if (/^(\\\\|\/\/)/.test(raw) || /^[\\/]{2}[?.][\\/]/.test(raw)) return `"${raw}" is a UNC / network path; only workspace paths can be read.`;
+  if (/^(\\\\|\/\/)/.test(raw) || /^[\\/]{2}[?.][\\/]/.test(raw))
+    return `"${raw}" is a UNC / network path; only workspace paths can be read.`;
   if (/^[a-zA-Z]:/.test(raw)) {
-    if (!(process.platform === 'win32' && /^[a-zA-Z]:[\\/]/.test(raw))) return `"${raw}" starts with a drive letter; only workspace paths can be read.`;
+    if (!(process.platform === 'win32' && /^[a-zA-Z]:[\\/]/.test(raw)))
+      return `"${raw}" starts with a drive letter; only workspace paths can be read.`;
   }
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(raw)) return `"${raw}" is a URL; give a workspace-relative file path.`;
   if (/[\r\n]/.test(raw)) return 'The path contains a line break; it is refused.';

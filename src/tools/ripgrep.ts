@@ -51,7 +51,14 @@ function excludeGlobs(exclude: readonly string[]): string[] {
 }
 
 // Like VS Code's defaults (search.useParentIgnoreFiles and search.useGlobalIgnoreFiles off): only ignore files inside the folder count.
-const COMMON = ['--no-config', '--hidden', '--no-require-git', '--no-ignore-parent', '--no-ignore-global', '--no-messages'];
+const COMMON = [
+  '--no-config',
+  '--hidden',
+  '--no-require-git',
+  '--no-ignore-parent',
+  '--no-ignore-global',
+  '--no-messages',
+];
 
 export interface RgSearchArgs {
   /** false adds --no-ignore-vcs (search.useIgnoreFiles off). */
@@ -77,7 +84,15 @@ export function buildSearchArgs(a: RgSearchArgs): string[] {
 
 /** Arguments for `rg --files` on the current directory. */
 export function buildFilesArgs(exclude: readonly string[], useIgnoreFiles = true): string[] {
-  return ['--files', ...COMMON, ...(useIgnoreFiles ? [] : ['--no-ignore-vcs']), ...skipDirGlobs(), ...excludeGlobs(exclude), '--', '.'];
+  return [
+    '--files',
+    ...COMMON,
+    ...(useIgnoreFiles ? [] : ['--no-ignore-vcs']),
+    ...skipDirGlobs(),
+    ...excludeGlobs(exclude),
+    '--',
+    '.',
+  ];
 }
 
 export interface RgLine {
@@ -102,9 +117,16 @@ function cleanPath(p: string): string {
 /** One line of `rg --json` output -> a match or context line (undefined for begin/end/summary). */
 export function parseRgJsonLine(line: string): RgLine | undefined {
   if (!line) return undefined;
-  let msg: { type?: string; data?: { path?: { text?: string; bytes?: string }; lines?: { text?: string; bytes?: string }; line_number?: number } };
+  let msg: {
+    type?: string;
+    data?: {
+      path?: { text?: string; bytes?: string };
+      lines?: { text?: string; bytes?: string };
+      line_number?: number;
+    };
+  };
   try {
-    msg = JSON.parse(line);
+    msg = JSON.parse(line) as typeof msg;
   } catch {
     return undefined;
   }
@@ -125,7 +147,11 @@ export interface RunOptions {
  * Runs ripgrep and feeds its stdout line by line. Resolves with the exit code (0 matches, 1 none, 2 error)
  * and stderr; rejects only when the binary cannot be started.
  */
-export function runRipgrep(rgPath: string, args: string[], opts: RunOptions): Promise<{ code: number | null; stderr: string; stopped: boolean }> {
+export function runRipgrep(
+  rgPath: string,
+  args: string[],
+  opts: RunOptions,
+): Promise<{ code: number | null; stderr: string; stopped: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(rgPath, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     let stopped = false;

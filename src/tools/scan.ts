@@ -45,7 +45,12 @@ export class MatchCollector {
   private before: { line: number; text: string }[] = [];
   private afterUntil = -1;
 
-  constructor(private readonly rel: string, private readonly re: RegExp, private readonly context: number, private readonly maxMatches = Infinity) {}
+  constructor(
+    private readonly rel: string,
+    private readonly re: RegExp,
+    private readonly context: number,
+    private readonly maxMatches = Infinity,
+  ) {}
 
   /** Feeds line `n` (1-based, without its line break); false once maxMatches is reached. */
   feed(n: number, text: string): boolean {
@@ -119,7 +124,11 @@ async function scanFile(abs: string, rel: string, re: RegExp, quick: RegExp, opt
       // Bigger than the in-memory cap: stream it line by line (bounded memory).
       if (await sniffBinary(abs)) return [];
       const c = new MatchCollector(rel, re, opts.contextLines, opts.maxMatches);
-      await forEachLine(abs, (n, text) => c.feed(n, text), { maxLineChars: STREAM_LINE_CHARS, marker: false, signal: opts.signal });
+      await forEachLine(abs, (n, text) => c.feed(n, text), {
+        maxLineChars: STREAM_LINE_CHARS,
+        marker: false,
+        signal: opts.signal,
+      });
       return c.lines;
     }
     if (buf.length === 0 || looksBinary(buf)) return [];
@@ -144,7 +153,12 @@ export async function scanFolder(root: string, opts: ScanOptions): Promise<void>
     for (const lines of results) if (lines.length && opts.onFile(lines) === false) return false;
     return !opts.signal?.aborted;
   };
-  for await (const e of walk(root, { exclude: opts.exclude, deny: opts.deny, signal: opts.signal, gitignore: opts.gitignore })) {
+  for await (const e of walk(root, {
+    exclude: opts.exclude,
+    deny: opts.deny,
+    signal: opts.signal,
+    gitignore: opts.gitignore,
+  })) {
     if (!e.dirent.isFile()) continue;
     if (opts.include && !opts.include(e.rel)) continue;
     batch.push({ abs: e.abs, rel: e.rel });

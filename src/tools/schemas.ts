@@ -29,8 +29,16 @@ export interface ObjectSchema {
 const PATH_NOTE =
   'Workspace-relative, "/"-separated (e.g. "src/index.ts"); in a multi-root workspace start with the folder name (e.g. "api/src/index.ts"). An absolute path inside a workspace folder is accepted.';
 
-function tool(name: ToolName, description: string, properties: Record<string, PropSchema>, required: string[] = []): FunctionTool & { function: { parameters: ObjectSchema } } {
-  return { type: 'function', function: { name, description, parameters: { type: 'object', properties, required, additionalProperties: false } } };
+function tool(
+  name: ToolName,
+  description: string,
+  properties: Record<string, PropSchema>,
+  required: string[] = [],
+): FunctionTool & { function: { parameters: ObjectSchema } } {
+  return {
+    type: 'function',
+    function: { name, description, parameters: { type: 'object', properties, required, additionalProperties: false } },
+  };
 }
 
 export const TOOL_DEFINITIONS = {
@@ -49,7 +57,12 @@ export const TOOL_DEFINITIONS = {
     `List a directory of the workspace: each entry with its type (file/dir/symlink) and size, directories first, sorted by name. depth 1 lists only the directory itself; up to depth ${CAPS.listMaxDepth} lists sub-directories too. At most ${CAPS.listMaxEntries} entries. Use "." (or the folder name in a multi-root workspace) for the root.`,
     {
       path: { type: 'string', description: `The directory. ${PATH_NOTE}` },
-      depth: { type: 'integer', description: `How many levels to list (default ${CAPS.listDefaultDepth}, max ${CAPS.listMaxDepth}).`, minimum: 1, maximum: CAPS.listMaxDepth },
+      depth: {
+        type: 'integer',
+        description: `How many levels to list (default ${CAPS.listDefaultDepth}, max ${CAPS.listMaxDepth}).`,
+        minimum: 1,
+        maximum: CAPS.listMaxDepth,
+      },
     },
     ['path'],
   ),
@@ -58,7 +71,12 @@ export const TOOL_DEFINITIONS = {
     'Find files in the workspace by glob pattern. A pattern without "/" matches file names at any depth ("*.ts", "package.json"); a pattern with "/" matches the workspace-relative path ("src/**/*.test.ts"). Files hidden by files.exclude, search.exclude and .gitignore are left out. Returns workspace-relative paths, sorted.',
     {
       glob: { type: 'string', description: 'Glob pattern, e.g. "**/*.md" or "src/**/index.ts".', minLength: 1 },
-      max_results: { type: 'integer', description: `Most paths to return (default ${CAPS.findDefaultResults}, max ${CAPS.findMaxResults}).`, minimum: 1, maximum: CAPS.findMaxResults },
+      max_results: {
+        type: 'integer',
+        description: `Most paths to return (default ${CAPS.findDefaultResults}, max ${CAPS.findMaxResults}).`,
+        minimum: 1,
+        maximum: CAPS.findMaxResults,
+      },
     },
     ['glob'],
   ),
@@ -66,16 +84,25 @@ export const TOOL_DEFINITIONS = {
     'search_text',
     `Search the text of the workspace's files (fast, ripgrep-based). Case-insensitive unless the query has an upper-case letter. Results are "path:line: text" for matches and "path-line- text" for ${CAPS.searchContextLines} context line(s) around them, groups separated by "--". Files hidden by files.exclude, search.exclude and .gitignore are skipped, as are binary files.`,
     {
-      query: { type: 'string', description: 'The text to find (or a regular expression when is_regex is true).', minLength: 1 },
+      query: {
+        type: 'string',
+        description: 'The text to find (or a regular expression when is_regex is true).',
+        minLength: 1,
+      },
       is_regex: { type: 'boolean', description: 'Treat query as a regular expression (default false: literal text).' },
       include_glob: { type: 'string', description: 'Only search files matching this glob, e.g. "*.ts" or "src/**".' },
-      max_results: { type: 'integer', description: `Most matching lines to return (default ${CAPS.searchDefaultResults}, max ${CAPS.searchMaxResults}).`, minimum: 1, maximum: CAPS.searchMaxResults },
+      max_results: {
+        type: 'integer',
+        description: `Most matching lines to return (default ${CAPS.searchDefaultResults}, max ${CAPS.searchMaxResults}).`,
+        minimum: 1,
+        maximum: CAPS.searchMaxResults,
+      },
     },
     ['query'],
   ),
   get_diagnostics: tool(
     'get_diagnostics',
-    "Errors and warnings from VS Code's Problems view (compilers, linters), as \"path:line:column: severity: message [source]\". Give a path for one file, or nothing for the whole workspace.",
+    'Errors and warnings from VS Code\'s Problems view (compilers, linters), as "path:line:column: severity: message [source]". Give a path for one file, or nothing for the whole workspace.',
     { path: { type: 'string', description: `Optional file. ${PATH_NOTE}` } },
   ),
   get_open_editors: tool(
@@ -93,10 +120,12 @@ export const TOOL_DEFINITIONS = {
 
 /** Checks `value` against an object schema; returns the problems ([] when valid). */
 export function validateArgs(schema: ObjectSchema, value: unknown): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return ['the arguments must be a JSON object'];
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return ['the arguments must be a JSON object'];
   const problems: string[] = [];
   const obj = value as Record<string, unknown>;
-  for (const r of schema.required) if (!(r in obj) || obj[r] === undefined || obj[r] === null) problems.push(`"${r}" is required`);
+  for (const r of schema.required)
+    if (!(r in obj) || obj[r] === undefined || obj[r] === null) problems.push(`"${r}" is required`);
   for (const [k, v] of Object.entries(obj)) {
     const p = schema.properties[k];
     if (!p) {

@@ -1,6 +1,6 @@
 // search_text: ripgrep when available (VS Code ships it), else the built-in scanner; same excludes either way.
 // Output: "path:line: text" for matches, "path-line- text" for context, "--" between groups. Pure Node.
-import type { ToolResult } from '../chat/turn';
+import type { ToolResult } from './port';
 import { CAPS, capLine, capOutput, clampInt } from './caps';
 import { excludesOf, type FsToolContext } from './context';
 import { errorResult } from './dispatch';
@@ -27,7 +27,11 @@ export interface SearchOutcome {
 }
 
 /** The search itself, without formatting (the benchmark times this plus `formatSearch`). */
-export async function searchWorkspace(ctx: FsToolContext, q: SearchQuery, signal?: AbortSignal): Promise<SearchOutcome> {
+export async function searchWorkspace(
+  ctx: FsToolContext,
+  q: SearchQuery,
+  signal?: AbortSignal,
+): Promise<SearchOutcome> {
   const files = new Map<string, RgLine[]>();
   let matches = 0;
   let truncated = false;
@@ -72,7 +76,14 @@ export async function searchWorkspace(ctx: FsToolContext, q: SearchQuery, signal
       };
       const res = await runRipgrep(
         ctx.rgPath,
-        buildSearchArgs({ useIgnoreFiles: ex.useIgnoreFiles, query: q.query, isRegex: q.isRegex, includeGlob: q.includeGlob, exclude, contextLines: context }),
+        buildSearchArgs({
+          useIgnoreFiles: ex.useIgnoreFiles,
+          query: q.query,
+          isRegex: q.isRegex,
+          includeGlob: q.includeGlob,
+          exclude,
+          contextLines: context,
+        }),
         {
           cwd: folder.real,
           signal,
@@ -124,17 +135,26 @@ export function formatSearchLines(outcome: SearchOutcome): string[] {
   return out;
 }
 
-export async function searchTextTool(ctx: FsToolContext, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult> {
-  const query = String(args.query ?? '');
+export async function searchTextTool(
+  ctx: FsToolContext,
+  args: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<ToolResult> {
+  const query = typeof args.query === 'string' ? args.query : '';
   const isRegex = args.is_regex === true;
-  const includeGlob = typeof args.include_glob === 'string' && args.include_glob.trim() ? args.include_glob.trim() : undefined;
+  const includeGlob =
+    typeof args.include_glob === 'string' && args.include_glob.trim() ? args.include_glob.trim() : undefined;
   const maxResults = clampInt(args.max_results, CAPS.searchDefaultResults, 1, CAPS.searchMaxResults);
   if (ctx.roots.folders.length === 0) return errorResult('No workspace folder is open.');
   if (isRegex) {
     try {
       buildRegExp(query, true);
     } catch (e) {
-      if (!ctx.rgPath) return errorResult(`"${query}" is not a valid regular expression: ${(e as Error).message}`, 'Invalid regular expression');
+      if (!ctx.rgPath)
+        return errorResult(
+          `"${query}" is not a valid regular expression: ${(e as Error).message}`,
+          'Invalid regular expression',
+        );
     }
   }
   let outcome: SearchOutcome;
@@ -145,13 +165,22 @@ export async function searchTextTool(ctx: FsToolContext, args: Record<string, un
   }
   const where = includeGlob ? ` in files matching "${includeGlob}"` : '';
   if (outcome.matches === 0) {
-    return { content: `No matches for ${JSON.stringify(query)}${where} (files hidden by files.exclude, search.exclude and .gitignore, and binary files, are not searched).`, summary: 'No matches', isError: false };
+    return {
+      content: `No matches for ${JSON.stringify(query)}${where} (files hidden by files.exclude, search.exclude and .gitignore, and binary files, are not searched).`,
+      summary: 'No matches',
+      isError: false,
+    };
   }
   const n = outcome.files.size;
   const header = `${outcome.matches}${outcome.truncated ? '+' : ''} match${outcome.matches === 1 ? '' : 'es'} in ${n} file${n === 1 ? '' : 's'} for ${JSON.stringify(query)}${where}:`;
   const lines = [header, ...formatSearchLines(outcome)];
-  if (outcome.truncated) lines.push(`[Stopped after ${maxResults} matches. Narrow the query or use include_glob${maxResults < CAPS.searchMaxResults ? `, or raise max_results (up to ${CAPS.searchMaxResults})` : ''}.]`);
-  const capped = capOutput(lines, { hint: () => 'Use include_glob or a narrower query to see them, or read_file on a file above.' });
+  if (outcome.truncated)
+    lines.push(
+      `[Stopped after ${maxResults} matches. Narrow the query or use include_glob${maxResults < CAPS.searchMaxResults ? `, or raise max_results (up to ${CAPS.searchMaxResults})` : ''}.]`,
+    );
+  const capped = capOutput(lines, {
+    hint: () => 'Use include_glob or a narrower query to see them, or read_file on a file above.',
+  });
   return {
     content: capped.text,
     summary: `${outcome.matches}${outcome.truncated ? '+' : ''} match${outcome.matches === 1 ? '' : 'es'} in ${n} file${n === 1 ? '' : 's'}`,

@@ -3,7 +3,7 @@
 // document symbols). Everything that can be pure lives in the sibling modules.
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
-import type { ToolExecutor, ToolResult } from '../chat/turn';
+import type { ToolExecutor, ToolResult } from './port';
 import { CAPS, capLine, capOutput } from './caps';
 import type { FolderExcludes, FsToolContext } from './context';
 import { createDenyChecker } from './deny';
@@ -23,7 +23,9 @@ export function toolsDisabledReason(): string | undefined {
 /** Globs whose value is `true` in a files.exclude / search.exclude object (`{ when }` conditions are skipped). */
 export function enabledGlobs(obj: unknown): string[] {
   if (!obj || typeof obj !== 'object') return [];
-  return Object.entries(obj as Record<string, unknown>).filter(([, v]) => v === true).map(([k]) => k);
+  return Object.entries(obj as Record<string, unknown>)
+    .filter(([, v]) => v === true)
+    .map(([k]) => k);
 }
 
 function folderExcludes(folder: ResolvedFolder): FolderExcludes {
@@ -44,8 +46,15 @@ function ripgrepPath(): string | undefined {
 }
 
 async function buildContext(exclude: string[]): Promise<FsToolContext> {
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, fsPath: f.uri.fsPath }));
-  return { roots: await WorkspaceRoots.create(folders), deny: createDenyChecker(exclude), excludes: folderExcludes, rgPath: ripgrepPath() };
+  const folders = (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => ({ name: f.name, fsPath: f.uri.fsPath }));
+  return {
+    roots: await WorkspaceRoots.create(folders),
+    deny: createDenyChecker(exclude),
+    excludes: folderExcludes,
+    rgPath: ripgrepPath(),
+  };
 }
 
 /** Where a document URI sits in the workspace (after following links), or undefined when outside / refused. */
@@ -71,7 +80,7 @@ async function getDiagnostics(ctx: FsToolContext, args: Record<string, unknown>)
     if (!r.ok) return errorResult(r.error);
     only = r.display;
   }
-  const rows: { sev: number; path: string; line: number; text: string }[] = [];
+  const rows: { sev: vscode.DiagnosticSeverity; path: string; line: number; text: string }[] = [];
   for (const [uri, diags] of vscode.languages.getDiagnostics()) {
     const relevant = diags.filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning);
     if (relevant.length === 0) continue;
@@ -81,17 +90,34 @@ async function getDiagnostics(ctx: FsToolContext, args: Record<string, unknown>)
       const code = typeof d.code === 'object' && d.code ? d.code.value : d.code;
       const src = d.source ? ` [${d.source}${code !== undefined && code !== '' ? ` ${code}` : ''}]` : '';
       const line = d.range.start.line + 1;
-      rows.push({ sev: d.severity, path: loc.display, line, text: capLine(`${loc.display}:${line}:${d.range.start.character + 1}: ${SEVERITY[d.severity]}: ${d.message.replace(/\s*\n\s*/g, ' ')}${src}`) });
+      rows.push({
+        sev: d.severity,
+        path: loc.display,
+        line,
+        text: capLine(
+          `${loc.display}:${line}:${d.range.start.character + 1}: ${SEVERITY[d.severity]}: ${d.message.replace(/\s*\n\s*/g, ' ')}${src}`,
+        ),
+      });
     }
   }
   rows.sort((a, b) => a.sev - b.sev || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   const errors = rows.filter((r) => r.sev === vscode.DiagnosticSeverity.Error).length;
   const warnings = rows.length - errors;
   const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${only ? ` in ${only}` : ''}`;
-  if (rows.length === 0) return { content: `No errors or warnings${only ? ` in ${only}` : ' in the workspace'} (the Problems view is empty${only ? ' for it' : ''}).`, summary, isError: false };
+  if (rows.length === 0)
+    return {
+      content: `No errors or warnings${only ? ` in ${only}` : ' in the workspace'} (the Problems view is empty${only ? ' for it' : ''}).`,
+      summary,
+      isError: false,
+    };
   const lines = [`${summary}:`, ...rows.slice(0, CAPS.diagnosticsMax).map((r) => r.text)];
-  if (rows.length > CAPS.diagnosticsMax) lines.push(`[… ${rows.length - CAPS.diagnosticsMax} more not shown. Ask for one file with path.]`);
-  return { content: capOutput(lines, { hint: () => 'Ask for one file with path to see them.' }).text, summary, isError: false };
+  if (rows.length > CAPS.diagnosticsMax)
+    lines.push(`[… ${rows.length - CAPS.diagnosticsMax} more not shown. Ask for one file with path.]`);
+  return {
+    content: capOutput(lines, { hint: () => 'Ask for one file with path to see them.' }).text,
+    summary,
+    isError: false,
+  };
 }
 
 async function getOpenEditors(ctx: FsToolContext): Promise<ToolResult> {
@@ -101,18 +127,37 @@ async function getOpenEditors(ctx: FsToolContext): Promise<ToolResult> {
   for (const group of vscode.window.tabGroups.all) {
     for (const tab of group.tabs) {
       const input = tab.input;
-      const uri = input instanceof vscode.TabInputText ? input.uri : input instanceof vscode.TabInputTextDiff ? input.modified : undefined;
+      const uri =
+        input instanceof vscode.TabInputText
+          ? input.uri
+          : input instanceof vscode.TabInputTextDiff
+            ? input.modified
+            : undefined;
       if (!uri) continue;
       count++;
       const loc = await locate(ctx, uri);
-      const name = loc ? loc.display : uri.scheme === 'untitled' ? `${uri.path} (untitled)` : `${uri.path.split('/').pop()} (outside the workspace)`;
-      const flags = [tab.isActive && group.isActive ? 'active' : '', tab.isDirty ? 'unsaved changes' : '', tab.isPinned ? 'pinned' : ''].filter(Boolean);
-      lines.push(`${name}${flags.length ? `  [${flags.join(', ')}]` : ''}${vscode.window.tabGroups.all.length > 1 ? `  (group ${group.viewColumn})` : ''}`);
+      const name = loc
+        ? loc.display
+        : uri.scheme === 'untitled'
+          ? `${uri.path} (untitled)`
+          : `${uri.path.split('/').pop()} (outside the workspace)`;
+      const flags = [
+        tab.isActive && group.isActive ? 'active' : '',
+        tab.isDirty ? 'unsaved changes' : '',
+        tab.isPinned ? 'pinned' : '',
+      ].filter(Boolean);
+      lines.push(
+        `${name}${flags.length ? `  [${flags.join(', ')}]` : ''}${vscode.window.tabGroups.all.length > 1 ? `  (group ${group.viewColumn})` : ''}`,
+      );
     }
   }
   if (active) {
     const loc = await locate(ctx, active.document.uri);
-    const name = loc ? loc.display : active.document.isUntitled ? `${active.document.uri.path} (untitled)` : `${active.document.uri.path.split('/').pop()} (outside the workspace)`;
+    const name = loc
+      ? loc.display
+      : active.document.isUntitled
+        ? `${active.document.uri.path} (untitled)`
+        : `${active.document.uri.path.split('/').pop()} (outside the workspace)`;
     lines.push('', `Active editor: ${name} (${active.document.languageId}, ${active.document.lineCount} lines)`);
     for (const sel of active.selections) {
       const range = `${sel.start.line + 1}:${sel.start.character + 1}–${sel.end.line + 1}:${sel.end.character + 1}`;
@@ -122,14 +167,19 @@ async function getOpenEditors(ctx: FsToolContext): Promise<ToolResult> {
       }
       const text = active.document.getText(sel);
       lines.push(`Selection ${range} (${text.length} characters)`);
-      if ((loc || active.document.isUntitled) && text.length <= 4000) lines.push('```', ...text.split(/\r?\n/).map((l) => capLine(l)), '```');
+      if ((loc || active.document.isUntitled) && text.length <= 4000)
+        lines.push('```', ...text.split(/\r?\n/).map((l) => capLine(l)), '```');
     }
   } else {
     lines.push('', 'No text editor is active.');
   }
   if (count === 0) lines.unshift('No files are open in editors.');
   else lines.unshift(`${count} open editor${count === 1 ? '' : 's'}:`);
-  return { content: capOutput(lines).text, summary: `${count} open editor${count === 1 ? '' : 's'}${active ? ', 1 active' : ''}`, isError: false };
+  return {
+    content: capOutput(lines).text,
+    summary: `${count} open editor${count === 1 ? '' : 's'}${active ? ', 1 active' : ''}`,
+    isError: false,
+  };
 }
 
 async function getDocumentSymbols(ctx: FsToolContext, args: Record<string, unknown>): Promise<ToolResult> {
@@ -138,12 +188,19 @@ async function getDocumentSymbols(ctx: FsToolContext, args: Record<string, unkno
   const uri = vscode.Uri.file(r.real);
   let symbols: (vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined;
   try {
-    symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>('vscode.executeDocumentSymbolProvider', uri);
+    symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>(
+      'vscode.executeDocumentSymbolProvider',
+      uri,
+    );
   } catch (e) {
     return errorResult(`No outline for "${r.display}": ${(e as Error).message}`);
   }
   if (!symbols || symbols.length === 0) {
-    return { content: `No symbols for ${r.display}: no installed language support provides an outline for this file (or it has no declarations).`, summary: `No symbols in ${r.display}`, isError: false };
+    return {
+      content: `No symbols for ${r.display}: no installed language support provides an outline for this file (or it has no declarations).`,
+      summary: `No symbols in ${r.display}`,
+      isError: false,
+    };
   }
   const lines: string[] = [];
   let n = 0;
@@ -151,7 +208,11 @@ async function getDocumentSymbols(ctx: FsToolContext, args: Record<string, unkno
   const visit = (s: vscode.DocumentSymbol, depth: number) => {
     n++;
     if (lines.length < CAPS.symbolsMax) {
-      lines.push(capLine(`${'  '.repeat(depth)}${kind(s.kind)} ${s.name}${s.detail ? ` — ${s.detail}` : ''} (lines ${s.range.start.line + 1}–${s.range.end.line + 1})`));
+      lines.push(
+        capLine(
+          `${'  '.repeat(depth)}${kind(s.kind)} ${s.name}${s.detail ? ` — ${s.detail}` : ''} (lines ${s.range.start.line + 1}–${s.range.end.line + 1})`,
+        ),
+      );
     }
     for (const c of [...s.children].sort((a, b) => a.range.start.line - b.range.start.line)) visit(c, depth + 1);
   };
@@ -159,11 +220,20 @@ async function getDocumentSymbols(ctx: FsToolContext, args: Record<string, unkno
     if ('children' in s) visit(s, 0);
     else {
       n++;
-      if (lines.length < CAPS.symbolsMax) lines.push(capLine(`${kind(s.kind)} ${s.name}${s.containerName ? ` (in ${s.containerName})` : ''} (lines ${s.location.range.start.line + 1}–${s.location.range.end.line + 1})`));
+      if (lines.length < CAPS.symbolsMax)
+        lines.push(
+          capLine(
+            `${kind(s.kind)} ${s.name}${s.containerName ? ` (in ${s.containerName})` : ''} (lines ${s.location.range.start.line + 1}–${s.location.range.end.line + 1})`,
+          ),
+        );
     }
   }
   if (n > lines.length) lines.push(`[… ${n - lines.length} more symbols not shown.]`);
-  return { content: capOutput([`Outline of ${r.display} (${n} symbols):`, ...lines]).text, summary: `${n} symbol${n === 1 ? '' : 's'} in ${r.display}`, isError: false };
+  return {
+    content: capOutput([`Outline of ${r.display} (${n} symbols):`, ...lines]).text,
+    summary: `${n} symbol${n === 1 ? '' : 's'} in ${r.display}`,
+    isError: false,
+  };
 }
 
 function rangeOf(s: vscode.DocumentSymbol | vscode.SymbolInformation): vscode.Range {
@@ -172,7 +242,8 @@ function rangeOf(s: vscode.DocumentSymbol | vscode.SymbolInformation): vscode.Ra
 
 /** The executor the chat uses: all seven tools over the current workspace. `exclude` is bud.tools.exclude. */
 export function createWorkspaceToolExecutor(opts: { exclude: string[]; log?: (line: string) => void }): ToolExecutor {
-  const withCtx = (fn: (ctx: FsToolContext, args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolResult>) =>
+  const withCtx =
+    (fn: (ctx: FsToolContext, args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolResult>) =>
     async (args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult> => {
       const reason = toolsDisabledReason();
       if (reason) return errorResult(reason, 'Tools are off in Restricted Mode');

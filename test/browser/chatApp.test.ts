@@ -12,9 +12,15 @@ describe('chat view (webview app in Chromium)', function () {
   let browser: Browser;
   let app: AppPage;
 
-  before(async () => { browser = await launchBrowser(); });
-  after(async () => { await browser?.close(); });
-  beforeEach(async () => { app = await openApp(browser); });
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    app = await openApp(browser);
+  });
   afterEach(async function () {
     if (!app) return;
     const violations = await app.violations();
@@ -66,7 +72,9 @@ describe('chat view (webview app in Chromium)', function () {
   });
 
   describe('composer', () => {
-    beforeEach(async () => { await app.send(init()); });
+    beforeEach(async () => {
+      await app.send(init());
+    });
 
     it('labels the input and sends on Enter, clearing it', async () => {
       const input = app.page.getByRole('textbox', { name: 'Message Bud' });
@@ -119,7 +127,11 @@ describe('chat view (webview app in Chromium)', function () {
       await app.page.locator('#input').fill(big);
       const msg = app.page.locator('.composer-message');
       await msg.waitFor({ state: 'visible' });
-      assert.match(await msg.innerText(), /1,000,001 characters.*at most 1,000,000.*will not be sent/, 'said while typing');
+      assert.match(
+        await msg.innerText(),
+        /1,000,001 characters.*at most 1,000,000.*will not be sent/,
+        'said while typing',
+      );
       await app.page.locator('#input').press('Enter');
       assert.deepEqual(await app.postsOf('send'), []);
       assert.match(await msg.innerText(), /1,000,001 characters.*at most 1,000,000/);
@@ -129,8 +141,13 @@ describe('chat view (webview app in Chromium)', function () {
     it('keeps an unsent draft in the view state, and nothing else but scroll position', async () => {
       await app.page.locator('#input').fill('half-typed');
       await app.page.waitForFunction(() => (window as any).__state?.draft === 'half-typed');
-      const state = await app.state() as Record<string, unknown>;
-      assert.deepEqual(Object.keys(state).sort().filter((k) => !['atBottom', 'chatId', 'draft', 'scrollTop'].includes(k)), []);
+      const state = (await app.state()) as Record<string, unknown>;
+      assert.deepEqual(
+        Object.keys(state)
+          .sort()
+          .filter((k) => !['atBottom', 'chatId', 'draft', 'scrollTop'].includes(k)),
+        [],
+      );
     });
 
     it('restores the draft when the view is recreated', async () => {
@@ -138,7 +155,9 @@ describe('chat view (webview app in Chromium)', function () {
       try {
         await again.send(init());
         assert.equal(await again.page.locator('#input').inputValue(), 'restored draft');
-      } finally { await again.close(); }
+      } finally {
+        await again.close();
+      }
     });
   });
 
@@ -165,16 +184,33 @@ describe('chat view (webview app in Chromium)', function () {
     });
 
     it('streams text into the answer without making screen readers read every token', async () => {
-      await app.send({ type: 'answerDelta', id: a.id, text: 'Hello ' }, { type: 'answerDelta', id: a.id, text: 'world' });
+      await app.send(
+        { type: 'answerDelta', id: a.id, text: 'Hello ' },
+        { type: 'answerDelta', id: a.id, text: 'world' },
+      );
       const content = app.page.locator(`.message.assistant[data-id="${a.id}"] .content`);
-      await app.page.waitForFunction((id) => document.querySelector(`.message[data-id="${id}"] .content`)?.textContent?.includes('Hello world'), a.id);
+      await app.page.waitForFunction(
+        (id) => document.querySelector(`.message[data-id="${id}"] .content`)?.textContent?.includes('Hello world'),
+        a.id,
+      );
       assert.equal(await content.getAttribute('aria-live'), 'polite');
       assert.equal(await content.getAttribute('aria-busy'), 'true');
-      await app.send({ type: 'answerEnded', id: a.id, status: 'complete', usage: { prompt_tokens: 1200, completion_tokens: 345, total_tokens: 1545 } });
+      await app.send({
+        type: 'answerEnded',
+        id: a.id,
+        status: 'complete',
+        usage: { prompt_tokens: 1200, completion_tokens: 345, total_tokens: 1545 },
+      });
       assert.equal(await content.getAttribute('aria-busy'), 'false');
       assert.equal(await app.page.locator('#send').getAttribute('data-mode'), 'send');
-      assert.match(await app.page.locator('#usage').getAttribute('title') ?? '', /1,200 prompt \+ 345 completion = 1,545 tokens/);
-      assert.match(await app.page.locator('#usage .sr-only').textContent() ?? '', /1,200 prompt tokens and 345 completion tokens, 1,545 in total/);
+      assert.match(
+        (await app.page.locator('#usage').getAttribute('title')) ?? '',
+        /1,200 prompt \+ 345 completion = 1,545 tokens/,
+      );
+      assert.match(
+        (await app.page.locator('#usage .sr-only').textContent()) ?? '',
+        /1,200 prompt tokens and 345 completion tokens, 1,545 in total/,
+      );
       assert.match(await text('#usage'), /1,545 tokens/);
     });
 
@@ -194,8 +230,17 @@ describe('chat view (webview app in Chromium)', function () {
     it('shows an inline error with its actions and details, under the partial text', async () => {
       await app.send({ type: 'answerDelta', id: a.id, text: 'Some text before the failure' });
       await app.send({
-        type: 'answerEnded', id: a.id, status: 'error',
-        error: { kind: 'auth', message: 'The gateway rejected the API key (401). Set a valid key.', status: 401, requestId: 'req_abc123', url: 'https://gateway.bud.studio/v1/chat/completions', actions: ['setApiKey', 'showLog'] },
+        type: 'answerEnded',
+        id: a.id,
+        status: 'error',
+        error: {
+          kind: 'auth',
+          message: 'The gateway rejected the API key (401). Set a valid key.',
+          status: 401,
+          requestId: 'req_abc123',
+          url: 'https://gateway.bud.studio/v1/chat/completions',
+          actions: ['setApiKey', 'showLog'],
+        },
       });
       const msg = app.page.locator(`.message[data-id="${a.id}"]`);
       assert.equal(await msg.getAttribute('data-status'), 'error');
@@ -203,25 +248,50 @@ describe('chat view (webview app in Chromium)', function () {
       const err = msg.locator('.inline-error');
       assert.equal(await err.getAttribute('role'), 'alert');
       assert.match(await err.innerText(), /rejected the API key/);
-      assert.match(await err.innerText(), /HTTP 401 · request ID req_abc123 · https:\/\/gateway\.bud\.studio\/v1\/chat\/completions/);
+      assert.match(
+        await err.innerText(),
+        /HTTP 401 · request ID req_abc123 · https:\/\/gateway\.bud\.studio\/v1\/chat\/completions/,
+      );
       assert.deepEqual(await err.locator('button[data-action]').allInnerTexts(), ['Set API Key', 'Show Log']);
       await err.locator('button[data-action="setApiKey"]').click();
       await err.locator('button[data-action="showLog"]').click();
-      assert.deepEqual(await app.postsOf('action'), [{ type: 'action', action: 'setApiKey' }, { type: 'action', action: 'showLog' }]);
+      assert.deepEqual(await app.postsOf('action'), [
+        { type: 'action', action: 'setApiKey' },
+        { type: 'action', action: 'showLog' },
+      ]);
       await app.screenshot('browser-inline-error-dark');
     });
 
     it('shows a counting-down retry line until the first byte arrives', async () => {
-      await app.send({ type: 'retrying', id: a.id, attempt: 1, maxRetries: 3, delayMs: 4000, reason: 'Server error (503).' });
+      await app.send({
+        type: 'retrying',
+        id: a.id,
+        attempt: 1,
+        maxRetries: 3,
+        delayMs: 4000,
+        reason: 'Server error (503).',
+      });
       const retry = app.page.locator(`.message[data-id="${a.id}"] .retry-status`);
       assert.match(await retry.innerText(), /Retrying in 4 s \(attempt 1 of 3\)…/);
-      await app.page.waitForFunction((id) => /Retrying in [23] s/.test(document.querySelector(`.message[data-id="${id}"] .retry-status`)?.textContent ?? ''), a.id, { timeout: 5000 });
+      await app.page.waitForFunction(
+        (id) =>
+          /Retrying in [23] s/.test(
+            document.querySelector(`.message[data-id="${id}"] .retry-status`)?.textContent ?? '',
+          ),
+        a.id,
+        { timeout: 5000 },
+      );
       await app.send({ type: 'answerDelta', id: a.id, text: 'Finally' });
       assert.equal(await retry.count(), 0);
     });
 
     it('replaces a failed answer on retry (messagesRemoved), offering actions only on the latest answer', async () => {
-      await app.send({ type: 'answerEnded', id: a.id, status: 'error', error: { kind: 'connection', message: 'The connection dropped.', actions: ['retry', 'testConnection'] } });
+      await app.send({
+        type: 'answerEnded',
+        id: a.id,
+        status: 'error',
+        error: { kind: 'connection', message: 'The connection dropped.', actions: ['retry', 'testConnection'] },
+      });
       await app.page.locator('.inline-error button[data-action="retry"]').click();
       assert.deepEqual(await app.postsOf('action'), [{ type: 'action', action: 'retry' }]);
       const b = assistantMsg('', { status: 'streaming' });
@@ -231,16 +301,41 @@ describe('chat view (webview app in Chromium)', function () {
     });
 
     it('shows tool calls as compact rows with a spinner, then the summary and duration', async () => {
-      await app.send({ type: 'toolCall', id: a.id, call: { id: 'call_1', name: 'read_file', argsText: '{"path":"src/util/parse.ts"}', state: 'running' } });
+      await app.send({
+        type: 'toolCall',
+        id: a.id,
+        call: { id: 'call_1', name: 'read_file', argsText: '{"path":"src/util/parse.ts"}', state: 'running' },
+      });
       const row = app.page.locator('.tool-call[data-call-id="call_1"]');
       assert.equal(await row.getAttribute('data-state'), 'running');
       assert.equal(await row.locator('.codicon-loading.codicon-modifier-spin').count(), 1);
       assert.match(await row.locator('summary').innerText(), /read_file\s+src\/util\/parse\.ts/);
-      await app.send({ type: 'toolCall', id: a.id, call: { id: 'call_1', name: 'read_file', argsText: '{"path":"src/util/parse.ts"}', state: 'done', summary: '42 lines of src/util/parse.ts', durationMs: 380 } });
+      await app.send({
+        type: 'toolCall',
+        id: a.id,
+        call: {
+          id: 'call_1',
+          name: 'read_file',
+          argsText: '{"path":"src/util/parse.ts"}',
+          state: 'done',
+          summary: '42 lines of src/util/parse.ts',
+          durationMs: 380,
+        },
+      });
       assert.equal(await app.page.locator('.tool-call').count(), 1, 'updated in place');
       assert.match(await row.locator('summary').innerText(), /42 lines of src\/util\/parse\.ts/);
       assert.match(await row.locator('summary').innerText(), /0\.4 s/);
-      await app.send({ type: 'toolCall', id: a.id, call: { id: 'call_2', name: 'search_workspace', argsText: '{"query":"parseLine"}', state: 'error', summary: 'Path is outside the workspace' } });
+      await app.send({
+        type: 'toolCall',
+        id: a.id,
+        call: {
+          id: 'call_2',
+          name: 'search_workspace',
+          argsText: '{"query":"parseLine"}',
+          state: 'error',
+          summary: 'Path is outside the workspace',
+        },
+      });
       assert.equal(await app.page.locator('.tool-call[data-call-id="call_2"]').getAttribute('data-state'), 'error');
       await row.locator('summary').click();
       assert.match(await row.locator('.tool-call-args').innerText(), /"path": "src\/util\/parse\.ts"/);
@@ -275,11 +370,15 @@ describe('chat view (webview app in Chromium)', function () {
       await block.locator('[data-code-action="insert"]').click();
       await block.locator('[data-code-action="open"]').click();
       assert.equal((await app.postsOf('insertCode'))[0].code, copied.code);
-      assert.deepEqual(await app.postsOf('openCodeInEditor'), [{ type: 'openCodeInEditor', code: copied.code, language: 'ts' }]);
+      assert.deepEqual(await app.postsOf('openCodeInEditor'), [
+        { type: 'openCodeInEditor', code: copied.code, language: 'ts' },
+      ]);
       const link = content.locator('a[href]').first();
       assert.deepEqual(await app.postsOf('openLink'), [], 'no link is opened without a click');
       await link.click();
-      assert.deepEqual(await app.postsOf('openLink'), [{ type: 'openLink', href: 'https://www.rfc-editor.org/rfc/rfc4180' }]);
+      assert.deepEqual(await app.postsOf('openLink'), [
+        { type: 'openLink', href: 'https://www.rfc-editor.org/rfc/rfc4180' },
+      ]);
       assert.equal(app.page.url(), 'http://bud-webview.test/index.html', 'the webview did not navigate');
     });
 
@@ -287,7 +386,8 @@ describe('chat view (webview app in Chromium)', function () {
       await app.send(init());
       const a = assistantMsg('', { status: 'streaming' });
       await app.send({ type: 'messageAdded', message: userMsg('CSV?') }, { type: 'messageAdded', message: a });
-      for (let i = 0; i < MARKDOWN_ANSWER.length; i += 40) await app.send({ type: 'answerDelta', id: a.id, text: MARKDOWN_ANSWER.slice(i, i + 40) });
+      for (let i = 0; i < MARKDOWN_ANSWER.length; i += 40)
+        await app.send({ type: 'answerDelta', id: a.id, text: MARKDOWN_ANSWER.slice(i, i + 40) });
       await app.send({ type: 'answerEnded', id: a.id, status: 'complete' });
       const content = app.page.locator('.message.assistant .content');
       await content.locator('.code-block [data-code-action="copy"]').waitFor();
@@ -308,12 +408,24 @@ describe('chat view (webview app in Chromium)', function () {
       await chip.click();
       await chip.focus();
       await app.page.keyboard.press('Enter');
-      const expected = { type: 'openContext', uri: 'file:///work/sample/src/util/parse.ts', startLine: 12, endLine: 20 };
+      const expected = {
+        type: 'openContext',
+        uri: 'file:///work/sample/src/util/parse.ts',
+        startLine: 12,
+        endLine: 20,
+      };
       assert.deepEqual(await app.postsOf('openContext'), [expected, expected]);
     });
 
     it('shows pending chips above the input that can be removed', async () => {
-      await app.send(init({ pendingContexts: [context(), context({ path: 'README.md', uri: 'file:///work/sample/README.md', startLine: 3, endLine: 3 })] }));
+      await app.send(
+        init({
+          pendingContexts: [
+            context(),
+            context({ path: 'README.md', uri: 'file:///work/sample/README.md', startLine: 3, endLine: 3 }),
+          ],
+        }),
+      );
       const chips = app.page.locator('.pending-contexts .context-chip');
       assert.deepEqual(await chips.allInnerTexts(), ['parse.ts:12-20', 'README.md:3']);
       await app.page.getByRole('button', { name: 'Remove README.md:3 from the message' }).click();
@@ -337,7 +449,7 @@ describe('chat view (webview app in Chromium)', function () {
       await app.send(init({ status: { model: 'llama-3.1-70b' } }));
       const button = app.page.locator('#model-button');
       assert.match(await button.innerText(), /llama-3\.1-70b/);
-      assert.match(await button.getAttribute('aria-label') ?? '', /Model: llama-3\.1-70b/);
+      assert.match((await button.getAttribute('aria-label')) ?? '', /Model: llama-3\.1-70b/);
       await button.click();
       assert.deepEqual(await app.postsOf('action'), [{ type: 'action', action: 'selectModel' }]);
       await app.send({ type: 'status', status: status({ model: 'qwen2.5-coder' }) });
@@ -373,7 +485,9 @@ describe('chat view (webview app in Chromium)', function () {
       await app.page.keyboard.press('Control+A');
       await app.page.keyboard.type('ISO date regex');
       await app.page.keyboard.press('Enter');
-      assert.deepEqual(await app.postsOf('renameChat'), [{ type: 'renameChat', chatId: 'chat-2', title: 'ISO date regex' }]);
+      assert.deepEqual(await app.postsOf('renameChat'), [
+        { type: 'renameChat', chatId: 'chat-2', title: 'ISO date regex' },
+      ]);
       assert.match(await items.nth(1).innerText(), /ISO date regex/);
 
       // Delete asks first; Escape cancels, the delete button confirms.
@@ -388,7 +502,11 @@ describe('chat view (webview app in Chromium)', function () {
       assert.deepEqual(await app.postsOf('deleteChat'), [{ type: 'deleteChat', chatId: 'chat-3' }]);
       await app.send({ type: 'chatList', chats: chats.filter((c) => c.id !== 'chat-3') });
       assert.equal(await items.count(), 2);
-      assert.equal(await app.page.evaluate(() => !!document.activeElement?.closest('#history-panel')), true, 'focus stays in the list');
+      assert.equal(
+        await app.page.evaluate(() => !!document.activeElement?.closest('#history-panel')),
+        true,
+        'focus stays in the list',
+      );
 
       // Enter on a chat switches to it and closes the list.
       await items.nth(1).locator('.history-open').focus();
@@ -407,7 +525,10 @@ describe('chat view (webview app in Chromium)', function () {
 
     it('shows a dismissable notice with actions', async () => {
       await app.send(init());
-      await app.send({ type: 'notice', notice: { level: 'warning', text: 'Workspace tools are off in Restricted Mode.', actions: ['manageTrust'] } });
+      await app.send({
+        type: 'notice',
+        notice: { level: 'warning', text: 'Workspace tools are off in Restricted Mode.', actions: ['manageTrust'] },
+      });
       const bar = app.page.locator('#notice');
       assert.match(await bar.innerText(), /Restricted Mode/);
       await bar.locator('button[data-action="manageTrust"]').click();
@@ -417,34 +538,76 @@ describe('chat view (webview app in Chromium)', function () {
     });
 
     it('shows the usage of the last answer of a restored chat', async () => {
-      await app.send(init({ chat: chat([userMsg('q'), assistantMsg('a', { usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 } })]) }));
+      await app.send(
+        init({
+          chat: chat([
+            userMsg('q'),
+            assistantMsg('a', { usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 } }),
+          ]),
+        }),
+      );
       assert.match((await text('#usage')).replace(/\s+/g, ' '), /10 in · 20 out · 30 tokens/);
     });
   });
 
   describe('keyboard and screen readers', () => {
     it('gives every control a name and reaches them all with Tab', async () => {
-      await app.send(init({
-        chat: chat([userMsg('Explain', { contexts: [context()] }), assistantMsg(MARKDOWN_ANSWER, { toolCalls: [{ id: 't', name: 'read_file', argsText: '{}', state: 'done', summary: 'ok' }] })]),
-        chats: [{ id: 'chat-1', title: 'New chat', updatedAt: Date.now(), messageCount: 2 }],
-      }));
+      await app.send(
+        init({
+          chat: chat([
+            userMsg('Explain', { contexts: [context()] }),
+            assistantMsg(MARKDOWN_ANSWER, {
+              toolCalls: [{ id: 't', name: 'read_file', argsText: '{}', state: 'done', summary: 'ok' }],
+            }),
+          ]),
+          chats: [{ id: 'chat-1', title: 'New chat', updatedAt: Date.now(), messageCount: 2 }],
+        }),
+      );
       await app.page.locator('.code-block [data-code-action]').first().waitFor();
-      const unnamed = await app.page.evaluate(() => Array.from(document.querySelectorAll('button, summary, a[href], textarea, input'))
-        .filter((el) => (el as HTMLElement).offsetParent !== null)
-        .filter((el) => !((el.getAttribute('aria-label') ?? '').trim() || (el.textContent ?? '').trim() || el.getAttribute('title')))
-        .map((el) => el.outerHTML.slice(0, 80)));
+      const unnamed = await app.page.evaluate(() =>
+        Array.from(document.querySelectorAll('button, summary, a[href], textarea, input'))
+          .filter((el) => (el as HTMLElement).offsetParent !== null)
+          .filter(
+            (el) =>
+              !(
+                (el.getAttribute('aria-label') ?? '').trim() ||
+                (el.textContent ?? '').trim() ||
+                el.getAttribute('title')
+              ),
+          )
+          .map((el) => el.outerHTML.slice(0, 80)),
+      );
       assert.deepEqual(unnamed, [], 'controls without an accessible name');
       // Tab from the top reaches the header, the chip, the tool row, the code buttons, the link and the input.
       await app.page.locator('#model-button').focus();
       const reached = new Set<string>();
       for (let i = 0; i < 40; i++) {
-        reached.add(await app.page.evaluate(() => {
-          const el = document.activeElement as HTMLElement;
-          return el.id || el.getAttribute('data-code-action') || (el.classList.contains('context-chip') ? 'chip' : '') || (el.tagName === 'SUMMARY' ? 'summary' : '') || el.tagName.toLowerCase();
-        }));
+        reached.add(
+          await app.page.evaluate(() => {
+            const el = document.activeElement as HTMLElement;
+            return (
+              el.id ||
+              el.getAttribute('data-code-action') ||
+              (el.classList.contains('context-chip') ? 'chip' : '') ||
+              (el.tagName === 'SUMMARY' ? 'summary' : '') ||
+              el.tagName.toLowerCase()
+            );
+          }),
+        );
         await app.page.keyboard.press('Tab');
       }
-      for (const want of ['model-button', 'history-button', 'new-chat', 'chip', 'summary', 'copy', 'insert', 'open', 'a', 'input']) {
+      for (const want of [
+        'model-button',
+        'history-button',
+        'new-chat',
+        'chip',
+        'summary',
+        'copy',
+        'insert',
+        'open',
+        'a',
+        'input',
+      ]) {
         assert.ok(reached.has(want), `Tab reaches ${want} (reached: ${[...reached].join(', ')})`);
       }
     });
@@ -454,7 +617,10 @@ describe('chat view (webview app in Chromium)', function () {
       await app.page.locator('#input').focus();
       await app.page.keyboard.press('Shift+Tab');
       await app.page.keyboard.press('Shift+Tab');
-      const outline = await app.page.evaluate(() => { const s = getComputedStyle(document.activeElement!); return `${s.outlineStyle} ${s.outlineWidth}`; });
+      const outline = await app.page.evaluate(() => {
+        const s = getComputedStyle(document.activeElement!);
+        return `${s.outlineStyle} ${s.outlineWidth}`;
+      });
       assert.match(outline, /solid 1px/);
     });
   });
@@ -467,44 +633,74 @@ describe('chat view (webview app in Chromium)', function () {
       await app.page.evaluate(() => {
         (window as any).__mutations = 0;
         new MutationObserver((records) => {
-          for (const r of records) if (!(r.target as Element).closest?.('.message[data-status="streaming"]') && r.target !== document.getElementById('messages')) (window as any).__mutations++;
-        }).observe(document.querySelector('.messages-inner')!, { childList: true, subtree: true, characterData: true, attributes: true });
+          for (const r of records)
+            if (
+              !(r.target as Element).closest?.('.message[data-status="streaming"]') &&
+              r.target !== document.getElementById('messages')
+            )
+              (window as any).__mutations++;
+        }).observe(document.querySelector('.messages-inner')!, {
+          childList: true,
+          subtree: true,
+          characterData: true,
+          attributes: true,
+        });
       });
       // Restored answers near the viewport render in the background, a slice per frame: wait until that is done
       // (10 frames without a change), so what follows counts only what streaming touches.
-      await app.page.evaluate(() => new Promise<void>((resolve) => {
-        let last = -1;
-        let still = 0;
-        const t0 = performance.now();
-        const tick = () => {
-          const m = (window as any).__mutations;
-          if (m === last) still++; else { still = 0; last = m; }
-          if (still >= 10 || performance.now() - t0 > 10_000) resolve(); else requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      }));
+      await app.page.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            let last = -1;
+            let still = 0;
+            const t0 = performance.now();
+            const tick = () => {
+              const m = (window as any).__mutations;
+              if (m === last) still++;
+              else {
+                still = 0;
+                last = m;
+              }
+              if (still >= 10 || performance.now() - t0 > 10_000) resolve();
+              else requestAnimationFrame(tick);
+            };
+            requestAnimationFrame(tick);
+          }),
+      );
       const a = assistantMsg('', { status: 'streaming' });
       await app.send({ type: 'messageAdded', message: a });
-      await app.page.evaluate(() => { (window as any).__mutations = 0; });
+      await app.page.evaluate(() => {
+        (window as any).__mutations = 0;
+      });
       for (let i = 0; i < 20; i++) await app.send({ type: 'answerDelta', id: a.id, text: `token${i} ` });
       await app.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       assert.equal(await app.page.evaluate(() => (window as any).__mutations), 0, 'no other message was touched');
       assert.equal(await app.page.locator('.message').count(), 401);
-      const dist = await app.page.evaluate(() => { const el = document.getElementById('messages')!; return el.scrollHeight - el.scrollTop - el.clientHeight; });
+      const dist = await app.page.evaluate(() => {
+        const el = document.getElementById('messages')!;
+        return el.scrollHeight - el.scrollTop - el.clientHeight;
+      });
       assert.ok(dist < 50, `follows the newest output (distance from bottom ${dist}px)`);
     });
 
     it('renders restored answers far up the list only when scrolled near them', async () => {
       const messages = [];
-      for (let i = 0; i < 100; i++) messages.push(userMsg(`question ${i}`), assistantMsg(`### Heading ${i}\n\nanswer with \`code\``));
+      for (let i = 0; i < 100; i++)
+        messages.push(userMsg(`question ${i}`), assistantMsg(`### Heading ${i}\n\nanswer with \`code\``));
       await app.send(init({ chat: chat(messages) }));
       await app.page.waitForFunction(() => document.querySelectorAll('.message.assistant .content h3').length > 0);
       const first = app.page.locator('.message.assistant').first();
       assert.equal(await first.locator('h3').count(), 0, 'the oldest answer is not rendered yet');
       // (textContent: off screen the stand-in is skipped by content-visibility, which innerText leaves out)
-      assert.match(await first.locator('.content').evaluate((el) => el.textContent ?? ''), /### Heading 0/, 'its text stands in');
+      assert.match(
+        await first.locator('.content').evaluate((el) => el.textContent ?? ''),
+        /### Heading 0/,
+        'its text stands in',
+      );
       assert.equal(await app.page.locator('.message.assistant').last().locator('h3').innerText(), 'Heading 99');
-      await app.page.evaluate(() => { document.getElementById('messages')!.scrollTop = 0; });
+      await app.page.evaluate(() => {
+        document.getElementById('messages')!.scrollTop = 0;
+      });
       await first.locator('h3').waitFor();
       assert.equal(await first.locator('h3').innerText(), 'Heading 0');
     });
@@ -515,47 +711,100 @@ describe('chat view (webview app in Chromium)', function () {
 describe('chat view screenshots (light, dark, high contrast)', function () {
   this.timeout(60_000);
   let browser: Browser;
-  before(async () => { browser = await launchBrowser(); });
-  after(async () => { await browser?.close(); });
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
 
-  for (const [theme, width] of [['dark', 420], ['light', 420], ['hc', 420], ['dark', 280]] as const) {
+  for (const [theme, width] of [
+    ['dark', 420],
+    ['light', 420],
+    ['hc', 420],
+    ['dark', 280],
+  ] as const) {
     it(`draws a full conversation in the ${theme} theme, ${width} px wide, without CSP violations`, async () => {
       const app = await openApp(browser, { theme, height: 900, width });
       try {
         const answer = assistantMsg(MARKDOWN_ANSWER, {
           reasoning: 'The user wants a CSV line parser; quotes matter.',
-          toolCalls: [{ id: 'c1', name: 'read_file', argsText: '{"path":"src/util/parse.ts"}', state: 'done', summary: '42 lines of src/util/parse.ts', durationMs: 120 }],
+          toolCalls: [
+            {
+              id: 'c1',
+              name: 'read_file',
+              argsText: '{"path":"src/util/parse.ts"}',
+              state: 'done',
+              summary: '42 lines of src/util/parse.ts',
+              durationMs: 120,
+            },
+          ],
           usage: { prompt_tokens: 1834, completion_tokens: 412, total_tokens: 2246 },
         });
-        await app.send(init({
-          chat: chat([
-            userMsg('Explain this code and suggest a simpler parser', { contexts: [context()] }),
-            answer,
-            userMsg('Now make it handle escaped quotes'),
-            assistantMsg('Escaped quotes are written as two double quotes (`""`). Inside a quoted', { status: 'stopped' }),
-            userMsg('Try again'),
-            assistantMsg('', { status: 'error', error: { kind: 'connection', message: 'The connection to https://gateway.bud.studio dropped before the answer finished. Check your network, then retry.', url: 'https://gateway.bud.studio/v1/chat/completions', actions: ['retry', 'testConnection', 'showLog'] } }),
-          ]),
-          pendingContexts: [context({ path: 'src/util/csv.test.ts', uri: 'file:///w/src/util/csv.test.ts', startLine: 1, endLine: 40 })],
-        }));
-        await app.send({ type: 'notice', notice: { level: 'warning', text: 'Workspace tools are off in Restricted Mode.', actions: ['manageTrust'] } });
+        await app.send(
+          init({
+            chat: chat([
+              userMsg('Explain this code and suggest a simpler parser', { contexts: [context()] }),
+              answer,
+              userMsg('Now make it handle escaped quotes'),
+              assistantMsg('Escaped quotes are written as two double quotes (`""`). Inside a quoted', {
+                status: 'stopped',
+              }),
+              userMsg('Try again'),
+              assistantMsg('', {
+                status: 'error',
+                error: {
+                  kind: 'connection',
+                  message:
+                    'The connection to https://gateway.bud.studio dropped before the answer finished. Check your network, then retry.',
+                  url: 'https://gateway.bud.studio/v1/chat/completions',
+                  actions: ['retry', 'testConnection', 'showLog'],
+                },
+              }),
+            ]),
+            pendingContexts: [
+              context({
+                path: 'src/util/csv.test.ts',
+                uri: 'file:///w/src/util/csv.test.ts',
+                startLine: 1,
+                endLine: 40,
+              }),
+            ],
+          }),
+        );
+        await app.send({
+          type: 'notice',
+          notice: { level: 'warning', text: 'Workspace tools are off in Restricted Mode.', actions: ['manageTrust'] },
+        });
         await app.page.locator('.code-block [data-code-action="copy"]').first().waitFor();
         await app.page.locator('.message.user').first().locator('.context-chip').focus();
-        await app.page.evaluate(() => { document.getElementById('messages')!.scrollTop = 0; });
+        await app.page.evaluate(() => {
+          document.getElementById('messages')!.scrollTop = 0;
+        });
         const name = `browser-showcase-${theme}${width === 420 ? '' : `-${width}`}`;
         await app.screenshot(name);
-        const overflow = await app.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await app.page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         assert.equal(overflow, 0, 'nothing sticks out sideways');
-        await app.page.evaluate(() => { const m = document.getElementById('messages')!; m.scrollTop = m.scrollHeight; });
+        await app.page.evaluate(() => {
+          const m = document.getElementById('messages')!;
+          m.scrollTop = m.scrollHeight;
+        });
         await app.page.locator('#input').fill('Can you also add a test for empty fields?');
         await app.screenshot(`${name}-end`);
         assert.deepEqual(await app.violations(), []);
         assert.deepEqual(app.pageErrors, []);
         if (theme === 'hc') {
-          const border = await app.page.locator('.code-block').first().evaluate((el) => getComputedStyle(el).borderTopColor);
+          const border = await app.page
+            .locator('.code-block')
+            .first()
+            .evaluate((el) => getComputedStyle(el).borderTopColor);
           assert.equal(border, 'rgb(111, 195, 223)', 'high contrast uses the contrast border colour');
         }
-      } finally { await app.close(); }
+      } finally {
+        await app.close();
+      }
     });
   }
 });

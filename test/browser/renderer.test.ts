@@ -29,37 +29,46 @@ describe('markdown renderer (browser)', function () {
 
   for (const doc of CORPUS) {
     it(`streams "${doc.name}" in random pieces to the same DOM as rendering it whole (6 seeds)`, async () => {
-      const results = await page.evaluate(({ text, seeds }) => {
-        function rng(seed: number): () => number {
-          let a = seed >>> 0;
-          return () => {
-            a = (a + 0x6d2b79f5) >>> 0;
-            let t = a;
-            t = Math.imul(t ^ (t >>> 15), t | 1);
-            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-          };
-        }
-        const whole = document.createElement('div');
-        budTest.renderMarkdown(whole, text);
-        const out: { seed: number; equal: boolean; got: string; want: string; renders: number }[] = [];
-        for (const seed of seeds) {
-          const rand = rng(seed);
-          const el = document.createElement('div');
-          const { r, flush } = budTest.createManualRenderer(el);
-          let i = 0;
-          const maxPiece = seed % 3 === 0 ? 3 : seed % 3 === 1 ? 12 : 60;
-          while (i < text.length) {
-            const n = 1 + Math.floor(rand() * maxPiece);
-            r.append(text.slice(i, i + n));
-            i += n;
-            if (rand() < 0.6) flush();
+      const results = await page.evaluate(
+        ({ text, seeds }) => {
+          function rng(seed: number): () => number {
+            let a = seed >>> 0;
+            return () => {
+              a = (a + 0x6d2b79f5) >>> 0;
+              let t = a;
+              t = Math.imul(t ^ (t >>> 15), t | 1);
+              t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+              return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+            };
           }
-          r.finish();
-          out.push({ seed, equal: el.innerHTML === whole.innerHTML, got: el.innerHTML, want: whole.innerHTML, renders: r.stats.renders });
-        }
-        return out;
-      }, { text: doc.text, seeds: [1, 2, 3, 17, 42, 1234] });
+          const whole = document.createElement('div');
+          budTest.renderMarkdown(whole, text);
+          const out: { seed: number; equal: boolean; got: string; want: string; renders: number }[] = [];
+          for (const seed of seeds) {
+            const rand = rng(seed);
+            const el = document.createElement('div');
+            const { r, flush } = budTest.createManualRenderer(el);
+            let i = 0;
+            const maxPiece = seed % 3 === 0 ? 3 : seed % 3 === 1 ? 12 : 60;
+            while (i < text.length) {
+              const n = 1 + Math.floor(rand() * maxPiece);
+              r.append(text.slice(i, i + n));
+              i += n;
+              if (rand() < 0.6) flush();
+            }
+            r.finish();
+            out.push({
+              seed,
+              equal: el.innerHTML === whole.innerHTML,
+              got: el.innerHTML,
+              want: whole.innerHTML,
+              renders: r.stats.renders,
+            });
+          }
+          return out;
+        },
+        { text: doc.text, seeds: [1, 2, 3, 17, 42, 1234] },
+      );
       for (const r of results) {
         assert.ok(r.renders > 1 || doc.text.length < 10, `seed ${r.seed} rendered incrementally`);
         assert.equal(r.got, r.want, `seed ${r.seed}: streamed DOM differs from the whole render`);
@@ -72,7 +81,13 @@ describe('markdown renderer (browser)', function () {
       const parts: string[] = [];
       for (let i = 0; i < 300; i++) {
         if (i % 25 === 0) parts.push(`## Section ${i}\n\n`);
-        parts.push(i % 40 === 7 ? '```js\nlet a = ' + i + ';\n```\n\n' : i % 30 === 3 ? `- item ${i}\n- see [ref]\n\n` : `Paragraph ${i} with *text* and [ref].\n\n`);
+        parts.push(
+          i % 40 === 7
+            ? '```js\nlet a = ' + i + ';\n```\n\n'
+            : i % 30 === 3
+              ? `- item ${i}\n- see [ref]\n\n`
+              : `Paragraph ${i} with *text* and [ref].\n\n`,
+        );
         // a definition arriving late changes blocks already committed (possibly their node count)
         if (i === 250) parts.push('[ref]: https://example.com/r\n\n');
       }
@@ -81,7 +96,10 @@ describe('markdown renderer (browser)', function () {
       budTest.renderMarkdown(whole, text);
       const el = document.createElement('div');
       const { r, flush } = budTest.createManualRenderer(el);
-      for (let i = 0; i < text.length; i += 37) { r.append(text.slice(i, i + 37)); if (i % 3 === 0) flush(); }
+      for (let i = 0; i < text.length; i += 37) {
+        r.append(text.slice(i, i + 37));
+        if (i % 3 === 0) flush();
+      }
       r.finish();
       const sliced = document.createElement('div');
       sliced.textContent = 'placeholder';
@@ -104,13 +122,17 @@ describe('markdown renderer (browser)', function () {
     assert.ok(res.steps > 10, `sliced render took ${res.steps} steps`);
     assert.ok(res.allChunks, 'every top-level node is a chunk');
     assert.ok(res.chunkCount >= 5, `${res.chunkCount} chunks`);
-    assert.ok(res.sizes.slice(0, -1).every((n) => n === 96) && res.sizes[res.sizes.length - 1] <= 96, `chunk sizes ${res.sizes}`);
+    assert.ok(
+      res.sizes.slice(0, -1).every((n) => n === 96) && res.sizes[res.sizes.length - 1] <= 96,
+      `chunk sizes ${res.sizes}`,
+    );
     assert.ok(res.links >= 300 / 30, 'late link definition applied to earlier blocks');
   });
 
   it('streams through the real animation-frame scheduler: coalesced renders, same DOM at the end', async () => {
     const res = await page.evaluate(async () => {
-      const text = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} with *text*.\n\n`).join('') + '```ts\nconst x = 1;\n```\n';
+      const text =
+        Array.from({ length: 40 }, (_, i) => `Paragraph ${i} with *text*.\n\n`).join('') + '```ts\nconst x = 1;\n```\n';
       const el = document.createElement('div');
       document.body.appendChild(el);
       const r = budTest.createStreamingRenderer(el);
@@ -127,9 +149,18 @@ describe('markdown renderer (browser)', function () {
       const whole = document.createElement('div');
       budTest.renderMarkdown(whole, text);
       el.remove();
-      return { frames, beforeFinish, equal: el.innerHTML === whole.innerHTML, appends: Math.ceil(text.length / 7), text: r.text === text };
+      return {
+        frames,
+        beforeFinish,
+        equal: el.innerHTML === whole.innerHTML,
+        appends: Math.ceil(text.length / 7),
+        text: r.text === text,
+      };
     });
-    assert.ok(res.beforeFinish.renders <= res.frames + 1, `renders ${res.beforeFinish.renders} <= frames ${res.frames} + 1`);
+    assert.ok(
+      res.beforeFinish.renders <= res.frames + 1,
+      `renders ${res.beforeFinish.renders} <= frames ${res.frames} + 1`,
+    );
     assert.ok(res.beforeFinish.renders >= 1, 'rendered while streaming');
     assert.ok(res.beforeFinish.shown > 0, 'text visible before finish');
     assert.ok(res.equal, 'final DOM equals whole render');
@@ -140,7 +171,13 @@ describe('markdown renderer (browser)', function () {
     const res = await page.evaluate(() => {
       const blocks: string[] = [];
       for (let i = 0; i < 200; i++) {
-        blocks.push(i % 10 === 0 ? `\`\`\`js\nconsole.log(${i});\n\`\`\`\n\n` : i % 7 === 0 ? `- item ${i}\n- item ${i}b\n\n` : `Paragraph ${i} with some words in it and **bold**.\n\n`);
+        blocks.push(
+          i % 10 === 0
+            ? `\`\`\`js\nconsole.log(${i});\n\`\`\`\n\n`
+            : i % 7 === 0
+              ? `- item ${i}\n- item ${i}b\n\n`
+              : `Paragraph ${i} with some words in it and **bold**.\n\n`,
+        );
       }
       const text = blocks.join('');
       const el = document.createElement('div');
@@ -152,13 +189,25 @@ describe('markdown renderer (browser)', function () {
         naiveChars += Math.min(text.length, i + 20);
       }
       r.finish();
-      return { lexed: r.stats.charsLexed, naiveChars, length: text.length, blocksRendered: r.stats.blocksRendered, renders: r.stats.renders };
+      return {
+        lexed: r.stats.charsLexed,
+        naiveChars,
+        length: text.length,
+        blocksRendered: r.stats.blocksRendered,
+        renders: r.stats.renders,
+      };
     });
     // each frame lexes only the open tail: at most about two of these ~55-char blocks
-    assert.ok(res.lexed <= res.length + res.renders * 150, `lexed ${res.lexed} chars for a ${res.length}-char text in ${res.renders} renders`);
+    assert.ok(
+      res.lexed <= res.length + res.renders * 150,
+      `lexed ${res.lexed} chars for a ${res.length}-char text in ${res.renders} renders`,
+    );
     assert.ok(res.lexed * 20 < res.naiveChars, `lexed ${res.lexed} vs naive ${res.naiveChars}`);
     // each of the ~200 blocks is rendered final once, plus at most one open-block render per frame
-    assert.ok(res.blocksRendered <= 200 + 2 * res.renders, `blocks rendered ${res.blocksRendered}, renders ${res.renders}`);
+    assert.ok(
+      res.blocksRendered <= 200 + 2 * res.renders,
+      `blocks rendered ${res.blocksRendered}, renders ${res.renders}`,
+    );
   });
 
   it('shows an open code block as plain text without buttons, then highlights it and adds the toolbar once closed', async () => {
@@ -167,11 +216,18 @@ describe('markdown renderer (browser)', function () {
       const { r, flush } = budTest.createManualRenderer(el);
       r.append('Intro\n\n```ts\nconst a: number = 1;\n');
       flush();
-      const open = { buttons: el.querySelectorAll('.code-block button').length, hljs: el.querySelectorAll('.code-block .hljs-keyword').length, text: el.querySelector('.code-block code')?.textContent };
+      const open = {
+        buttons: el.querySelectorAll('.code-block button').length,
+        hljs: el.querySelectorAll('.code-block .hljs-keyword').length,
+        text: el.querySelector('.code-block code')?.textContent,
+      };
       r.append('```\n');
       flush();
       const closed = {
-        actions: Array.from(el.querySelectorAll('.code-block .code-toolbar button')).map((b) => `${b.getAttribute('data-code-action')}|${b.getAttribute('aria-label')}|${b.querySelector('.codicon')?.className}`),
+        actions: Array.from(el.querySelectorAll('.code-block .code-toolbar button')).map(
+          (b) =>
+            `${b.getAttribute('data-code-action')}|${b.getAttribute('aria-label')}|${b.querySelector('.codicon')?.className}`,
+        ),
         hljs: el.querySelectorAll('.code-block code.hljs.language-ts .hljs-keyword').length,
         lang: el.querySelector('.code-block')?.getAttribute('data-lang'),
       };
@@ -222,11 +278,17 @@ describe('markdown renderer (browser)', function () {
     assert.ok(res.ms < 20_000, `rendered in ${Math.round(res.ms)} ms`);
   });
 
-  it('lexes every corpus document exactly as marked\'s own Lexer.lex does (the budget changes nothing there)', async () => {
-    const diffs = await page.evaluate((docs) => docs.filter((d) => {
-      const r = budTest.lexBoth(d.text);
-      return r.ours !== r.marked;
-    }).map((d) => d.name), CORPUS);
+  it("lexes every corpus document exactly as marked's own Lexer.lex does (the budget changes nothing there)", async () => {
+    const diffs = await page.evaluate(
+      (docs) =>
+        docs
+          .filter((d) => {
+            const r = budTest.lexBoth(d.text);
+            return r.ours !== r.marked;
+          })
+          .map((d) => d.name),
+      CORPUS,
+    );
     assert.deepEqual(diffs, []);
   });
 
@@ -276,7 +338,10 @@ describe('markdown renderer (browser)', function () {
     assert.deepEqual(res.equal, [true, true, true], 'streamed in 700, 1,300 and 2,900-character pieces = whole');
     assert.equal(res.intro, 'bold');
     assert.equal(res.plainParagraph, 0, 'the 12 KB `*a*a…` paragraph is plain text');
-    assert.ok(res.itemElements[0] > 0 && res.itemElements[1] > 0, `the first two items are Markdown (${res.itemElements})`);
+    assert.ok(
+      res.itemElements[0] > 0 && res.itemElements[1] > 0,
+      `the first two items are Markdown (${res.itemElements})`,
+    );
     assert.equal(res.itemElements[2], 0, 'the third item is over the budget of its list');
     assert.ok(res.lastItemText, 'and shows its text as written');
     assert.equal(res.cellOk, 'ok');
@@ -288,21 +353,24 @@ describe('markdown renderer (browser)', function () {
       (window as unknown as { pwned: number }).pwned = 0;
       const el = document.createElement('div');
       document.body.appendChild(el);
-      budTest.renderMarkdown(el, [
-        '[a](https://ok.example/a) [b](http://ok.example/b) [m](mailto:x@y.z) [j](javascript:window.pwned=1) [v](vbscript:x) [d](data:text/html,hi) [f](file:///etc/passwd) [r](./rel)',
-        '',
-        '![img](https://evil.example/track.png) ![](http://evil.example/t2.png) ![ok](data:image/png;base64,iVBORw0KGgo=)',
-        '',
-        '<a href="https://ok.example/t" target="_blank" rel="opener">t</a> <img src=x onerror="window.pwned=2"> <img srcset="https://evil.example/s.png 1x">',
-        '',
-        '<script>window.pwned=3</script><iframe src="https://evil.example/"></iframe><style>body{background:url(https://evil.example/bg)}</style>',
-        '',
-        '<div style="background:url(https://evil.example/bg2)" id="input" class="message assistant code-block">styled</div>',
-        '',
-        '<form action="https://evil.example/"><button data-code-action="insert">Insert</button><input type="image" src="https://evil.example/i.png"></form>',
-        '',
-        '<svg><image href="https://evil.example/svg.png"/></svg><table background="https://evil.example/tb.png"><tr><td>x</td></tr></table>',
-      ].join('\n'));
+      budTest.renderMarkdown(
+        el,
+        [
+          '[a](https://ok.example/a) [b](http://ok.example/b) [m](mailto:x@y.z) [j](javascript:window.pwned=1) [v](vbscript:x) [d](data:text/html,hi) [f](file:///etc/passwd) [r](./rel)',
+          '',
+          '![img](https://evil.example/track.png) ![](http://evil.example/t2.png) ![ok](data:image/png;base64,iVBORw0KGgo=)',
+          '',
+          '<a href="https://ok.example/t" target="_blank" rel="opener">t</a> <img src=x onerror="window.pwned=2"> <img srcset="https://evil.example/s.png 1x">',
+          '',
+          '<script>window.pwned=3</script><iframe src="https://evil.example/"></iframe><style>body{background:url(https://evil.example/bg)}</style>',
+          '',
+          '<div style="background:url(https://evil.example/bg2)" id="input" class="message assistant code-block">styled</div>',
+          '',
+          '<form action="https://evil.example/"><button data-code-action="insert">Insert</button><input type="image" src="https://evil.example/i.png"></form>',
+          '',
+          '<svg><image href="https://evil.example/svg.png"/></svg><table background="https://evil.example/tb.png"><tr><td>x</td></tr></table>',
+        ].join('\n'),
+      );
       await new Promise((r) => setTimeout(r, 200));
       const links = Array.from(el.querySelectorAll('a')).map((a) => `${a.textContent}=${a.getAttribute('href')}`);
       const out = {
@@ -310,8 +378,12 @@ describe('markdown renderer (browser)', function () {
         targets: el.querySelectorAll('[target]').length,
         imgs: Array.from(el.querySelectorAll('img')).map((i) => i.getAttribute('src')),
         pwned: (window as unknown as { pwned: number }).pwned,
-        forbidden: el.querySelectorAll('script,iframe,style,form,button,input,svg,[style],[id],[onerror],[srcset],[background]').length,
-        classes: Array.from(el.querySelectorAll('[class]')).filter((e) => !(e.parentElement === el && e.className === 'md-chunk')).map((e) => e.className),
+        forbidden: el.querySelectorAll(
+          'script,iframe,style,form,button,input,svg,[style],[id],[onerror],[srcset],[background]',
+        ).length,
+        classes: Array.from(el.querySelectorAll('[class]'))
+          .filter((e) => !(e.parentElement === el && e.className === 'md-chunk'))
+          .map((e) => e.className),
         text: el.textContent ?? '',
       };
       el.remove();
@@ -326,7 +398,10 @@ describe('markdown renderer (browser)', function () {
     assert.ok(res.links.includes('a=https://ok.example/a'));
     assert.ok(res.links.includes('b=http://ok.example/b'));
     assert.ok(res.links.includes('m=mailto:x@y.z'));
-    assert.ok(res.links.includes('img=https://evil.example/track.png'), 'remote image becomes a link with its alt text');
+    assert.ok(
+      res.links.includes('img=https://evil.example/track.png'),
+      'remote image becomes a link with its alt text',
+    );
     for (const l of res.links) assert.match(l, /=(https?:|mailto:|null$)/, `unsafe link kept: ${l}`);
     assert.deepEqual(res.classes, [], 'model HTML cannot borrow app classes');
     assert.ok(res.text.includes('styled'));

@@ -7,7 +7,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const ROOT = findRoot(__dirname);
 
 function findRoot(dir: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fs = require('node:fs') as typeof import('node:fs');
   let d = dir;
   for (let i = 0; i < 6; i++) {
@@ -40,7 +39,6 @@ export function bundle(entry: string, opts: { minify?: boolean } = {}): Promise<
   let p = bundles.get(key);
   if (!p) {
     p = (async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const esbuild = require('esbuild') as typeof import('esbuild');
       const out = await esbuild.build({
         entryPoints: [path.join(ROOT, entry)],
@@ -60,19 +58,24 @@ export function bundle(entry: string, opts: { minify?: boolean } = {}): Promise<
 }
 
 /** The webview's Content-Security-Policy, minus the nonce: nothing remote can load in test pages either. */
-export const TEST_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:";
+export const TEST_CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:";
 
 /**
  * Opens a blank page (with a CSP that blocks every remote load), then runs `scripts` in order.
  * `html` is the body markup. Requests that leave the page are aborted and recorded in `blocked`.
  */
-export async function openPage(browser: Browser, opts: { scripts: string[]; html?: string; css?: string }): Promise<Page & { blocked: string[] }> {
+export async function openPage(
+  browser: Browser,
+  opts: { scripts: string[]; html?: string; css?: string },
+): Promise<Page & { blocked: string[] }> {
   const context = await browser.newContext();
   const page = (await context.newPage()) as Page & { blocked: string[] };
   page.blocked = [];
   await page.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith('http://bud.test/')) return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(opts.html ?? '', opts.css) });
+    if (url.startsWith('http://bud.test/'))
+      return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(opts.html ?? '', opts.css) });
     page.blocked.push(url);
     return route.abort();
   });
@@ -82,8 +85,10 @@ export async function openPage(browser: Browser, opts: { scripts: string[]; html
 }
 
 function pageHtml(body: string, css?: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${TEST_CSP}">` +
-    `${css ? `<style>${css}</style>` : ''}</head><body>${body}</body></html>`;
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${TEST_CSP}">` +
+    `${css ? `<style>${css}</style>` : ''}</head><body>${body}</body></html>`
+  );
 }
 
 /** Closes a page and its context. */

@@ -1,4 +1,4 @@
-// The XSS corpus (test/fixtures/xss-payloads.ts) through the real Markdown renderer (src/webview/markdown)
+// The XSS corpus (test/fixtures/xss-payloads.ts) through the real Markdown renderer (src/webview-app/markdown)
 // in Chromium, twice: once with no Content-Security-Policy (the sanitiser alone must hold) and once with the
 // webview's CSP (no violation may even be attempted). Each payload is rendered whole (renderMarkdown) and
 // streamed in small pieces (createStreamingRenderer), and after each:
@@ -16,15 +16,29 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Browser, Page, Request } from 'playwright-core';
 import { launchBrowser, ROOT } from './support';
-import { PAYLOADS, materialize, FORBIDDEN_ELEMENTS, PROTECTED_NAMES, SAFE_LINK_SCHEMES, type XssPayload } from '../fixtures/xss-payloads';
+import {
+  PAYLOADS,
+  materialize,
+  FORBIDDEN_ELEMENTS,
+  PROTECTED_NAMES,
+  SAFE_LINK_SCHEMES,
+  type XssPayload,
+} from '../fixtures/xss-payloads';
 
 const ORIGIN = 'http://bud-xss.test';
 const EXFIL = 'https://attacker.test/x';
-const RENDERER = process.env.BUD_RENDERER_ENTRY ?? path.join(ROOT, 'src/webview/markdown/index.ts');
+const RENDERER = process.env.BUD_RENDERER_ENTRY ?? path.join(ROOT, 'src/webview-app/markdown/index.ts');
 /** "Finished" bound for a heavy payload: a hang, not a speed target (speed is for `npm run bench`). */
 const HEAVY_BOUND_MS = 60_000; // the slowest heavy payload takes ~9 s here; emphasis runs took minutes before the inline budget
 
-interface Finding { payload: string; mode: string; path: 'whole' | 'stream'; problems: string[]; ms: number; csp?: string[] }
+interface Finding {
+  payload: string;
+  mode: string;
+  path: 'whole' | 'stream';
+  problems: string[];
+  ms: number;
+  csp?: string[];
+}
 const results: Finding[] = [];
 
 function bundleRenderer(): string {
@@ -60,78 +74,91 @@ document.addEventListener('securitypolicyviolation', function (e) { window.__vio
 
 /** Renders `text` into a fresh `.message.assistant .content`; resolves with the duration. Runs in the page. */
 async function renderIn(page: Page, text: string, how: 'whole' | 'stream'): Promise<{ ms: number; error?: string }> {
-  return page.evaluate(async ({ text, how }) => {
-    const w = window as any;
-    const list = document.getElementById('messages')!;
-    list.textContent = '';
-    const msg = document.createElement('div');
-    msg.className = 'message assistant';
-    const content = document.createElement('div');
-    content.className = 'content';
-    msg.appendChild(content);
-    list.appendChild(msg);
-    const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
-    const t0 = performance.now();
-    try {
-      if (how === 'whole') {
-        w.__bud.renderMarkdown(content, text);
-      } else {
-        const r = w.__bud.createStreamingRenderer(content);
-        // Small pieces for small payloads (every partial state gets rendered); big ones in ~200 pieces, so the
-        // time measured is the renderer's, not thousands of frames of pacing.
-        const size = text.length > 20_000 ? Math.ceil(text.length / 200) : 7;
-        for (let i = 0, k = 0; i < text.length; i += size, k++) {
-          r.append(text.slice(i, i + size));
-          if (k % 3 === 2) await frame();
+  return page.evaluate(
+    async ({ text, how }) => {
+      const w = window as any;
+      const list = document.getElementById('messages')!;
+      list.textContent = '';
+      const msg = document.createElement('div');
+      msg.className = 'message assistant';
+      const content = document.createElement('div');
+      content.className = 'content';
+      msg.appendChild(content);
+      list.appendChild(msg);
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
+      const t0 = performance.now();
+      try {
+        if (how === 'whole') {
+          w.__bud.renderMarkdown(content, text);
+        } else {
+          const r = w.__bud.createStreamingRenderer(content);
+          // Small pieces for small payloads (every partial state gets rendered); big ones in ~200 pieces, so the
+          // time measured is the renderer's, not thousands of frames of pacing.
+          const size = text.length > 20_000 ? Math.ceil(text.length / 200) : 7;
+          for (let i = 0, k = 0; i < text.length; i += size, k++) {
+            r.append(text.slice(i, i + size));
+            if (k % 3 === 2) await frame();
+          }
+          r.finish();
         }
-        r.finish();
+      } catch (e) {
+        return { ms: performance.now() - t0, error: String((e as Error)?.stack ?? e).slice(0, 500) };
       }
-    } catch (e) {
-      return { ms: performance.now() - t0, error: String((e as Error)?.stack ?? e).slice(0, 500) };
-    }
-    await frame();
-    return { ms: performance.now() - t0 };
-  }, { text, how });
+      await frame();
+      return { ms: performance.now() - t0 };
+    },
+    { text, how },
+  );
 }
 
 /** DOM checks on the rendered output; returns problems found. Runs in the page. */
 async function inspect(page: Page): Promise<string[]> {
-  return page.evaluate(({ forbidden, safe, names }) => {
-    const problems: string[] = [];
-    const root = document.querySelector('#messages .content')!;
-    for (const sel of forbidden) {
-      const n = root.querySelectorAll(sel).length;
-      if (n) problems.push(`<${sel}> element x${n}`);
-    }
-    const all = root.querySelectorAll('*');
-    for (const el of Array.from(all)) {
-      for (const a of Array.from(el.attributes)) {
-        const name = a.name.toLowerCase();
-        if (name.startsWith('on')) problems.push(`${el.localName}[${name}]`);
-        if (name === 'style') problems.push(`${el.localName}[style]`);
-        if ((name === 'id' || name === 'name') && names.includes(a.value)) problems.push(`${el.localName}[${name}=${a.value}] clobbers`);
-        if (/^(src|srcset|poster|background|data|action|formaction|lowsrc|dynsrc|codebase|xlink:href)$/.test(name)) {
-          const v = a.value.trim();
-          if (v && !/^data:/i.test(v) && !(el.localName === 'a')) problems.push(`${el.localName}[${name}=${v.slice(0, 60)}]`);
+  return page.evaluate(
+    ({ forbidden, safe, names }) => {
+      const problems: string[] = [];
+      const root = document.querySelector('#messages .content')!;
+      for (const sel of forbidden) {
+        const n = root.querySelectorAll(sel).length;
+        if (n) problems.push(`<${sel}> element x${n}`);
+      }
+      const all = root.querySelectorAll('*');
+      for (const el of Array.from(all)) {
+        for (const a of Array.from(el.attributes)) {
+          const name = a.name.toLowerCase();
+          if (name.startsWith('on')) problems.push(`${el.localName}[${name}]`);
+          if (name === 'style') problems.push(`${el.localName}[style]`);
+          if ((name === 'id' || name === 'name') && names.includes(a.value))
+            problems.push(`${el.localName}[${name}=${a.value}] clobbers`);
+          if (/^(src|srcset|poster|background|data|action|formaction|lowsrc|dynsrc|codebase|xlink:href)$/.test(name)) {
+            const v = a.value.trim();
+            if (v && !/^data:/i.test(v) && !(el.localName === 'a'))
+              problems.push(`${el.localName}[${name}=${v.slice(0, 60)}]`);
+          }
         }
       }
-    }
-    for (const a of Array.from(root.querySelectorAll('a[href], area[href]'))) {
-      const raw = a.getAttribute('href')!;
-      let scheme = '';
-      try { scheme = new URL(raw, 'http://relative.invalid/').protocol; } catch { scheme = 'invalid:'; }
-      if (!safe.includes(scheme)) problems.push(`link href=${raw.slice(0, 60)}`);
-      else if (/^\s*[^:/?#]+:/.test(raw) === false) problems.push(`relative link href=${raw.slice(0, 60)}`);
-      if (a.hasAttribute('target')) problems.push(`link target=${a.getAttribute('target')}`);
-    }
-    for (const el of Array.from(root.querySelectorAll('[href]:not(a):not(area)'))) {
-      problems.push(`${el.localName}[href=${el.getAttribute('href')!.slice(0, 60)}]`);
-    }
-    if (document.getElementById('messages') !== root.closest('#messages')) problems.push('#messages clobbered');
-    const d = document as any;
-    if (typeof d.getElementById !== 'function' || typeof d.createElement !== 'function') problems.push('document methods clobbered');
-    return problems;
-  }, { forbidden: FORBIDDEN_ELEMENTS, safe: SAFE_LINK_SCHEMES, names: PROTECTED_NAMES });
+      for (const a of Array.from(root.querySelectorAll('a[href], area[href]'))) {
+        const raw = a.getAttribute('href')!;
+        let scheme: string;
+        try {
+          scheme = new URL(raw, 'http://relative.invalid/').protocol;
+        } catch {
+          scheme = 'invalid:';
+        }
+        if (!safe.includes(scheme)) problems.push(`link href=${raw.slice(0, 60)}`);
+        else if (/^\s*[^:/?#]+:/.test(raw) === false) problems.push(`relative link href=${raw.slice(0, 60)}`);
+        if (a.hasAttribute('target')) problems.push(`link target=${a.getAttribute('target')}`);
+      }
+      for (const el of Array.from(root.querySelectorAll('[href]:not(a):not(area)'))) {
+        problems.push(`${el.localName}[href=${el.getAttribute('href')!.slice(0, 60)}]`);
+      }
+      if (document.getElementById('messages') !== root.closest('#messages')) problems.push('#messages clobbered');
+      const d = document as any;
+      if (typeof d.getElementById !== 'function' || typeof d.createElement !== 'function')
+        problems.push('document methods clobbered');
+      return problems;
+    },
+    { forbidden: FORBIDDEN_ELEMENTS, safe: SAFE_LINK_SCHEMES, names: PROTECTED_NAMES },
+  );
 }
 
 /** Clicks every link (http/https/mailto clicks are cancelled, as the app does); any javascript: left would run. */
@@ -170,19 +197,36 @@ for (const mode of ['no CSP (sanitiser alone)', 'webview CSP'] as const) {
       const context = await browser.newContext();
       await context.route('**/*', async (route) => {
         const url = route.request().url();
-        if (url === `${ORIGIN}/`) return route.fulfill({ contentType: 'text/html', body: pageHtml(mode === 'webview CSP') });
+        if (url === `${ORIGIN}/`)
+          return route.fulfill({ contentType: 'text/html', body: pageHtml(mode === 'webview CSP') });
         if (url === `${ORIGIN}/bundle.js`) return route.fulfill({ contentType: 'text/javascript', body: bundle });
         return route.abort('blockedbyclient');
       });
       page = await context.newPage();
       page.on('request', (r: Request) => {
         const url = r.url();
-        if (url !== `${ORIGIN}/` && url !== `${ORIGIN}/bundle.js` && !url.startsWith('data:') && !url.startsWith('about:')) leaked.push(url);
+        if (
+          url !== `${ORIGIN}/` &&
+          url !== `${ORIGIN}/bundle.js` &&
+          !url.startsWith('data:') &&
+          !url.startsWith('about:')
+        )
+          leaked.push(url);
       });
-      page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
-      page.on('pageerror', (e) => { pageErrors.push(e.message); });
-      page.on('popup', (p) => { leaked.push(`popup ${p.url()}`); void p.close(); });
-      page.on('framenavigated', (f) => { if (armed) navigations.push(`${f === page.mainFrame() ? 'page' : 'frame'} -> ${f.url()}`); });
+      page.on('dialog', (d) => {
+        dialogs.push(`${d.type()}: ${d.message()}`);
+        void d.dismiss();
+      });
+      page.on('pageerror', (e) => {
+        pageErrors.push(e.message);
+      });
+      page.on('popup', (p) => {
+        leaked.push(`popup ${p.url()}`);
+        void p.close();
+      });
+      page.on('framenavigated', (f) => {
+        if (armed) navigations.push(`${f === page.mainFrame() ? 'page' : 'frame'} -> ${f.url()}`);
+      });
       await fresh();
       const ok = await page.evaluate(() => typeof (window as any).__bud?.renderMarkdown === 'function');
       assert.ok(ok, 'renderer bundle did not load');
@@ -190,10 +234,17 @@ for (const mode of ['no CSP (sanitiser alone)', 'webview CSP'] as const) {
 
     /** (Re)loads the harness page if a previous payload navigated it away or replaced its globals. */
     async function fresh(): Promise<void> {
-      const okNow = await page.evaluate(() => Array.isArray((window as any).__pwned) && !!(window as any).__bud)
-        .then((ok) => ok && page.url() === `${ORIGIN}/`, () => false);
+      const okNow = await page
+        .evaluate(() => Array.isArray((window as any).__pwned) && !!(window as any).__bud)
+        .then(
+          (ok) => ok && page.url() === `${ORIGIN}/`,
+          () => false,
+        );
       if (okNow) {
-        await page.evaluate(() => { (window as any).__pwned.length = 0; (window as any).__violations.length = 0; });
+        await page.evaluate(() => {
+          (window as any).__pwned.length = 0;
+          (window as any).__violations.length = 0;
+        });
         return;
       }
       armed = false;
@@ -206,7 +257,11 @@ for (const mode of ['no CSP (sanitiser alone)', 'webview CSP'] as const) {
       const file = path.join(ROOT, 'test-results', 'xss-browser.json');
       fs.mkdirSync(path.dirname(file), { recursive: true });
       let prev: Finding[] = [];
-      try { prev = JSON.parse(fs.readFileSync(file, 'utf8')).results ?? []; } catch { /* first run */ }
+      try {
+        prev = JSON.parse(fs.readFileSync(file, 'utf8')).results ?? [];
+      } catch {
+        /* first run */
+      }
       const mine = new Set(results.map((r) => `${r.mode}|${r.payload}|${r.path}`));
       const merged = [...prev.filter((r) => !mine.has(`${r.mode}|${r.payload}|${r.path}`)), ...results];
       fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), results: merged }, null, 1));
@@ -219,7 +274,10 @@ for (const mode of ['no CSP (sanitiser alone)', 'webview CSP'] as const) {
         const problems: string[] = [];
         for (const how of ['whole', 'stream'] as const) {
           await fresh();
-          leaked.length = 0; dialogs.length = 0; pageErrors.length = 0; navigations.length = 0;
+          leaked.length = 0;
+          dialogs.length = 0;
+          pageErrors.length = 0;
+          navigations.length = 0;
           const found: string[] = [];
           let ms = 0;
           let csp: string[] = [];
@@ -229,13 +287,16 @@ for (const mode of ['no CSP (sanitiser alone)', 'webview CSP'] as const) {
             if (r.error) found.push(`renderer threw: ${r.error}`);
             if (p.heavy && r.ms > HEAVY_BOUND_MS) found.push(`took ${Math.round(r.ms)} ms (bound ${HEAVY_BOUND_MS})`);
             if (p.heavy) {
-              const chars = await page.evaluate(() => document.querySelector('#messages .content')!.textContent!.length);
+              const chars = await page.evaluate(() => document.querySelector('#messages .content')!.textContent.length);
               if (chars === 0) found.push('nothing rendered');
             }
-            found.push(...await inspect(page));
+            found.push(...(await inspect(page)));
             await clickAll(page);
             await page.waitForTimeout(p.heavy ? 50 : 20);
-            const state = await page.evaluate(() => ({ pwned: [...(window as any).__pwned], violations: [...(window as any).__violations] }));
+            const state = await page.evaluate(() => ({
+              pwned: [...(window as any).__pwned],
+              violations: [...(window as any).__violations],
+            }));
             if (state.pwned.length) found.push(`script ran: ${state.pwned.join(',')}`);
             // Violations are noted, not failed: Chromium reports them while the sanitiser parses its inert input
             // (inline handlers, and once a <track src> of an element the sanitiser then drops) although nothing
@@ -249,7 +310,10 @@ for (const mode of ['no CSP (sanitiser alone)', 'webview CSP'] as const) {
           if (leaked.length) found.push(`requests: ${leaked.map((u) => u.slice(0, 80)).join(', ')}`);
           if (navigations.length) found.push(`navigated: ${navigations.join(', ').slice(0, 200)}`);
           // The page must still answer promptly after the payload.
-          const alive = await Promise.race([page.evaluate(() => 1 + 1), new Promise((r) => setTimeout(() => r(0), 10_000))]);
+          const alive = await Promise.race([
+            page.evaluate(() => 1 + 1),
+            new Promise((r) => setTimeout(() => r(0), 10_000)),
+          ]);
           if (alive !== 2) found.push('page unresponsive after render');
           results.push({ payload: p.id, mode, path: how, problems: found, ms: Math.round(ms), csp });
           problems.push(...found.map((f) => `[${how}] ${f}`));

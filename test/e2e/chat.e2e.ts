@@ -6,7 +6,7 @@
 // Screenshots go to test-results/e2e-*.png.
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startTestServer, replies, type TestServer } from '../fixtures/openai-server';
+import { startTestServer, replies, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 
@@ -51,12 +51,16 @@ describe('chat view end to end (code-server + Chromium)', function () {
   const lastAssistant = () => chat.locator('.message.assistant').last();
 
   async function waitForMessageCount(n: number): Promise<void> {
-    await chat.waitForFunction((count) => document.querySelectorAll('.message').length === count, n, { timeout: 30_000 });
+    await chat.waitForFunction((count) => document.querySelectorAll('.message').length === count, n, {
+      timeout: 30_000,
+    });
   }
 
   /** Scrolls the conversation to its start (older answers render when they come near the viewport). */
   async function scrollToTop(): Promise<void> {
-    await chat.evaluate(() => { document.getElementById('messages')!.scrollTop = 0; });
+    await chat.evaluate(() => {
+      document.getElementById('messages')!.scrollTop = 0;
+    });
     await chat.locator('.message.assistant .content h2').first().waitFor({ timeout: 10_000 });
   }
 
@@ -64,7 +68,8 @@ describe('chat view end to end (code-server + Chromium)', function () {
   async function widenSideBar(width: number): Promise<void> {
     const box = await wb.page.locator('.part.sidebar').boundingBox();
     if (!box || box.width >= width) return;
-    const x = box.x + box.width + 1, y = box.y + box.height / 2;
+    const x = box.x + box.width + 1,
+      y = box.y + box.height / 2;
     await wb.page.mouse.move(x, y);
     await wb.page.mouse.down();
     await wb.page.mouse.move(box.x + width, y, { steps: 8 });
@@ -74,7 +79,11 @@ describe('chat view end to end (code-server + Chromium)', function () {
   }
 
   async function waitForStatus(status: string): Promise<void> {
-    await chat.locator('.message.assistant').last().and(chat.locator(`[data-status="${status}"]`)).waitFor({ timeout: 30_000 });
+    await chat
+      .locator('.message.assistant')
+      .last()
+      .and(chat.locator(`[data-status="${status}"]`))
+      .waitFor({ timeout: 30_000 });
   }
 
   it('first run without a key: the empty state explains Bud Chat and offers Set API Key', async () => {
@@ -111,10 +120,17 @@ describe('chat view end to end (code-server + Chromium)', function () {
     assert.equal(await answer.locator('.content li').count(), 2);
     const block = answer.locator('.code-block');
     assert.match(await block.locator('pre code').innerText(), /export function add\(a: number, b: number\): number \{/);
-    for (const action of ['copy', 'insert', 'open']) assert.equal(await block.locator(`[data-code-action="${action}"]`).count(), 1, `${action} button`);
-    assert.equal(await answer.locator('.content a[href="https://www.typescriptlang.org/docs/handbook/2/functions.html"]').count(), 1);
+    for (const action of ['copy', 'insert', 'open'])
+      assert.equal(await block.locator(`[data-code-action="${action}"]`).count(), 1, `${action} button`);
+    assert.equal(
+      await answer.locator('.content a[href="https://www.typescriptlang.org/docs/handbook/2/functions.html"]').count(),
+      1,
+    );
     assert.equal(await chat.locator('#send').getAttribute('data-mode'), 'send');
-    assert.match(await chat.locator('#usage').getAttribute('title') ?? '', /Last answer: \d+ prompt \+ \d+ completion = \d+ tokens/);
+    assert.match(
+      (await chat.locator('#usage').getAttribute('title')) ?? '',
+      /Last answer: \d+ prompt \+ \d+ completion = \d+ tokens/,
+    );
     const req = api.requests[api.requests.length - 1];
     assert.equal(req.headers.authorization, `Bearer ${API_KEY}`);
     assert.equal(req.body.model, MODEL);
@@ -191,7 +207,9 @@ describe('chat view end to end (code-server + Chromium)', function () {
     assert.equal(await chip.innerText(), 'math.ts:7-9');
     assert.equal(await chip.getAttribute('data-start'), '7');
     assert.equal(await chip.getAttribute('data-end'), '9');
-    await lastAssistant().locator('.content', { hasText: 'the product of its two arguments' }).waitFor({ timeout: 30_000 });
+    await lastAssistant()
+      .locator('.content', { hasText: 'the product of its two arguments' })
+      .waitFor({ timeout: 30_000 });
     const sent = JSON.stringify(api.requests[api.requests.length - 1].body.messages);
     assert.match(sent, /export function multiply\(a: number, b: number\): number/);
     assert.match(sent, /math\.ts/);
@@ -199,7 +217,9 @@ describe('chat view end to end (code-server + Chromium)', function () {
   });
 
   it('restores the chat after a reload, stopped and failed answers included', async () => {
-    const expected = await messages().evaluateAll((els) => els.map((e) => `${e.className}|${e.getAttribute('data-status')}`));
+    const expected = await messages().evaluateAll((els) =>
+      els.map((e) => `${e.className}|${e.getAttribute('data-status')}`),
+    );
     await scrollToTop();
     const firstAnswer = await chat.locator('.message.assistant .content h2').first().innerText();
     await wb.page.reload({ waitUntil: 'domcontentloaded' });
@@ -207,12 +227,17 @@ describe('chat view end to end (code-server + Chromium)', function () {
     await server.waitForExtensionHost();
     chat = await wb.openChatView();
     await waitForMessageCount(expected.length);
-    const restored = await messages().evaluateAll((els) => els.map((e) => `${e.className}|${e.getAttribute('data-status')}`));
+    const restored = await messages().evaluateAll((els) =>
+      els.map((e) => `${e.className}|${e.getAttribute('data-status')}`),
+    );
     assert.deepEqual(restored, expected);
     await scrollToTop();
     assert.equal(await chat.locator('.message.assistant .content h2').first().innerText(), firstAnswer);
-    assert.ok(await chat.locator('.message[data-status="stopped"]').count() >= 1, 'the stopped answer stays stopped');
-    assert.ok(await chat.locator('.message[data-status="error"] .inline-error').count() >= 1, 'the failed answer stays failed');
+    assert.ok((await chat.locator('.message[data-status="stopped"]').count()) >= 1, 'the stopped answer stays stopped');
+    assert.ok(
+      (await chat.locator('.message[data-status="error"] .inline-error').count()) >= 1,
+      'the failed answer stays failed',
+    );
   });
 
   it('New Chat starts fresh; the history list switches, renames and deletes chats', async () => {
@@ -227,7 +252,11 @@ describe('chat view end to end (code-server + Chromium)', function () {
 
     await chat.locator('#history-button').click();
     const items = chat.locator('#history-panel .history-item');
-    await chat.waitForFunction(() => document.querySelectorAll('#history-panel .history-item').length === 2, undefined, { timeout: 15_000 });
+    await chat.waitForFunction(
+      () => document.querySelectorAll('#history-panel .history-item').length === 2,
+      undefined,
+      { timeout: 15_000 },
+    );
     const current = chat.locator('#history-panel .history-item.current');
     assert.match(await current.innerText(), /Second chat question/);
     await wb.screenshot('e2e-history-dark');
@@ -238,10 +267,15 @@ describe('chat view end to end (code-server + Chromium)', function () {
     await chat.locator('.history-rename').waitFor();
     await chat.locator('.history-rename').fill('Renamed chat');
     await wb.page.keyboard.press('Enter');
-    await chat.locator('#history-panel .history-item.current', { hasText: 'Renamed chat' }).waitFor({ timeout: 15_000 });
+    await chat
+      .locator('#history-panel .history-item.current', { hasText: 'Renamed chat' })
+      .waitFor({ timeout: 15_000 });
 
     // Switch back to the first chat: its messages come back.
-    await items.filter({ hasNot: chat.locator('.history-open[aria-current="true"]') }).locator('.history-open').click();
+    await items
+      .filter({ hasNot: chat.locator('.history-open[aria-current="true"]') })
+      .locator('.history-open')
+      .click();
     await waitForMessageCount(firstChatCount);
     assert.equal(await chat.locator('#history-panel').isVisible(), false);
 
@@ -251,7 +285,11 @@ describe('chat view end to end (code-server + Chromium)', function () {
     await renamed.hover();
     await renamed.locator('.history-delete-button').click();
     await chat.locator('#history-panel [data-confirm-delete]').click();
-    await chat.waitForFunction(() => document.querySelectorAll('#history-panel .history-item').length === 1, undefined, { timeout: 15_000 });
+    await chat.waitForFunction(
+      () => document.querySelectorAll('#history-panel .history-item').length === 1,
+      undefined,
+      { timeout: 15_000 },
+    );
     assert.equal(await messages().count(), firstChatCount, 'the current chat is untouched');
     await wb.page.keyboard.press('Escape');
     await chat.locator('#history-panel').waitFor({ state: 'hidden' });
@@ -264,22 +302,42 @@ describe('chat view end to end (code-server + Chromium)', function () {
     await block.locator('[data-code-action="insert"]').waitFor({ timeout: 30_000 });
     await waitForStatus('complete');
     /** The text of the active editor's visible lines (Monaco draws spaces as no-break spaces). */
-    const editorText = () => wb.page.evaluate(() =>
-      (document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' '));
+    const editorText = () =>
+      wb.page.evaluate(() =>
+        (
+          document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? ''
+        ).replace(/\u00a0/g, ' '),
+      );
     const tabs = () => wb.page.locator('.tabs-container .tab').count();
 
     await wb.runCommand('File: New Untitled Text File');
     await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor();
     assert.equal((await editorText()).trim(), '', 'a new, empty editor');
     await block.locator('[data-code-action="insert"]').click();
-    await wb.page.waitForFunction(() => (document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '')
-      .replace(/\u00a0/g, ' ').includes('export const answer = 42;'), undefined, { timeout: 15_000 });
+    await wb.page.waitForFunction(
+      () =>
+        (document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '')
+          .replace(/\u00a0/g, ' ')
+          .includes('export const answer = 42;'),
+      undefined,
+      { timeout: 15_000 },
+    );
     const tabsBefore = await tabs();
 
     await block.locator('[data-code-action="open"]').click();
-    await wb.page.waitForFunction((n) => document.querySelectorAll('.tabs-container .tab').length === n + 1, tabsBefore, { timeout: 15_000 });
-    await wb.page.waitForFunction(() => (document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '')
-      .replace(/\u00a0/g, ' ').includes('export const answer = 42;'), undefined, { timeout: 15_000 });
+    await wb.page.waitForFunction(
+      (n) => document.querySelectorAll('.tabs-container .tab').length === n + 1,
+      tabsBefore,
+      { timeout: 15_000 },
+    );
+    await wb.page.waitForFunction(
+      () =>
+        (document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '')
+          .replace(/\u00a0/g, ' ')
+          .includes('export const answer = 42;'),
+      undefined,
+      { timeout: 15_000 },
+    );
     const language = wb.page.locator('.statusbar-item[id="status.editor.mode"]');
     await language.filter({ hasText: 'TypeScript' }).waitFor({ timeout: 15_000 });
     assert.match(await editorText(), /^export const answer = 42;\s*$/, 'the new editor holds exactly the code');
@@ -288,15 +346,25 @@ describe('chat view end to end (code-server + Chromium)', function () {
     // both editors are unsaved: close them without saving
     await wb.runCommand('View: Revert and Close Editor');
     await wb.runCommand('View: Revert and Close Editor');
-    await wb.page.waitForFunction((n) => document.querySelectorAll('.tabs-container .tab').length === n - 1, tabsBefore, { timeout: 15_000 });
+    await wb.page.waitForFunction(
+      (n) => document.querySelectorAll('.tabs-container .tab').length === n - 1,
+      tabsBefore,
+      { timeout: 15_000 },
+    );
   });
 
   it('looks right in light, dark and high-contrast themes', async () => {
     await widenSideBar(460);
-    for (const [theme, name] of [['Light Modern', 'light'], ['Dark High Contrast', 'hc'], ['Dark Modern', 'dark']] as const) {
+    for (const [theme, name] of [
+      ['Light Modern', 'light'],
+      ['Dark High Contrast', 'hc'],
+      ['Dark Modern', 'dark'],
+    ] as const) {
       const input = await wb.commandWithInput('Preferences: Color Theme');
       await input.fill(theme);
-      const row = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: new RegExp(`^\\s*${theme}`) }).first();
+      const row = wb.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: new RegExp(`^\\s*${theme}`) })
+        .first();
       await row.waitFor();
       await row.click();
       await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
@@ -304,10 +372,16 @@ describe('chat view end to end (code-server + Chromium)', function () {
       const kind = name === 'light' ? 'vscode-light' : name === 'hc' ? 'vscode-high-contrast' : 'vscode-dark';
       await chat.waitForFunction((k) => document.body.classList.contains(k), kind, { timeout: 15_000 });
       await sleep(300);
-      await chat.evaluate(() => { const m = document.getElementById('messages')!; m.scrollTop = 0; });
+      await chat.evaluate(() => {
+        const m = document.getElementById('messages')!;
+        m.scrollTop = 0;
+      });
       await sleep(300);
       await wb.screenshot(`e2e-chat-${name}`);
-      await chat.evaluate(() => { const m = document.getElementById('messages')!; m.scrollTop = m.scrollHeight; });
+      await chat.evaluate(() => {
+        const m = document.getElementById('messages')!;
+        m.scrollTop = m.scrollHeight;
+      });
       await sleep(300);
       await wb.screenshot(`e2e-chat-${name}-latest`);
     }

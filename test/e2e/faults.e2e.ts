@@ -8,7 +8,7 @@
 // and bud.requestTimeout; retries from bud.maxRetries.
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startTestServer, replies, type Handler, type TestServer } from '../fixtures/openai-server';
+import { startTestServer, replies, type Handler, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 import { recordCase } from './securityCases';
@@ -41,47 +41,70 @@ const CASES: FaultCase[] = [
   {
     name: 'reset mid-stream (socket destroyed after two pieces)',
     fault: replies.dropAfter(['The answer ', 'began here '], { delayMs: 40 }),
-    kinds: ['connection', 'incomplete'], action: 'retry', partial: 'The answer began here', says: /connection|ended|reset|closed|incomplete/i,
+    kinds: ['connection', 'incomplete'],
+    action: 'retry',
+    partial: 'The answer began here',
+    says: /connection|ended|reset|closed|incomplete/i,
   },
   {
     name: `stall after a piece -> idle timeout (${IDLE_MS} ms)`,
     fault: replies.stall(['Before the stall ']),
-    kinds: ['timeout'], action: 'retry', partial: 'Before the stall', says: /stall|no data|timed? ?out/i,
+    kinds: ['timeout'],
+    action: 'retry',
+    partial: 'Before the stall',
+    says: /stall|no data|timed? ?out/i,
   },
   {
     name: `heartbeats forever, no content -> stream deadline (${STREAM_DEADLINE_MS} ms)`,
     fault: replies.heartbeatForever(200),
-    kinds: ['timeout'], action: 'retry', says: /time|deadline|no answer|took/i,
+    kinds: ['timeout'],
+    action: 'retry',
+    says: /time|deadline|no answer|took/i,
   },
   {
     name: '502 HTML page from a proxy',
     fault: replies.htmlError(502),
-    kinds: ['server'], action: 'retry', says: /502|bad gateway/i,
+    kinds: ['server'],
+    action: 'retry',
+    says: /502|bad gateway/i,
   },
   {
     name: 'invalid JSON chunk after a piece',
     fault: replies.invalidJsonChunk(['Valid start ']),
-    kinds: ['incomplete', 'streamError'], action: 'retry', partial: 'Valid start', says: /invalid|json|malformed|could not/i,
+    kinds: ['incomplete', 'streamError'],
+    action: 'retry',
+    partial: 'Valid start',
+    says: /invalid|json|malformed|could not/i,
   },
   {
     name: 'data: {"error": …} mid-stream',
     fault: replies.streamError('Upstream model crashed', ['Partial text ']),
-    kinds: ['streamError'], action: 'retry', partial: 'Partial text', says: /Upstream model crashed/,
+    kinds: ['streamError'],
+    action: 'retry',
+    partial: 'Partial text',
+    says: /Upstream model crashed/,
   },
   {
     name: 'missing [DONE] and no finish_reason (stream just ends)',
     fault: replies.raw([chunk('Cut short ')], { headers: SSE }),
-    kinds: ['incomplete'], action: 'retry', partial: 'Cut short', says: /ended|incomplete|before/i,
+    kinds: ['incomplete'],
+    action: 'retry',
+    partial: 'Cut short',
+    says: /ended|incomplete|before/i,
   },
   {
     name: '50 MB single SSE line',
     fault: replies.hugeLine(50 * 1024 * 1024),
-    kinds: ['incomplete'], action: 'retry', says: /line|large|too long|MB|limit/i,
+    kinds: ['incomplete'],
+    action: 'retry',
+    says: /line|large|too long|MB|limit/i,
   },
   {
     name: 'empty body (200, no bytes)',
     fault: replies.emptyBody(),
-    kinds: ['incomplete'], action: 'retry', says: /empty|ended|no answer|nothing/i,
+    kinds: ['incomplete'],
+    action: 'retry',
+    says: /empty|ended|no answer|nothing/i,
   },
 ];
 
@@ -99,12 +122,21 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
   before(async function () {
     this.timeout(240_000);
     api = await startTestServer({ models: [MODEL] });
-    const settings = { 'bud.model': MODEL, 'bud.maxRetries': MAX_RETRIES, 'bud.requestTimeout': 20, 'bud.tools.enabled': false };
+    const settings = {
+      'bud.model': MODEL,
+      'bud.maxRetries': MAX_RETRIES,
+      'bud.requestTimeout': 20,
+      'bud.tools.enabled': false,
+    };
     server = await startCodeServer({
       label: 'faults-e2e',
       settings,
       machineSettings: { 'bud.baseUrl': api.url, ...settings },
-      env: { BUD_API_KEY: API_KEY, BUD_TEST_IDLE_TIMEOUT_MS: String(IDLE_MS), BUD_TEST_STREAM_DEADLINE_MS: String(STREAM_DEADLINE_MS) },
+      env: {
+        BUD_API_KEY: API_KEY,
+        BUD_TEST_IDLE_TIMEOUT_MS: String(IDLE_MS),
+        BUD_TEST_STREAM_DEADLINE_MS: String(STREAM_DEADLINE_MS),
+      },
     });
     wb = await server.openWorkbench({ viewport: { width: 1280, height: 800 } });
     chat = await wb.openChatView();
@@ -121,12 +153,18 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
   async function sendAndWaitEnd(text: string, timeoutMs = 90_000): Promise<string> {
     const before = await count();
     await wb.typeAndSend(text);
-    await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, before, { timeout: 30_000 });
-    await chat.waitForFunction(() => {
-      const all = document.querySelectorAll('.message.assistant');
-      const s = all[all.length - 1]?.getAttribute('data-status');
-      return s && s !== 'streaming';
-    }, undefined, { timeout: timeoutMs });
+    await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, before, {
+      timeout: 30_000,
+    });
+    await chat.waitForFunction(
+      () => {
+        const all = document.querySelectorAll('.message.assistant');
+        const s = all[all.length - 1]?.getAttribute('data-status');
+        return s && s !== 'streaming';
+      },
+      undefined,
+      { timeout: timeoutMs },
+    );
     return (await lastAssistant().getAttribute('data-status')) ?? '';
   }
 
@@ -142,7 +180,10 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
     api.setDefault(replies.stream([`Fine again after `, label], { delayMs: 5 }));
     const status = await sendAndWaitEnd(`next after ${label}`);
     assert.equal(status, 'complete', `the next message after "${label}" completes`);
-    assert.match(await lastAssistant().locator('.content').innerText(), new RegExp(`Fine again after ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(
+      await lastAssistant().locator('.content').innerText(),
+      new RegExp(`Fine again after ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
     const req = api.requests[api.requests.length - 1];
     assert.equal(req.headers.authorization, `Bearer ${API_KEY}`);
   }
@@ -158,7 +199,8 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
     assert.match(text, c.says);
     assert.doesNotMatch(text, /undefined|\[object |NaN/);
     assert.equal(await err.locator(`button[data-action="${c.action}"]`).count(), 1, `offers ${c.action}: ${text}`);
-    if (c.partial) assert.match(await msg.locator('.content').innerText(), new RegExp(c.partial), 'the partial answer is kept');
+    if (c.partial)
+      assert.match(await msg.locator('.content').innerText(), new RegExp(c.partial), 'the partial answer is kept');
     assert.doesNotMatch(await chat.locator('body').innerText(), new RegExp(API_KEY));
     return text.replace(/\s+/g, ' ').trim();
   }
@@ -170,12 +212,21 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
     const status = await sendAndWaitEnd('is anyone there?');
     assert.equal(status, 'error');
     const text = await checkError({ kinds: ['connection'], action: 'retry', says: /connect|refused|reach/i });
-    assert.ok((await lastAssistant().locator('.inline-error button[data-action="testConnection"]').count()) === 1, 'offers Test Connection');
+    assert.ok(
+      (await lastAssistant().locator('.inline-error button[data-action="testConnection"]').count()) === 1,
+      'offers Test Connection',
+    );
     await wb.screenshot('e2e-fault-connection-refused');
     api = await startTestServer({ port, models: [MODEL] });
     await nextMessageWorks('refused');
     assert.deepEqual(newHostErrors(), []);
-    recordCase({ kind: 'fault', case: 'connection refused', expected: 'connection error + Retry/Test Connection; next message works', result: `pass: "${text.slice(0, 120)}" after ${Date.now() - t0} ms`, test: 'faults.e2e: connection refused' });
+    recordCase({
+      kind: 'fault',
+      case: 'connection refused',
+      expected: 'connection error + Retry/Test Connection; next message works',
+      result: `pass: "${text.slice(0, 120)}" after ${Date.now() - t0} ms`,
+      test: 'faults.e2e: connection refused',
+    });
   });
 
   for (const c of CASES) {
@@ -190,7 +241,13 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
       await nextMessageWorks(`fault${n}`);
       await sleep(200);
       assert.deepEqual(newHostErrors(), []);
-      recordCase({ kind: 'fault', case: c.name, expected: `${c.kinds.join('/')} error + ${c.action}${c.partial ? '; partial kept' : ''}; next message works`, result: `pass: ${attempts} attempt(s); "${text.slice(0, 120)}"`, test: `faults.e2e: ${c.name}` });
+      recordCase({
+        kind: 'fault',
+        case: c.name,
+        expected: `${c.kinds.join('/')} error + ${c.action}${c.partial ? '; partial kept' : ''}; next message works`,
+        result: `pass: ${attempts} attempt(s); "${text.slice(0, 120)}"`,
+        test: `faults.e2e: ${c.name}`,
+      });
     });
   }
 
@@ -200,7 +257,13 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
     assert.equal(status, 'complete');
     assert.match(await lastAssistant().locator('.content').innerText(), /Complete without the DONE line\./);
     await nextMessageWorks('nodone');
-    recordCase({ kind: 'fault', case: 'missing [DONE] after finish_reason', expected: 'complete answer (lenient)', result: 'pass: complete', test: 'faults.e2e: missing [DONE] after a finish_reason' });
+    recordCase({
+      kind: 'fault',
+      case: 'missing [DONE] after finish_reason',
+      expected: 'complete answer (lenient)',
+      result: 'pass: complete',
+      test: 'faults.e2e: missing [DONE] after a finish_reason',
+    });
   });
 
   it('429 with Retry-After: the retry is shown, then the answer arrives', async () => {
@@ -214,15 +277,25 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
     await retry.waitFor({ state: 'visible', timeout: 15_000 });
     const retryText = await retry.innerText();
     assert.match(retryText, /Retrying (in \d+ s|now) \(attempt 1 of 2\)/);
-    await chat.waitForFunction(() => {
-      const all = document.querySelectorAll('.message.assistant');
-      return all[all.length - 1]?.getAttribute('data-status') === 'complete';
-    }, undefined, { timeout: 30_000 });
+    await chat.waitForFunction(
+      () => {
+        const all = document.querySelectorAll('.message.assistant');
+        return all[all.length - 1]?.getAttribute('data-status') === 'complete';
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     assert.match(await lastAssistant().locator('.content').innerText(), /Worth the wait\./);
     assert.equal(api.requests.length - before, 2, 'one retry');
     assert.equal(await lastAssistant().getAttribute('data-status'), 'complete');
     assert.deepEqual(newHostErrors(), []);
-    recordCase({ kind: 'fault', case: '429 with Retry-After: 2', expected: 'retry countdown visible, then answer', result: `pass: "${retryText.trim()}", 2 requests`, test: 'faults.e2e: 429 with Retry-After' });
+    recordCase({
+      kind: 'fault',
+      case: '429 with Retry-After: 2',
+      expected: 'retry countdown visible, then answer',
+      result: `pass: "${retryText.trim()}", 2 requests`,
+      test: 'faults.e2e: 429 with Retry-After',
+    });
   });
 
   it('500 then success: retried without the user doing anything', async () => {
@@ -234,7 +307,13 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
     assert.match(await lastAssistant().locator('.content').innerText(), /Recovered after a 500\./);
     assert.equal(api.requests.length - before, 2);
     assert.deepEqual(newHostErrors(), []);
-    recordCase({ kind: 'fault', case: '500 then success', expected: 'automatic retry, then answer', result: 'pass: 2 requests, complete', test: 'faults.e2e: 500 then success' });
+    recordCase({
+      kind: 'fault',
+      case: '500 then success',
+      expected: 'automatic retry, then answer',
+      result: 'pass: 2 requests, complete',
+      test: 'faults.e2e: 500 then success',
+    });
   });
 
   it('500 on every attempt: error with Retry after all retries, and Retry works', async () => {
@@ -246,9 +325,18 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
     assert.equal(api.requests.length - before, MAX_RETRIES + 1);
     api.setDefault(replies.stream(['Retry button ', 'worked.'], { delayMs: 5 }));
     await lastAssistant().locator('.inline-error button[data-action="retry"]').click();
-    await chat.locator('.message.assistant[data-status="complete"]').filter({ hasText: 'Retry button worked.' }).waitFor({ timeout: 30_000 });
+    await chat
+      .locator('.message.assistant[data-status="complete"]')
+      .filter({ hasText: 'Retry button worked.' })
+      .waitFor({ timeout: 30_000 });
     assert.deepEqual(newHostErrors(), []);
-    recordCase({ kind: 'fault', case: '500 on every attempt', expected: `${MAX_RETRIES + 1} attempts, server error + Retry; Retry works`, result: `pass: "${text.slice(0, 100)}"`, test: 'faults.e2e: 500 on every attempt' });
+    recordCase({
+      kind: 'fault',
+      case: '500 on every attempt',
+      expected: `${MAX_RETRIES + 1} attempts, server error + Retry; Retry works`,
+      result: `pass: "${text.slice(0, 100)}"`,
+      test: 'faults.e2e: 500 on every attempt',
+    });
   });
 
   it('no unhandled promise rejection or error from the extension in the whole extension host log', () => {

@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { startTestServer, replies, type TestServer } from '../fixtures/openai-server';
+import { startTestServer, replies, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, fixtureWorkspace, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 import { recordCase } from './securityCases';
@@ -26,12 +26,20 @@ function seededChat(): string {
   const messages = Array.from({ length: 1000 }, (_, i) => ({
     id: `m${i}`,
     role: i % 2 === 0 ? 'user' : 'assistant',
-    content: i % 2 === 0 ? `Question number ${i / 2}` : `Answer number ${(i - 1) / 2} with **bold** and \`code\`.\n\n- a\n- b`,
+    content:
+      i % 2 === 0 ? `Question number ${i / 2}` : `Answer number ${(i - 1) / 2} with **bold** and \`code\`.\n\n- a\n- b`,
     status: 'complete',
     createdAt: now - (1000 - i) * 1000,
     ...(i % 2 === 0 ? {} : { model: MODEL }),
   }));
-  return JSON.stringify({ version: 1, id: SEEDED_ID, title: SEEDED_TITLE, createdAt: now - 2_000_000, updatedAt: now, messages });
+  return JSON.stringify({
+    version: 1,
+    id: SEEDED_ID,
+    title: SEEDED_TITLE,
+    createdAt: now - 2_000_000,
+    updatedAt: now,
+    messages,
+  });
 }
 
 describe('limits end to end (code-server + Chromium)', function () {
@@ -49,7 +57,12 @@ describe('limits end to end (code-server + Chromium)', function () {
     cpSync(fixtureWorkspace(), workspace, { recursive: true });
     // A 5 MB file (100,000 lines of 50 characters + newline ≈ 5.1 MB).
     const line = 'const value = "0123456789012345678901234567890";';
-    writeFileSync(join(workspace, 'big.ts'), Array.from({ length: 100_000 }, (_, i) => `${line.slice(0, 46)}${String(i % 10000).padStart(4, '0')}`).join('\n') + '\n');
+    writeFileSync(
+      join(workspace, 'big.ts'),
+      Array.from({ length: 100_000 }, (_, i) => `${line.slice(0, 46)}${String(i % 10000).padStart(4, '0')}`).join(
+        '\n',
+      ) + '\n',
+    );
     const settings = { 'bud.model': MODEL, 'bud.maxRetries': 0, 'bud.tools.enabled': false };
     server = await startCodeServer({
       label: 'limits-e2e',
@@ -75,16 +88,23 @@ describe('limits end to end (code-server + Chromium)', function () {
   /** Time for a round trip into the webview and a layout read: the view is not frozen. */
   async function roundTrip(): Promise<number> {
     const t0 = Date.now();
-    await chat.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(document.getElementById('messages')!.scrollHeight))));
+    await chat.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => r(document.getElementById('messages')!.scrollHeight))),
+    );
     return Date.now() - t0;
   }
 
   function checkRequests(): { max: number; longest: number } {
-    let max = 0, longest = 0;
+    let max = 0,
+      longest = 0;
     for (const r of api.requests.filter((x) => x.method === 'POST')) {
       const msgs: any[] = r.body?.messages ?? [];
       max = Math.max(max, msgs.length);
-      for (const m of msgs) longest = Math.max(longest, typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content ?? '').length);
+      for (const m of msgs)
+        longest = Math.max(
+          longest,
+          typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content ?? '').length,
+        );
     }
     assert.ok(max <= 1000, `a request carried ${max} messages`);
     assert.ok(longest <= 1_000_000, `a request carried a message of ${longest} characters`);
@@ -95,12 +115,16 @@ describe('limits end to end (code-server + Chromium)', function () {
     await chat.locator('#history-button').click();
     const t0 = Date.now();
     await chat.locator('#history-panel .history-item', { hasText: SEEDED_TITLE }).locator('.history-open').click();
-    await chat.waitForFunction(() => document.querySelectorAll('.message').length === 1000, undefined, { timeout: 60_000 });
+    await chat.waitForFunction(() => document.querySelectorAll('.message').length === 1000, undefined, {
+      timeout: 60_000,
+    });
     const openMs = Date.now() - t0;
     await chat.locator('.message.assistant', { hasText: 'Answer number 499' }).waitFor({ timeout: 30_000 });
     const rt1 = await roundTrip();
     assert.ok(rt1 < RESPONSIVE_MS, `round trip ${rt1} ms`);
-    await chat.evaluate(() => { document.getElementById('messages')!.scrollTop = 0; });
+    await chat.evaluate(() => {
+      document.getElementById('messages')!.scrollTop = 0;
+    });
     await chat.locator('.message.user', { hasText: 'Question number 0' }).waitFor({ timeout: 30_000 });
     const rt2 = await roundTrip();
     assert.ok(rt2 < RESPONSIVE_MS, `round trip after scrolling ${rt2} ms`);
@@ -108,7 +132,9 @@ describe('limits end to end (code-server + Chromium)', function () {
     api.setDefault(replies.stream(['Answered ', 'message 1001.'], { delayMs: 5 }));
     const before = api.requests.length;
     await wb.typeAndSend('Question number 500');
-    await chat.locator('.message.assistant[data-status="complete"]', { hasText: 'Answered message 1001.' }).waitFor({ timeout: 60_000 });
+    await chat
+      .locator('.message.assistant[data-status="complete"]', { hasText: 'Answered message 1001.' })
+      .waitFor({ timeout: 60_000 });
     assert.equal(api.requests.length - before, 1);
     const sent = api.requests[api.requests.length - 1].body.messages as unknown[];
     assert.ok(sent.length <= 1000, `sent ${sent.length} messages`);
@@ -119,7 +145,13 @@ describe('limits end to end (code-server + Chromium)', function () {
     const rt3 = await roundTrip();
     await wb.screenshot('e2e-limits-1000-messages');
     checkRequests();
-    recordCase({ kind: 'limits', case: '1,000-message chat (seeded history file), then send', expected: 'opens, responsive, request ≤ 1,000 messages, notice', result: `pass: opened in ${openMs} ms; round trips ${rt1}/${rt2}/${rt3} ms; sent ${sent.length} messages; notice "${text.replace(/\s+/g, ' ').slice(0, 100)}"`, test: 'limits.e2e: 1,000-message chat' });
+    recordCase({
+      kind: 'limits',
+      case: '1,000-message chat (seeded history file), then send',
+      expected: 'opens, responsive, request ≤ 1,000 messages, notice',
+      result: `pass: opened in ${openMs} ms; round trips ${rt1}/${rt2}/${rt3} ms; sent ${sent.length} messages; notice "${text.replace(/\s+/g, ' ').slice(0, 100)}"`,
+      test: 'limits.e2e: 1,000-message chat',
+    });
   });
 
   it('a typed message over 1,000,000 characters is refused with a clear message; nothing is sent', async () => {
@@ -133,7 +165,9 @@ describe('limits end to end (code-server + Chromium)', function () {
     });
     const t0 = Date.now();
     await chat.locator('#send').click();
-    const where = chat.locator('#notice, .inline-error, .composer-message, [role="alert"]').filter({ hasText: /1,000,00[01]|too long|at most/ });
+    const where = chat
+      .locator('#notice, .inline-error, .composer-message, [role="alert"]')
+      .filter({ hasText: /1,000,00[01]|too long|at most/ });
     await where.first().waitFor({ timeout: 30_000 });
     const text = (await where.first().innerText()).replace(/\s+/g, ' ');
     await new Promise((r) => setTimeout(r, 1000));
@@ -142,18 +176,29 @@ describe('limits end to end (code-server + Chromium)', function () {
     assert.ok(rt < RESPONSIVE_MS, `round trip ${rt} ms`);
     await wb.screenshot('e2e-limits-long-message');
     checkRequests();
-    recordCase({ kind: 'limits', case: 'typed message of 1,000,001 characters', expected: 'clear message, nothing sent', result: `pass: "${text.slice(0, 140)}" in ${Date.now() - t0} ms; 0 requests`, test: 'limits.e2e: a typed message over 1,000,000 characters' });
+    recordCase({
+      kind: 'limits',
+      case: 'typed message of 1,000,001 characters',
+      expected: 'clear message, nothing sent',
+      result: `pass: "${text.slice(0, 140)}" in ${Date.now() - t0} ms; 0 requests`,
+      test: 'limits.e2e: a typed message over 1,000,000 characters',
+    });
   });
 
   it('a 5 MB selection is refused with a clear message; nothing is sent', async () => {
     // Clear the over-long draft first.
-    await chat.locator('#input').evaluate((el: HTMLTextAreaElement) => { el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true })); });
+    await chat.locator('#input').evaluate((el: HTMLTextAreaElement) => {
+      el.value = '';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
     await wb.openFile('big.ts');
     await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await wb.page.keyboard.press('Control+A');
     const before = api.requests.length;
     await wb.runCommand('Bud: Explain Selection');
-    const toast = wb.page.locator('.notifications-toasts .notification-toast, .notification-list-item').filter({ hasText: /nothing was sent/ });
+    const toast = wb.page
+      .locator('.notifications-toasts .notification-toast, .notification-list-item')
+      .filter({ hasText: /nothing was sent/ });
     const inView = (await wb.chatFrame()).locator('#notice').filter({ hasText: /nothing was sent/ });
     const t0 = Date.now();
     let text = '';
@@ -174,13 +219,27 @@ describe('limits end to end (code-server + Chromium)', function () {
     // The chat still works.
     api.setDefault(replies.stream(['Still ', 'fine.'], { delayMs: 5 }));
     await wb.typeAndSend('still there?');
-    await chat.locator('.message.assistant[data-status="complete"]', { hasText: 'Still fine.' }).waitFor({ timeout: 30_000 });
-    recordCase({ kind: 'limits', case: '5 MB selection -> Explain Selection', expected: 'clear message, nothing sent', result: `pass: "${text.replace(/\s+/g, ' ').slice(0, 140)}"; 0 requests`, test: 'limits.e2e: a 5 MB selection' });
+    await chat
+      .locator('.message.assistant[data-status="complete"]', { hasText: 'Still fine.' })
+      .waitFor({ timeout: 30_000 });
+    recordCase({
+      kind: 'limits',
+      case: '5 MB selection -> Explain Selection',
+      expected: 'clear message, nothing sent',
+      result: `pass: "${text.replace(/\s+/g, ' ').slice(0, 140)}"; 0 requests`,
+      test: 'limits.e2e: a 5 MB selection',
+    });
   });
 
   it('every request the server received was within the limits', () => {
     const { max, longest } = checkRequests();
     assert.ok(api.requests.length >= 2);
-    recordCase({ kind: 'limits', case: 'all recorded requests of the limits run', expected: '≤ 1,000 messages, each ≤ 1,000,000 chars', result: `pass: max ${max} messages, longest ${longest} chars`, test: 'limits.e2e: every request within the limits' });
+    recordCase({
+      kind: 'limits',
+      case: 'all recorded requests of the limits run',
+      expected: '≤ 1,000 messages, each ≤ 1,000,000 chars',
+      result: `pass: max ${max} messages, longest ${longest} chars`,
+      test: 'limits.e2e: every request within the limits',
+    });
   });
 });

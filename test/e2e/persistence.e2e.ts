@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { startTestServer, replies, type TestServer } from '../fixtures/openai-server';
+import { startTestServer, replies, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 import { recordCase } from './securityCases';
@@ -25,21 +25,33 @@ function chatsDir(server: CodeServer): string {
 
 function chatFiles(server: CodeServer): string[] {
   const dir = chatsDir(server);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => /^[A-Za-z0-9_-]+\.json$/.test(f)).map((f) => join(dir, f)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^[A-Za-z0-9_-]+\.json$/.test(f))
+        .map((f) => join(dir, f))
+    : [];
 }
 
 async function waitEnded(chat: Frame, before: number, timeoutMs = 60_000): Promise<string> {
   await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, before, { timeout: 30_000 });
-  await chat.waitForFunction(() => {
-    const all = document.querySelectorAll('.message.assistant');
-    const s = all[all.length - 1]?.getAttribute('data-status');
-    return !!s && s !== 'streaming';
-  }, undefined, { timeout: timeoutMs });
+  await chat.waitForFunction(
+    () => {
+      const all = document.querySelectorAll('.message.assistant');
+      const s = all[all.length - 1]?.getAttribute('data-status');
+      return !!s && s !== 'streaming';
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
   return (await chat.locator('.message.assistant').last().getAttribute('data-status')) ?? '';
 }
 
 async function statuses(chat: Frame): Promise<string[]> {
-  return chat.locator('.message').evaluateAll((els) => els.map((e) => `${e.classList.contains('user') ? 'user' : 'assistant'}:${e.getAttribute('data-status') ?? ''}`));
+  return chat
+    .locator('.message')
+    .evaluateAll((els) =>
+      els.map((e) => `${e.classList.contains('user') ? 'user' : 'assistant'}:${e.getAttribute('data-status') ?? ''}`),
+    );
 }
 
 describe('persistence end to end (code-server + Chromium)', function () {
@@ -83,9 +95,18 @@ describe('persistence end to end (code-server + Chromium)', function () {
   }
 
   async function startLongAnswer(prefix: string): Promise<void> {
-    api.setDefault(replies.stream(Array.from({ length: 400 }, (_, i) => `${prefix}${i} `), { delayMs: 100 }));
+    api.setDefault(
+      replies.stream(
+        Array.from({ length: 400 }, (_, i) => `${prefix}${i} `),
+        { delayMs: 100 },
+      ),
+    );
     await wb.typeAndSend(`tell me a long ${prefix} story`);
-    await chat.locator('.message.assistant').last().locator('.content', { hasText: `${prefix}12 ` }).waitFor({ timeout: 30_000 });
+    await chat
+      .locator('.message.assistant')
+      .last()
+      .locator('.content', { hasText: `${prefix}12 ` })
+      .waitFor({ timeout: 30_000 });
     await sleep(1500); // let the host's debounced save write the partial text
   }
 
@@ -102,15 +123,28 @@ describe('persistence end to end (code-server + Chromium)', function () {
     const partial = await chat.locator('.message.assistant').last().locator('.content').innerText();
     assert.match(partial, /reload0 reload1 reload2/, 'the partial answer is kept');
     assert.ok(partial.length >= Math.min(seen.length, 60) * 0.5, 'most of what was seen is kept');
-    assert.match(await chat.locator('.message.assistant').last().innerText(), /interrupted|window closed/i, 'marked in the view');
+    assert.match(
+      await chat.locator('.message.assistant').last().innerText(),
+      /interrupted|window closed/i,
+      'marked in the view',
+    );
     await wb.screenshot('e2e-persistence-interrupted');
-    recordCase({ kind: 'persistence', case: 'reload the window mid-stream', expected: 'completed messages back; partial kept, marked interrupted', result: `pass: ${st.join(', ')}; partial ${partial.length} chars (seen ${seen.length})`, test: 'persistence.e2e: reload mid-stream' });
+    recordCase({
+      kind: 'persistence',
+      case: 'reload the window mid-stream',
+      expected: 'completed messages back; partial kept, marked interrupted',
+      result: `pass: ${st.join(', ')}; partial ${partial.length} chars (seen ${seen.length})`,
+      test: 'persistence.e2e: reload mid-stream',
+    });
   });
 
   it('extension host killed (SIGKILL) mid-stream: after restart the partial answer is kept, marked interrupted', async () => {
     await startLongAnswer('kill');
     const out = execFileSync('ps', ['-o', 'pid=,args=', '-g', String(server.process.pid)], { encoding: 'utf8' });
-    const hosts = out.split('\n').filter((l) => /extensionHost|--type=extensionHost|bootstrap-fork.*extensionHost/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]));
+    const hosts = out
+      .split('\n')
+      .filter((l) => /extensionHost|--type=extensionHost|bootstrap-fork.*extensionHost/.test(l))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
     assert.ok(hosts.length >= 1, `an extension host process of this code-server: ${out}`);
     for (const pid of hosts) process.kill(pid, 'SIGKILL');
     await sleep(2000);
@@ -122,13 +156,21 @@ describe('persistence end to end (code-server + Chromium)', function () {
     assert.match(await chat.locator('.message.assistant').last().locator('.content').innerText(), /kill0 kill1/);
     // The chat still works afterwards.
     await sendComplete('after the crash', 'Working again.');
-    recordCase({ kind: 'persistence', case: 'extension host SIGKILL mid-stream', expected: 'partial kept, marked interrupted; chat works after restart', result: `pass: ${st.join(', ')}`, test: 'persistence.e2e: extension host killed' });
+    recordCase({
+      kind: 'persistence',
+      case: 'extension host SIGKILL mid-stream',
+      expected: 'partial kept, marked interrupted; chat works after restart',
+      result: `pass: ${st.join(', ')}`,
+      test: 'persistence.e2e: extension host killed',
+    });
   });
 
   it('a corrupted history file is moved aside, kept, named in a notice; the chat starts fresh', async () => {
     const files = chatFiles(server);
     assert.ok(files.length >= 1, 'the chat was saved');
-    const newest = files.map((f) => ({ f, t: JSON.parse(readFileSync(f, 'utf8')).updatedAt ?? 0 })).sort((a, b) => b.t - a.t)[0].f;
+    const newest = files
+      .map((f) => ({ f, t: JSON.parse(readFileSync(f, 'utf8')).updatedAt ?? 0 }))
+      .sort((a, b) => b.t - a.t)[0].f;
     const garbage = '{"version":1,"id":"oops", "messages": [ {"role": "user", "content": "trunc\u0000\u00ff garbage';
     writeFileSync(newest, garbage);
     chat = await reopen();
@@ -143,10 +185,16 @@ describe('persistence end to end (code-server + Chromium)', function () {
     assert.equal(await chat.locator('#empty-state').isVisible(), true, 'never a blank panel');
     await sendComplete('fresh start', 'Fresh chat works.');
     await wb.screenshot('e2e-persistence-corrupt-notice');
-    recordCase({ kind: 'persistence', case: 'corrupted history file (truncated JSON with NUL bytes)', expected: 'moved aside byte-for-byte, named in a notice, fresh chat', result: `pass: "${text.replace(/\s+/g, ' ').slice(0, 140)}"`, test: 'persistence.e2e: a corrupted history file' });
+    recordCase({
+      kind: 'persistence',
+      case: 'corrupted history file (truncated JSON with NUL bytes)',
+      expected: 'moved aside byte-for-byte, named in a notice, fresh chat',
+      result: `pass: "${text.replace(/\s+/g, ' ').slice(0, 140)}"`,
+      test: 'persistence.e2e: a corrupted history file',
+    });
   });
 
-  it('two windows on the same workspace do not overwrite each other\'s chats', async () => {
+  it("two windows on the same workspace do not overwrite each other's chats", async () => {
     const wb2 = await server.openWorkbench({ viewport: { width: 1280, height: 800 } });
     try {
       const chat2 = await wb2.openChatView();
@@ -158,16 +206,33 @@ describe('persistence end to end (code-server + Chromium)', function () {
       assert.equal(await waitEnded(chat2, before2), 'complete');
       await sendComplete('window one again', 'Second answer for window one.');
       await sleep(2500); // debounced saves
-      const all = chatFiles(server).map((f) => readFileSync(f, 'utf8')).join('\n');
-      for (const t of ['window one asks', 'Answer for window one.', 'window two asks', 'Answer for window two.', 'window one again', 'Second answer for window one.']) {
+      const all = chatFiles(server)
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
+      for (const t of [
+        'window one asks',
+        'Answer for window one.',
+        'window two asks',
+        'Answer for window two.',
+        'window one again',
+        'Second answer for window one.',
+      ]) {
         assert.ok(all.includes(t), `saved: ${t}`);
       }
       // After reloading both windows, each still shows what it wrote.
       chat = await reopen(wb);
-      await chat.locator('.message.assistant', { hasText: 'Second answer for window one.' }).waitFor({ timeout: 30_000 });
+      await chat
+        .locator('.message.assistant', { hasText: 'Second answer for window one.' })
+        .waitFor({ timeout: 30_000 });
       const c2 = await reopen(wb2);
       await c2.locator('.message.assistant', { hasText: 'Answer for window two.' }).waitFor({ timeout: 30_000 });
-      recordCase({ kind: 'persistence', case: 'two windows (two pages) on the same workspace, interleaved sends', expected: 'every message of both windows saved; both restore', result: 'pass: all 6 messages in the saved chats', test: 'persistence.e2e: two windows' });
+      recordCase({
+        kind: 'persistence',
+        case: 'two windows (two pages) on the same workspace, interleaved sends',
+        expected: 'every message of both windows saved; both restore',
+        result: 'pass: all 6 messages in the saved chats',
+        test: 'persistence.e2e: two windows',
+      });
     } finally {
       await wb2.close();
     }

@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
-import { startTestServer, replies, type TestServer } from '../fixtures/openai-server';
+import { startTestServer, replies, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, fixtureWorkspace, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 import { scanSecret } from '../harness/secretScan';
@@ -25,15 +25,25 @@ const BATCH = 24;
 
 async function waitEnded(chat: Frame, before: number, timeoutMs = 120_000): Promise<string> {
   await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, before, { timeout: 30_000 });
-  await chat.waitForFunction(() => {
-    const all = document.querySelectorAll('.message.assistant');
-    const s = all[all.length - 1]?.getAttribute('data-status');
-    return !!s && s !== 'streaming';
-  }, undefined, { timeout: timeoutMs });
+  await chat.waitForFunction(
+    () => {
+      const all = document.querySelectorAll('.message.assistant');
+      const s = all[all.length - 1]?.getAttribute('data-status');
+      return !!s && s !== 'streaming';
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
   const last = chat.locator('.message.assistant').last();
   const status = (await last.getAttribute('data-status')) ?? '';
   // An unexpected error names itself in the assertion that follows.
-  if (status === 'error') return `error: ${(await last.locator('.inline-error').innerText().catch(() => '')).replace(/\s+/g, ' ')}`;
+  if (status === 'error')
+    return `error: ${(
+      await last
+        .locator('.inline-error')
+        .innerText()
+        .catch(() => '')
+    ).replace(/\s+/g, ' ')}`;
   return status;
 }
 
@@ -60,17 +70,26 @@ describe('security end to end: hostile model output in the real webview', functi
     await wb.context.addInitScript(() => {
       const w = window as any;
       w.__pwned = [];
-      w.__pwn = (n: number) => { w.__pwned.push(n); };
+      w.__pwn = (n: number) => {
+        w.__pwned.push(n);
+      };
       w.__violations = [];
-      document.addEventListener('securitypolicyviolation', (e) => { w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`); });
+      document.addEventListener('securitypolicyviolation', (e) => {
+        w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+      });
     });
     // A "leave page?" prompt must be accepted, or the reload below is cancelled; any other dialog is recorded.
     wb.page.on('dialog', (d) => {
-      if (d.type() === 'beforeunload') { void d.accept(); return; }
+      if (d.type() === 'beforeunload') {
+        void d.accept();
+        return;
+      }
       dialogs.push(`${d.type()}: ${d.message()}`);
       void d.dismiss();
     });
-    await wb.page.reload({ waitUntil: 'domcontentloaded' }).catch(() => wb.page.goto(wb.page.url(), { waitUntil: 'domcontentloaded', timeout: 60_000 }));
+    await wb.page
+      .reload({ waitUntil: 'domcontentloaded' })
+      .catch(() => wb.page.goto(wb.page.url(), { waitUntil: 'domcontentloaded', timeout: 60_000 }));
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await server.waitForExtensionHost();
     chat = await wb.openChatView();
@@ -85,7 +104,9 @@ describe('security end to end: hostile model output in the real webview', functi
     const pwned: number[] = [];
     const violations: string[] = [];
     for (const f of wb.page.frames()) {
-      const r = await f.evaluate(() => ({ p: (window as any).__pwned ?? [], v: (window as any).__violations ?? [] })).catch(() => ({ p: [], v: [] }));
+      const r = await f
+        .evaluate(() => ({ p: (window as any).__pwned ?? [], v: (window as any).__violations ?? [] }))
+        .catch(() => ({ p: [], v: [] }));
       pwned.push(...r.p);
       violations.push(...r.v);
     }
@@ -95,62 +116,98 @@ describe('security end to end: hostile model output in the real webview', functi
   const light = PAYLOADS.filter((p) => !p.heavy);
   const heavy = PAYLOADS.filter((p) => ['long-line-1', 'deep-nesting-1', 'deep-nesting-2'].includes(p.id));
   const batches: { name: string; items: typeof PAYLOADS }[] = [];
-  for (let i = 0; i < light.length; i += BATCH) batches.push({ name: `payloads ${i + 1}-${Math.min(i + BATCH, light.length)}`, items: light.slice(i, i + BATCH) });
+  for (let i = 0; i < light.length; i += BATCH)
+    batches.push({ name: `payloads ${i + 1}-${Math.min(i + BATCH, light.length)}`, items: light.slice(i, i + BATCH) });
   for (const p of heavy) batches.push({ name: p.id, items: [p] });
 
   for (const b of batches) {
     it(`renders ${b.name} of the corpus with no script, no request, no unsafe link`, async () => {
-      const text = b.items.map((p) => `\n\n---\n\n**${p.id}**\n\n${materialize(p, (n) => `self.__pwn(${n})`, EXFIL)}\n\n`).join('');
+      const text = b.items
+        .map((p) => `\n\n---\n\n**${p.id}**\n\n${materialize(p, (n) => `self.__pwn(${n})`, EXFIL)}\n\n`)
+        .join('');
       api.setDefault(replies.streamText(text, text.length > 100_000 ? 65_536 : 97, { delayMs: 2 }));
       const reqBefore = wb.requests.length;
       const before = await chat.locator('.message').count();
       // Positive control: the execution marker is installed in the webview's document.
-      assert.equal(await chat.evaluate(() => typeof (window as any).__pwn), 'function', 'marker installed in the webview');
+      assert.equal(
+        await chat.evaluate(() => typeof (window as any).__pwn),
+        'function',
+        'marker installed in the webview',
+      );
       await wb.typeAndSend(`show ${b.name}`);
       const status = await waitEnded(chat, before, 240_000);
       assert.equal(status, 'complete', `${b.name}: the answer completes`);
       const content = chat.locator('.message.assistant').last().locator('.content');
       // Let late loads / handlers fire, then look.
       await wb.page.waitForTimeout(500);
-      const dom = await content.evaluate((root, { forbidden, safe }) => {
-        const problems: string[] = [];
-        for (const sel of forbidden) if (root.querySelector(sel)) problems.push(`<${sel}>`);
-        for (const el of Array.from(root.querySelectorAll('*'))) {
-          for (const a of Array.from(el.attributes)) {
-            if (/^on/i.test(a.name)) problems.push(`${el.localName}[${a.name}]`);
-            if (a.name === 'style') problems.push(`${el.localName}[style]`);
+      const dom = await content.evaluate(
+        (root, { forbidden, safe }) => {
+          const problems: string[] = [];
+          for (const sel of forbidden) if (root.querySelector(sel)) problems.push(`<${sel}>`);
+          for (const el of Array.from(root.querySelectorAll('*'))) {
+            for (const a of Array.from(el.attributes)) {
+              if (/^on/i.test(a.name)) problems.push(`${el.localName}[${a.name}]`);
+              if (a.name === 'style') problems.push(`${el.localName}[style]`);
+            }
+            if (el.localName === 'img' && !/^data:/i.test(el.getAttribute('src') ?? 'data:'))
+              problems.push(`img src=${el.getAttribute('src')}`);
           }
-          if (el.localName === 'img' && !/^data:/i.test(el.getAttribute('src') ?? 'data:')) problems.push(`img src=${el.getAttribute('src')}`);
-        }
-        for (const a of Array.from(root.querySelectorAll('[href]'))) {
-          const h = a.getAttribute('href') ?? '';
-          let scheme = 'invalid:';
-          try { scheme = new URL(h).protocol; } catch { /* relative */ }
-          if (!safe.includes(scheme)) problems.push(`href=${h.slice(0, 60)}`);
-        }
-        return { problems, chars: root.textContent?.length ?? 0 };
-      }, { forbidden: FORBIDDEN_ELEMENTS, safe: SAFE_LINK_SCHEMES });
+          for (const a of Array.from(root.querySelectorAll('[href]'))) {
+            const h = a.getAttribute('href') ?? '';
+            let scheme = 'invalid:';
+            try {
+              scheme = new URL(h).protocol;
+            } catch {
+              /* relative */
+            }
+            if (!safe.includes(scheme)) problems.push(`href=${h.slice(0, 60)}`);
+          }
+          return { problems, chars: root.textContent?.length ?? 0 };
+        },
+        { forbidden: FORBIDDEN_ELEMENTS, safe: SAFE_LINK_SCHEMES },
+      );
       assert.deepEqual(dom.problems, [], `${b.name}: unsafe DOM`);
       assert.ok(dom.chars > 0, 'something was rendered');
       const { pwned, violations } = await pwnedEverywhere();
       assert.deepEqual(pwned, [], `${b.name}: script ran (payload indexes)`);
       assert.deepEqual(dialogs, [], `${b.name}: dialogs`);
-      const reqs = wb.requests.slice(reqBefore).filter((r) => /attacker\.test|127\.0\.0\.1:1\/|local-exfil/.test(r.url));
-      assert.deepEqual(reqs.map((r) => r.url), [], `${b.name}: requests left the webview`);
-      assert.deepEqual(wb.externalRequests().map((r) => r.url), [], 'no request to any non-local host');
+      const reqs = wb.requests
+        .slice(reqBefore)
+        .filter((r) => /attacker\.test|127\.0\.0\.1:1\/|local-exfil/.test(r.url));
+      assert.deepEqual(
+        reqs.map((r) => r.url),
+        [],
+        `${b.name}: requests left the webview`,
+      );
+      assert.deepEqual(
+        wb.externalRequests().map((r) => r.url),
+        [],
+        'no request to any non-local host',
+      );
       for (const p of b.items) {
-        recordCase({ kind: `xss/${p.kind}`, case: `${p.id}: ${p.title}`, expected: 'no script, no request, only http(s)/mailto links, no unsafe element/attribute (real webview)', result: `pass${violations.length ? ` (CSP events in batch: ${violations.length})` : ''}`, test: `security.e2e: renders ${b.name}` });
+        recordCase({
+          kind: `xss/${p.kind}`,
+          case: `${p.id}: ${p.title}`,
+          expected: 'no script, no request, only http(s)/mailto links, no unsafe element/attribute (real webview)',
+          result: `pass${violations.length ? ` (CSP events in batch: ${violations.length})` : ''}`,
+          test: `security.e2e: renders ${b.name}`,
+        });
       }
     });
   }
 
-  it('a link opens only after a click, through VS Code\'s external-link dialog; command:/javascript: links do nothing', async () => {
-    api.setDefault(replies.stream([
-      'Docs: [the handbook](https://example.com/handbook)\n\n',
-      'Terminal: [open a terminal](command:workbench.action.terminal.new)\n\n',
-      'Script: [run me](javascript:self.__pwn(9999))\n\n',
-      'Settings: <a href="command:workbench.action.openSettings">settings</a>\n',
-    ], { delayMs: 5 }));
+  it("a link opens only after a click, through VS Code's external-link dialog; command:/javascript: links do nothing", async () => {
+    api.setDefault(
+      replies.stream(
+        [
+          'Docs: [the handbook](https://example.com/handbook)\n\n',
+          'Terminal: [open a terminal](command:workbench.action.terminal.new)\n\n',
+          'Script: [run me](javascript:self.__pwn(9999))\n\n',
+          'Settings: <a href="command:workbench.action.openSettings">settings</a>\n',
+        ],
+        { delayMs: 5 },
+      ),
+    );
     const before = await chat.locator('.message').count();
     await wb.typeAndSend('links please');
     assert.equal(await waitEnded(chat, before), 'complete');
@@ -181,14 +238,45 @@ describe('security end to end: hostile model output in the real webview', functi
     assert.match(text, /example\.com/);
     await wb.screenshot('e2e-security-open-link-dialog');
     const buttons = await dialog.locator('.monaco-button').allInnerTexts();
-    await dialog.locator('.monaco-button', { hasText: /^\s*Cancel\s*$/ }).first().click();
+    await dialog
+      .locator('.monaco-button', { hasText: /^\s*Cancel\s*$/ })
+      .first()
+      .click();
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
     await wb.page.waitForTimeout(1000);
-    assert.deepEqual(wb.context.pages().slice(pagesBefore).map((p) => p.url()), [], `cancelled (buttons ${buttons.join(' | ')}): nothing opened`);
-    assert.deepEqual(wb.externalRequests().map((r) => r.url), []);
-    recordCase({ kind: 'link', case: 'https link click', expected: 'VS Code "open the external website?" dialog after the click only', result: `pass: "${text.replace(/\s+/g, ' ').slice(0, 90)}"`, test: 'security.e2e: a link opens only after a click' });
-    recordCase({ kind: 'link', case: 'command:workbench.action.terminal.new / command:…openSettings link click', expected: 'no href, nothing happens', result: 'pass: no dialog, no terminal, no window', test: 'security.e2e: a link opens only after a click' });
-    recordCase({ kind: 'link', case: 'javascript: link click', expected: 'no href, no script', result: 'pass', test: 'security.e2e: a link opens only after a click' });
+    assert.deepEqual(
+      wb.context
+        .pages()
+        .slice(pagesBefore)
+        .map((p) => p.url()),
+      [],
+      `cancelled (buttons ${buttons.join(' | ')}): nothing opened`,
+    );
+    assert.deepEqual(
+      wb.externalRequests().map((r) => r.url),
+      [],
+    );
+    recordCase({
+      kind: 'link',
+      case: 'https link click',
+      expected: 'VS Code "open the external website?" dialog after the click only',
+      result: `pass: "${text.replace(/\s+/g, ' ').slice(0, 90)}"`,
+      test: 'security.e2e: a link opens only after a click',
+    });
+    recordCase({
+      kind: 'link',
+      case: 'command:workbench.action.terminal.new / command:…openSettings link click',
+      expected: 'no href, nothing happens',
+      result: 'pass: no dialog, no terminal, no window',
+      test: 'security.e2e: a link opens only after a click',
+    });
+    recordCase({
+      kind: 'link',
+      case: 'javascript: link click',
+      expected: 'no href, no script',
+      result: 'pass',
+      test: 'security.e2e: a link opens only after a click',
+    });
   });
 
   it('the whole corpus ran (sanity: every kind was sent)', () => {
@@ -218,7 +306,10 @@ describe('security end to end: the API key stays in the keychain', function () {
     workspace = mkdtempSync(join(tmpdir(), 'bud-sec-ws-'));
     cpSync(fixtureWorkspace(), workspace, { recursive: true });
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({ 'bud.baseUrl': `${elsewhere.url}/v1` }, null, 2));
+    writeFileSync(
+      join(workspace, '.vscode/settings.json'),
+      JSON.stringify({ 'bud.baseUrl': `${elsewhere.url}/v1` }, null, 2),
+    );
     const settings = { 'bud.model': MODEL, 'bud.maxRetries': 0, 'bud.tools.enabled': false };
     server = await startCodeServer({
       label: 'security-keys-e2e',
@@ -268,11 +359,19 @@ describe('security end to end: the API key stays in the keychain', function () {
     before = await chat.locator('.message').count();
     await wb.typeAndSend(`second try ${CANARY}`);
     assert.equal(await waitEnded(chat, before), 'complete');
-    await chat.locator('.message.assistant[data-status="complete"]', { hasText: 'Authenticated now.' }).waitFor({ timeout: 30_000 });
+    await chat
+      .locator('.message.assistant[data-status="complete"]', { hasText: 'Authenticated now.' })
+      .waitFor({ timeout: 30_000 });
     assert.equal(api.requests[api.requests.length - 1].headers.authorization, `Bearer ${RIGHT_KEY}`);
     const body = await chat.locator('body').innerText();
     assert.ok(!body.includes(WRONG_KEY) && !body.includes(RIGHT_KEY), 'the view never shows a key');
-    recordCase({ kind: 'secret', case: 'Set API Key -> 401 -> Set API Key from the error -> send again', expected: 'auth error with Set API Key; the next request uses the new key; view never shows a key', result: 'pass', test: 'security.e2e: set key -> send -> 401 -> Set API Key from the error -> send again -> answer' });
+    recordCase({
+      kind: 'secret',
+      case: 'Set API Key -> 401 -> Set API Key from the error -> send again',
+      expected: 'auth error with Set API Key; the next request uses the new key; view never shows a key',
+      result: 'pass',
+      test: 'security.e2e: set key -> send -> 401 -> Set API Key from the error -> send again -> answer',
+    });
   });
 
   it('a workspace .vscode/settings.json bud.baseUrl does not redirect the key', async () => {
@@ -282,11 +381,33 @@ describe('security end to end: the API key stays in the keychain', function () {
     await wb.typeAndSend('where does this go?');
     assert.equal(await waitEnded(chat, before), 'complete');
     assert.equal(api.requests.length - apiBefore, 1, 'the request went to the user (machine) setting');
-    assert.deepEqual(elsewhere.requests.map((r) => `${r.method} ${r.url} auth=${r.headers.authorization ? 'yes' : 'no'}`), [], 'the workspace\'s server got nothing');
+    assert.deepEqual(
+      elsewhere.requests.map((r) => `${r.method} ${r.url} auth=${r.headers.authorization ? 'yes' : 'no'}`),
+      [],
+      "the workspace's server got nothing",
+    );
     // VS Code itself drops workspace values of machine-scoped settings; whether the extension's own warning
     // fires is recorded, not asserted (the value may never reach the extension).
-    const warned = /bud\.baseUrl/.test(server.logFiles().map((f) => f.text).join('\n')) || (await chat.locator('#notice').innerText().catch(() => '')).includes('bud.baseUrl');
-    recordCase({ kind: 'secret', case: 'workspace .vscode/settings.json bud.baseUrl -> second local server', expected: 'second server receives no request, no Authorization', result: `pass: 0 requests to the workspace's server, ${api.requests.length} to the user's; extension warning shown: ${warned ? 'yes' : 'no'}`, test: 'security.e2e: a workspace bud.baseUrl does not redirect the key' });
+    const warned =
+      /bud\.baseUrl/.test(
+        server
+          .logFiles()
+          .map((f) => f.text)
+          .join('\n'),
+      ) ||
+      (
+        await chat
+          .locator('#notice')
+          .innerText()
+          .catch(() => '')
+      ).includes('bud.baseUrl');
+    recordCase({
+      kind: 'secret',
+      case: 'workspace .vscode/settings.json bud.baseUrl -> second local server',
+      expected: 'second server receives no request, no Authorization',
+      result: `pass: 0 requests to the workspace's server, ${api.requests.length} to the user's; extension warning shown: ${warned ? 'yes' : 'no'}`,
+      test: 'security.e2e: a workspace bud.baseUrl does not redirect the key',
+    });
   });
 
   it('no file the extension or VS Code wrote, and no browser storage, holds either key', async () => {
@@ -300,7 +421,10 @@ describe('security end to end: the API key stays in the keychain', function () {
     const roots = [server.userDataDir, server.home, workspace];
     // Positive control: the scan must see where the chat history lives (the canary message is saved there).
     const canary = scanSecret(roots, CANARY);
-    assert.ok(canary.hits.some((h) => /globalStorage/.test(h.path)), `the scan reads the extension's storage: ${JSON.stringify(canary.hits.map((h) => h.path))}`);
+    assert.ok(
+      canary.hits.some((h) => /globalStorage/.test(h.path)),
+      `the scan reads the extension's storage: ${JSON.stringify(canary.hits.map((h) => h.path))}`,
+    );
     const vscdb = canary.filesScanned;
     for (const key of [WRONG_KEY, RIGHT_KEY]) {
       const r = scanSecret(roots, key);
@@ -308,14 +432,30 @@ describe('security end to end: the API key stays in the keychain', function () {
       assert.deepEqual(where, [], `key found in files`);
       assert.ok(r.filesScanned > 20, `scanned ${r.filesScanned} files`);
     }
-    const storage = JSON.stringify(await wb.context.storageState({ indexedDB: true }).catch(() => wb.context.storageState()));
+    const storage = JSON.stringify(
+      await wb.context.storageState({ indexedDB: true }).catch(() => wb.context.storageState()),
+    );
     for (const key of [WRONG_KEY, RIGHT_KEY]) assert.ok(!storage.includes(key), 'browser storage holds a key');
-    const frames = await Promise.all(wb.page.frames().map((f) => f.evaluate(() => {
-      const out: string[] = [];
-      for (const s of [localStorage, sessionStorage]) for (let i = 0; i < s.length; i++) out.push(`${s.key(i)}=${s.getItem(s.key(i)!)}`);
-      return out.join('\n');
-    }).catch(() => '')));
-    for (const key of [WRONG_KEY, RIGHT_KEY]) assert.ok(!frames.join('\n').includes(key), 'a frame\'s web storage holds a key');
-    recordCase({ kind: 'secret', case: 'scan user-data-dir (globalStorage, workspaceStorage/state.vscdb, logs), HOME, workspace, browser storage for both keys', expected: '0 hits', result: `pass: 0 hits in ${vscdb} files (canary found in ${canary.hits.length} file(s) incl. globalStorage)`, test: 'security.e2e: no file … holds either key' });
+    const frames = await Promise.all(
+      wb.page.frames().map((f) =>
+        f
+          .evaluate(() => {
+            const out: string[] = [];
+            for (const s of [localStorage, sessionStorage])
+              for (let i = 0; i < s.length; i++) out.push(`${s.key(i)}=${s.getItem(s.key(i)!)}`);
+            return out.join('\n');
+          })
+          .catch(() => ''),
+      ),
+    );
+    for (const key of [WRONG_KEY, RIGHT_KEY])
+      assert.ok(!frames.join('\n').includes(key), "a frame's web storage holds a key");
+    recordCase({
+      kind: 'secret',
+      case: 'scan user-data-dir (globalStorage, workspaceStorage/state.vscdb, logs), HOME, workspace, browser storage for both keys',
+      expected: '0 hits',
+      result: `pass: 0 hits in ${vscdb} files (canary found in ${canary.hits.length} file(s) incl. globalStorage)`,
+      test: 'security.e2e: no file … holds either key',
+    });
   });
 });

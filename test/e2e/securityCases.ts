@@ -21,7 +21,11 @@ export function casesFile(): string {
 export function recordCase(r: CaseRecord): void {
   const file = casesFile();
   let all: CaseRecord[] = [];
-  try { all = JSON.parse(readFileSync(file, 'utf8')); } catch { /* first record */ }
+  try {
+    all = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    /* first record */
+  }
   all = all.filter((x) => !(x.kind === r.kind && x.case === r.case));
   all.push({ ...r, at: new Date().toISOString() });
   mkdirSync(dirname(file), { recursive: true });

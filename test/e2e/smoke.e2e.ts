@@ -2,7 +2,7 @@
 // typed in the webview reaches the local test server, and the streamed answer appears in the view.
 // Screenshot: test-results/e2e-smoke.png.
 import * as assert from 'node:assert/strict';
-import { replies, startTestServer, type TestServer } from '../fixtures/openai-server';
+import { replies, startTestServer, type TestServer } from '../../scripts/server/openai-server';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 
@@ -63,7 +63,10 @@ describe('smoke: the real extension in code-server', function () {
     assert.equal(body.stream, true);
     const lastUser = [...body.messages].reverse().find((m: any) => m.role === 'user');
     assert.ok(lastUser, 'no user message in the request');
-    assert.match(typeof lastUser.content === 'string' ? lastUser.content : JSON.stringify(lastUser.content), /What does src\/math\.ts export\?/);
+    assert.match(
+      typeof lastUser.content === 'string' ? lastUser.content : JSON.stringify(lastUser.content),
+      /What does src\/math\.ts export\?/,
+    );
     assert.equal(chats[0].headers.authorization, `Bearer ${API_KEY}`);
 
     await wb.screenshot('e2e-smoke');
@@ -75,6 +78,9 @@ describe('smoke: the real extension in code-server', function () {
   });
 
   it('made no request off this machine from the workbench or the webview', () => {
-    assert.deepEqual(wb.externalRequests().map((r) => r.url), []);
+    assert.deepEqual(
+      wb.externalRequests().map((r) => r.url),
+      [],
+    );
   });
 });

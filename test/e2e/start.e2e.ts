@@ -12,10 +12,15 @@ import { openWorkbench, type Workbench } from '../harness/workbench';
 
 function startNpmStart(home: string): { child: ChildProcess; output: () => string; url: Promise<string> } {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('BUD_') && !k.startsWith('VSCODE_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('BUD_') && !k.startsWith('VSCODE_')) env[k] = v;
   env.HOME = home; // no ~/.bud/config.toml: the demo backend is used
   env.BUD_CHAT_CACHE = toolPaths().cache;
-  const child = spawn(process.execPath, ['scripts/start.mjs', '--code-server'], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.mjs', '--code-server'], {
+    cwd: repoRoot(),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const url = new Promise<string>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -23,9 +28,11 @@ function startNpmStart(home: string): { child: ChildProcess; output: () => strin
       const m = /Open (http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+) in your browser/.exec(out);
       if (m) resolve(m[1]);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${out.slice(-3000)}`)));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`npm start exited (${code}) before printing a URL:\n${out.slice(-3000)}`)),
+    );
   });
   return { child, output: () => out, url };
 }
@@ -50,7 +57,10 @@ describe('npm start (no API key: demo backend in code-server)', function () {
       // Ctrl+C first: start.mjs then stops code-server's process group and the demo backend itself.
       const exited = new Promise((r) => app.child.once('exit', r));
       app.child.kill('SIGINT');
-      const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 15_000))]);
+      const done = await Promise.race([
+        exited.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 15_000)),
+      ]);
       if (!done) app.child.kill('SIGKILL');
     }
     rmSync(home, { recursive: true, force: true });
@@ -73,8 +83,12 @@ describe('npm start (no API key: demo backend in code-server)', function () {
     const answer = await wb.waitForAnswer(/This answer comes from the built-in demo backend/, 60_000);
     assert.match(answer, /Hello from Bud Chat/);
     const chat = await wb.chatFrame();
-    assert.equal(await chat.locator('.message.assistant').last().locator('.code-block pre code').count(), 1, 'one highlighted code block');
-    assert.ok(await chat.locator('.message.assistant').last().locator('table').count() >= 1, 'a rendered table');
+    assert.equal(
+      await chat.locator('.message.assistant').last().locator('.code-block pre code').count(),
+      1,
+      'one highlighted code block',
+    );
+    assert.ok((await chat.locator('.message.assistant').last().locator('table').count()) >= 1, 'a rendered table');
   });
 
   it('reads a file of the sample workspace through a read_file tool call, and answers from it', async () => {
@@ -83,7 +97,12 @@ describe('npm start (no API key: demo backend in code-server)', function () {
     const answer = await wb.waitForAnswer(/src\/garden\.ts at a glance[\s\S]*built-in demo backend/, 60_000);
     assert.match(answer, /dueForWater/, `the answer quotes the real file; got: ${answer}`);
     await wb.waitForText('.message.assistant .tool-call', /read_file/, { webview: true });
-    await (await wb.chatFrame()).locator('.message.assistant').last().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await (
+      await wb.chatFrame()
+    )
+      .locator('.message.assistant')
+      .last()
+      .evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await wb.screenshot('e2e-npm-start');
   });
 

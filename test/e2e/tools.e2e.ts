@@ -4,22 +4,35 @@
 // answer can only be right if the real file reached the model.
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { startTestServer, type Handler, type RecordedRequest, type TestServer } from '../fixtures/openai-server';
+import {
+  startTestServer,
+  type Handler,
+  type RecordedRequest,
+  type TestServer,
+} from '../../scripts/server/openai-server';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import type { Workbench } from '../harness/workbench';
 
 const MODEL = 'tool-model';
 const base = { id: 'chatcmpl-e2e', object: 'chat.completion.chunk', created: 1700000000, model: MODEL };
 const sse = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
-const delta = (d: Record<string, unknown>, finish: string | null = null) => sse({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
+const delta = (d: Record<string, unknown>, finish: string | null = null) =>
+  sse({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
 
 /** First reply: a streamed read_file call, arguments in fragments (OpenAI's shape). */
 function readFileCall(file: string): Handler {
   return (_req, res) => {
     const args = JSON.stringify({ path: file });
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(delta({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_read_1', type: 'function', function: { name: 'read_file', arguments: '' } }] }));
-    for (let i = 0; i < args.length; i += 6) res.write(delta({ tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 6) } }] }));
+    res.write(
+      delta({
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ index: 0, id: 'call_read_1', type: 'function', function: { name: 'read_file', arguments: '' } }],
+      }),
+    );
+    for (let i = 0; i < args.length; i += 6)
+      res.write(delta({ tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 6) } }] }));
     res.write(delta({}, 'tool_calls'));
     res.end('data: [DONE]\n\n');
   };
@@ -28,7 +41,10 @@ function readFileCall(file: string): Handler {
 /** Second reply: quotes the line of the tool result that declares `fibonacci`, as a model would. */
 const answerFromToolResult: Handler = (req: RecordedRequest, res) => {
   const tool = (req.body?.messages ?? []).find((m: { role: string }) => m.role === 'tool');
-  const line = String(tool?.content ?? '').split('\n').find((l) => l.includes('export function fibonacci')) ?? 'NO TOOL RESULT';
+  const line =
+    String(tool?.content ?? '')
+      .split('\n')
+      .find((l) => l.includes('export function fibonacci')) ?? 'NO TOOL RESULT';
   const text = `The file says:\n\n\`${line}\``;
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   res.write(delta({ role: 'assistant', content: '' }));
@@ -46,7 +62,12 @@ describe('workspace tools end to end (code-server + Chromium)', function () {
 
   before(async () => {
     api = await startTestServer({ models: [MODEL] });
-    const settings = { 'bud.model': MODEL, 'bud.maxRetries': 0, 'bud.tools.enabled': true, 'bud.tools.toolChoice': 'auto' };
+    const settings = {
+      'bud.model': MODEL,
+      'bud.maxRetries': 0,
+      'bud.tools.enabled': true,
+      'bud.tools.toolChoice': 'auto',
+    };
     server = await startCodeServer({
       label: 'tools-e2e',
       settings,
@@ -67,9 +88,14 @@ describe('workspace tools end to end (code-server + Chromium)', function () {
     await wb.typeAndSend('Which line declares fibonacci in src/math.ts?');
 
     const answer = chat.locator('.message.assistant').last();
-    await answer.locator('.content', { hasText: 'export function fibonacci(n: number): number {' }).waitFor({ timeout: 60_000 });
+    await answer
+      .locator('.content', { hasText: 'export function fibonacci(n: number): number {' })
+      .waitFor({ timeout: 60_000 });
     await chat.locator('.message.assistant[data-status="complete"]').last().waitFor({ timeout: 30_000 });
-    assert.match(await answer.locator('.content').innerText(), /The file says:\s+12: export function fibonacci\(n: number\): number \{/);
+    assert.match(
+      await answer.locator('.content').innerText(),
+      /The file says:\s+12: export function fibonacci\(n: number\): number \{/,
+    );
 
     const row = answer.locator('.tool-call');
     assert.equal(await row.count(), 1);
@@ -84,7 +110,10 @@ describe('workspace tools end to end (code-server + Chromium)', function () {
 
     const chats = api.requests.filter((r) => r.method === 'POST');
     assert.equal(chats.length, 2);
-    assert.ok(chats[0].body.tools.some((t: { function: { name: string } }) => t.function.name === 'read_file'), 'tools were offered');
+    assert.ok(
+      chats[0].body.tools.some((t: { function: { name: string } }) => t.function.name === 'read_file'),
+      'tools were offered',
+    );
     assert.equal(chats[0].body.tool_choice, 'auto');
     const msgs = chats[1].body.messages;
     const call = msgs.find((m: { role: string; tool_calls?: unknown[] }) => m.role === 'assistant' && m.tool_calls);
@@ -97,7 +126,9 @@ describe('workspace tools end to end (code-server + Chromium)', function () {
   it('a refused path comes back to the model as a tool error and shows as an error row', async () => {
     api.enqueue(readFileCall('../../package.json'), (req, res) => {
       const tool = (req.body?.messages ?? []).filter((m: { role: string }) => m.role === 'tool').pop();
-      const text = /outside the workspace/.test(String(tool?.content)) ? 'I may not read outside the workspace.' : 'LEAKED';
+      const text = /outside the workspace/.test(String(tool?.content))
+        ? 'I may not read outside the workspace.'
+        : 'LEAKED';
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(delta({ role: 'assistant', content: text }));
       res.write(delta({}, 'stop'));

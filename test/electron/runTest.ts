@@ -19,12 +19,14 @@ async function main(): Promise<void> {
       extensionTestsEnv: { BUD_TEST_MODE: '1', BUD_API_KEY: undefined },
       launchArgs: [
         join(repo, 'test/fixtures/workspace'),
-        '--disable-extensions',            // other installed extensions; the one under development still loads
+        '--disable-extensions', // other installed extensions; the one under development still loads
         '--disable-workspace-trust',
         '--skip-welcome',
         '--skip-release-notes',
-        '--user-data-dir', join(profile, 'user-data'),
-        '--extensions-dir', join(profile, 'extensions'),
+        '--user-data-dir',
+        join(profile, 'user-data'),
+        '--extensions-dir',
+        join(profile, 'extensions'),
       ],
     });
   } finally {

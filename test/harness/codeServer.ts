@@ -6,7 +6,19 @@
 //   ...
 //   await server.close();                           // browser, code-server's whole process group, temp profile
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve } from 'node:path';
@@ -130,12 +142,25 @@ export function installProduct(extensionsDir: string): string {
   const repo = repoRoot();
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
   const main = join(repo, String(pkg.main ?? './dist/extension.js'));
-  if (!existsSync(main)) throw new Error(`${relative(repo, main)} is missing: build the extension first (node esbuild.mjs)`);
-  return installExtensionCopy(repo, extensionsDir, ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']);
+  if (!existsSync(main))
+    throw new Error(`${relative(repo, main)} is missing: build the extension first (node esbuild.mjs)`);
+  return installExtensionCopy(repo, extensionsDir, [
+    'package.json',
+    'dist',
+    'media',
+    'README.md',
+    'CHANGELOG.md',
+    'LICENSE',
+  ]);
 }
 
 /** The environment of code-server and its extension host (exported for the harness's own unit tests). */
-export function codeServerEnv(opts: CodeServerOptions, home: string, node24Bin: string, parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function codeServerEnv(
+  opts: CodeServerOptions,
+  home: string,
+  node24Bin: string,
+  parent: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(parent)) {
     if (v === undefined) continue;
@@ -166,14 +191,20 @@ export function codeServerEnv(opts: CodeServerOptions, home: string, node24Bin: 
 
 function walkFiles(dir: string): string[] {
   const out: string[] = [];
-  let entries: string[] = [];
-  try { entries = readdirSync(dir); } catch { return out; }
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const e of entries) {
     const p = join(dir, e);
     try {
       if (statSync(p).isDirectory()) out.push(...walkFiles(p));
       else out.push(p);
-    } catch { /* vanished */ }
+    } catch {
+      /* vanished */
+    }
   }
   return out;
 }
@@ -182,21 +213,29 @@ async function waitForReady(url: string, child: ChildProcess, logFile: string, t
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it was ready; its log:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+      throw new Error(
+        `code-server exited (${child.exitCode ?? child.signalCode}) before it was ready; its log:\n${readFileSync(logFile, 'utf8').slice(-3000)}`,
+      );
     }
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`code-server did not answer on ${url} within ${timeoutMs / 1000} s; log: ${logFile}\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+  throw new Error(
+    `code-server did not answer on ${url} within ${timeoutMs / 1000} s; log: ${logFile}\n${readFileSync(logFile, 'utf8').slice(-3000)}`,
+  );
 }
 
 export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
   const tools = toolPaths();
   if (!tools.installed) {
-    throw new Error(`code-server is not installed in ${tools.cache}: run \`bash scripts/setup.sh\` (npm test does this when something is missing)`);
+    throw new Error(
+      `code-server is not installed in ${tools.cache}: run \`bash scripts/setup.sh\` (npm test does this when something is missing)`,
+    );
   }
   const workspace = resolve(opts.workspace ?? fixtureWorkspace());
   const root = mkdtempSync(join(tmpdir(), 'bud-cs-'));
@@ -207,7 +246,10 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   mkdirSync(home, { recursive: true });
-  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...opts.settings }, null, 2));
+  writeFileSync(
+    join(userDataDir, 'User/settings.json'),
+    JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...opts.settings }, null, 2),
+  );
   writeFileSync(join(userDataDir, 'Machine/settings.json'), JSON.stringify({ ...opts.machineSettings }, null, 2));
   if (opts.installProduct !== false) installProduct(extensionsDir);
   for (const dir of opts.extraExtensions ?? []) installExtensionCopy(dir, extensionsDir);
@@ -219,10 +261,14 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   for (let attempt = 0; attempt < 3 && !child; attempt++) {
     port = await freePort();
     const args = [
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
@@ -231,7 +277,11 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       workspace,
     ];
     const fd = openSync(logFile, 'a');
-    const c = spawn(tools.codeServer, args, { env: codeServerEnv(opts, home, tools.node24Bin), stdio: ['ignore', fd, fd], detached: true });
+    const c = spawn(tools.codeServer, args, {
+      env: codeServerEnv(opts, home, tools.node24Bin),
+      stdio: ['ignore', fd, fd],
+      detached: true,
+    });
     closeSync(fd);
     // Another process may grab the port between freePort() and listen: retry on EADDRINUSE.
     const early = await Promise.race([
@@ -248,25 +298,47 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   let closed = false;
   const keptLogs = join(resultsDir(), 'logs', `${label}-${port}`);
 
-  const logFiles = (pattern?: RegExp) => walkFiles(join(userDataDir, 'logs'))
-    .filter((p) => p.endsWith('.log') && (!pattern || pattern.test(p)))
-    .sort()
-    .map((p) => ({ path: p, text: (() => { try { return readFileSync(p, 'utf8'); } catch { return ''; } })() }));
+  const logFiles = (pattern?: RegExp) =>
+    walkFiles(join(userDataDir, 'logs'))
+      .filter((p) => p.endsWith('.log') && (!pattern || pattern.test(p)))
+      .sort()
+      .map((p) => ({
+        path: p,
+        text: (() => {
+          try {
+            return readFileSync(p, 'utf8');
+          } catch {
+            return '';
+          }
+        })(),
+      }));
 
-  const extHostLog = () => logFiles(/exthost|remoteagent|remoteExtHost/i).map((f) => `--- ${relative(userDataDir, f.path)}\n${f.text}`).join('\n');
+  const extHostLog = () =>
+    logFiles(/exthost|remoteagent|remoteExtHost/i)
+      .map((f) => `--- ${relative(userDataDir, f.path)}\n${f.text}`)
+      .join('\n');
 
   const close = async () => {
     if (closed) return;
     closed = true;
-    for (const wb of [...browsers]) { try { await wb.close(); } catch { /* already closed */ } }
+    for (const wb of [...browsers]) {
+      try {
+        await wb.close();
+      } catch {
+        /* already closed */
+      }
+    }
     await stopGroup(proc);
     untrack();
     // Keep code-server's own log and the extension host logs for post-mortems, then drop the profile.
     try {
       mkdirSync(keptLogs, { recursive: true });
       cpSync(logFile, join(keptLogs, 'code-server.log'));
-      if (existsSync(join(userDataDir, 'logs'))) cpSync(join(userDataDir, 'logs'), join(keptLogs, 'logs'), { recursive: true });
-    } catch { /* best effort */ }
+      if (existsSync(join(userDataDir, 'logs')))
+        cpSync(join(userDataDir, 'logs'), join(keptLogs, 'logs'), { recursive: true });
+    } catch {
+      /* best effort */
+    }
     if (!process.env.BUD_KEEP_PROFILE) rmSync(root, { recursive: true, force: true });
   };
   const untrack = track({
@@ -274,7 +346,13 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     close,
     killSync: () => {
       killGroup(proc, 'SIGKILL');
-      if (!process.env.BUD_KEEP_PROFILE) { try { rmSync(root, { recursive: true, force: true }); } catch { /* busy */ } }
+      if (!process.env.BUD_KEEP_PROFILE) {
+        try {
+          rmSync(root, { recursive: true, force: true });
+        } catch {
+          /* busy */
+        }
+      }
     },
   });
 
@@ -294,7 +372,13 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     userDataDir,
     extensionsDir,
     home,
-    logs: () => { try { return readFileSync(logFile, 'utf8'); } catch { return ''; } },
+    logs: () => {
+      try {
+        return readFileSync(logFile, 'utf8');
+      } catch {
+        return '';
+      }
+    },
     extHostLog,
     logFiles,
     extHostErrors: (filter) => {
@@ -315,10 +399,13 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         if (logFiles(/remoteexthost\.log$/).some((f) => /Eager extensions activated/.test(f.text))) return;
-        if (proc.exitCode !== null) throw new Error(`code-server exited (${proc.exitCode}); log:\n${server.logs().slice(-3000)}`);
+        if (proc.exitCode !== null)
+          throw new Error(`code-server exited (${proc.exitCode}); log:\n${server.logs().slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 250));
       }
-      throw new Error(`the extension host did not start within ${timeoutMs / 1000} s; code-server log:\n${server.logs().slice(-3000)}`);
+      throw new Error(
+        `the extension host did not start within ${timeoutMs / 1000} s; code-server log:\n${server.logs().slice(-3000)}`,
+      );
     },
     openWorkbench: async (options = {}) => {
       const wb = await openWorkbench({ url: server.folderUrl(), ...options });

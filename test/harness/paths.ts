@@ -11,7 +11,9 @@ export function repoRoot(): string {
     if (existsSync(pkg)) {
       try {
         if (JSON.parse(readFileSync(pkg, 'utf8')).name === 'bud-chat') return dir;
-      } catch { /* keep walking */ }
+      } catch {
+        /* keep walking */
+      }
     }
     const up = dirname(dir);
     if (up === dir) throw new Error(`bud-chat package.json not found above ${__dirname}`);
@@ -49,8 +51,11 @@ export function toolPaths(): ToolPaths {
     }
   }
   const csDir = join(cache, 'code-server');
-  paths.installed = existsSync(paths.codeServer) && existsSync(join(paths.node24Bin, 'node'))
-    && existsSync(csDir) && readdirSync(csDir).some((f) => f.startsWith('.bud-verified-'));
+  paths.installed =
+    existsSync(paths.codeServer) &&
+    existsSync(join(paths.node24Bin, 'node')) &&
+    existsSync(csDir) &&
+    readdirSync(csDir).some((f) => f.startsWith('.bud-verified-'));
   return paths;
 }
 

@@ -18,7 +18,11 @@ let closingForSignal = false;
 
 function killAllSync(): void {
   for (const r of resources) {
-    try { r.killSync?.(); } catch { /* already gone */ }
+    try {
+      r.killSync?.();
+    } catch {
+      /* already gone */
+    }
   }
   resources.clear();
 }
@@ -30,11 +34,22 @@ function install(): void {
   process.on('exit', killAllSync);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
-      if (closingForSignal) { killAllSync(); process.exit(130); }
+      if (closingForSignal) {
+        killAllSync();
+        process.exit(130);
+      }
       closingForSignal = true;
-      process.stderr.write(`\n[harness] ${sig}: stopping ${[...resources].map((r) => r.name).join(', ') || 'nothing'}\n`);
-      const timer = setTimeout(() => { killAllSync(); process.exit(130); }, 5000);
-      closeAll().finally(() => { clearTimeout(timer); process.exit(sig === 'SIGINT' ? 130 : 143); });
+      process.stderr.write(
+        `\n[harness] ${sig}: stopping ${[...resources].map((r) => r.name).join(', ') || 'nothing'}\n`,
+      );
+      const timer = setTimeout(() => {
+        killAllSync();
+        process.exit(130);
+      }, 5000);
+      void closeAll().finally(() => {
+        clearTimeout(timer);
+        process.exit(sig === 'SIGINT' ? 130 : 143);
+      });
     });
   }
 }
@@ -43,14 +58,24 @@ function install(): void {
 export function track(resource: Resource): () => void {
   install();
   resources.add(resource);
-  return () => { resources.delete(resource); };
+  return () => {
+    resources.delete(resource);
+  };
 }
 
 /** Closes everything still registered (in reverse order of registration). */
 export async function closeAll(): Promise<void> {
   const list = [...resources].reverse();
   for (const r of list) {
-    try { await r.close(); } catch { try { r.killSync?.(); } catch { /* gone */ } }
+    try {
+      await r.close();
+    } catch {
+      try {
+        r.killSync?.();
+      } catch {
+        /* gone */
+      }
+    }
     resources.delete(r);
   }
 }
@@ -67,7 +92,11 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): boolean 
     process.kill(-child.pid, signal);
     return true;
   } catch {
-    try { return child.kill(signal); } catch { return false; }
+    try {
+      return child.kill(signal);
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -82,14 +111,20 @@ export function groupAlive(pgid: number): boolean {
     return false;
   }
   let pids: string[];
-  try { pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)); } catch { return true; } // no /proc: trust kill()
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return true;
+  } // no /proc: trust kill()
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
       // pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses: parse after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
-    } catch { /* exited meanwhile */ }
+    } catch {
+      /* exited meanwhile */
+    }
   }
   return false;
 }

@@ -16,7 +16,9 @@ export interface IntegrationRun extends SuiteResults {
   host?: { node: string; vscodeVersion: string; pid: number };
 }
 
-export async function runIntegration(opts: { grep?: string; timeoutMs?: number; log?: (line: string) => void } = {}): Promise<IntegrationRun> {
+export async function runIntegration(
+  opts: { grep?: string; timeoutMs?: number; log?: (line: string) => void } = {},
+): Promise<IntegrationRun> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const repo = repoRoot();
   const index = join(repo, 'out/test/integration/index.js');
@@ -38,13 +40,19 @@ export async function runIntegration(opts: { grep?: string; timeoutMs?: number; 
     const deadline = Date.now() + timeoutMs;
     while (!existsSync(resultsFile)) {
       if (Date.now() > deadline) {
-        throw new Error(`no results from the extension host within ${timeoutMs / 1000} s\n--- extension host log (tail)\n${server.extHostLog().slice(-4000)}`);
+        throw new Error(
+          `no results from the extension host within ${timeoutMs / 1000} s\n--- extension host log (tail)\n${server.extHostLog().slice(-4000)}`,
+        );
       }
-      if (server.process.exitCode !== null) throw new Error(`code-server exited (${server.process.exitCode}) during the suite\n${server.logs().slice(-3000)}`);
+      if (server.process.exitCode !== null)
+        throw new Error(
+          `code-server exited (${server.process.exitCode}) during the suite\n${server.logs().slice(-3000)}`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as IntegrationRun;
-    if (results.host) log(`  ran in the extension host of VS Code ${results.host.vscodeVersion} (Node ${results.host.node})`);
+    if (results.host)
+      log(`  ran in the extension host of VS Code ${results.host.vscodeVersion} (Node ${results.host.node})`);
     return results;
   } finally {
     if (server) await server.close();
@@ -54,7 +62,10 @@ export async function runIntegration(opts: { grep?: string; timeoutMs?: number; 
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
   const jsonOut = opt('--json');
   let results: IntegrationRun;
   try {
@@ -65,7 +76,10 @@ async function main(): Promise<void> {
   const all = [
     ...results.passes.map((t) => ({ t, line: `  ✓ ${t.fullTitle} (${t.durationMs ?? 0} ms)` })),
     ...results.pending.map((t) => ({ t, line: `  - ${t.fullTitle} (skipped)` })),
-    ...results.failures.map((t) => ({ t, line: `  ✗ ${t.fullTitle}\n      ${(t.error ?? '').split('\n').join('\n      ')}` })),
+    ...results.failures.map((t) => ({
+      t,
+      line: `  ✗ ${t.fullTitle}\n      ${(t.error ?? '').split('\n').join('\n      ')}`,
+    })),
   ].sort((a, b) => (a.t.seq ?? 0) - (b.t.seq ?? 0));
   for (const { line } of all) console.log(line);
   if (results.crashed) console.log(`  ✗ the integration suite did not run: ${results.crashed}`);

@@ -33,18 +33,28 @@ export function listFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     let entries: string[];
-    try { entries = readdirSync(dir); } catch { return; }
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
     for (const e of entries) {
       const p = join(dir, e);
       let st;
-      try { st = lstatSync(p); } catch { continue; }
+      try {
+        st = lstatSync(p);
+      } catch {
+        continue;
+      }
       if (st.isDirectory()) walk(p);
       else if (st.isFile()) out.push(p);
     }
   };
   try {
     if (lstatSync(root).isFile()) return [root];
-  } catch { return out; }
+  } catch {
+    return out;
+  }
   walk(root);
   return out;
 }
@@ -53,7 +63,10 @@ function needles(secret: string): { encoding: string; bytes: Buffer }[] {
   const list = [
     { encoding: 'utf8', bytes: Buffer.from(secret, 'utf8') },
     { encoding: 'utf16le', bytes: Buffer.from(secret, 'utf16le') },
-    { encoding: 'base64', bytes: Buffer.from(Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, ''), 'utf8') },
+    {
+      encoding: 'base64',
+      bytes: Buffer.from(Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, ''), 'utf8'),
+    },
     { encoding: 'urlencoded', bytes: Buffer.from(encodeURIComponent(secret), 'utf8') },
   ];
   // Drop encodings identical to utf8 (a key of only URL-safe characters encodes to itself).
@@ -76,7 +89,10 @@ function findInFile(path: string, needle: Buffer): { offset: number; around: Buf
       const i = view.indexOf(needle);
       if (i >= 0) {
         const start = Math.max(0, i - 40);
-        return { offset: pos - carry + i, around: Buffer.from(view.subarray(start, Math.min(view.length, i + needle.length + 40))) };
+        return {
+          offset: pos - carry + i,
+          around: Buffer.from(view.subarray(start, Math.min(view.length, i + needle.length + 40))),
+        };
       }
       pos += n;
       // Keep the tail in case the needle straddles two chunks.
@@ -110,7 +126,13 @@ export function scanSecret(roots: string[], secret: string): ScanSummary {
         summary.filesScanned++;
         for (const n of ns) {
           const m = findInFile(file, n.bytes);
-          if (m) summary.hits.push({ path: file, encoding: n.encoding, offset: m.offset, context: printable(m.around, n.bytes) });
+          if (m)
+            summary.hits.push({
+              path: file,
+              encoding: n.encoding,
+              offset: m.offset,
+              context: printable(m.around, n.bytes),
+            });
         }
       } catch (err) {
         summary.unreadable.push(`${file}: ${(err as Error).message}`);

@@ -7,8 +7,13 @@ import { resultsDir, toolPaths } from './paths';
 import { track } from './processes';
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface WorkbenchOptions {
@@ -20,15 +25,33 @@ export interface WorkbenchOptions {
   headless?: boolean;
 }
 
-export interface ConsoleEntry { type: string; text: string; frameUrl: string }
-export interface RequestEntry { url: string; method: string; resourceType: string; frameUrl: string }
+export interface ConsoleEntry {
+  type: string;
+  text: string;
+  frameUrl: string;
+}
+export interface RequestEntry {
+  url: string;
+  method: string;
+  resourceType: string;
+  frameUrl: string;
+}
 
-const CHAT_VIEW_COMMANDS = ['Bud: Open Chat', 'Bud: Focus on Chat View', 'View: Focus on Bud Chat View', 'Bud: Focus on Bud View'];
+const CHAT_VIEW_COMMANDS = [
+  'Bud: Open Chat',
+  'Bud: Focus on Chat View',
+  'View: Focus on Bud Chat View',
+  'Bud: Focus on Bud View',
+];
 
 /** An http(s)/ws(s) URL to a host other than this machine. */
 export function isExternal(url: string): boolean {
   let u: URL;
-  try { u = new URL(url); } catch { return false; }
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
   if (!/^(https?|wss?):$/.test(u.protocol)) return false;
   if (['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) || u.hostname.endsWith('.localhost')) return false;
   // Webview resources use this virtual host; the webview's service worker serves them from code-server.
@@ -48,18 +71,31 @@ export class Workbench {
   private cachedChat: Frame | undefined;
   private untrack: () => void = () => {};
 
-  constructor(readonly browser: Browser, readonly context: BrowserContext, readonly page: Page, readonly timeoutMs: number) {
+  constructor(
+    readonly browser: Browser,
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly timeoutMs: number,
+  ) {
     page.on('console', (m) => this.console.push({ type: m.type(), text: m.text(), frameUrl: m.location()?.url ?? '' }));
     page.on('pageerror', (e) => this.pageErrors.push(String(e?.stack ?? e)));
     page.on('request', (r) => {
       let frameUrl = '';
-      try { frameUrl = r.frame().url(); } catch { /* service worker request */ }
+      try {
+        frameUrl = r.frame().url();
+      } catch {
+        /* service worker request */
+      }
       this.requests.push({ url: r.url(), method: r.method(), resourceType: r.resourceType(), frameUrl });
     });
   }
 
-  /** @internal */ setUntrack(fn: () => void): void { this.untrack = fn; }
-  onClose(fn: () => void): void { this.closeHandlers.push(fn); }
+  /** @internal */ setUntrack(fn: () => void): void {
+    this.untrack = fn;
+  }
+  onClose(fn: () => void): void {
+    this.closeHandlers.push(fn);
+  }
 
   // ------------------------------------------------------------------ workbench
 
@@ -81,8 +117,15 @@ export class Workbench {
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     const exact = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`);
-    await widget.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first().click();
-    await this.page.waitForFunction(() => !(document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value.startsWith('>'));
+    await widget
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
+      .first()
+      .click();
+    await this.page.waitForFunction(
+      () =>
+        !document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input')?.value.startsWith('>'),
+    );
     return input;
   }
 
@@ -91,9 +134,16 @@ export class Workbench {
     const input = await this.openQuickInput('Control+P');
     const name = relPath.split('/').pop() ?? relPath;
     await this.pickQuickInputRow(input, relPath, name);
-    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${name}"], .tabs-container .tab.active:has-text("${name}")`).first()
+    await this.page
+      .locator(
+        `.tabs-container .tab.active[data-resource-name="${name}"], .tabs-container .tab.active:has-text("${name}")`,
+      )
+      .first()
       .waitFor({ state: 'visible', timeout: this.timeoutMs });
-    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: this.timeoutMs });
+    await this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .waitFor({ state: 'visible', timeout: this.timeoutMs });
   }
 
   /** Selects whole lines `from`..`to` (1-based, inclusive) in the active editor. */
@@ -124,7 +174,8 @@ export class Workbench {
     let box: { x: number; y: number; width: number; height: number } | null = null;
     for (let attempt = 0; attempt < 40 && !box; attempt++) {
       const selection = editor.locator('.selected-text').first();
-      const target = (await selection.count()) > 0 ? selection : editor.locator('.view-overlays .current-line, .view-line').first();
+      const target =
+        (await selection.count()) > 0 ? selection : editor.locator('.view-overlays .current-line, .view-line').first();
       box = await target.boundingBox().catch(() => null);
       if (!box) await sleep(250);
     }
@@ -140,16 +191,29 @@ export class Workbench {
 
   /** Clicks an item of the open context menu, following 'A > B' through submenus. */
   async clickMenuPath(path: string): Promise<void> {
-    const parts = path.split('>').map((s) => s.trim()).filter(Boolean);
+    const parts = path
+      .split('>')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (let i = 0; i < parts.length; i++) {
       const menus = this.page.locator('.monaco-menu');
       const label = parts[i];
-      const entry = menus.locator('.action-menu-item').filter({ has: this.page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).last();
+      const entry = menus
+        .locator('.action-menu-item')
+        .filter({
+          has: this.page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+        })
+        .last();
       try {
         await entry.waitFor({ state: 'visible', timeout: this.timeoutMs });
       } catch {
-        const seen = await menus.locator('.action-menu-item .action-label').allTextContents().catch(() => []);
-        throw new Error(`context menu item "${label}" not found; menu shows: ${seen.filter(Boolean).join(' | ') || '(no menu)'}`);
+        const seen = await menus
+          .locator('.action-menu-item .action-label')
+          .allTextContents()
+          .catch(() => []);
+        throw new Error(
+          `context menu item "${label}" not found; menu shows: ${seen.filter(Boolean).join(' | ') || '(no menu)'}`,
+        );
       }
       if (i < parts.length - 1) {
         await entry.hover();
@@ -161,7 +225,13 @@ export class Workbench {
         for (let attempt = 0; attempt < 5; attempt++) {
           await sleep(250);
           await entry.click().catch(() => {});
-          if (await menus.first().isHidden().catch(() => true)) return;
+          if (
+            await menus
+              .first()
+              .isHidden()
+              .catch(() => true)
+          )
+            return;
         }
         throw new Error(`context menu item "${label}" was clicked but the menu stayed open`);
       }
@@ -172,14 +242,20 @@ export class Workbench {
     const widget = this.page.locator('.quick-input-widget');
     const input = widget.locator('.quick-input-box input');
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await widget.isVisible()) { await this.page.keyboard.press('Escape'); await sleep(100); }
+      if (await widget.isVisible()) {
+        await this.page.keyboard.press('Escape');
+        await sleep(100);
+      }
       await this.page.keyboard.press(shortcut);
       try {
         await input.waitFor({ state: 'visible', timeout: 5000 });
         return input;
       } catch {
         // Focus may be inside a webview iframe, which swallows workbench shortcuts: focus the workbench and retry.
-        await this.page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => {});
+        await this.page
+          .locator('.monaco-workbench .part.statusbar')
+          .click({ position: { x: 2, y: 2 } })
+          .catch(() => {});
       }
     }
     throw new Error(`the quick input did not open with ${shortcut}`);
@@ -190,7 +266,12 @@ export class Workbench {
    * commands registered a moment later (extension host still starting) appear only after re-typing: retry until
    * the timeout.
    */
-  private async pickQuickInputRow(input: Locator, query: string, title: string, timeoutMs = this.timeoutMs): Promise<void> {
+  private async pickQuickInputRow(
+    input: Locator,
+    query: string,
+    title: string,
+    timeoutMs = this.timeoutMs,
+  ): Promise<void> {
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     const exact = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`, 'i');
     const row = rows.filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
@@ -203,14 +284,22 @@ export class Workbench {
         break;
       } catch {
         if (Date.now() >= deadline) {
-          const seen = await rows.locator('.label-name').allTextContents().catch(() => []);
+          const seen = await rows
+            .locator('.label-name')
+            .allTextContents()
+            .catch(() => []);
           await this.page.keyboard.press('Escape').catch(() => {});
-          throw new Error(`"${title}" not found in the quick input after ${timeoutMs} ms; it shows: ${seen.slice(0, 10).join(' | ') || '(nothing)'}`);
+          throw new Error(
+            `"${title}" not found in the quick input after ${timeoutMs} ms; it shows: ${seen.slice(0, 10).join(' | ') || '(nothing)'}`,
+          );
         }
       }
     }
     await row.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: this.timeoutMs }).catch(() => {});
+    await this.page
+      .locator('.quick-input-widget')
+      .waitFor({ state: 'hidden', timeout: this.timeoutMs })
+      .catch(() => {});
   }
 
   // ------------------------------------------------------------------ chat webview
@@ -232,7 +321,13 @@ export class Workbench {
   /** The frame of the chat webview: the one that contains `#messages` (webviews sit in nested iframes). */
   async chatFrame(timeoutMs = this.timeoutMs): Promise<Frame> {
     if (this.cachedChat && !this.cachedChat.isDetached()) {
-      if (await this.cachedChat.locator('#messages').count().catch(() => 0)) return this.cachedChat;
+      if (
+        await this.cachedChat
+          .locator('#messages')
+          .count()
+          .catch(() => 0)
+      )
+        return this.cachedChat;
     }
     const frame = await this.findFrame('#messages', timeoutMs);
     this.cachedChat = frame;
@@ -245,12 +340,20 @@ export class Workbench {
     while (Date.now() < deadline) {
       for (const f of this.page.frames()) {
         if (f.isDetached()) continue;
-        const n = await f.locator(selector).count().catch(() => 0);
+        const n = await f
+          .locator(selector)
+          .count()
+          .catch(() => 0);
         if (n > 0) return f;
       }
       await sleep(200);
     }
-    throw new Error(`no frame contains ${selector} after ${timeoutMs} ms (frames: ${this.page.frames().map((f) => f.url().slice(0, 80)).join(', ')})`);
+    throw new Error(
+      `no frame contains ${selector} after ${timeoutMs} ms (frames: ${this.page
+        .frames()
+        .map((f) => f.url().slice(0, 80))
+        .join(', ')})`,
+    );
   }
 
   /** A locator inside the chat webview. */
@@ -282,14 +385,23 @@ export class Workbench {
    * Waits until an element matching `selector` contains `text`; returns its text. Searches the page by default,
    * the chat webview with `{ webview: true }`, or any given frame.
    */
-  async waitForText(selector: string, text: string | RegExp, opts: { webview?: boolean; frame?: Frame; timeoutMs?: number } = {}): Promise<string> {
+  async waitForText(
+    selector: string,
+    text: string | RegExp,
+    opts: { webview?: boolean; frame?: Frame; timeoutMs?: number } = {},
+  ): Promise<string> {
     const scope: Page | Frame = opts.frame ?? (opts.webview ? await this.chatFrame() : this.page);
     const loc = scope.locator(selector).filter({ hasText: text }).first();
     try {
       await loc.waitFor({ state: 'attached', timeout: opts.timeoutMs ?? this.timeoutMs });
     } catch {
-      const seen = await scope.locator(selector).allInnerTexts().catch(() => []);
-      throw new Error(`no ${selector} containing ${JSON.stringify(String(text))} within ${opts.timeoutMs ?? this.timeoutMs} ms; found: ${JSON.stringify(seen.slice(-5))}`);
+      const seen = await scope
+        .locator(selector)
+        .allInnerTexts()
+        .catch(() => []);
+      throw new Error(
+        `no ${selector} containing ${JSON.stringify(String(text))} within ${opts.timeoutMs ?? this.timeoutMs} ms; found: ${JSON.stringify(seen.slice(-5))}`,
+      );
     }
     return (await loc.innerText().catch(() => loc.textContent())) ?? '';
   }
@@ -322,7 +434,11 @@ export class Workbench {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try { await this.browser.close(); } catch { /* already gone */ }
+    try {
+      await this.browser.close();
+    } catch {
+      /* already gone */
+    }
     this.untrack();
     for (const fn of this.closeHandlers) fn();
   }
@@ -342,17 +458,27 @@ export async function openWorkbench(opts: WorkbenchOptions): Promise<Workbench> 
     const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
     context.setDefaultTimeout(timeoutMs);
     // Tests talk only to servers on this machine: anything else is recorded (see externalRequests) and aborted.
-    await context.route((url) => isExternal(url.href), (route) => route.abort('blockedbyclient'));
+    await context.route(
+      (url) => isExternal(url.href),
+      (route) => route.abort('blockedbyclient'),
+    );
     const page = await context.newPage();
     wb = new Workbench(browser, context, page, timeoutMs);
     wb.setUntrack(untrack);
     await page.goto(opts.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     // The workbench renders before it is interactive: wait for the activity bar and status bar.
-    await page.locator('.monaco-workbench .part.activitybar, .monaco-workbench .part.statusbar').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page
+      .locator('.monaco-workbench .part.activitybar, .monaco-workbench .part.statusbar')
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 });
     return wb;
   } catch (err) {
-    if (wb) await wb.close(); else { await browser.close().catch(() => {}); untrack(); }
+    if (wb) await wb.close();
+    else {
+      await browser.close().catch(() => {});
+      untrack();
+    }
     throw err;
   }
 }

@@ -5,8 +5,16 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'bud-studio.bud-chat';
 const CONTRACT_COMMANDS = [
-  'bud.openChat', 'bud.newChat', 'bud.explainSelection', 'bud.askAboutSelection', 'bud.addSelectionToChat',
-  'bud.selectModel', 'bud.setApiKey', 'bud.clearApiKey', 'bud.testConnection', 'bud.showLog',
+  'bud.openChat',
+  'bud.newChat',
+  'bud.explainSelection',
+  'bud.askAboutSelection',
+  'bud.addSelectionToChat',
+  'bud.selectModel',
+  'bud.setApiKey',
+  'bud.clearApiKey',
+  'bud.testConnection',
+  'bud.showLog',
 ];
 
 function extension(): vscode.Extension<any> {

@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { replies, startTestServer, type TestServer } from '../fixtures/openai-server';
-import type { BudTestApi } from '../../src/views/testApi';
+import { replies, startTestServer, type TestServer } from '../../scripts/server/openai-server';
+import type { BudTestApi } from '../../src/testApi';
 
 const KEY = 'sk-integration-SECRET-4f1c9a77e2';
 const EXTENSION_ID = 'bud-studio.bud-chat';
@@ -22,12 +22,17 @@ async function api(): Promise<BudTestApi> {
 
 const bud = () => vscode.workspace.getConfiguration('bud');
 const G = vscode.ConfigurationTarget.Global;
-const chatRequests = (s: TestServer) => s.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/chat/completions'));
+const chatRequests = (s: TestServer) =>
+  s.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/chat/completions'));
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
-  let entries: import('node:fs').Dirent[] = [];
-  try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return out; }
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...(await filesUnder(p)));
@@ -53,7 +58,8 @@ describe('chat in the extension host', function () {
   after(async () => {
     bt.setBaseUrlOverride(undefined);
     await bt.clearApiKey();
-    for (const k of ['model', 'temperature', 'maxTokens', 'stream', 'stop', 'systemPrompt']) await bud().update(k, undefined, G);
+    for (const k of ['model', 'temperature', 'maxTokens', 'stream', 'stop', 'systemPrompt'])
+      await bud().update(k, undefined, G);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await server.close();
   });
@@ -90,7 +96,10 @@ describe('chat in the extension host', function () {
     assert.equal(body.messages[0].role, 'system');
     assert.match(body.messages[0].content, /Answer like a pirate\.$/);
     // Earlier exchanges go back to the model.
-    assert.deepEqual(body.messages.slice(1).map((m: any) => m.content), ['Hello Bud', 'Hi there', 'Settings check']);
+    assert.deepEqual(
+      body.messages.slice(1).map((m: any) => m.content),
+      ['Hello Bud', 'Hi there', 'Settings check'],
+    );
   });
 
   it('keeps one connection to the server between messages (no new socket per request)', async () => {
@@ -100,7 +109,7 @@ describe('chat in the extension host', function () {
     await bt.chat.send('Second');
     const [a, b] = chatRequests(server).slice(before);
     assert.ok(a.remotePort && b.remotePort);
-    assert.equal(b.remotePort, a.remotePort, 'the second request reused the first one\'s connection');
+    assert.equal(b.remotePort, a.remotePort, "the second request reused the first one's connection");
   });
 
   it('with bud.stream off uses the non-streaming call and still shows the answer', async () => {
@@ -125,13 +134,24 @@ describe('chat in the extension host', function () {
     const body = chatRequests(server)[before].body;
     const user = body.messages.at(-1);
     assert.equal(user.role, 'user');
-    assert.ok(user.content.startsWith('From `src/math.ts`, lines 12-16 (typescript):\n\n```typescript\nexport function fibonacci(n: number): number {'), user.content.slice(0, 200));
+    assert.ok(
+      user.content.startsWith(
+        'From `src/math.ts`, lines 12-16 (typescript):\n\n```typescript\nexport function fibonacci(n: number): number {',
+      ),
+      user.content.slice(0, 200),
+    );
     assert.ok(user.content.includes('  return a;\n}\n```\n\nExplain what this code does'));
     const chat = bt.chat.getCurrentChat();
     const shown = chat.messages.at(-2)!;
     assert.equal(shown.role, 'user');
-    assert.deepEqual(shown.contexts!.map((c) => [c.path, c.language, c.startLine, c.endLine, c.uri]), [['src/math.ts', 'typescript', 12, 16, doc.uri.toString()]]);
-    assert.deepEqual([chat.messages.at(-1)!.content, chat.messages.at(-1)!.status], ['It computes Fibonacci numbers.', 'complete']);
+    assert.deepEqual(
+      shown.contexts!.map((c) => [c.path, c.language, c.startLine, c.endLine, c.uri]),
+      [['src/math.ts', 'typescript', 12, 16, doc.uri.toString()]],
+    );
+    assert.deepEqual(
+      [chat.messages.at(-1)!.content, chat.messages.at(-1)!.status],
+      ['It computes Fibonacci numbers.', 'complete'],
+    );
   });
 
   it('Add Selection to Chat makes a pending chip that goes with the next message', async () => {
@@ -146,11 +166,17 @@ describe('chat in the extension host', function () {
     await bt.chat.send('What is this?');
     assert.equal(bt.chat.pendingContexts(), 0);
     const user = chatRequests(server)[before].body.messages.at(-1);
-    assert.match(user.content, /^From `src\/math\.ts`, lines 2-4 \(typescript\):[\s\S]*export function add[\s\S]*\n\nWhat is this\?$/);
+    assert.match(
+      user.content,
+      /^From `src\/math\.ts`, lines 2-4 \(typescript\):[\s\S]*export function add[\s\S]*\n\nWhat is this\?$/,
+    );
   });
 
   it('refuses a 5 MB selection at once: nothing sent, nothing added', async () => {
-    const doc = await vscode.workspace.openTextDocument({ content: 'x'.repeat(5 * 1024 * 1024), language: 'plaintext' });
+    const doc = await vscode.workspace.openTextDocument({
+      content: 'x'.repeat(5 * 1024 * 1024),
+      language: 'plaintext',
+    });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, 0, 5 * 1024 * 1024);
     const requests = chatRequests(server).length;
@@ -186,16 +212,25 @@ describe('chat in the extension host', function () {
     const file = path.join(bt.chat.historyDir, `${chat.id}.json`);
     const saved = JSON.parse(await fs.readFile(file, 'utf8'));
     assert.equal(saved.id, chat.id);
-    assert.deepEqual(saved.messages.map((m: any) => [m.role, m.content, m.status]), chat.messages.map((m) => [m.role, m.content, m.status]));
-    assert.ok(saved.messages.some((m: any) => m.status === 'error'), `a failed answer is saved as failed: ${JSON.stringify(saved.messages.map((m: any) => [m.content.slice(0, 30), m.status]))}`);
+    assert.deepEqual(
+      saved.messages.map((m: any) => [m.role, m.content, m.status]),
+      chat.messages.map((m) => [m.role, m.content, m.status]),
+    );
+    assert.ok(
+      saved.messages.some((m: any) => m.status === 'error'),
+      `a failed answer is saved as failed: ${JSON.stringify(saved.messages.map((m: any) => [m.content.slice(0, 30), m.status]))}`,
+    );
     assert.equal(saved.title, chat.title);
     assert.ok(chat.title.length > 0 && chat.title !== 'New chat');
     // Nothing the extension wrote holds the key: global storage (history) and the log files.
     const storage = path.dirname(bt.chat.historyDir);
-    const files = [...await filesUnder(storage), ...await filesUnder(bt.logDir)];
+    const files = [...(await filesUnder(storage)), ...(await filesUnder(bt.logDir))];
     const logs = files.filter((f) => /Bud Chat\.log$/.test(f));
     assert.ok(logs.length > 0, `the Bud Chat log file is among ${files.length} files searched`);
-    assert.match(await fs.readFile(logs[0], 'utf8'), /POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions stream model=bud-test-model -> 200/);
+    assert.match(
+      await fs.readFile(logs[0], 'utf8'),
+      /POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions stream model=bud-test-model -> 200/,
+    );
     for (const f of files) assert.equal((await fs.readFile(f, 'utf8')).includes(KEY), false, f);
   });
 
@@ -205,7 +240,10 @@ describe('chat in the extension host', function () {
     assert.equal(bt.chat.getCurrentChat().messages.length, 0);
     assert.notEqual(bt.chat.getCurrentChat().id, previous.id);
     await bt.chat.switchChat(previous.id);
-    assert.deepEqual(bt.chat.getCurrentChat().messages.map((m) => m.content), previous.messages.map((m) => m.content));
+    assert.deepEqual(
+      bt.chat.getCurrentChat().messages.map((m) => m.content),
+      previous.messages.map((m) => m.content),
+    );
   });
 
   it('without a key: an inline error offering Set API Key, and no request', async () => {
@@ -216,19 +254,27 @@ describe('chat in the extension host', function () {
     await bt.chat.send('Anyone there?');
     assert.equal(server.requests.length, before);
     const last = bt.chat.getCurrentChat().messages.at(-1)!;
-    assert.deepEqual([last.status, last.error?.kind, last.error?.actions], ['error', 'noApiKey', ['setApiKey', 'retry']]);
+    assert.deepEqual(
+      [last.status, last.error?.kind, last.error?.actions],
+      ['error', 'noApiKey', ['setApiKey', 'retry']],
+    );
     await bt.setApiKey(KEY);
   });
 
   it('Test Connection reports the final URL, the model count, streaming and tool calls', async () => {
-    server.enqueue(replies.raw([
-      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'ping', arguments: '{}' } }] }, finish_reason: null }] })}\n\n`,
-      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })}\n\n`,
-      'data: [DONE]\n\n',
-    ]));
+    server.enqueue(
+      replies.raw([
+        `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'ping', arguments: '{}' } }] }, finish_reason: null }] })}\n\n`,
+        `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })}\n\n`,
+        'data: [DONE]\n\n',
+      ]),
+    );
     const report = await vscode.commands.executeCommand<any>('bud.testConnection');
     assert.equal(report.url, `${server.url}/v1`);
-    assert.deepEqual([report.models.ok, report.models.count, report.stream.ok, report.toolCalls, report.ok], [true, 2, true, 'yes', true]);
+    assert.deepEqual(
+      [report.models.ok, report.models.count, report.stream.ok, report.toolCalls, report.ok],
+      [true, 2, true, 'yes', true],
+    );
     const models = server.requests.filter((r) => r.method === 'GET' && r.url.endsWith('/models'));
     assert.ok(models.length > 0);
     assert.equal(models.at(-1)!.headers.authorization, `Bearer ${KEY}`);
@@ -237,11 +283,15 @@ describe('chat in the extension host', function () {
   it('a workspace-level bud.baseUrl cannot redirect the key', async () => {
     bt.setBaseUrlOverride(undefined);
     try {
-      await bud().update('baseUrl', 'http://127.0.0.1:9/steal', vscode.ConfigurationTarget.Workspace).then(undefined, () => undefined);
+      await bud()
+        .update('baseUrl', 'http://127.0.0.1:9/steal', vscode.ConfigurationTarget.Workspace)
+        .then(undefined, () => undefined);
       const c = await bt.describeConnection();
       assert.equal(c.baseUrl.includes('127.0.0.1:9'), false, `resolved ${c.baseUrl}`);
     } finally {
-      await bud().update('baseUrl', undefined, vscode.ConfigurationTarget.Workspace).then(undefined, () => undefined);
+      await bud()
+        .update('baseUrl', undefined, vscode.ConfigurationTarget.Workspace)
+        .then(undefined, () => undefined);
       bt.setBaseUrlOverride(server.url);
     }
   });

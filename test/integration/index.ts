@@ -57,11 +57,26 @@ export function runSuite(opts: SuiteOptions = {}): Promise<SuiteResults> {
   });
   // A reporter that only collects: the extension host has no terminal to print to.
   function Collector(runner: Mocha.Runner) {
-    runner.on('pass', (t) => { results.passes.push(outcome(t)); if (opts.print) console.log(`  ✓ ${t.fullTitle()}`); });
-    runner.on('fail', (t, err) => { results.failures.push(outcome(t, err)); if (opts.print) console.log(`  ✗ ${t.fullTitle()}\n    ${err?.message ?? err}`); });
-    runner.on('pending', (t) => { results.pending.push(outcome(t)); if (opts.print) console.log(`  - ${t.fullTitle()}`); });
+    runner.on('pass', (t) => {
+      results.passes.push(outcome(t));
+      if (opts.print) console.log(`  ✓ ${t.fullTitle()}`);
+    });
+    runner.on('fail', (t, err) => {
+      results.failures.push(outcome(t, err));
+      if (opts.print) console.log(`  ✗ ${t.fullTitle()}\n    ${err?.message ?? err}`);
+    });
+    runner.on('pending', (t) => {
+      results.pending.push(outcome(t));
+      if (opts.print) console.log(`  - ${t.fullTitle()}`);
+    });
   }
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: opts.timeoutMs ?? 30_000, reporter: Collector as any, grep: opts.grep });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    timeout: opts.timeoutMs ?? 30_000,
+    reporter: Collector as any,
+    grep: opts.grep,
+  });
   for (const f of findTestFiles()) mocha.addFile(f);
   return new Promise<SuiteResults>((resolve) => {
     try {
@@ -80,7 +95,9 @@ export function runSuite(opts: SuiteOptions = {}): Promise<SuiteResults> {
 /** Entry point for @vscode/test-electron: rejects when any test failed. */
 export async function run(): Promise<void> {
   const r = await runSuite({ print: true });
-  console.log(`${r.passes.length} passed, ${r.failures.length} failed${r.pending.length ? `, ${r.pending.length} skipped` : ''}`);
+  console.log(
+    `${r.passes.length} passed, ${r.failures.length} failed${r.pending.length ? `, ${r.pending.length} skipped` : ''}`,
+  );
   if (r.crashed) throw new Error(`integration suite crashed: ${r.crashed}`);
   if (r.failures.length) throw new Error(`${r.failures.length} integration test(s) failed`);
 }

@@ -29,13 +29,17 @@ describe('README', () => {
     const settings = Object.keys(pkg.contributes?.configuration?.properties ?? {});
     const commands = (pkg.contributes?.commands ?? []).map((c: { command: string }) => c.command);
     assert.ok(settings.length > 0 && commands.length > 0);
-    for (const id of [...settings, ...commands]) assert.ok(readme.includes(`\`${id}\``), `${id} is missing from README.md`);
+    for (const id of [...settings, ...commands])
+      assert.ok(readme.includes(`\`${id}\``), `${id} is missing from README.md`);
   });
 
   it('quotes error messages in Troubleshooting that the client really shows', () => {
     const readme = readFileSync(join(repo, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Benchmarks'));
-    const srcText = readdirSync(join(repo, 'src/api')).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(repo, 'src/api', f), 'utf8')).join('\n');
+    const srcText = readdirSync(join(repo, 'src/api'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(join(repo, 'src/api', f), 'utf8'))
+      .join('\n');
     const quotes = Array.from(section.matchAll(/"([^"]{12,})"/g), (m) => m[1]);
     assert.ok(quotes.length >= 10, `only ${quotes.length} quoted messages`);
     for (const q of quotes) {

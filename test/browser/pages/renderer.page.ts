@@ -3,9 +3,9 @@
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 import { Lexer } from 'marked';
-import { createStreamingRenderer, renderMarkdown, renderMarkdownSliced } from '../../../src/webview/markdown/index';
-import { lex } from '../../../src/webview/markdown/render';
-import { IncrementalRenderer } from '../../../src/webview/markdown/streaming';
+import { createStreamingRenderer, renderMarkdown, renderMarkdownSliced } from '../../../src/webview-app/markdown/index';
+import { lex } from '../../../src/webview-app/markdown/render';
+import { IncrementalRenderer } from '../../../src/webview-app/markdown/streaming';
 
 /** The usual way: parse and sanitise the whole answer on every update. */
 function renderNaive(container: HTMLElement, text: string): void {
@@ -44,6 +44,14 @@ function lexBoth(src: string): { ours: string; marked: string } {
   };
 }
 
-const api = { lexBoth, createStreamingRenderer, renderMarkdown, renderMarkdownSliced, renderNaive, createManualRenderer, IncrementalRenderer };
+const api = {
+  lexBoth,
+  createStreamingRenderer,
+  renderMarkdown,
+  renderMarkdownSliced,
+  renderNaive,
+  createManualRenderer,
+  IncrementalRenderer,
+};
 export type BudTestApi = typeof api;
 (window as unknown as { budTest: BudTestApi }).budTest = api;

@@ -28,7 +28,13 @@ exports.activate = async function activate() {
     const suite = require(indexFile);
     results = await suite.runSuite({ grep: process.env.BUD_TEST_GREP || undefined });
   } catch (err) {
-    results = { passes: [], failures: [], pending: [], durationMs: Date.now() - t0, crashed: String((err && err.stack) || err) };
+    results = {
+      passes: [],
+      failures: [],
+      pending: [],
+      durationMs: Date.now() - t0,
+      crashed: String((err && err.stack) || err),
+    };
   }
   results.host = { node: process.version, vscodeVersion: require('vscode').version, pid: process.pid };
   write(resultsFile, results);

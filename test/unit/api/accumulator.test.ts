@@ -2,11 +2,21 @@
 import * as assert from 'node:assert/strict';
 import { ChatAccumulator } from '../../../src/api/accumulator';
 import type { ChatCompletionChunk, ToolCallDelta } from '../../../src/api/types';
-import { replies, type ToolCallShape } from '../../fixtures/openai-server';
+import { replies, type ToolCallShape } from '../../../scripts/server/openai-server';
 import { basic, collect, useServer } from './helpers';
 
-const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}): ChatCompletionChunk =>
-  ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }], ...extra }) as ChatCompletionChunk;
+const chunk = (
+  delta: Record<string, unknown>,
+  finish: string | null = null,
+  extra: Record<string, unknown> = {},
+): ChatCompletionChunk => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'm',
+  choices: [{ index: 0, delta, finish_reason: finish }],
+  ...extra,
+});
 const tc = (calls: ToolCallDelta[]) => chunk({ tool_calls: calls });
 
 const EXPECTED = [
@@ -52,8 +62,12 @@ describe('ChatAccumulator', () => {
     a.push(tc([{ index: 0, function: { arguments: '"London"}' } }]));
     a.push(chunk({}, 'tool_calls'));
     assert.deepEqual(a.message(), {
-      role: 'assistant', content: null,
-      tool_calls: [{ ...EXPECTED[0], id: 'call_a' }, { ...EXPECTED[1], id: 'call_b' }],
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        { ...EXPECTED[0], id: 'call_a' },
+        { ...EXPECTED[1], id: 'call_b' },
+      ],
     });
   });
 
@@ -62,26 +76,42 @@ describe('ChatAccumulator', () => {
     a.push(tc([{ index: 0, id: 'call_x', type: 'function', function: { arguments: '' } }]));
     a.push(tc([{ index: 0, function: { name: 'get_weather' } }]));
     a.push(tc([{ index: 0, function: { arguments: '{}' } }]));
-    assert.deepEqual(a.toolCalls, [{ id: 'call_x', type: 'function', function: { name: 'get_weather', arguments: '{}' } }]);
+    assert.deepEqual(a.toolCalls, [
+      { id: 'call_x', type: 'function', function: { name: 'get_weather', arguments: '{}' } },
+    ]);
   });
 
   it('takes whole calls without index as new calls (Ollama, Gemini)', () => {
     const a = new ChatAccumulator();
     a.push(tc([{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"London"}' } }]));
     a.push(tc([{ id: 'c2', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/a.ts"}' } }]));
-    assert.deepEqual(a.toolCalls, [{ ...EXPECTED[0], id: 'c1' }, { ...EXPECTED[1], id: 'c2' }]);
+    assert.deepEqual(a.toolCalls, [
+      { ...EXPECTED[0], id: 'c1' },
+      { ...EXPECTED[1], id: 'c2' },
+    ]);
   });
 
   it('two index-less calls in one chunk are two calls', () => {
     const a = new ChatAccumulator();
     a.push(tc([{ function: { name: 'a', arguments: '{}' } }, { function: { name: 'b', arguments: '{}' } }]));
-    assert.deepEqual(a.toolCalls.map((t) => t.function.name), ['a', 'b']);
-    assert.deepEqual(a.toolCalls.map((t) => t.id), ['call_0', 'call_1'], 'missing ids are made up, unique');
+    assert.deepEqual(
+      a.toolCalls.map((t) => t.function.name),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      a.toolCalls.map((t) => t.id),
+      ['call_0', 'call_1'],
+      'missing ids are made up, unique',
+    );
   });
 
   it('stringifies arguments sent as a JSON object (TGI)', () => {
     const a = new ChatAccumulator();
-    a.push(tc([{ index: 0, id: 'c', type: 'function', function: { name: 'get_weather', arguments: { location: 'London' } } }]));
+    a.push(
+      tc([
+        { index: 0, id: 'c', type: 'function', function: { name: 'get_weather', arguments: { location: 'London' } } },
+      ]),
+    );
     assert.equal(a.toolCalls[0].function.arguments, '{"location":"London"}');
   });
 
@@ -89,7 +119,13 @@ describe('ChatAccumulator', () => {
     const a = new ChatAccumulator();
     a.push(tc([{ index: 0, id: 'c1', function: { name: 'a', arguments: '{}' } }]));
     a.push(tc([{ index: 0, id: 'c2', function: { name: 'b', arguments: '{}' } }]));
-    assert.deepEqual(a.toolCalls.map((t) => [t.id, t.function.name]), [['c1', 'a'], ['c2', 'b']]);
+    assert.deepEqual(
+      a.toolCalls.map((t) => [t.id, t.function.name]),
+      [
+        ['c1', 'a'],
+        ['c2', 'b'],
+      ],
+    );
   });
 
   it('records finish_reason but does not rely on it: tool calls with "stop" are still tool calls', () => {
@@ -118,8 +154,24 @@ describe('ChatAccumulator', () => {
 
   it('ignores chunks with empty choices (Azure prompt_filter_results) and other choice indexes', () => {
     const a = new ChatAccumulator();
-    a.push({ id: '', object: 'chat.completion.chunk', created: 0, model: '', choices: [], prompt_filter_results: [] } as unknown as ChatCompletionChunk);
-    a.push({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 1, delta: { content: 'other' }, finish_reason: null }, { index: 0, delta: { content: 'mine' }, finish_reason: null }] });
+    a.push({
+      id: '',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model: '',
+      choices: [],
+      prompt_filter_results: [],
+    } as unknown as ChatCompletionChunk);
+    a.push({
+      id: 'c',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model: 'm',
+      choices: [
+        { index: 1, delta: { content: 'other' }, finish_reason: null },
+        { index: 0, delta: { content: 'mine' }, finish_reason: null },
+      ],
+    });
     assert.equal(a.content, 'mine');
   });
 
@@ -140,21 +192,38 @@ describe('ChatAccumulator over the server: tool-call shapes', () => {
       assert.equal(r.error, undefined, r.error?.message);
       const m = r.acc.message();
       assert.equal(m.content, null);
-      assert.deepEqual(m.tool_calls?.map((t) => t.function), EXPECTED.map((e) => e.function));
-      assert.deepEqual(m.tool_calls?.map((t) => t.id), [0, 1].map((i) => `call_${shape.replace(/-/g, '_')}_${i}`));
+      assert.deepEqual(
+        m.tool_calls?.map((t) => t.function),
+        EXPECTED.map((e) => e.function),
+      );
+      assert.deepEqual(
+        m.tool_calls?.map((t) => t.id),
+        [0, 1].map((i) => `call_${shape.replace(/-/g, '_')}_${i}`),
+      );
       assert.equal(r.acc.finishReason, shape === 'finish-stop' ? 'stop' : 'tool_calls');
       assert.ok(r.acc.usage);
     });
     it(`non-streaming tool calls, shape "${shape}"`, async () => {
       ctx.server.enqueue(replies.toolCallStream(shape));
       const c = await ctx.client.createChatCompletion(basic());
-      assert.deepEqual(c.choices[0].message.tool_calls?.map((t) => t.function), EXPECTED.map((e) => e.function));
+      assert.deepEqual(
+        c.choices[0].message.tool_calls?.map((t) => t.function),
+        EXPECTED.map((e) => e.function),
+      );
     });
   }
 
   it('custom calls and text before the calls', async () => {
-    ctx.server.enqueue(replies.toolCallStream('indexed-pieces', [{ id: 'call_1', name: 'list_dir', arguments: { path: '.' } }], { content: 'Let me look.' }));
+    ctx.server.enqueue(
+      replies.toolCallStream('indexed-pieces', [{ id: 'call_1', name: 'list_dir', arguments: { path: '.' } }], {
+        content: 'Let me look.',
+      }),
+    );
     const r = await collect(ctx.client);
-    assert.deepEqual(r.acc.message(), { role: 'assistant', content: 'Let me look.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'list_dir', arguments: '{"path":"."}' } }] });
+    assert.deepEqual(r.acc.message(), {
+      role: 'assistant',
+      content: 'Let me look.',
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'list_dir', arguments: '{"path":"."}' } }],
+    });
   });
 });

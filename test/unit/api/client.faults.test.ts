@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { Agent, buildConnector } from 'undici';
 import { formatRequestLog } from '../../../src/api/client';
-import { toErrorInfo } from '../../../src/api/errors';
-import { replies, type Handler } from '../../fixtures/openai-server';
+import { toErrorInfo } from '../../../src/chat/errorInfo';
+import { replies, type Handler } from '../../../scripts/server/openai-server';
 import { basic, collect, KEY, rejects, useServer } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -17,7 +17,9 @@ async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
 /** A handler that records when the server saw the client's socket close. */
 function watchClose(inner: Handler, seen: { closedAt?: number }): Handler {
   return async (req, res: ServerResponse) => {
-    res.socket?.once('close', () => { seen.closedAt = Date.now(); });
+    res.socket?.once('close', () => {
+      seen.closedAt = Date.now();
+    });
     await inner(req, res);
   };
 }
@@ -31,7 +33,10 @@ describe('BudClient: fault modes', () => {
       const r = await collect(ctx.client);
       assert.equal(r.error?.name, 'IncompleteResponseError');
       assert.equal(r.error?.kind, 'incomplete');
-      assert.equal(r.error?.message, 'The response ended before it was complete (connection closed mid-answer). The partial answer was kept.');
+      assert.equal(
+        r.error?.message,
+        'The response ended before it was complete (connection closed mid-answer). The partial answer was kept.',
+      );
       assert.equal(r.error?.partialContent, 'The answer was going');
       assert.equal(r.acc.content, 'The answer was going');
       assert.equal(ctx.server.requests.length, 1, 'no retry after the first byte');
@@ -46,7 +51,7 @@ describe('BudClient: fault modes', () => {
       const r = await collect(c);
       assert.equal(r.error?.kind, 'timeout');
       assert.equal((r.error as { phase?: string }).phase, 'idle');
-      assert.match(r.error!.message, /stalled: no data from the server for 0\.2 s\. The partial answer was kept\./);
+      assert.match(r.error.message, /stalled: no data from the server for 0\.2 s\. The partial answer was kept\./);
       assert.equal(r.error?.partialContent, 'Half way');
       assert.ok(Date.now() - t0 < 2000);
       await waitFor(() => !!seen.closedAt);
@@ -71,7 +76,7 @@ describe('BudClient: fault modes', () => {
       ctx.server.enqueue(replies.hugeLine(50 * 1024 * 1024));
       const r = await collect(ctx.client);
       assert.equal(r.error?.kind, 'incomplete');
-      assert.match(r.error!.message, /longer than 8 MB/);
+      assert.match(r.error.message, /longer than 8 MB/);
       assert.ok(process.memoryUsage().rss - before < 200 * 1024 * 1024, 'memory stayed bounded');
     });
   });
@@ -88,7 +93,9 @@ describe('BudClient: fault modes', () => {
           if (c.choices[0]?.delta.content) acc.push(c.choices[0].delta.content);
           if (acc.join('') === 'Some text') ac.abort();
         }
-      } catch (e) { error = e; }
+      } catch (e) {
+        error = e;
+      }
       const abortedAt = Date.now();
       assert.equal(error?.kind, 'aborted');
       assert.equal(error?.name, 'AbortedError');
@@ -96,13 +103,15 @@ describe('BudClient: fault modes', () => {
       await waitFor(() => !!seen.closedAt);
       assert.ok(seen.closedAt, 'the server saw the socket close');
       // at once: not after the 30 s idle timeout, nor when the server would give up
-      assert.ok(seen.closedAt! - abortedAt < 1000, `the socket closed at once (${seen.closedAt! - abortedAt} ms)`);
+      assert.ok(seen.closedAt - abortedAt < 1000, `the socket closed at once (${seen.closedAt - abortedAt} ms)`);
     });
 
     it('breaking out of the loop closes the socket', async () => {
       const seen: { closedAt?: number } = {};
       ctx.server.enqueue(watchClose(replies.stall(['a', 'b']), seen));
-      for await (const c of ctx.client.streamChatCompletion(basic())) { if (c.choices[0]?.delta.content === 'a') break; }
+      for await (const c of ctx.client.streamChatCompletion(basic())) {
+        if (c.choices[0]?.delta.content === 'a') break;
+      }
       await waitFor(() => !!seen.closedAt);
       assert.ok(seen.closedAt);
     });
@@ -128,7 +137,16 @@ describe('BudClient: fault modes', () => {
 
     it('abort during the wait before a retry stops the retries', async () => {
       const ac = new AbortController();
-      const c = ctx.make({ sleep: (ms, signal) => new Promise((res, rej) => { const t = setTimeout(res, ms); signal?.addEventListener('abort', () => { clearTimeout(t); rej(new Error('aborted')); }); }) });
+      const c = ctx.make({
+        sleep: (ms, signal) =>
+          new Promise((res, rej) => {
+            const t = setTimeout(res, ms);
+            signal?.addEventListener('abort', () => {
+              clearTimeout(t);
+              rej(new Error('aborted'));
+            });
+          }),
+      });
       ctx.server.enqueue(replies.rateLimited(10));
       const p = c.createChatCompletion(basic(), { signal: ac.signal, onRetry: () => setTimeout(() => ac.abort(), 20) });
       const e = await rejects(p);
@@ -140,7 +158,11 @@ describe('BudClient: fault modes', () => {
   describe('timeouts before the answer', () => {
     it('headers of a stream wait up to timeoutMs (not connectTimeoutMs), then a TimeoutError that is retried', async () => {
       const c = ctx.make({ connectTimeoutMs: 50, timeoutMs: 300, maxRetries: 1 });
-      ctx.server.enqueue(replies.slowHeaders(150, replies.stream(['slow first token'])), replies.slowHeaders(3000), replies.stream(['ok']));
+      ctx.server.enqueue(
+        replies.slowHeaders(150, replies.stream(['slow first token'])),
+        replies.slowHeaders(3000),
+        replies.stream(['ok']),
+      );
       const slow = await collect(c);
       assert.equal(slow.error, undefined, slow.error?.message);
       assert.equal(slow.acc.content, 'slow first token');
@@ -180,7 +202,12 @@ describe('BudClient: fault modes', () => {
 
     it('Retry-After as an HTTP date, retry-after-ms, and the 60 s cap', async () => {
       const date = new Date(Date.now() + 5000).toUTCString();
-      ctx.server.enqueue(replies.rateLimited(date), replies.error(429, 'slow down', { 'retry-after-ms': '1500', 'retry-after': '9' }), replies.rateLimited(600), replies.stream(['ok']));
+      ctx.server.enqueue(
+        replies.rateLimited(date),
+        replies.error(429, 'slow down', { 'retry-after-ms': '1500', 'retry-after': '9' }),
+        replies.rateLimited(600),
+        replies.stream(['ok']),
+      );
       const r = await collect(ctx.client);
       assert.equal(r.acc.content, 'ok');
       assert.equal(ctx.sleeps.length, 3);
@@ -193,7 +220,10 @@ describe('BudClient: fault modes', () => {
       ctx.server.enqueue(replies.error(500, 'boom'), replies.stream(['recovered']));
       const r = await collect(ctx.client);
       assert.equal(r.acc.content, 'recovered');
-      assert.deepEqual(r.retries.map((x) => x.reason), ['500 Internal Server Error']);
+      assert.deepEqual(
+        r.retries.map((x) => x.reason),
+        ['500 Internal Server Error'],
+      );
       assert.deepEqual(ctx.sleeps, [500]);
     });
 
@@ -282,7 +312,10 @@ describe('BudClient: fault modes', () => {
       ctx.server.enqueue(replies.error(408, 'slow'), replies.error(409, 'conflict'), replies.stream(['ok']));
       const r = await collect(ctx.client);
       assert.equal(r.acc.content, 'ok');
-      assert.deepEqual(r.retries.map((x) => x.reason), ['408 Request Timeout', '409 Conflict']);
+      assert.deepEqual(
+        r.retries.map((x) => x.reason),
+        ['408 Request Timeout', '409 Conflict'],
+      );
     });
 
     it('x-should-retry: false stops a retry of a 500', async () => {
@@ -301,14 +334,20 @@ describe('BudClient: fault modes', () => {
     });
 
     it('a 200 with an HTML page on a non-streaming request is a clear error', async () => {
-      ctx.server.enqueue((_q, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html><title>Login</title></html>'); });
+      ctx.server.enqueue((_q, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><title>Login</title></html>');
+      });
       const e = await rejects(ctx.client.createChatCompletion(basic()));
       assert.equal(e.kind, 'incomplete');
       assert.match(e.message, /not with JSON: Login\. Check the base URL\./);
     });
 
     it('a 200 JSON body with an error object is a StreamError with the server message', async () => {
-      ctx.server.enqueue((_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"error":{"message":"quota exceeded"}}'); });
+      ctx.server.enqueue((_q, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"error":{"message":"quota exceeded"}}');
+      });
       const e = await rejects(ctx.client.createChatCompletion(basic()));
       assert.equal(e.kind, 'streamError');
       assert.equal(e.serverMessage, 'quota exceeded');
@@ -322,14 +361,27 @@ describe('BudClient: fault modes', () => {
       const c = ctx.make({ baseUrl: `http://127.0.0.1:${port}` });
       const r = await collect(c);
       assert.equal(r.error?.name, 'ConnectionError');
-      assert.equal(r.error?.message, `Could not connect to 127.0.0.1:${port}: connection refused. Check the base URL and that the server is running.`);
-      assert.deepEqual(r.retries.map((x) => x.reason), ['connection refused', 'connection refused', 'connection refused']);
+      assert.equal(
+        r.error?.message,
+        `Could not connect to 127.0.0.1:${port}: connection refused. Check the base URL and that the server is running.`,
+      );
+      assert.deepEqual(
+        r.retries.map((x) => x.reason),
+        ['connection refused', 'connection refused', 'connection refused'],
+      );
       assert.deepEqual(toErrorInfo(r.error).actions[0], 'retry');
-      ctx.server = await (await import('../../fixtures/openai-server')).startTestServer(); // for afterEach
+      ctx.server = await (await import('../../../scripts/server/openai-server')).startTestServer(); // for afterEach
     });
 
     it('a connection closed after the headers but before the first byte is retried', async () => {
-      ctx.server.enqueue((_q, res) => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.flushHeaders(); setTimeout(() => res.socket?.destroy(), 20); }, replies.stream(['second try']));
+      ctx.server.enqueue(
+        (_q, res) => {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.flushHeaders();
+          setTimeout(() => res.socket?.destroy(), 20);
+        },
+        replies.stream(['second try']),
+      );
       const r = await collect(ctx.client);
       assert.equal(r.error, undefined, r.error?.message);
       assert.equal(r.acc.content, 'second try');
@@ -338,7 +390,12 @@ describe('BudClient: fault modes', () => {
     });
 
     it('DNS failure names the host', async () => {
-      const dispatcher = new Agent({ connect: { lookup: (_h: string, _o: unknown, cb: (e: Error) => void) => cb(Object.assign(new Error('getaddrinfo ENOTFOUND gateway.example'), { code: 'ENOTFOUND' })) } as object });
+      const dispatcher = new Agent({
+        connect: {
+          lookup: (_h: string, _o: unknown, cb: (e: Error) => void) =>
+            cb(Object.assign(new Error('getaddrinfo ENOTFOUND gateway.example'), { code: 'ENOTFOUND' })),
+        } as object,
+      });
       const c = ctx.make({ baseUrl: 'http://gateway.example', dispatcher, maxRetries: 0 });
       const e = await rejects(c.createChatCompletion(basic()));
       assert.equal(e.kind, 'connection');
@@ -348,7 +405,12 @@ describe('BudClient: fault modes', () => {
 
     it('a TLS certificate failure says how to fix it and is not retried', async () => {
       const connector = buildConnector({});
-      const dispatcher = new Agent({ connect: (opts, cb) => { void connector; cb(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), null); } });
+      const dispatcher = new Agent({
+        connect: (opts, cb) => {
+          void connector;
+          cb(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), null);
+        },
+      });
       const c = ctx.make({ baseUrl: 'https://gateway.example', dispatcher });
       const e = await rejects(c.createChatCompletion(basic()));
       assert.equal(e.kind, 'connection');
@@ -363,9 +425,13 @@ describe('BudClient: fault modes', () => {
       const c = ctx.make({ maxRetries: 1 });
       ctx.server.enqueue(
         replies.error(401, `Incorrect API key provided: ${KEY}`),
-        replies.htmlError(500, `Error for Bearer ${KEY}`), replies.textError(500, `key=${KEY}`),
+        replies.htmlError(500, `Error for Bearer ${KEY}`),
+        replies.textError(500, `key=${KEY}`),
         replies.streamError(`bad key ${KEY}`),
-        (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ error: { message: `quota for ${KEY}` } })); },
+        (_q, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: `quota for ${KEY}` } }));
+        },
       );
       const errors = [
         await rejects(c.createChatCompletion(basic())),
@@ -375,7 +441,13 @@ describe('BudClient: fault modes', () => {
       ];
       for (const e of errors) {
         assert.ok(e);
-        const all = JSON.stringify({ m: e.message, s: e.serverMessage, p: e.partialContent, i: toErrorInfo(e), str: String(e) });
+        const all = JSON.stringify({
+          m: e.message,
+          s: e.serverMessage,
+          p: e.partialContent,
+          i: toErrorInfo(e),
+          str: String(e),
+        });
         assert.ok(!all.includes(KEY), `leaked: ${all}`);
         assert.ok(all.includes('[redacted]'), 'the echoed key is replaced');
       }
@@ -395,7 +467,12 @@ describe('BudClient: fault modes', () => {
       assert.equal(ctx.logs[1].status, 200);
       assert.equal(ctx.logs[1].chunks, 5);
       const line = formatRequestLog(ctx.logs[1]);
-      assert.match(line, new RegExp(`^POST ${ctx.server.url}/v1/chat/completions stream model=bud-test-model attempt=2 -> 200 in \\d+ ms \\(5 chunks\\)$`));
+      assert.match(
+        line,
+        new RegExp(
+          `^POST ${ctx.server.url}/v1/chat/completions stream model=bud-test-model attempt=2 -> 200 in \\d+ ms \\(5 chunks\\)$`,
+        ),
+      );
     });
   });
 });
@@ -406,13 +483,24 @@ describe('BudClient: connect timeout', () => {
   it('a connect timeout is a TimeoutError naming the host and is retried', async () => {
     const { errors } = await import('undici');
     let attempts = 0;
-    const dispatcher = new Agent({ connect: (_opts, cb) => { attempts++; setTimeout(() => cb(new errors.ConnectTimeoutError(), null), 5); } });
+    const dispatcher = new Agent({
+      connect: (_opts, cb) => {
+        attempts++;
+        setTimeout(() => cb(new errors.ConnectTimeoutError(), null), 5);
+      },
+    });
     const c = ctx.make({ baseUrl: 'http://gateway.example:8443', dispatcher, connectTimeoutMs: 2000, maxRetries: 2 });
     const r = await collect(c);
     assert.equal(r.error?.kind, 'timeout');
     assert.equal((r.error as { phase?: string }).phase, 'connect');
-    assert.equal(r.error?.message, 'Could not connect to gateway.example:8443 within 2 s. Check the base URL and your network.');
-    assert.deepEqual(r.retries.map((x) => x.reason), ['timeout (connect)', 'timeout (connect)']);
+    assert.equal(
+      r.error?.message,
+      'Could not connect to gateway.example:8443 within 2 s. Check the base URL and your network.',
+    );
+    assert.deepEqual(
+      r.retries.map((x) => x.reason),
+      ['timeout (connect)', 'timeout (connect)'],
+    );
     assert.equal(attempts, 3);
     await dispatcher.close();
   });

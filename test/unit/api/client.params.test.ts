@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { BudClient } from '../../../src/api/client';
 import type { ChatCompletionParams } from '../../../src/api/types';
-import { replies } from '../../fixtures/openai-server';
+import { replies } from '../../../scripts/server/openai-server';
 import { basic, collect, KEY, rejects, useServer } from './helpers';
 
 describe('BudClient: request body and headers', () => {
@@ -17,7 +17,21 @@ describe('BudClient: request body and headers', () => {
     ['presence_penalty', { presence_penalty: 0.5 }],
     ['frequency_penalty', { frequency_penalty: -0.5 }],
     ['user', { user: 'user-123' }],
-    ['tools', { tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } }] }],
+    [
+      'tools',
+      {
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'get_weather',
+              description: 'Weather',
+              parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+            },
+          },
+        ],
+      },
+    ],
     ['tool_choice auto', { tool_choice: 'auto' }],
     ['tool_choice none', { tool_choice: 'none' }],
     ['tool_choice required', { tool_choice: 'required' }],
@@ -38,11 +52,27 @@ describe('BudClient: request body and headers', () => {
   }
 
   it('sends all parameters together, exactly', async () => {
-    const params = basic({ temperature: 0.8, top_p: 0.95, max_tokens: 100, stop: ['\n\n'], presence_penalty: 0.5, frequency_penalty: 0.5, user: 'user-123' });
+    const params = basic({
+      temperature: 0.8,
+      top_p: 0.95,
+      max_tokens: 100,
+      stop: ['\n\n'],
+      presence_penalty: 0.5,
+      frequency_penalty: 0.5,
+      user: 'user-123',
+    });
     await ctx.client.createChatCompletion(params);
     assert.deepEqual(ctx.server.requests[0].body, {
-      model: 'bud-test-model', messages: [{ role: 'user', content: 'Hello' }], stream: false,
-      temperature: 0.8, top_p: 0.95, max_tokens: 100, stop: ['\n\n'], presence_penalty: 0.5, frequency_penalty: 0.5, user: 'user-123',
+      model: 'bud-test-model',
+      messages: [{ role: 'user', content: 'Hello' }],
+      stream: false,
+      temperature: 0.8,
+      top_p: 0.95,
+      max_tokens: 100,
+      stop: ['\n\n'],
+      presence_penalty: 0.5,
+      frequency_penalty: 0.5,
+      user: 'user-123',
     });
   });
 
@@ -50,7 +80,12 @@ describe('BudClient: request body and headers', () => {
     await ctx.client.createChatCompletion(basic({ temperature: undefined, stop: undefined }));
     assert.deepEqual(Object.keys(ctx.server.requests[0].body).sort(), ['messages', 'model', 'stream']);
     await collect(ctx.client);
-    assert.deepEqual(Object.keys(ctx.server.requests[1].body).sort(), ['messages', 'model', 'stream', 'stream_options']);
+    assert.deepEqual(Object.keys(ctx.server.requests[1].body).sort(), [
+      'messages',
+      'model',
+      'stream',
+      'stream_options',
+    ]);
   });
 
   it('temperature 0 is sent (falsy but set)', async () => {
@@ -63,14 +98,27 @@ describe('BudClient: request body and headers', () => {
     const messages: ChatCompletionParams['messages'] = [
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Weather?' },
-      { role: 'assistant', content: null, reasoning_content: 'secret thoughts', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"London"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        reasoning_content: 'secret thoughts',
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"London"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: '{"t":20}' },
     ];
     await ctx.client.createChatCompletion(basic({ messages }));
     assert.deepEqual(ctx.server.requests[0].body.messages, [
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Weather?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"London"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"London"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: '{"t":20}' },
     ]);
   });
@@ -131,8 +179,14 @@ describe('BudClient: request body and headers', () => {
   }
 
   it('keeps a gateway path prefix and adds /v1 after it', () => {
-    assert.equal(new BudClient({ baseUrl: 'https://example.com/openai/', apiKey: 'k' }).baseUrl, 'https://example.com/openai/v1');
-    assert.equal(new BudClient({ baseUrl: 'gateway.bud.studio', apiKey: 'k' }).baseUrl, 'https://gateway.bud.studio/v1');
+    assert.equal(
+      new BudClient({ baseUrl: 'https://example.com/openai/', apiKey: 'k' }).baseUrl,
+      'https://example.com/openai/v1',
+    );
+    assert.equal(
+      new BudClient({ baseUrl: 'gateway.bud.studio', apiKey: 'k' }).baseUrl,
+      'https://gateway.bud.studio/v1',
+    );
     assert.equal(new BudClient({ baseUrl: 'localhost:8000', apiKey: 'k' }).baseUrl, 'http://localhost:8000/v1');
   });
 
@@ -146,7 +200,10 @@ describe('BudClient: request body and headers', () => {
 
   it('listModels and retrieveModel use /v1/models', async () => {
     const models = await ctx.client.listModels();
-    assert.deepEqual(models.map((m) => m.id), ['bud-test-model', 'bud-small']);
+    assert.deepEqual(
+      models.map((m) => m.id),
+      ['bud-test-model', 'bud-small'],
+    );
     assert.equal(ctx.server.requests[0].url, '/v1/models');
     assert.equal(ctx.server.requests[0].headers.authorization, `Bearer ${KEY}`);
     const m = await ctx.client.retrieveModel('bud-small');
@@ -170,7 +227,7 @@ describe('BudClient: request body and headers', () => {
     assert.equal(e.kind, 'validation');
     const r = await collect(ctx.client, basic({ model: '' }));
     assert.equal(r.error?.kind, 'noModel');
-    assert.match(r.error!.message, /No model is selected/);
+    assert.match(r.error.message, /No model is selected/);
     assert.equal(ctx.server.requests.length, 0);
   });
 });
@@ -187,12 +244,21 @@ describe('BudClient: model list errors and shapes', () => {
   });
 
   it('a bare array and plain string ids are accepted', async () => {
-    ctx.server.modelsHandler = (_q, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('["a",{"id":"b"},{"nope":1}]'); };
-    assert.deepEqual((await ctx.client.listModels()).map((m) => m.id), ['a', 'b']);
+    ctx.server.modelsHandler = (_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('["a",{"id":"b"},{"nope":1}]');
+    };
+    assert.deepEqual(
+      (await ctx.client.listModels()).map((m) => m.id),
+      ['a', 'b'],
+    );
   });
 
   it('an HTML page on /v1/models is a clear error naming the URL', async () => {
-    ctx.server.modelsHandler = (_q, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html><title>Sign in</title></html>'); };
+    ctx.server.modelsHandler = (_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><title>Sign in</title></html>');
+    };
     const e = await rejects(ctx.client.listModels());
     assert.match(e.message, new RegExp(`${ctx.server.url}/v1/models answered 200 but not with JSON: Sign in`));
   });

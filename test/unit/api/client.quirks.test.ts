@@ -1,6 +1,6 @@
 // Every SSE quirk of real servers, as exact bytes from the local test server, through the real client.
 import * as assert from 'node:assert/strict';
-import { replies, sseQuirks } from '../../fixtures/openai-server';
+import { replies, sseQuirks } from '../../../scripts/server/openai-server';
 import { collect, useServer } from './helpers';
 
 describe('BudClient streaming: server quirks (exact bytes)', () => {
@@ -31,8 +31,8 @@ describe('BudClient streaming: server quirks (exact bytes)', () => {
     const r = await collect(ctx.client);
     assert.equal(r.error?.kind, 'streamError');
     assert.equal(r.error?.serverMessage, 'Upstream model crashed');
-    assert.match(r.error!.message, /Upstream model crashed/);
-    assert.match(r.error!.message, /partial answer was kept/);
+    assert.match(r.error.message, /Upstream model crashed/);
+    assert.match(r.error.message, /partial answer was kept/);
     assert.equal(r.error?.partialContent, 'Half an answer');
   });
 
@@ -40,7 +40,7 @@ describe('BudClient streaming: server quirks (exact bytes)', () => {
     ctx.server.enqueue(replies.invalidJsonChunk(['Hello', ' wor']));
     const r = await collect(ctx.client);
     assert.equal(r.error?.kind, 'incomplete');
-    assert.match(r.error!.message, /not valid JSON/);
+    assert.match(r.error.message, /not valid JSON/);
     assert.equal(r.error?.partialContent, 'Hello wor');
   });
 
@@ -48,7 +48,7 @@ describe('BudClient streaming: server quirks (exact bytes)', () => {
     ctx.server.enqueue(replies.emptyBody());
     const r = await collect(ctx.client);
     assert.equal(r.error?.kind, 'incomplete');
-    assert.match(r.error!.message, /before any answer arrived/);
+    assert.match(r.error.message, /before any answer arrived/);
     assert.equal(r.error?.partialContent, undefined);
   });
 
@@ -62,7 +62,10 @@ describe('BudClient streaming: server quirks (exact bytes)', () => {
   });
 
   it('reasoning stream from the fixture (reasoning_content and reasoning)', async () => {
-    ctx.server.enqueue(replies.reasoningStream(['Let me ', 'think.'], ['4'], 'reasoning_content'), replies.reasoningStream(['Hm'], ['Yes'], 'reasoning'));
+    ctx.server.enqueue(
+      replies.reasoningStream(['Let me ', 'think.'], ['4'], 'reasoning_content'),
+      replies.reasoningStream(['Hm'], ['Yes'], 'reasoning'),
+    );
     const a = await collect(ctx.client);
     assert.equal(a.acc.reasoning, 'Let me think.');
     assert.equal(a.acc.content, '4');

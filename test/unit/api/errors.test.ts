@@ -1,9 +1,22 @@
 // Error classes, toErrorInfo actions, server message extraction, base URL normalisation.
 import * as assert from 'node:assert/strict';
 import {
-  AbortedError, AuthenticationError, BadRequestError, BudError, ConnectionError, IncompleteResponseError, NotFoundError,
-  PermissionError, RateLimitError, ServerError, StreamError, TimeoutError, ValidationError, redact, toErrorInfo,
+  AbortedError,
+  AuthenticationError,
+  BadRequestError,
+  BudError,
+  ConnectionError,
+  IncompleteResponseError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  ServerError,
+  StreamError,
+  TimeoutError,
+  ValidationError,
+  redact,
 } from '../../../src/api/errors';
+import { toErrorInfo } from '../../../src/chat/errorInfo';
 import { serverMessageFromBody } from '../../../src/api/serverMessage';
 import { normaliseBaseUrl } from '../../../src/api/url';
 
@@ -33,13 +46,27 @@ describe('errors', () => {
   });
 
   it('toErrorInfo carries kind, message, status, request id, URL and the fixing actions', () => {
-    const e = new AuthenticationError('Authentication failed (401): check your API key.', { requestId: 'r', url: 'http://h/v1/chat/completions' });
-    assert.deepEqual(toErrorInfo(e), { kind: 'auth', message: e.message, status: 401, requestId: 'r', url: 'http://h/v1/chat/completions', actions: ['setApiKey', 'retry', 'showLog'] });
+    const e = new AuthenticationError('Authentication failed (401): check your API key.', {
+      requestId: 'r',
+      url: 'http://h/v1/chat/completions',
+    });
+    assert.deepEqual(toErrorInfo(e), {
+      kind: 'auth',
+      message: e.message,
+      status: 401,
+      requestId: 'r',
+      url: 'http://h/v1/chat/completions',
+      actions: ['setApiKey', 'retry', 'showLog'],
+    });
     assert.deepEqual(toErrorInfo(new NotFoundError('x')).actions, ['selectModel', 'retry', 'openSettings', 'showLog']);
     assert.deepEqual(toErrorInfo(new ValidationError('x', 'model', 'noModel')).actions, ['selectModel', 'retry']);
     assert.deepEqual(toErrorInfo(new ServerError('x')).actions, ['retry', 'showLog']);
     assert.deepEqual(toErrorInfo(new RateLimitError('x')).actions, ['retry', 'showLog']);
-    assert.deepEqual(toErrorInfo(new Error('plain')), { kind: 'unknown', message: 'plain', actions: ['retry', 'showLog'] });
+    assert.deepEqual(toErrorInfo(new Error('plain')), {
+      kind: 'unknown',
+      message: 'plain',
+      actions: ['retry', 'showLog'],
+    });
     assert.deepEqual(toErrorInfo('weird'), { kind: 'unknown', message: 'weird', actions: ['retry', 'showLog'] });
   });
 
@@ -53,19 +80,40 @@ describe('errors', () => {
 
 describe('serverMessageFromBody', () => {
   it('reads the JSON shapes gateways use', () => {
-    assert.equal(serverMessageFromBody('{"error":{"message":"Invalid key","type":"x"}}', 'application/json'), 'Invalid key');
+    assert.equal(
+      serverMessageFromBody('{"error":{"message":"Invalid key","type":"x"}}', 'application/json'),
+      'Invalid key',
+    );
     assert.equal(serverMessageFromBody('{"error":"Model not loaded"}'), 'Model not loaded');
     assert.equal(serverMessageFromBody('{"message":"Unauthorized"}'), 'Unauthorized');
     assert.equal(serverMessageFromBody('{"detail":"Not authenticated"}'), 'Not authenticated');
-    assert.equal(serverMessageFromBody('{"detail":[{"loc":["body","temperature"],"msg":"must be <= 2"}]}'), 'body.temperature: must be <= 2');
+    assert.equal(
+      serverMessageFromBody('{"detail":[{"loc":["body","temperature"],"msg":"must be <= 2"}]}'),
+      'body.temperature: must be <= 2',
+    );
     assert.equal(serverMessageFromBody('{"errors":[{"message":"first"}]}'), 'first');
   });
 
   it('reads the title (or first text line) of an HTML page, and the first line of text', () => {
-    assert.equal(serverMessageFromBody('<html><head><title>503 Service Temporarily Unavailable</title></head><body>x</body></html>', 'text/html'), '503 Service Temporarily Unavailable');
-    assert.equal(serverMessageFromBody('<!DOCTYPE html>\n<html><body>\n<h1>Gateway &amp; Timeout</h1></body></html>'), 'Gateway & Timeout');
-    assert.equal(serverMessageFromBody('<html><body><p>\n\nSomething broke</p></body></html>', 'text/html'), 'Something broke');
-    assert.equal(serverMessageFromBody('\n  upstream connect error\nreset reason: overflow', 'text/plain'), 'upstream connect error');
+    assert.equal(
+      serverMessageFromBody(
+        '<html><head><title>503 Service Temporarily Unavailable</title></head><body>x</body></html>',
+        'text/html',
+      ),
+      '503 Service Temporarily Unavailable',
+    );
+    assert.equal(
+      serverMessageFromBody('<!DOCTYPE html>\n<html><body>\n<h1>Gateway &amp; Timeout</h1></body></html>'),
+      'Gateway & Timeout',
+    );
+    assert.equal(
+      serverMessageFromBody('<html><body><p>\n\nSomething broke</p></body></html>', 'text/html'),
+      'Something broke',
+    );
+    assert.equal(
+      serverMessageFromBody('\n  upstream connect error\nreset reason: overflow', 'text/plain'),
+      'upstream connect error',
+    );
     assert.equal(serverMessageFromBody('', 'text/plain'), undefined);
   });
 

@@ -3,7 +3,7 @@ import { ChatAccumulator } from '../../../src/api/accumulator';
 import { BudClient, type ClientConfig, type RequestLogInfo } from '../../../src/api/client';
 import type { BudError } from '../../../src/api/errors';
 import type { ChatCompletionParams, RequestOptions, RetryEvent } from '../../../src/api/types';
-import { startTestServer, type TestServer } from '../../fixtures/openai-server';
+import { startTestServer, type TestServer } from '../../../scripts/server/openai-server';
 
 export const KEY = 'sk-bud-TEST-0123456789abcdef';
 
@@ -31,10 +31,14 @@ export function useServer(cfg: Partial<ClientConfig> = {}): Ctx {
     ctx.sleeps = [];
     ctx.make = (more = {}) => {
       const c = new BudClient({
-        baseUrl: ctx.server.url, apiKey: KEY,
+        baseUrl: ctx.server.url,
+        apiKey: KEY,
         logger: { request: (i) => ctx.logs.push(i) },
-        sleep: async (ms) => { ctx.sleeps.push(ms); },
-        ...cfg, ...more,
+        sleep: async (ms) => {
+          ctx.sleeps.push(ms);
+        },
+        ...cfg,
+        ...more,
       });
       clients.push(c);
       return c;
@@ -56,12 +60,19 @@ export interface Collected {
 }
 
 /** Streams a completion to the end, catching the error (if any). */
-export async function collect(client: BudClient, params: ChatCompletionParams = basic(), opts: RequestOptions = {}): Promise<Collected> {
+export async function collect(
+  client: BudClient,
+  params: ChatCompletionParams = basic(),
+  opts: RequestOptions = {},
+): Promise<Collected> {
   const acc = new ChatAccumulator();
   const retries: RetryEvent[] = [];
   let chunks = 0;
   try {
-    for await (const c of client.streamChatCompletion(params, { onRetry: (e) => retries.push(e), ...opts })) { acc.push(c); chunks++; }
+    for await (const c of client.streamChatCompletion(params, { onRetry: (e) => retries.push(e), ...opts })) {
+      acc.push(c);
+      chunks++;
+    }
     return { acc, retries, chunks };
   } catch (e) {
     return { acc, error: e as BudError, retries, chunks };

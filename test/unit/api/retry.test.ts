@@ -1,6 +1,14 @@
 // Retry rules: which statuses, Retry-After forms, backoff with jitter.
 import * as assert from 'node:assert/strict';
-import { abortableSleep, backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelay, shouldRetryHeader } from '../../../src/api/retry';
+import {
+  abortableSleep,
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryDelay,
+  shouldRetryHeader,
+} from '../../../src/api/retry';
 
 describe('retry rules', () => {
   it('retries 408, 409, 429 and 5xx only', () => {
@@ -29,7 +37,10 @@ describe('retry rules', () => {
 
   it('backoff doubles, is capped, and jitter removes at most 25 %', () => {
     const p = { ...DEFAULT_RETRY_POLICY, random: () => 0 };
-    assert.deepEqual([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, p)), [500, 1000, 2000, 4000, 8000, 8000]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, p)),
+      [500, 1000, 2000, 4000, 8000, 8000],
+    );
     const q = { ...DEFAULT_RETRY_POLICY, random: () => 0.99999 };
     assert.equal(backoffDelay(0, q), 375);
   });

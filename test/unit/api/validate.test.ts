@@ -6,18 +6,33 @@ import { LIMITS, validateParams } from '../../../src/api/validate';
 import { basic } from './helpers';
 
 function fails(p: ChatCompletionParams, re: RegExp, param?: string, kind = 'validation'): void {
-  assert.throws(() => validateParams(p), (e: unknown) => {
-    assert.ok(e instanceof ValidationError, String(e));
-    assert.match(e.message, re);
-    if (param) assert.equal(e.param, param);
-    assert.equal(e.kind, kind);
-    return true;
-  });
+  assert.throws(
+    () => validateParams(p),
+    (e: unknown) => {
+      assert.ok(e instanceof ValidationError, String(e));
+      assert.match(e.message, re);
+      if (param) assert.equal(e.param, param);
+      assert.equal(e.kind, kind);
+      return true;
+    },
+  );
 }
 
 describe('validateParams', () => {
   it('accepts a normal request with every parameter at its limits', () => {
-    validateParams(basic({ temperature: 0, top_p: 1, presence_penalty: -2, frequency_penalty: 2, max_tokens: 1, stop: ['a'], user: 'u', tool_choice: 'auto', tools: [{ type: 'function', function: { name: 'f' } }] }));
+    validateParams(
+      basic({
+        temperature: 0,
+        top_p: 1,
+        presence_penalty: -2,
+        frequency_penalty: 2,
+        max_tokens: 1,
+        stop: ['a'],
+        user: 'u',
+        tool_choice: 'auto',
+        tools: [{ type: 'function', function: { name: 'f' } }],
+      }),
+    );
     validateParams(basic({ temperature: 2, top_p: 0, tool_choice: { type: 'function', function: { name: 'f' } } }));
   });
 
@@ -29,7 +44,16 @@ describe('validateParams', () => {
 
   it('limits: 1,000,000 characters accepted, 1,000,001 refused with both numbers and the message number', () => {
     validateParams(basic({ messages: [{ role: 'user', content: 'x'.repeat(1_000_000) }] }));
-    fails(basic({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'x'.repeat(1_000_001) }] }), /Message 2 \(user\) has 1,000,001 characters; the limit is 1,000,000 characters/, 'messages[1].content');
+    fails(
+      basic({
+        messages: [
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'x'.repeat(1_000_001) },
+        ],
+      }),
+      /Message 2 \(user\) has 1,000,001 characters; the limit is 1,000,000 characters/,
+      'messages[1].content',
+    );
   });
 
   const ranges: [keyof ChatCompletionParams, number, RegExp][] = [
@@ -58,11 +82,24 @@ describe('validateParams', () => {
   });
 
   it('an unknown role is refused naming it', () => {
-    fails(basic({ messages: [{ role: 'robot' as 'user', content: 'x' }] }), /Message 1 has an unknown role "robot"/, 'messages[0].role');
+    fails(
+      basic({ messages: [{ role: 'robot' as 'user', content: 'x' }] }),
+      /Message 1 has an unknown role "robot"/,
+      'messages[0].role',
+    );
   });
 
   it('a tool message without tool_call_id is refused', () => {
-    fails(basic({ messages: [{ role: 'user', content: 'x' }, { role: 'tool', content: 'result' }] }), /Message 2 has role "tool" but no tool_call_id/, 'messages[1].tool_call_id');
+    fails(
+      basic({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'tool', content: 'result' },
+        ],
+      }),
+      /Message 2 has role "tool" but no tool_call_id/,
+      'messages[1].tool_call_id',
+    );
   });
 
   it('an empty model is refused with kind noModel', () => {

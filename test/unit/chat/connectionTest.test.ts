@@ -1,20 +1,26 @@
 import * as assert from 'node:assert/strict';
 import { BudClient } from '../../../src/api/client';
-import { formatReport, runConnectionTest } from '../../../src/chat/connectionTest';
-import { replies, startTestServer, type TestServer } from '../../fixtures/openai-server';
+import { formatReport, runConnectionTest } from '../../../src/connection/connectionTest';
+import { replies, startTestServer, type TestServer } from '../../../scripts/server/openai-server';
 
 describe('Test Connection', () => {
   let server: TestServer;
-  beforeEach(async () => { server = await startTestServer(); });
-  afterEach(async () => { await server.close(); });
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
   const client = (key = 'sk-test') => new BudClient({ baseUrl: server.url, apiKey: key, maxRetries: 0 });
 
   it('reports the URL, model count, streaming and a tool call', async () => {
-    server.enqueue(replies.raw([
-      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'ping', arguments: '{}' } }] }, finish_reason: null }] })}\n\n`,
-      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })}\n\n`,
-      'data: [DONE]\n\n',
-    ]));
+    server.enqueue(
+      replies.raw([
+        `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'ping', arguments: '{}' } }] }, finish_reason: null }] })}\n\n`,
+        `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'bud-test-model', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })}\n\n`,
+        'data: [DONE]\n\n',
+      ]),
+    );
     const r = await runConnectionTest(client(), '');
     assert.equal(r.url, `${server.url}/v1`);
     assert.equal(r.models.count, 2);
@@ -43,11 +49,17 @@ describe('Test Connection', () => {
   it('a 401 on /models stops with an auth error that offers Set API Key', async () => {
     // The fixture answers GET /models itself, so a server that refuses every key stands in for a wrong key.
     const http = await import('node:http');
-    const s401 = http.createServer((_q, res) => { res.writeHead(401, { 'content-type': 'application/json' }); res.end('{"error":{"message":"Invalid API key"}}'); });
+    const s401 = http.createServer((_q, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error":{"message":"Invalid API key"}}');
+    });
     await new Promise<void>((r) => s401.listen(0, '127.0.0.1', r));
     const port = (s401.address() as import('node:net').AddressInfo).port;
     try {
-      const r = await runConnectionTest(new BudClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'sk-wrong', maxRetries: 0 }), 'm');
+      const r = await runConnectionTest(
+        new BudClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'sk-wrong', maxRetries: 0 }),
+        'm',
+      );
       assert.equal(r.ok, false);
       assert.equal(r.models.error!.kind, 'auth');
       assert.ok(r.models.error!.actions.includes('setApiKey'));

@@ -5,26 +5,41 @@ import * as path from 'node:path';
 import { ChatController, type ChatDeps, type DeltaSink, type TurnSetup } from '../../../src/chat/controller';
 import { HistoryStore, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredMessage } from '../../../src/chat/conversation';
-import { toErrorInfo, ConnectionError } from '../../../src/api/errors';
+import { ConnectionError } from '../../../src/api/errors';
+import { toErrorInfo } from '../../../src/chat/errorInfo';
 import type { TurnOptions, TurnResult } from '../../../src/chat/turn';
 import type { ErrorInfo, HostMessage } from '../../../src/protocol';
 
 type TurnImpl = (opts: TurnOptions) => Promise<TurnResult>;
 
-const ok = (content: string, extra: Partial<TurnResult> = {}): TurnResult =>
-  ({ status: 'complete', content, reasoning: '', newMessages: [{ role: 'assistant', content }], toolCalls: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }, ...extra });
+const ok = (content: string, extra: Partial<TurnResult> = {}): TurnResult => ({
+  status: 'complete',
+  content,
+  reasoning: '',
+  newMessages: [{ role: 'assistant', content }],
+  toolCalls: [],
+  usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+  ...extra,
+});
 
 /** A turn that streams `pieces` through the events and completes. */
-const streaming = (pieces: string[]): TurnImpl => async (o) => {
-  for (const p of pieces) o.events.onText(p);
-  return ok(pieces.join(''));
-};
+const streaming =
+  (pieces: string[]): TurnImpl =>
+  async (o) => {
+    for (const p of pieces) o.events.onText(p);
+    return ok(pieces.join(''));
+  };
 
 /** Immediate delta sink: posts each push at once (batching is the batcher's own test). */
-const until = async (cond: () => boolean) => { for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5)); assert.ok(cond(), 'condition reached'); };
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(cond(), 'condition reached');
+};
 
 const immediateSink = (onFlush: (t: string, r: string) => void): DeltaSink => ({
-  push: (t, r) => onFlush(t, r ?? ''), flush: () => undefined, dispose: () => undefined,
+  push: (t, r) => onFlush(t, r ?? ''),
+  flush: () => undefined,
+  dispose: () => undefined,
 });
 
 describe('ChatController', () => {
@@ -37,7 +52,14 @@ describe('ChatController', () => {
   let stores: HistoryStore[];
 
   const setup = (): TurnSetup => ({
-    client: { createChatCompletion: async () => { throw new Error('unused'); }, streamChatCompletion: () => { throw new Error('unused'); } } as unknown as TurnSetup['client'],
+    client: {
+      createChatCompletion: async () => {
+        throw new Error('unused');
+      },
+      streamChatCompletion: () => {
+        throw new Error('unused');
+      },
+    },
     params: { model: 'm1', temperature: 0.5 },
     stream: true,
     systemPrompt: 'SYS',
@@ -50,26 +72,46 @@ describe('ChatController', () => {
       store,
       post: (m) => posted.push(m),
       prepare: async () => prepareResult(),
-      runTurn: (o) => { turns.push(o); return turnImpl(o); },
+      runTurn: (o) => {
+        turns.push(o);
+        return turnImpl(o);
+      },
       toErrorInfo,
       createDeltaSink: immediateSink,
-      getStatus: async () => ({ model: 'm1', hasApiKey: true, keySource: 'secretStorage', baseUrl: 'http://x/v1', toolsEnabled: false }),
-      currentChatId: { get: () => currentId, set: (id) => { currentId = id; } },
+      getStatus: async () => ({
+        model: 'm1',
+        hasApiKey: true,
+        keySource: 'secretStorage',
+        baseUrl: 'http://x/v1',
+        toolsEnabled: false,
+      }),
+      currentChatId: {
+        get: () => currentId,
+        set: (id) => {
+          currentId = id;
+        },
+      },
       newId: newChatId,
       ...over,
     });
   };
-  const of = <T extends HostMessage['type']>(type: T) => posted.filter((m): m is Extract<HostMessage, { type: T }> => m.type === type);
+  const of = <T extends HostMessage['type']>(type: T) =>
+    posted.filter((m): m is Extract<HostMessage, { type: T }> => m.type === type);
   const savedChat = async (id: string) => JSON.parse(await fs.readFile(path.join(dir, `${id}.json`), 'utf8'));
 
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bud-ctl-'));
-    posted = []; turns = []; stores = [];
+    posted = [];
+    turns = [];
+    stores = [];
     turnImpl = streaming(['Hel', 'lo']);
     prepareResult = setup;
     currentId = undefined;
   });
-  afterEach(async () => { for (const s of stores) s.dispose(); await fs.rm(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    for (const s of stores) s.dispose();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
 
   it('send: user message, empty answer, deltas, end with usage; saved; titled', async () => {
     const c = make();
@@ -77,23 +119,44 @@ describe('ChatController', () => {
     assert.equal(of('init').length, 1);
     assert.equal(await c.send('What is 2+2?'), true);
     const added = of('messageAdded');
-    assert.deepEqual(added.map((m) => [m.message.role, m.message.status]), [['user', 'complete'], ['assistant', 'streaming']]);
-    assert.deepEqual(of('answerDelta').map((d) => d.text), ['Hel', 'lo']);
+    assert.deepEqual(
+      added.map((m) => [m.message.role, m.message.status]),
+      [
+        ['user', 'complete'],
+        ['assistant', 'streaming'],
+      ],
+    );
+    assert.deepEqual(
+      of('answerDelta').map((d) => d.text),
+      ['Hel', 'lo'],
+    );
     const end = of('answerEnded')[0];
     assert.equal(end.status, 'complete');
     assert.deepEqual(end.usage, { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
     // The request: system prompt, then the user message; sampling params carried.
-    assert.deepEqual(turns[0].params.messages, [{ role: 'system', content: 'SYS' }, { role: 'user', content: 'What is 2+2?' }]);
+    assert.deepEqual(turns[0].params.messages, [
+      { role: 'system', content: 'SYS' },
+      { role: 'user', content: 'What is 2+2?' },
+    ]);
     assert.equal(turns[0].params.temperature, 0.5);
     await c.flush();
     const saved = await savedChat(c.current.id);
     assert.equal(saved.title, 'What is 2+2?');
-    assert.deepEqual(saved.messages.map((m: StoredMessage) => [m.role, m.content, m.status]), [['user', 'What is 2+2?', 'complete'], ['assistant', 'Hello', 'complete']]);
+    assert.deepEqual(
+      saved.messages.map((m: StoredMessage) => [m.role, m.content, m.status]),
+      [
+        ['user', 'What is 2+2?', 'complete'],
+        ['assistant', 'Hello', 'complete'],
+      ],
+    );
     assert.equal(currentId, c.current.id);
     // A second message sends the first exchange back.
     turnImpl = streaming(['4']);
     await c.send('And 3+3?');
-    assert.deepEqual(turns[1].params.messages.map((m) => m.content), ['SYS', 'What is 2+2?', 'Hello', 'And 3+3?']);
+    assert.deepEqual(
+      turns[1].params.messages.map((m) => m.content),
+      ['SYS', 'What is 2+2?', 'Hello', 'And 3+3?'],
+    );
   });
 
   it('refuses a message over 1,000,000 characters: a notice, nothing added, nothing sent', async () => {
@@ -110,7 +173,13 @@ describe('ChatController', () => {
     const chat = newChat('big-chat', 1);
     for (let i = 0; i < 500; i++) {
       chat.messages.push({ id: `u${i}`, role: 'user', content: `q${i}`, status: 'complete', createdAt: i * 2 });
-      chat.messages.push({ id: `a${i}`, role: 'assistant', content: `a${i}`, status: 'complete', createdAt: i * 2 + 1 });
+      chat.messages.push({
+        id: `a${i}`,
+        role: 'assistant',
+        content: `a${i}`,
+        status: 'complete',
+        createdAt: i * 2 + 1,
+      });
     }
     await new HistoryStore({ dir }).save(chat, { upserted: chat.messages.map((m) => m.id) }, true);
     currentId = 'big-chat';
@@ -126,10 +195,11 @@ describe('ChatController', () => {
   });
 
   it('Stop aborts at once; the partial answer is kept and saved as stopped', async () => {
-    turnImpl = (o) => new Promise((resolve) => {
-      o.events.onText('Partial ');
-      o.signal.addEventListener('abort', () => resolve({ ...ok('Partial '), status: 'stopped', newMessages: [] }));
-    });
+    turnImpl = (o) =>
+      new Promise((resolve) => {
+        o.events.onText('Partial ');
+        o.signal.addEventListener('abort', () => resolve({ ...ok('Partial '), status: 'stopped', newMessages: [] }));
+      });
     const c = make();
     const done = c.send('long one');
     await until(() => turns.length === 1);
@@ -148,7 +218,15 @@ describe('ChatController', () => {
   });
 
   it('an error keeps the partial text, carries the fixing actions, and Retry replaces the answer', async () => {
-    turnImpl = async (o) => { o.events.onText('Half'); return { ...ok('Half'), status: 'error', newMessages: [], error: new ConnectionError('Connection to http://x/v1 was reset.') }; };
+    turnImpl = async (o) => {
+      o.events.onText('Half');
+      return {
+        ...ok('Half'),
+        status: 'error',
+        newMessages: [],
+        error: new ConnectionError('Connection to http://x/v1 was reset.'),
+      };
+    };
     const c = make();
     await c.send('question');
     const end = of('answerEnded')[0];
@@ -159,10 +237,19 @@ describe('ChatController', () => {
     turnImpl = streaming(['Whole answer']);
     await c.retry();
     assert.deepEqual(of('messagesRemoved')[0].ids, [failedId]);
-    assert.deepEqual(turns[1].params.messages.map((m) => m.content), ['SYS', 'question']);
+    assert.deepEqual(
+      turns[1].params.messages.map((m) => m.content),
+      ['SYS', 'question'],
+    );
     await c.flush();
     const saved = await savedChat(c.current.id);
-    assert.deepEqual(saved.messages.map((m: StoredMessage) => [m.content, m.status]), [['question', 'complete'], ['Whole answer', 'complete']]);
+    assert.deepEqual(
+      saved.messages.map((m: StoredMessage) => [m.content, m.status]),
+      [
+        ['question', 'complete'],
+        ['Whole answer', 'complete'],
+      ],
+    );
   });
 
   it('no API key: an inline error with Set API Key; nothing is sent', async () => {
@@ -180,45 +267,95 @@ describe('ChatController', () => {
       o.events.onRetry!({ attempt: 1, maxRetries: 3, delayMs: 4000, reason: '429 Too Many Requests' });
       o.events.onReasoning!('thinking');
       o.events.onToolCall!({ id: 't1', name: 'read_file', argsText: '{"path":"a.ts"}', state: 'running' });
-      o.events.onToolCall!({ id: 't1', name: 'read_file', argsText: '{"path":"a.ts"}', state: 'done', summary: '3 lines of a.ts' });
+      o.events.onToolCall!({
+        id: 't1',
+        name: 'read_file',
+        argsText: '{"path":"a.ts"}',
+        state: 'done',
+        summary: '3 lines of a.ts',
+      });
       o.events.onText('Done');
-      return ok('Done', { toolCalls: [{ id: 't1', name: 'read_file', argsText: '{"path":"a.ts"}', state: 'done', summary: '3 lines of a.ts' }] });
+      return ok('Done', {
+        toolCalls: [
+          { id: 't1', name: 'read_file', argsText: '{"path":"a.ts"}', state: 'done', summary: '3 lines of a.ts' },
+        ],
+      });
     };
     const c = make();
     await c.send('read a.ts');
-    assert.deepEqual(of('retrying')[0], { type: 'retrying', id: of('answerEnded')[0].id, attempt: 1, maxRetries: 3, delayMs: 4000, reason: '429 Too Many Requests' });
-    assert.deepEqual(of('toolCall').map((t) => t.call.state), ['running', 'done']);
+    assert.deepEqual(of('retrying')[0], {
+      type: 'retrying',
+      id: of('answerEnded')[0].id,
+      attempt: 1,
+      maxRetries: 3,
+      delayMs: 4000,
+      reason: '429 Too Many Requests',
+    });
+    assert.deepEqual(
+      of('toolCall').map((t) => t.call.state),
+      ['running', 'done'],
+    );
     assert.equal(of('answerDelta').find((d) => d.reasoning)!.reasoning, 'thinking');
     assert.equal(c.current.messages[1].toolCalls!.length, 1);
   });
 
   it('pending code chips go with the next message and are cleared', async () => {
     const c = make();
-    const ctx = { path: 'src/a.ts', uri: 'file:///w/src/a.ts', language: 'typescript', startLine: 1, endLine: 3, text: 'let a = 1;' };
+    const ctx = {
+      path: 'src/a.ts',
+      uri: 'file:///w/src/a.ts',
+      language: 'typescript',
+      startLine: 1,
+      endLine: 3,
+      text: 'let a = 1;',
+    };
     c.addPendingContext(ctx);
     c.addPendingContext({ ...ctx, startLine: 7, endLine: 7 });
     c.removePendingContext(1);
-    assert.deepEqual(of('pendingContexts').map((p) => p.contexts.length), [1, 2, 1]);
+    assert.deepEqual(
+      of('pendingContexts').map((p) => p.contexts.length),
+      [1, 2, 1],
+    );
     await c.send('What does this do?');
     assert.deepEqual(of('pendingContexts').at(-1)!.contexts, []);
     assert.deepEqual(c.current.messages[0].contexts, [ctx]);
-    assert.match(turns[0].params.messages[1].content!, /^From `src\/a\.ts`, lines 1-3 \(typescript\):\n\n```typescript\nlet a = 1;\n```\n\nWhat does this do\?$/);
+    assert.match(
+      turns[0].params.messages[1].content!,
+      /^From `src\/a\.ts`, lines 1-3 \(typescript\):\n\n```typescript\nlet a = 1;\n```\n\nWhat does this do\?$/,
+    );
   });
 
   it('a reload restores the chat; an answer cut off by the reload comes back as interrupted', async () => {
     let release!: () => void;
-    turnImpl = (o) => { o.events.onText('Stream'); return new Promise((r) => { release = () => r(ok('Stream')); }); };
+    turnImpl = (o) => {
+      o.events.onText('Stream');
+      return new Promise((r) => {
+        release = () => r(ok('Stream'));
+      });
+    };
     const c1 = make();
     const pending = c1.send('q');
     // Past the debounce the partial answer is on disk, still marked as streaming.
-    const onDisk = async () => { try { return (await savedChat(c1.current.id)).messages[1]?.content === 'Stream'; } catch { return false; } };
+    const onDisk = async () => {
+      try {
+        return (await savedChat(c1.current.id)).messages[1]?.content === 'Stream';
+      } catch {
+        return false;
+      }
+    };
     for (let i = 0; i < 200 && !(await onDisk()); i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal((await savedChat(c1.current.id)).messages[1].status, 'streaming');
     // "Reload": a new controller reads the same directory and workspace state.
     const c2 = make();
     await c2.sendInit();
     const init = of('init').at(-1)!;
-    assert.deepEqual(init.chat.messages.map((m) => [m.content, m.status]), [['q', 'complete'], ['Stream', 'interrupted']]);
+    assert.deepEqual(
+      init.chat.messages.map((m) => [m.content, m.status]),
+      [
+        ['q', 'complete'],
+        ['Stream', 'interrupted'],
+      ],
+    );
     assert.equal(init.chat.messages[1].note, 'The window closed before this answer finished.');
     release();
     await pending;
@@ -233,14 +370,20 @@ describe('ChatController', () => {
     await w1.flush();
     posted = [];
     await w2.sendInit(); // window 2's view is shown again
-    assert.deepEqual(of('init')[0].chat.messages.map((m) => m.content), ['from window 1', 'Hello']);
+    assert.deepEqual(
+      of('init')[0].chat.messages.map((m) => m.content),
+      ['from window 1', 'Hello'],
+    );
     turnImpl = streaming(['Second']);
     await w2.send('from window 2');
     await w2.flush();
     await w1.send('window 1 again');
     await w1.flush();
     const saved = await savedChat(w1.current.id);
-    assert.deepEqual(saved.messages.map((m: StoredMessage) => m.content), ['from window 1', 'Hello', 'from window 2', 'Second', 'window 1 again', 'Second']);
+    assert.deepEqual(
+      saved.messages.map((m: StoredMessage) => m.content),
+      ['from window 1', 'Hello', 'from window 2', 'Second', 'window 1 again', 'Second'],
+    );
   });
 
   it('a corrupted current chat: moved aside, named in a notice, and a fresh chat (never a blank panel)', async () => {
@@ -268,17 +411,31 @@ describe('ChatController', () => {
     await c.switchChat(firstId);
     assert.equal(of('chatLoaded').at(-1)!.chat.messages[0].content, 'first chat');
     await c.renameChat(secondId, '  Renamed   chat ');
-    assert.deepEqual(of('chatList').at(-1)!.chats.map((s) => s.title).sort(), ['Renamed chat', 'first chat']);
+    assert.deepEqual(
+      of('chatList')
+        .at(-1)!
+        .chats.map((s) => s.title)
+        .sort(),
+      ['Renamed chat', 'first chat'],
+    );
     await c.deleteChat(firstId);
     assert.notEqual(c.current.id, firstId, 'deleting the current chat starts a new one');
-    assert.deepEqual(of('chatList').at(-1)!.chats.map((s) => s.id), [secondId]);
+    assert.deepEqual(
+      of('chatList')
+        .at(-1)!
+        .chats.map((s) => s.id),
+      [secondId],
+    );
     await c.switchChat('no-such-chat');
     assert.match(of('notice').at(-1)!.notice!.text, /no longer exists/);
   });
 
   it('a second send while streaming is refused with a notice', async () => {
     let release!: () => void;
-    turnImpl = () => new Promise((r) => { release = () => r(ok('x')); });
+    turnImpl = () =>
+      new Promise((r) => {
+        release = () => r(ok('x'));
+      });
     const c = make();
     const first = c.send('one');
     await until(() => turns.length === 1);

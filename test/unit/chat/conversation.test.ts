@@ -1,15 +1,35 @@
 import * as assert from 'node:assert/strict';
-import { apiMessagesFor, buildRequestMessages, checkContentLimit, omittedNotice, toView, type StoredMessage } from '../../../src/chat/conversation';
+import {
+  apiMessagesFor,
+  buildRequestMessages,
+  checkContentLimit,
+  omittedNotice,
+  toView,
+  type StoredMessage,
+} from '../../../src/chat/conversation';
 
 let n = 0;
-const user = (content: string): StoredMessage => ({ id: `u${n++}`, role: 'user', content, status: 'complete', createdAt: n });
-const answer = (content: string, status: StoredMessage['status'] = 'complete', extra: Partial<StoredMessage> = {}): StoredMessage =>
-  ({ id: `a${n++}`, role: 'assistant', content, status, createdAt: n, ...extra });
+const user = (content: string): StoredMessage => ({
+  id: `u${n++}`,
+  role: 'user',
+  content,
+  status: 'complete',
+  createdAt: n,
+});
+const answer = (
+  content: string,
+  status: StoredMessage['status'] = 'complete',
+  extra: Partial<StoredMessage> = {},
+): StoredMessage => ({ id: `a${n++}`, role: 'assistant', content, status, createdAt: n, ...extra });
 
 describe('conversation: what goes back to the model', () => {
   it('complete answers go back as they were, with their tool rounds', () => {
     const api = [
-      { role: 'assistant' as const, content: null, tool_calls: [{ id: 'c1', type: 'function' as const, function: { name: 'read_file', arguments: '{}' } }] },
+      {
+        role: 'assistant' as const,
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function' as const, function: { name: 'read_file', arguments: '{}' } }],
+      },
       { role: 'tool' as const, content: 'file text', tool_call_id: 'c1' },
       { role: 'assistant' as const, content: 'Done.', reasoning_content: 'thinking' },
     ];
@@ -21,7 +41,10 @@ describe('conversation: what goes back to the model', () => {
   });
 
   it('stopped, failed and interrupted answers are sent marked as incomplete; empty ones are left out', () => {
-    assert.match(apiMessagesFor(answer('Half', 'stopped'))[0].content!, /^Half\n\n\[This answer is incomplete: the user stopped it/);
+    assert.match(
+      apiMessagesFor(answer('Half', 'stopped'))[0].content!,
+      /^Half\n\n\[This answer is incomplete: the user stopped it/,
+    );
     assert.match(apiMessagesFor(answer('Half', 'error'))[0].content!, /request failed/);
     assert.match(apiMessagesFor(answer('Half', 'interrupted'))[0].content!, /window closed/);
     assert.deepEqual(apiMessagesFor(answer('', 'error')), []);
@@ -36,7 +59,10 @@ describe('conversation: what goes back to the model', () => {
 
   it('the system prompt comes first and the view never sees API messages', () => {
     const built = buildRequestMessages([user('hi')], { systemPrompt: 'SYS' });
-    assert.deepEqual(built.messages, [{ role: 'system', content: 'SYS' }, { role: 'user', content: 'hi' }]);
+    assert.deepEqual(built.messages, [
+      { role: 'system', content: 'SYS' },
+      { role: 'user', content: 'hi' },
+    ]);
     assert.equal(built.omitted, 0);
     assert.equal('apiMessages' in toView(answer('x', 'complete', { apiMessages: [] })), false);
   });
@@ -64,7 +90,13 @@ describe('conversation: what goes back to the model', () => {
   it('refuses a message over 1,000,000 characters with a sentence saying why', () => {
     assert.equal(checkContentLimit('x'.repeat(1_000_000)), undefined);
     const why = checkContentLimit('x'.repeat(1_000_001));
-    assert.match(why!, /1,000,001 characters long; the server accepts at most 1,000,000 characters per message, so nothing was sent/);
-    assert.match(omittedNotice(3, 1001), /oldest 3 messages were left out of what was sent \(the system prompt is always kept\)\. Start a New Chat/);
+    assert.match(
+      why!,
+      /1,000,001 characters long; the server accepts at most 1,000,000 characters per message, so nothing was sent/,
+    );
+    assert.match(
+      omittedNotice(3, 1001),
+      /oldest 3 messages were left out of what was sent \(the system prompt is always kept\)\. Start a New Chat/,
+    );
   });
 });

@@ -34,7 +34,20 @@ function fakeTimers(): DeltaBatcherTimers & { advance(ms: number): void; pending
 }
 
 function tokens(n: number): string[] {
-  const words = ['The ', 'quick ', 'brown ', 'fox ', '`code` ', '\n\n', '- item\n', '```ts\n', 'const x = 1;\n', '```\n', '😀 ', 'é'];
+  const words = [
+    'The ',
+    'quick ',
+    'brown ',
+    'fox ',
+    '`code` ',
+    '\n\n',
+    '- item\n',
+    '```ts\n',
+    'const x = 1;\n',
+    '```\n',
+    '😀 ',
+    'é',
+  ];
   return Array.from({ length: n }, (_, i) => words[(i * 7) % words.length]);
 }
 
@@ -64,7 +77,10 @@ describe('deltaBatcher', () => {
     const bytes = posts.reduce((n, p) => n + Buffer.byteLength(p.text), 0);
     assert.ok(bytes <= 1.1 * Buffer.byteLength(final), `posted ${bytes} bytes for ${Buffer.byteLength(final)}`);
     for (let i = 1; i < posts.length - 1; i++) {
-      assert.ok(posts[i].at - posts[i - 1].at >= 32, `posts ${i - 1} and ${i} are ${posts[i].at - posts[i - 1].at} ms apart`);
+      assert.ok(
+        posts[i].at - posts[i - 1].at >= 32,
+        `posts ${i - 1} and ${i} are ${posts[i].at - posts[i - 1].at} ms apart`,
+      );
     }
     assert.ok(posts.length <= Math.ceil(t.now() / 32) + 2, `${posts.length} posts in ${t.now()} ms`);
     assert.ok(posts.length > 10, 'text is posted while it streams, not only at the end');

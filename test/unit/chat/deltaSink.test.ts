@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createDeltaSink, DELTA_INTERVAL_MS } from '../../../src/views/deltaSink';
+import { createDeltaSink, DELTA_INTERVAL_MS } from '../../../src/chat/deltaSink';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -11,7 +11,10 @@ describe('answer delta sink (host side of the delta batcher)', () => {
     sink.push('', 'think');
     assert.deepEqual(posts, [], 'nothing posted synchronously');
     await sleep(DELTA_INTERVAL_MS + 40);
-    assert.deepEqual(posts.sort(), [['', 'think'], ['ab'.repeat(100), '']]);
+    assert.deepEqual(posts.sort(), [
+      ['', 'think'],
+      ['ab'.repeat(100), ''],
+    ]);
     sink.dispose();
   });
 
@@ -32,7 +35,10 @@ describe('answer delta sink (host side of the delta batcher)', () => {
     const posts: string[] = [];
     const sink = createDeltaSink((t) => posts.push(JSON.stringify({ type: 'answerDelta', id: 'm-123', text: t })));
     const text = 'token '.repeat(2000);
-    for (let i = 0; i < text.length; i += 6) { sink.push(text.slice(i, i + 6)); if (i % 600 === 0) await sleep(5); }
+    for (let i = 0; i < text.length; i += 6) {
+      sink.push(text.slice(i, i + 6));
+      if (i % 600 === 0) await sleep(5);
+    }
     sink.flush();
     const bytes = posts.reduce((n, p) => n + p.length, 0);
     assert.ok(bytes <= text.length * 1.1, `${bytes} bytes posted for ${text.length} characters`);

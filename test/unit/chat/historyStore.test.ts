@@ -5,26 +5,52 @@ import * as path from 'node:path';
 import { HistoryStore, INTERRUPTED_NOTE, isChatId, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
 
-const msg = (id: string, role: 'user' | 'assistant', content: string, createdAt: number, status: StoredMessage['status'] = 'complete'): StoredMessage =>
-  ({ id, role, content, status, createdAt });
+const msg = (
+  id: string,
+  role: 'user' | 'assistant',
+  content: string,
+  createdAt: number,
+  status: StoredMessage['status'] = 'complete',
+): StoredMessage => ({ id, role, content, status, createdAt });
 
 describe('HistoryStore', () => {
   let dir: string;
   const stores: HistoryStore[] = [];
-  const store = (debounceMs = 20) => { const s = new HistoryStore({ dir, debounceMs }); stores.push(s); return s; };
+  const store = (debounceMs = 20) => {
+    const s = new HistoryStore({ dir, debounceMs });
+    stores.push(s);
+    return s;
+  };
 
-  beforeEach(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bud-history-')); });
-  afterEach(async () => { for (const s of stores.splice(0)) s.dispose(); await fs.rm(dir, { recursive: true, force: true }); });
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bud-history-'));
+  });
+  afterEach(async () => {
+    for (const s of stores.splice(0)) s.dispose();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
 
   it('saves one file per chat and loads it back; the list comes from the directory, newest first', async () => {
     const s = store();
-    const a = newChat('chat-a', 1); a.title = 'First'; a.messages.push(msg('m1', 'user', 'hello', 1)); a.updatedAt = 10;
-    const b = newChat('chat-b', 2); b.title = 'Second "quoted" \\ title'; b.messages.push(msg('m2', 'user', 'hi', 2)); b.updatedAt = 20;
+    const a = newChat('chat-a', 1);
+    a.title = 'First';
+    a.messages.push(msg('m1', 'user', 'hello', 1));
+    a.updatedAt = 10;
+    const b = newChat('chat-b', 2);
+    b.title = 'Second "quoted" \\ title';
+    b.messages.push(msg('m2', 'user', 'hi', 2));
+    b.updatedAt = 20;
     await s.save(a, { upserted: ['m1'] }, true);
     await s.save(b, { upserted: ['m2'] }, true);
     assert.deepEqual((await fs.readdir(dir)).sort(), ['chat-a.json', 'chat-b.json']);
     const list = await store().list();
-    assert.deepEqual(list.chats.map((c) => [c.id, c.title, c.messageCount]), [['chat-b', 'Second "quoted" \\ title', 1], ['chat-a', 'First', 1]]);
+    assert.deepEqual(
+      list.chats.map((c) => [c.id, c.title, c.messageCount]),
+      [
+        ['chat-b', 'Second "quoted" \\ title', 1],
+        ['chat-a', 'First', 1],
+      ],
+    );
     const loaded = await store().load('chat-a');
     assert.equal(loaded.chat!.messages[0].content, 'hello');
   });
@@ -40,7 +66,10 @@ describe('HistoryStore', () => {
     c.messages.push(msg('u', 'user', 'q', 1), msg('a', 'assistant', '', 2, 'streaming'));
     await s.save(c, { upserted: ['u', 'a'] }, true);
     const before = (await fs.stat(path.join(dir, 'chat-d.json'))).mtimeMs;
-    for (let i = 0; i < 20; i++) { c.messages[1].content += 'x'; void s.save(c, { upserted: ['a'] }); }
+    for (let i = 0; i < 20; i++) {
+      c.messages[1].content += 'x';
+      void s.save(c, { upserted: ['a'] });
+    }
     const mid = JSON.parse(await fs.readFile(path.join(dir, 'chat-d.json'), 'utf8'));
     assert.equal(mid.messages[1].content, '', 'not written on every delta');
     await new Promise((r) => setTimeout(r, 120));
@@ -53,7 +82,10 @@ describe('HistoryStore', () => {
 
   it('an answer saved while streaming loads as interrupted, with the partial text and a note', async () => {
     const c = newChat('chat-i', 1);
-    c.messages.push(msg('u', 'user', 'q', 1), { ...msg('a', 'assistant', 'partial answ', 2, 'streaming'), toolCalls: [{ id: 't', name: 'read_file', argsText: '{}', state: 'running' }] });
+    c.messages.push(msg('u', 'user', 'q', 1), {
+      ...msg('a', 'assistant', 'partial answ', 2, 'streaming'),
+      toolCalls: [{ id: 't', name: 'read_file', argsText: '{}', state: 'running' }],
+    });
     await store().save(c, { upserted: ['u', 'a'] }, true);
     const loaded = (await store().load('chat-i')).chat!;
     assert.equal(loaded.messages[1].status, 'interrupted');
@@ -70,27 +102,42 @@ describe('HistoryStore', () => {
     const files = await fs.readdir(dir);
     assert.equal(files.length, 1);
     assert.match(files[0], /^chat-x\.corrupt-.*\.json$/);
-    assert.equal(await fs.readFile(path.join(dir, files[0]), 'utf8'), '{"version":1,"id":"chat-x","messages":[{"id":', 'kept byte for byte');
+    assert.equal(
+      await fs.readFile(path.join(dir, files[0]), 'utf8'),
+      '{"version":1,"id":"chat-x","messages":[{"id":',
+      'kept byte for byte',
+    );
     assert.ok(res.notice!.includes(files[0]), 'the notice names the kept file');
     assert.match(res.notice!, /invalid JSON/);
   });
 
   it('list() moves a corrupted file aside and reports it, keeping the good chats', async () => {
-    const good = newChat('good', 1); good.messages.push(msg('m', 'user', 'x', 1));
+    const good = newChat('good', 1);
+    good.messages.push(msg('m', 'user', 'x', 1));
     await store().save(good, { upserted: ['m'] }, true);
     await fs.writeFile(path.join(dir, 'bad.json'), 'not json at all');
     const list = await store().list();
-    assert.deepEqual(list.chats.map((c) => c.id), ['good']);
+    assert.deepEqual(
+      list.chats.map((c) => c.id),
+      ['good'],
+    );
     assert.equal(list.notices.length, 1);
     assert.ok((await fs.readdir(dir)).some((f) => f.startsWith('bad.corrupt-')));
   });
 
-  it('two windows writing the same chat never lose each other\'s messages', async () => {
+  it("two windows writing the same chat never lose each other's messages", async () => {
     let merged: StoredChat | undefined;
-    const w1 = new HistoryStore({ dir, debounceMs: 10, onMerged: (chat) => { merged = chat; } });
+    const w1 = new HistoryStore({
+      dir,
+      debounceMs: 10,
+      onMerged: (chat) => {
+        merged = chat;
+      },
+    });
     stores.push(w1);
     const w2 = store();
-    const c = newChat('shared', 1); c.messages.push(msg('u1', 'user', 'from window 1', 1));
+    const c = newChat('shared', 1);
+    c.messages.push(msg('u1', 'user', 'from window 1', 1));
     await w1.save(c, { upserted: ['u1'] }, true);
     const c2 = (await w2.load('shared')).chat!;
     // Window 2 adds a message and its answer (its write gets a later mtime).
@@ -102,14 +149,23 @@ describe('HistoryStore', () => {
     c.messages.push(msg('a1', 'assistant', 'answer 1', 3));
     await w1.save(c, { upserted: ['a1'] }, true);
     const disk = (await store().load('shared')).chat!;
-    assert.deepEqual(disk.messages.map((m) => m.id), ['u1', 'a1', 'u2', 'a2']);
+    assert.deepEqual(
+      disk.messages.map((m) => m.id),
+      ['u1', 'a1', 'u2', 'a2'],
+    );
     assert.equal(merged, c, 'the window is told about the merge');
-    assert.deepEqual(c.messages.map((m) => m.id), ['u1', 'a1', 'u2', 'a2'], 'the window now holds both');
+    assert.deepEqual(
+      c.messages.map((m) => m.id),
+      ['u1', 'a1', 'u2', 'a2'],
+      'the window now holds both',
+    );
   });
 
   it('a deletion in one window is kept when the other window writes unrelated changes', async () => {
-    const w1 = store(), w2 = store();
-    const c = newChat('del', 1); c.messages.push(msg('u1', 'user', 'q', 1), msg('a1', 'assistant', 'failed', 2, 'error'));
+    const w1 = store(),
+      w2 = store();
+    const c = newChat('del', 1);
+    c.messages.push(msg('u1', 'user', 'q', 1), msg('a1', 'assistant', 'failed', 2, 'error'));
     await w1.save(c, { upserted: ['u1', 'a1'] }, true);
     const c2 = (await w2.load('del')).chat!;
     c.messages.pop(); // window 1: retry removes the failed answer
@@ -119,13 +175,18 @@ describe('HistoryStore', () => {
     c2.title = 'Renamed';
     await w2.save(c2, { meta: true }, true);
     const disk = (await store().load('del')).chat!;
-    assert.deepEqual(disk.messages.map((m) => m.id), ['u1']);
+    assert.deepEqual(
+      disk.messages.map((m) => m.id),
+      ['u1'],
+    );
     assert.equal(disk.title, 'Renamed');
   });
 
   it('a message deleted in another window stays deleted; one new here is kept', async () => {
-    const w1 = store(), w2 = store();
-    const c = newChat('gone2', 1); c.messages.push(msg('u1', 'user', 'q', 1), msg('a1', 'assistant', 'failed', 2, 'error'));
+    const w1 = store(),
+      w2 = store();
+    const c = newChat('gone2', 1);
+    c.messages.push(msg('u1', 'user', 'q', 1), msg('a1', 'assistant', 'failed', 2, 'error'));
     await w1.save(c, { upserted: ['u1', 'a1'] }, true);
     const c2 = (await w2.load('gone2')).chat!;
     c2.messages.pop(); // window 2: Retry removed the failed answer
@@ -135,7 +196,10 @@ describe('HistoryStore', () => {
     c.messages.push(msg('u2', 'user', 'new in window 1', 3)); // window 1 still holds a1 in memory
     await w1.save(c, { upserted: ['u2'] }, true);
     const disk = (await store().load('gone2')).chat!;
-    assert.deepEqual(disk.messages.map((m) => m.id), ['u1', 'u2']);
+    assert.deepEqual(
+      disk.messages.map((m) => m.id),
+      ['u1', 'u2'],
+    );
   });
 
   it('rejects chat ids that could leave the directory', () => {
@@ -146,7 +210,8 @@ describe('HistoryStore', () => {
 
   it('delete removes the file', async () => {
     const s = store();
-    const c = newChat('gone', 1); c.messages.push(msg('m', 'user', 'x', 1));
+    const c = newChat('gone', 1);
+    c.messages.push(msg('m', 'user', 'x', 1));
     await s.save(c, { upserted: ['m'] }, true);
     await s.delete('gone');
     assert.deepEqual(await fs.readdir(dir), []);

@@ -1,17 +1,29 @@
 // Pure parts of the host side: link policy, webview message checks, the webview HTML's CSP.
 import * as assert from 'node:assert/strict';
-import { checkLink } from '../../../src/chat/links';
-import { resolveConnection } from '../../../src/chat/connection';
-import { parseWebviewMessage } from '../../../src/views/messageRouter';
-import { contentSecurityPolicy, createNonce, renderHtml } from '../../../src/views/webviewHtml';
+import { checkLink } from '../../../src/panel/links';
+import { resolveConnection } from '../../../src/connection/connection';
+import { parseWebviewMessage } from '../../../src/panel/messageRouter';
+import { contentSecurityPolicy, createNonce, renderHtml } from '../../../src/panel/webviewHtml';
 
 describe('links from answers', () => {
   it('opens only http, https and mailto', () => {
     assert.deepEqual(checkLink('https://example.com/a?b=1'), { ok: true, url: 'https://example.com/a?b=1' });
     assert.equal(checkLink('http://localhost:3000').ok, true);
     assert.equal(checkLink('mailto:someone@example.com').ok, true);
-    for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'command:workbench.action.terminal.new', 'vscode://settings', 'file:///etc/passwd',
-      'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox', '/relative/path', '#anchor', '', ' ', 'http://']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JAVASCRIPT:alert(1)',
+      'command:workbench.action.terminal.new',
+      'vscode://settings',
+      'file:///etc/passwd',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox',
+      '/relative/path',
+      '#anchor',
+      '',
+      ' ',
+      'http://',
+    ]) {
       const r = checkLink(bad);
       assert.equal(r.ok, false, bad);
     }
@@ -24,12 +36,29 @@ describe('webview messages', () => {
   it('accepts the protocol messages with the right field types', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'hi' }), { type: 'send', text: 'hi' });
     assert.deepEqual(parseWebviewMessage({ type: 'ready', extra: 1 }), { type: 'ready' });
-    assert.deepEqual(parseWebviewMessage({ type: 'openContext', uri: 'file:///a', startLine: 1, endLine: 2 }), { type: 'openContext', uri: 'file:///a', startLine: 1, endLine: 2 });
-    assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'setApiKey' }), { type: 'action', action: 'setApiKey' });
+    assert.deepEqual(parseWebviewMessage({ type: 'openContext', uri: 'file:///a', startLine: 1, endLine: 2 }), {
+      type: 'openContext',
+      uri: 'file:///a',
+      startLine: 1,
+      endLine: 2,
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'setApiKey' }), {
+      type: 'action',
+      action: 'setApiKey',
+    });
   });
   it('rejects unknown types, wrong field types and unknown actions', () => {
-    for (const bad of [null, 'send', {}, { type: 'eval', code: 'x' }, { type: 'send', text: 5 }, { type: 'action', action: 'runCommand' },
-      { type: 'openContext', uri: 'file:///a', startLine: '1', endLine: 2 }, { type: 'removePendingContext', index: 1.5 }, { type: 'log', level: 'debug', text: 'x' }]) {
+    for (const bad of [
+      null,
+      'send',
+      {},
+      { type: 'eval', code: 'x' },
+      { type: 'send', text: 5 },
+      { type: 'action', action: 'runCommand' },
+      { type: 'openContext', uri: 'file:///a', startLine: '1', endLine: 2 },
+      { type: 'removePendingContext', index: 1.5 },
+      { type: 'log', level: 'debug', text: 'x' },
+    ]) {
       assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
     }
   });
@@ -47,7 +76,15 @@ describe('webview HTML', () => {
     const nonce = createNonce();
     assert.ok(nonce.length >= 20);
     assert.notEqual(createNonce(), nonce);
-    const html = renderHtml({ cspSource: 'vscode-resource:', scriptUri: 'vscode-resource:/dist/webview.js', styleUri: 'vscode-resource:/dist/webview.css', codiconsUri: 'vscode-resource:/dist/codicons/codicon.css' }, nonce);
+    const html = renderHtml(
+      {
+        cspSource: 'vscode-resource:',
+        scriptUri: 'vscode-resource:/dist/webview.js',
+        styleUri: 'vscode-resource:/dist/webview.css',
+        codiconsUri: 'vscode-resource:/dist/codicons/codicon.css',
+      },
+      nonce,
+    );
     const scripts = html.match(/<script[^>]*>/g)!;
     assert.equal(scripts.length, 1);
     assert.ok(scripts[0].includes(`nonce="${nonce}"`));
@@ -67,10 +104,18 @@ describe('connection resolution', () => {
     assert.deepEqual([fromEnv.apiKey, fromEnv.keySource], ['sk-env', 'env']);
     assert.notEqual(fromEnv.baseUrl, 'http://127.0.0.1:4000');
     const fromSecret = resolveConnection({ secret: 'sk-secret', settings: { baseUrl: 'https://gw.example/v1' }, env });
-    assert.deepEqual([fromSecret.apiKey, fromSecret.keySource, fromSecret.baseUrl], ['sk-secret', 'secretStorage', 'https://gw.example/v1']);
+    assert.deepEqual(
+      [fromSecret.apiKey, fromSecret.keySource, fromSecret.baseUrl],
+      ['sk-secret', 'secretStorage', 'https://gw.example/v1'],
+    );
   });
   it('the test override replaces only the URL', () => {
-    const c = resolveConnection({ secret: 'sk-secret', settings: { baseUrl: 'https://gw.example' }, env: {}, overrideBaseUrl: 'http://127.0.0.1:9' });
+    const c = resolveConnection({
+      secret: 'sk-secret',
+      settings: { baseUrl: 'https://gw.example' },
+      env: {},
+      overrideBaseUrl: 'http://127.0.0.1:9',
+    });
     assert.deepEqual([c.baseUrl, c.apiKey, c.keySource], ['http://127.0.0.1:9', 'sk-secret', 'secretStorage']);
     const none = resolveConnection({ settings: {}, env: {} });
     assert.deepEqual([none.apiKey, none.keySource], [undefined, 'none']);

@@ -1,9 +1,24 @@
 import * as assert from 'node:assert/strict';
-import { buildSystemPrompt, buildUserContent, contextLabel, DEFAULT_SYSTEM_PROMPT, EXPLAIN_INSTRUCTION, fenceFor, formatContext, titleFrom } from '../../../src/chat/prompts';
+import {
+  buildSystemPrompt,
+  buildUserContent,
+  contextLabel,
+  DEFAULT_SYSTEM_PROMPT,
+  EXPLAIN_INSTRUCTION,
+  fenceFor,
+  formatContext,
+  titleFrom,
+} from '../../../src/chat/prompts';
 import type { CodeContext } from '../../../src/protocol';
 
 const ctx = (text: string, over: Partial<CodeContext> = {}): CodeContext => ({
-  path: 'src/util/math.ts', uri: 'file:///w/src/util/math.ts', language: 'typescript', startLine: 3, endLine: 9, text, ...over,
+  path: 'src/util/math.ts',
+  uri: 'file:///w/src/util/math.ts',
+  language: 'typescript',
+  startLine: 3,
+  endLine: 9,
+  text,
+  ...over,
 });
 
 describe('prompts', () => {

@@ -10,24 +10,35 @@ import type { ToolCall } from '../../../src/api/types';
 import { runTurn, type ToolExecutor, type TurnOptions, type TurnResult } from '../../../src/chat/turn';
 import type { ToolCallView } from '../../../src/protocol';
 import { createFsToolExecutor } from '../../../src/tools/fsTools';
-import { replies, startTestServer, type Handler, type TestServer } from '../../fixtures/openai-server';
+import { replies, startTestServer, type Handler, type TestServer } from '../../../scripts/server/openai-server';
 
 // ---- SSE bytes for tool-call replies, written out here so each shape is exact ------------------------------
 
 const base = { id: 'chatcmpl-t', object: 'chat.completion.chunk', created: 1700000000, model: 'bud-test-model' };
 const sse = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
-const delta = (d: Record<string, unknown>, finish: string | null = null) => sse({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
-const usageChunk = (p: number, c: number) => sse({ ...base, choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c } });
+const delta = (d: Record<string, unknown>, finish: string | null = null) =>
+  sse({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
+const usageChunk = (p: number, c: number) =>
+  sse({ ...base, choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c } });
 
-interface Call { id: string; name: string; args: string }
+interface Call {
+  id: string;
+  name: string;
+  args: string;
+}
 
 /** OpenAI's shape: id + name first, arguments in fragments, merged by index; several calls interleaved. */
 function piecesByIndex(calls: Call[], opts: { finish?: string; text?: string } = {}): string[] {
   const out = [delta({ role: 'assistant', content: opts.text ?? null })];
-  calls.forEach((c, i) => out.push(delta({ tool_calls: [{ index: i, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] })));
+  calls.forEach((c, i) =>
+    out.push(
+      delta({ tool_calls: [{ index: i, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }),
+    ),
+  );
   for (let pos = 0; calls.some((c) => pos < c.args.length); pos += 5) {
     calls.forEach((c, i) => {
-      if (pos < c.args.length) out.push(delta({ tool_calls: [{ index: i, function: { arguments: c.args.slice(pos, pos + 5) } }] }));
+      if (pos < c.args.length)
+        out.push(delta({ tool_calls: [{ index: i, function: { arguments: c.args.slice(pos, pos + 5) } }] }));
     });
   }
   out.push(delta({}, opts.finish ?? 'tool_calls'), usageChunk(20, 7), 'data: [DONE]\n\n');
@@ -38,7 +49,9 @@ function piecesByIndex(calls: Call[], opts: { finish?: string; text?: string } =
 function wholeCalls(calls: Call[], opts: { finish?: string } = {}): string[] {
   return [
     delta({ role: 'assistant', content: '' }),
-    delta({ tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })) }),
+    delta({
+      tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })),
+    }),
     delta({}, opts.finish ?? 'tool_calls'),
     usageChunk(20, 7),
     'data: [DONE]\n\n',
@@ -51,11 +64,28 @@ const sseReply = (parts: string[]): Handler => replies.raw(parts, { headers: { '
 function jsonToolReply(calls: Call[]): Handler {
   return (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({
-      ...base, object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })) }, finish_reason: 'tool_calls' }],
-      usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
-    }));
+    res.end(
+      JSON.stringify({
+        ...base,
+        object: 'chat.completion',
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: calls.map((c) => ({
+                id: c.id,
+                type: 'function',
+                function: { name: c.name, arguments: c.args },
+              })),
+            },
+            finish_reason: 'tool_calls',
+          },
+        ],
+        usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+      }),
+    );
   };
 }
 
@@ -66,12 +96,25 @@ let ws: string;
 let tools: ToolExecutor;
 
 function client(extra: Partial<ConstructorParameters<typeof BudClient>[0]> = {}) {
-  return new BudClient({ baseUrl: server.url, apiKey: 'sk-test-secret', maxRetries: 2, sleep: async () => {}, ...extra });
+  return new BudClient({
+    baseUrl: server.url,
+    apiKey: 'sk-test-secret',
+    maxRetries: 2,
+    sleep: async () => {},
+    ...extra,
+  });
 }
 
-interface Recorded { text: string; rows: ToolCallView[]; retries: number; reasoning: string }
+interface Recorded {
+  text: string;
+  rows: ToolCallView[];
+  retries: number;
+  reasoning: string;
+}
 
-async function turn(o: Partial<TurnOptions> & { controller?: AbortController } = {}): Promise<TurnResult & { rec: Recorded }> {
+async function turn(
+  o: Partial<TurnOptions> & { controller?: AbortController } = {},
+): Promise<TurnResult & { rec: Recorded }> {
   const rec: Recorded = { text: '', rows: [], retries: 0, reasoning: '' };
   const ac = o.controller ?? new AbortController();
   const r = await runTurn({
@@ -80,10 +123,18 @@ async function turn(o: Partial<TurnOptions> & { controller?: AbortController } =
     stream: true,
     signal: ac.signal,
     events: {
-      onText: (t) => { rec.text += t; },
-      onReasoning: (t) => { rec.reasoning += t; },
-      onRetry: () => { rec.retries++; },
-      onToolCall: (c) => { rec.rows.push(c); },
+      onText: (t) => {
+        rec.text += t;
+      },
+      onReasoning: (t) => {
+        rec.reasoning += t;
+      },
+      onRetry: () => {
+        rec.retries++;
+      },
+      onToolCall: (c) => {
+        rec.rows.push(c);
+      },
     },
     ...o,
   });
@@ -103,8 +154,12 @@ describe('runTurn', function () {
     tools = await createFsToolExecutor({ folders: [{ name: 'ws', fsPath: ws }] });
   });
   after(() => rmSync(ws, { recursive: true, force: true }));
-  beforeEach(async () => { server = await startTestServer(); });
-  afterEach(async () => { await server.close(); });
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
 
   describe('without tools', () => {
     it('streams the answer as onText deltas and returns one assistant message', async () => {
@@ -138,7 +193,14 @@ describe('runTurn', function () {
     it('on Stop keeps the partial text and says stopped', async () => {
       const ac = new AbortController();
       server.enqueue(replies.stream(['one ', 'two ', 'three ', 'four'], { delayMs: 60 }));
-      const p = turn({ controller: ac, events: { onText: (t) => { if (t.includes('two')) ac.abort(); } } });
+      const p = turn({
+        controller: ac,
+        events: {
+          onText: (t) => {
+            if (t.includes('two')) ac.abort();
+          },
+        },
+      });
       const r = await p;
       assert.equal(r.status, 'stopped');
       assert.equal(r.content, 'one two ');
@@ -146,12 +208,17 @@ describe('runTurn', function () {
     });
 
     it('on a failure mid-stream keeps the partial text and returns the error (never throws)', async () => {
-      server.enqueue(replies.raw([delta({ role: 'assistant', content: 'Partial ' }), delta({ content: 'answer' })], { destroy: true, delayMs: 30 }));
+      server.enqueue(
+        replies.raw([delta({ role: 'assistant', content: 'Partial ' }), delta({ content: 'answer' })], {
+          destroy: true,
+          delayMs: 30,
+        }),
+      );
       const r = await turn();
       assert.equal(r.status, 'error');
       assert.equal(r.content, 'Partial answer');
       assert.ok(r.error, 'error is set');
-      assert.match(r.error!.message, /./);
+      assert.match(r.error.message, /./);
       assert.deepEqual(r.newMessages, [{ role: 'assistant', content: 'Partial answer' }]);
     });
 
@@ -164,7 +231,14 @@ describe('runTurn', function () {
     });
 
     it('keeps reasoning apart from the answer', async () => {
-      server.enqueue(sseReply([delta({ role: 'assistant', reasoning_content: 'thinking…' }), delta({ content: 'Answer' }), delta({}, 'stop'), 'data: [DONE]\n\n']));
+      server.enqueue(
+        sseReply([
+          delta({ role: 'assistant', reasoning_content: 'thinking…' }),
+          delta({ content: 'Answer' }),
+          delta({}, 'stop'),
+          'data: [DONE]\n\n',
+        ]),
+      );
       const r = await turn();
       assert.equal(r.content, 'Answer');
       assert.equal(r.reasoning, 'thinking…');
@@ -186,17 +260,30 @@ describe('runTurn', function () {
       assert.equal(reqs[0].body.tools.length, 4);
       assert.equal(reqs[0].body.tool_choice, 'auto');
       const sent = reqs[1].body.messages;
-      assert.deepEqual(sent[1], { role: 'assistant', content: null, tool_calls: [{ id: 'call_a', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.txt"}' } }] });
+      assert.deepEqual(sent[1], {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_a', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.txt"}' } },
+        ],
+      });
       assert.equal(sent[2].role, 'tool');
       assert.equal(sent[2].tool_call_id, 'call_a');
       assert.match(sent[2].content, /1: alpha line\n2: beta line/);
       assert.equal(r.newMessages.length, 3);
       assert.deepEqual(r.newMessages[2], { role: 'assistant', content: 'a.txt says alpha' });
       const last = r.rec.rows.filter((x) => x.id === 'call_a');
-      assert.deepEqual(last.map((x) => x.state), ['running', 'done']);
+      assert.deepEqual(
+        last.map((x) => x.state),
+        ['running', 'done'],
+      );
       assert.match(last[1].summary!, /2 lines of a\.txt/);
       assert.equal(typeof last[1].durationMs, 'number');
-      assert.deepEqual(r.usage, { prompt_tokens: 30, completion_tokens: 8, total_tokens: 38 }, 'usage summed over rounds');
+      assert.deepEqual(
+        r.usage,
+        { prompt_tokens: 30, completion_tokens: 8, total_tokens: 38 },
+        'usage summed over rounds',
+      );
     });
 
     for (const [shape, build] of [
@@ -214,33 +301,61 @@ describe('runTurn', function () {
         const reqs = chatRequests();
         assert.equal(reqs.length, 3);
         const m2 = reqs[1].body.messages;
-        assert.deepEqual(m2[1].tool_calls.map((c: ToolCall) => c.id), ['call_a', 'call_b']);
-        assert.deepEqual(m2.slice(2).map((m: { role: string; tool_call_id: string }) => [m.role, m.tool_call_id]), [['tool', 'call_a'], ['tool', 'call_b']]);
+        assert.deepEqual(
+          m2[1].tool_calls.map((c: ToolCall) => c.id),
+          ['call_a', 'call_b'],
+        );
+        assert.deepEqual(
+          m2.slice(2).map((m: { role: string; tool_call_id: string }) => [m.role, m.tool_call_id]),
+          [
+            ['tool', 'call_a'],
+            ['tool', 'call_b'],
+          ],
+        );
         assert.match(m2[2].content, /alpha line/);
         assert.match(m2[3].content, /1: export const b = 2;/);
         const m3 = reqs[2].body.messages;
         assert.equal(m3.length, 6);
         assert.equal(m3[5].tool_call_id, 'call_l');
         assert.match(m3[5].content, /file {2}a\.txt/);
-        assert.deepEqual(r.toolCalls.map((c) => [c.id, c.state]), [['call_a', 'done'], ['call_b', 'done'], ['call_l', 'done']]);
+        assert.deepEqual(
+          r.toolCalls.map((c) => [c.id, c.state]),
+          [
+            ['call_a', 'done'],
+            ['call_b', 'done'],
+            ['call_l', 'done'],
+          ],
+        );
       });
     }
 
     for (const shape of ['indexed-pieces', 'late-name', 'whole-no-index', 'finish-stop', 'object-arguments'] as const) {
       for (const stream of [true, false]) {
         it(`runs the shared fixture's "${shape}" tool calls (${stream ? 'streamed' : 'non-streamed'})`, async () => {
-          const calls = [{ name: 'read_file', arguments: { path: 'a.txt', end_line: 1 } }, { name: 'find_files', arguments: { glob: '*.ts' } }];
+          const calls = [
+            { name: 'read_file', arguments: { path: 'a.txt', end_line: 1 } },
+            { name: 'find_files', arguments: { glob: '*.ts' } },
+          ];
           server.enqueue(replies.toolCallStream(shape, calls), replies.stream(['Both done.']));
           const r = await turn({ tools, stream });
           assert.equal(r.status, 'complete');
           assert.equal(r.content, 'Both done.');
           const m = chatRequests()[1].body.messages;
-          assert.deepEqual(m[1].tool_calls.map((c: ToolCall) => [c.function.name, JSON.parse(c.function.arguments)]), calls.map((c) => [c.name, c.arguments]));
+          assert.deepEqual(
+            m[1].tool_calls.map((c: ToolCall) => [c.function.name, JSON.parse(c.function.arguments)]),
+            calls.map((c) => [c.name, c.arguments]),
+          );
           assert.equal(m[2].tool_call_id, m[1].tool_calls[0].id);
-          assert.equal(m[2].content, 'a.txt — lines 1–1 of 2\n1: alpha line\n[More lines follow: call read_file with start_line=2 to read on.]');
+          assert.equal(
+            m[2].content,
+            'a.txt — lines 1–1 of 2\n1: alpha line\n[More lines follow: call read_file with start_line=2 to read on.]',
+          );
           assert.equal(m[3].tool_call_id, m[1].tool_calls[1].id);
           assert.equal(m[3].content, '1 file matches "*.ts":\nsrc/b.ts');
-          assert.deepEqual(r.toolCalls.map((c) => c.state), ['done', 'done']);
+          assert.deepEqual(
+            r.toolCalls.map((c) => c.state),
+            ['done', 'done'],
+          );
         });
       }
     }
@@ -254,17 +369,26 @@ describe('runTurn', function () {
     });
 
     it('answers an unknown tool with a result that names the tools, then continues', async () => {
-      server.enqueue(sseReply(piecesByIndex([{ id: 'call_x', name: 'delete_everything', args: '{}' }])), replies.stream(['Sorry.']));
+      server.enqueue(
+        sseReply(piecesByIndex([{ id: 'call_x', name: 'delete_everything', args: '{}' }])),
+        replies.stream(['Sorry.']),
+      );
       const r = await turn({ tools });
       assert.equal(r.status, 'complete');
       const toolMsg = chatRequests()[1].body.messages[2];
       assert.equal(toolMsg.tool_call_id, 'call_x');
-      assert.match(toolMsg.content, /unknown tool "delete_everything"\. Available tools: read_file, list_directory, find_files, search_text/);
+      assert.match(
+        toolMsg.content,
+        /unknown tool "delete_everything"\. Available tools: read_file, list_directory, find_files, search_text/,
+      );
       assert.equal(r.toolCalls[0].state, 'error');
     });
 
     it('answers arguments that are not JSON with a result saying so', async () => {
-      server.enqueue(sseReply(wholeCalls([{ id: 'call_j', name: 'read_file', args: '{"path": a.txt' }])), replies.stream(['Retrying.']));
+      server.enqueue(
+        sseReply(wholeCalls([{ id: 'call_j', name: 'read_file', args: '{"path": a.txt' }])),
+        replies.stream(['Retrying.']),
+      );
       const r = await turn({ tools });
       assert.equal(r.status, 'complete');
       const toolMsg = chatRequests()[1].body.messages[2];
@@ -273,7 +397,10 @@ describe('runTurn', function () {
     });
 
     it('answers arguments that fail the schema with the problems', async () => {
-      server.enqueue(sseReply(wholeCalls([{ id: 'call_s', name: 'read_file', args: '{"file":"a.txt","start_line":"2"}' }])), replies.stream(['Fixed.']));
+      server.enqueue(
+        sseReply(wholeCalls([{ id: 'call_s', name: 'read_file', args: '{"file":"a.txt","start_line":"2"}' }])),
+        replies.stream(['Fixed.']),
+      );
       await turn({ tools });
       const content = chatRequests()[1].body.messages[2].content as string;
       assert.match(content, /"path" is required/);
@@ -282,13 +409,22 @@ describe('runTurn', function () {
     });
 
     it('stops after maxToolRounds with a note, and keeps the history valid', async () => {
-      const again = () => sseReply(piecesByIndex([{ id: `call_${Math.random().toString(36).slice(2)}`, name: 'read_file', args: '{"path":"a.txt"}' }], { text: 'Looking. ' }));
+      const again = () =>
+        sseReply(
+          piecesByIndex(
+            [{ id: `call_${Math.random().toString(36).slice(2)}`, name: 'read_file', args: '{"path":"a.txt"}' }],
+            { text: 'Looking. ' },
+          ),
+        );
       server.enqueue(again(), again(), again(), again());
       const r = await turn({ tools, maxToolRounds: 2 });
       assert.equal(r.status, 'complete');
       assert.equal(chatRequests().length, 3);
       assert.match(r.note!, /Stopped after 2 tool rounds/);
-      assert.deepEqual(r.toolCalls.map((c) => c.state), ['done', 'done', 'cancelled']);
+      assert.deepEqual(
+        r.toolCalls.map((c) => c.state),
+        ['done', 'done', 'cancelled'],
+      );
       // every assistant tool_calls entry has its tool message; the final message carries no calls
       const calls = r.newMessages.flatMap((m) => m.tool_calls ?? []).map((c) => c.id);
       const answered = r.newMessages.filter((m) => m.role === 'tool').map((m) => m.tool_call_id);
@@ -312,15 +448,29 @@ describe('runTurn', function () {
       const r = await turn({ tools: slow, controller: ac });
       assert.equal(r.status, 'stopped');
       assert.equal(sawSignal?.aborted, true, 'the tool got an aborted signal');
-      assert.deepEqual(r.toolCalls.map((c) => c.state), ['cancelled', 'cancelled']);
-      assert.deepEqual(r.newMessages.filter((m) => m.role === 'tool').map((m) => m.tool_call_id), ['call_a', 'call_b']);
+      assert.deepEqual(
+        r.toolCalls.map((c) => c.state),
+        ['cancelled', 'cancelled'],
+      );
+      assert.deepEqual(
+        r.newMessages.filter((m) => m.role === 'tool').map((m) => m.tool_call_id),
+        ['call_a', 'call_b'],
+      );
       assert.equal(chatRequests().length, 1, 'no further request after Stop');
       const finalRows = r.rec.rows.filter((x) => x.state !== 'running');
-      assert.deepEqual(finalRows.map((x) => x.state), ['cancelled', 'cancelled']);
+      assert.deepEqual(
+        finalRows.map((x) => x.state),
+        ['cancelled', 'cancelled'],
+      );
     });
 
     it('a throwing tool becomes an error result, not a crash', async () => {
-      const bad: ToolExecutor = { definitions: () => tools.definitions(), execute: async () => { throw new Error('disk on fire'); } };
+      const bad: ToolExecutor = {
+        definitions: () => tools.definitions(),
+        execute: async () => {
+          throw new Error('disk on fire');
+        },
+      };
       server.enqueue(sseReply(piecesByIndex([readA])), replies.stream(['ok']));
       const r = await turn({ tools: bad });
       assert.equal(r.status, 'complete');
@@ -331,7 +481,10 @@ describe('runTurn', function () {
     it('tool_choice "required" applies to the first request only; "none" runs no tools', async () => {
       server.enqueue(sseReply(piecesByIndex([readA])), replies.stream(['ok']));
       await turn({ tools, toolChoice: 'required' });
-      assert.deepEqual(chatRequests().map((q) => q.body.tool_choice), ['required', 'auto']);
+      assert.deepEqual(
+        chatRequests().map((q) => q.body.tool_choice),
+        ['required', 'auto'],
+      );
       server.requests.length = 0;
       server.enqueue(sseReply(piecesByIndex([readA], { text: 'No tools for me.' })));
       const r = await turn({ tools, toolChoice: 'none' });
@@ -347,7 +500,10 @@ describe('runTurn', function () {
       assert.equal(r.status, 'error');
       assert.equal(r.content, 'Reading. ');
       assert.equal(r.error!.kind, 'badRequest');
-      assert.deepEqual(r.newMessages.map((m) => m.role), ['assistant', 'tool']);
+      assert.deepEqual(
+        r.newMessages.map((m) => m.role),
+        ['assistant', 'tool'],
+      );
     });
   });
 });

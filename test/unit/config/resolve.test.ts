@@ -9,15 +9,24 @@ const input = (over: Partial<ResolveInput> = {}): ResolveInput => ({ settings: {
 describe('resolveConfig', () => {
   it('defaults when nothing is set', () => {
     assert.deepEqual(resolveConfig(input()), {
-      apiKey: undefined, keySource: 'none', baseUrl: DEFAULT_BASE_URL, baseUrlSource: 'default',
-      timeoutMs: 60_000, maxRetries: 3, verifySsl: true, warnings: [],
+      apiKey: undefined,
+      keySource: 'none',
+      baseUrl: DEFAULT_BASE_URL,
+      baseUrlSource: 'default',
+      timeoutMs: 60_000,
+      maxRetries: 3,
+      verifySsl: true,
+      warnings: [],
     });
     assert.equal(DEFAULT_BASE_URL, 'https://gateway.bud.studio');
   });
 
   it('API key: SecretStorage, then BUD_API_KEY, then the file', () => {
     const env = { BUD_API_KEY: 'sk-env' };
-    assert.deepEqual([resolveConfig(input({ secret: 'sk-secret', env, configFileText: file }))].map((r) => [r.apiKey, r.keySource]), [['sk-secret', 'secretStorage']]);
+    assert.deepEqual(
+      [resolveConfig(input({ secret: 'sk-secret', env, configFileText: file }))].map((r) => [r.apiKey, r.keySource]),
+      [['sk-secret', 'secretStorage']],
+    );
     const e = resolveConfig(input({ env, configFileText: file }));
     assert.deepEqual([e.apiKey, e.keySource], ['sk-env', 'env']);
     const f = resolveConfig(input({ configFileText: file }));
@@ -48,11 +57,13 @@ describe('resolveConfig', () => {
   });
 
   it('invalid values are skipped with a warning, falling through to the next source', () => {
-    const r = resolveConfig(input({
-      settings: { baseUrl: 'not a url', requestTimeout: -1 },
-      env: { BUD_TIMEOUT: 'abc', BUD_MAX_RETRIES: '2.5', BUD_BASE_URL: 'ftp://x' },
-      configFileText: 'timeout = "soon"\nmax_retries = 99\nverify_ssl = "no"\nbase_url = "https://ok.example"\n',
-    }));
+    const r = resolveConfig(
+      input({
+        settings: { baseUrl: 'not a url', requestTimeout: -1 },
+        env: { BUD_TIMEOUT: 'abc', BUD_MAX_RETRIES: '2.5', BUD_BASE_URL: 'ftp://x' },
+        configFileText: 'timeout = "soon"\nmax_retries = 99\nverify_ssl = "no"\nbase_url = "https://ok.example"\n',
+      }),
+    );
     assert.equal(r.baseUrl, 'https://ok.example');
     assert.equal(r.timeoutMs, 60_000);
     assert.equal(r.maxRetries, 3);
@@ -74,7 +85,10 @@ describe('resolveConfig', () => {
     const r = resolveConfig(input({ configFileText: bad, env: { BUD_API_KEY: 'sk-env' } }));
     assert.equal(r.keySource, 'env');
     assert.equal(r.warnings.length, 1);
-    assert.match(r.warnings[0], /^~\/\.bud\/config\.toml is not valid TOML \(line \d+, column \d+\); its settings were ignored\.$/);
+    assert.match(
+      r.warnings[0],
+      /^~\/\.bud\/config\.toml is not valid TOML \(line \d+, column \d+\); its settings were ignored\.$/,
+    );
     assert.ok(!r.warnings.join('\n').includes(FILE_KEY));
   });
 
@@ -85,7 +99,13 @@ describe('resolveConfig', () => {
   });
 
   it('warnings never contain the key from any source', () => {
-    const r = resolveConfig(input({ secret: 'sk-secret-zzzz', env: { BUD_API_KEY: 'sk-env-yyyy', BUD_TIMEOUT: 'x' }, configFileText: `api_key = "${FILE_KEY}"\ntimeout = "y"` }));
+    const r = resolveConfig(
+      input({
+        secret: 'sk-secret-zzzz',
+        env: { BUD_API_KEY: 'sk-env-yyyy', BUD_TIMEOUT: 'x' },
+        configFileText: `api_key = "${FILE_KEY}"\ntimeout = "y"`,
+      }),
+    );
     const text = r.warnings.join('\n');
     for (const k of ['sk-secret-zzzz', 'sk-env-yyyy', FILE_KEY]) assert.ok(!text.includes(k));
   });

@@ -23,11 +23,18 @@ interface CallSpec {
   withId: boolean;
 }
 
-const text = (max: number) => fc.string({ unit: fc.oneof(fc.constantFrom('a', ' ', '\n', '`', 'é', '👋'), fc.string({ minLength: 1, maxLength: 1 })), maxLength: max });
+const text = (max: number) =>
+  fc.string({
+    unit: fc.oneof(fc.constantFrom('a', ' ', '\n', '`', 'é', '👋'), fc.string({ minLength: 1, maxLength: 1 })),
+    maxLength: max,
+  });
 
 const callArb = fc.record({
   name: fc.stringMatching(/^[a-z_]{1,12}$/),
-  args: fc.oneof(fc.json({ maxDepth: 2 }), fc.dictionary(fc.stringMatching(/^[a-z]{1,5}$/), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 })),
+  args: fc.oneof(
+    fc.json({ maxDepth: 2 }),
+    fc.dictionary(fc.stringMatching(/^[a-z]{1,5}$/), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+  ),
   style: fc.constantFrom<Style>('indexed', 'late-name', 'whole-no-index', 'object-arguments'),
   cuts: fc.array(fc.nat(40), { maxLength: 5 }),
   withId: fc.boolean(),
@@ -40,20 +47,35 @@ const answerArb = fc.record({
   calls: fc.array(callArb, { maxLength: 4 }),
   indexes: fc.uniqueArray(fc.nat(20), { minLength: 4, maxLength: 4 }),
   order: fc.array(fc.nat(), { maxLength: 80 }),
-  noise: fc.array(fc.tuple(fc.nat(80), fc.constantFrom('usage', 'other-choice', 'empty-delta', 'no-choices', 'role')), { maxLength: 6 }),
+  noise: fc.array(fc.tuple(fc.nat(80), fc.constantFrom('usage', 'other-choice', 'empty-delta', 'no-choices', 'role')), {
+    maxLength: 6,
+  }),
   finish: fc.constantFrom('stop', 'tool_calls', null),
 });
 
 type Answer = typeof answerArb extends fc.Arbitrary<infer T> ? T : never;
 
-const chunk = (delta: Record<string, unknown>, extra: Partial<ChatCompletionChunk> = {}, index = 0): ChatCompletionChunk =>
-  ({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index, delta, finish_reason: null }], ...extra }) as ChatCompletionChunk;
+const chunk = (
+  delta: Record<string, unknown>,
+  extra: Partial<ChatCompletionChunk> = {},
+  index = 0,
+): ChatCompletionChunk => ({
+  id: 'x',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'm',
+  choices: [{ index, delta, finish_reason: null }],
+  ...extra,
+});
 
 function pieces(s: string, cuts: number[]): string[] {
   const at = [...new Set(cuts.map((c) => c % (s.length + 1)))].sort((a, b) => a - b);
   const out: string[] = [];
   let prev = 0;
-  for (const c of [...at, s.length]) { if (c > prev) out.push(s.slice(prev, c)); prev = c; }
+  for (const c of [...at, s.length]) {
+    if (c > prev) out.push(s.slice(prev, c));
+    prev = c;
+  }
   return out.length ? out : [''];
 }
 
@@ -65,7 +87,12 @@ function argsFor(style: Style, args: string | Record<string, unknown>): string |
 
 /** The chunk sequence for an answer, and the expected result. */
 function streamOf(a: Answer): { chunks: ChatCompletionChunk[]; calls: CallSpec[]; usage?: Usage } {
-  const calls: CallSpec[] = a.calls.map((c, i) => ({ ...c, id: `call-${i}-${c.name}`, index: a.indexes[i], args: argsFor(c.style, c.args) }));
+  const calls: CallSpec[] = a.calls.map((c, i) => ({
+    ...c,
+    id: `call-${i}-${c.name}`,
+    index: a.indexes[i],
+    args: argsFor(c.style, c.args),
+  }));
   // Queues that may interleave: text, reasoning, refusal and each indexed call. Index-less calls go out whole,
   // as one block each (their continuations attach to the last call, so nothing may come between).
   const queues: ChatCompletionChunk[][] = [
@@ -79,14 +106,28 @@ function streamOf(a: Answer): { chunks: ChatCompletionChunk[]; calls: CallSpec[]
     const tc = (d: ToolCallDelta) => chunk({ tool_calls: [d] });
     if (c.style === 'whole-no-index') {
       const [first, ...rest] = pieces(c.args as string, c.cuts);
-      blocks.push([tc({ ...id, type: 'function', function: { name: c.name, arguments: first } }), ...rest.map((p) => tc({ function: { arguments: p } }))]);
+      blocks.push([
+        tc({ ...id, type: 'function', function: { name: c.name, arguments: first } }),
+        ...rest.map((p) => tc({ function: { arguments: p } })),
+      ]);
     } else if (c.style === 'object-arguments') {
-      queues.push([tc({ index: c.index, ...id, type: 'function', function: { name: c.name, arguments: c.args as Record<string, unknown> } })]);
+      queues.push([
+        tc({
+          index: c.index,
+          ...id,
+          type: 'function',
+          function: { name: c.name, arguments: c.args as Record<string, unknown> },
+        }),
+      ]);
     } else {
       const ps = pieces(c.args as string, c.cuts);
-      const head = c.style === 'late-name'
-        ? [tc({ index: c.index, ...id, type: 'function', function: { arguments: '' } }), tc({ index: c.index, function: { name: c.name } })]
-        : [tc({ index: c.index, ...id, type: 'function', function: { name: c.name, arguments: '' } })];
+      const head =
+        c.style === 'late-name'
+          ? [
+              tc({ index: c.index, ...id, type: 'function', function: { arguments: '' } }),
+              tc({ index: c.index, function: { name: c.name } }),
+            ]
+          : [tc({ index: c.index, ...id, type: 'function', function: { name: c.name, arguments: '' } })];
       queues.push([...head, ...ps.map((p) => tc({ index: c.index, function: { arguments: p } }))]);
     }
   }
@@ -101,7 +142,9 @@ function streamOf(a: Answer): { chunks: ChatCompletionChunk[]; calls: CallSpec[]
   const at = blocks.map((_, i) => (a.order[i] ?? 0) % (out.length + 1));
   const merged: ChatCompletionChunk[] = [];
   for (let j = 0; j <= out.length; j++) {
-    blocks.forEach((b, i) => { if (at[i] === j) merged.push(...b); });
+    blocks.forEach((b, i) => {
+      if (at[i] === j) merged.push(...b);
+    });
     if (j < out.length) merged.push(out[j]);
   }
   out.length = 0;
@@ -112,7 +155,12 @@ function streamOf(a: Answer): { chunks: ChatCompletionChunk[]; calls: CallSpec[]
     if (kind === 'usage') {
       usage = { prompt_tokens: at, completion_tokens: 1, total_tokens: at + 1 };
       out.splice(pos, 0, { ...chunk({}), choices: [], usage });
-    } else if (kind === 'other-choice') out.splice(pos, 0, chunk({ content: 'IGNORED', tool_calls: [{ index: 0, function: { arguments: 'IGNORED' } }] }, {}, 1));
+    } else if (kind === 'other-choice')
+      out.splice(
+        pos,
+        0,
+        chunk({ content: 'IGNORED', tool_calls: [{ index: 0, function: { arguments: 'IGNORED' } }] }, {}, 1),
+      );
     else if (kind === 'empty-delta') out.splice(pos, 0, chunk({}));
     else if (kind === 'no-choices') out.splice(pos, 0, { ...chunk({}), choices: [] });
     else out.splice(pos, 0, chunk({ role: 'assistant', content: '' }));
@@ -122,7 +170,14 @@ function streamOf(a: Answer): { chunks: ChatCompletionChunk[]; calls: CallSpec[]
   for (const c of out) if (c.usage) usage = c.usage;
   if (a.finish) out.push({ ...chunk({}), choices: [{ index: 0, delta: {}, finish_reason: a.finish }] });
   // Calls in order of their first piece.
-  const firstAt = (c: CallSpec) => out.findIndex((ch) => ch.choices[0]?.index === 0 && ch.choices[0].delta.tool_calls?.some((t) => (c.withId ? t.id === c.id : t.function?.name === c.name || (t.index !== undefined && t.index === c.index))));
+  const firstAt = (c: CallSpec) =>
+    out.findIndex(
+      (ch) =>
+        ch.choices[0]?.index === 0 &&
+        ch.choices[0].delta.tool_calls?.some((t) =>
+          c.withId ? t.id === c.id : t.function?.name === c.name || (t.index !== undefined && t.index === c.index),
+        ),
+    );
   const ordered = [...calls].sort((x, y) => firstAt(x) - firstAt(y));
   return { chunks: out, calls: ordered, usage };
 }
@@ -157,5 +212,6 @@ describe('accumulator property (fast-check)', () => {
       const m = acc.message();
       assert.equal(m.content, acc.content === '' && want.length > 0 ? null : acc.content);
       assert.deepEqual(m.tool_calls, want.length ? want : undefined);
-    }));
+    }),
+  );
 });

@@ -41,7 +41,10 @@ export interface RunSummary {
 export function fuzzSettings(budget: Budget, env: FuzzEnv): { budget: Budget; seed: number; path?: string } {
   const scale = Math.max(1, Number(env.BUD_FUZZ_SCALE) || 1);
   const fixed = env.BUD_FUZZ_SEED !== undefined && env.BUD_FUZZ_SEED !== '' ? Number(env.BUD_FUZZ_SEED) : undefined;
-  const seed = fixed !== undefined && Number.isFinite(fixed) ? fixed | 0 : (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
+  const seed =
+    fixed !== undefined && Number.isFinite(fixed)
+      ? fixed | 0
+      : (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
   return {
     budget: { numRuns: Math.round(budget.numRuns * scale), timeLimitMs: budget.timeLimitMs * scale },
     seed,
@@ -50,7 +53,10 @@ export function fuzzSettings(budget: Budget, env: FuzzEnv): { budget: Budget; se
 }
 
 /** fast-check parameters for a budget; `interrupt` is `fc.interruptAfterTimeLimit` (passed in to keep this file import-free). */
-export function fuzzParameters<Ts>(settings: ReturnType<typeof fuzzSettings>, interrupt: (ms: number) => NonNullable<Parameters<Ts>['plugins']>[number]): Parameters<Ts> {
+export function fuzzParameters<Ts>(
+  settings: ReturnType<typeof fuzzSettings>,
+  interrupt: (ms: number) => NonNullable<Parameters<Ts>['plugins']>[number],
+): Parameters<Ts> {
   const p: Parameters<Ts> = {
     seed: settings.seed,
     numRuns: settings.budget.numRuns,
@@ -63,7 +69,13 @@ export function fuzzParameters<Ts>(settings: ReturnType<typeof fuzzSettings>, in
 }
 
 /** The summary of a finished run; `report` is fast-check's own message (defaultReportMessage) for failures. */
-export function summarise<Ts>(name: string, details: RunDetails<Ts>, plannedRuns: number, ms: number, report: (d: RunDetails<Ts>) => string | undefined): RunSummary {
+export function summarise<Ts>(
+  name: string,
+  details: RunDetails<Ts>,
+  plannedRuns: number,
+  ms: number,
+  report: (d: RunDetails<Ts>) => string | undefined,
+): RunSummary {
   return {
     name,
     failed: details.failed,

@@ -12,13 +12,55 @@ export const keyArb = fc.string({
   maxLength: 48,
 });
 
-const hex = (n: number, w: number, upper: boolean) => { const h = n.toString(16).padStart(w, '0'); return upper ? h.toUpperCase() : h; };
-const percent = (s: string, upper = true) => Array.from(Buffer.from(s, 'utf8')).map((b) => `%${hex(b, 2, upper)}`).join('');
-const uEscape = (s: string, upper = false) => Array.from(s).flatMap((c) => { const u: number[] = []; for (let i = 0; i < c.length; i++) u.push(c.charCodeAt(i)); return u; }).map((u) => `\\u${hex(u, 4, upper)}`).join('');
-const htmlRef = (c: string, asHex: boolean) => (asHex ? `&#x${c.codePointAt(0)!.toString(16)};` : `&#${c.codePointAt(0)};`);
+const hex = (n: number, w: number, upper: boolean) => {
+  const h = n.toString(16).padStart(w, '0');
+  return upper ? h.toUpperCase() : h;
+};
+const percent = (s: string, upper = true) =>
+  Array.from(Buffer.from(s, 'utf8'))
+    .map((b) => `%${hex(b, 2, upper)}`)
+    .join('');
+const uEscape = (s: string, upper = false) =>
+  Array.from(s)
+    .flatMap((c) => {
+      const u: number[] = [];
+      for (let i = 0; i < c.length; i++) u.push(c.charCodeAt(i));
+      return u;
+    })
+    .map((u) => `\\u${hex(u, 4, upper)}`)
+    .join('');
+const htmlRef = (c: string, asHex: boolean) =>
+  asHex ? `&#x${c.codePointAt(0)!.toString(16)};` : `&#${c.codePointAt(0)};`;
 
-export type Encoding = 'raw' | 'json' | 'json-slash' | 'unicode' | 'mixed' | 'url' | 'url-lower' | 'url-every-byte' | 'form' | 'html' | 'line-split' | 'base64-bearer' | 'base64-basic';
-export const ENCODINGS: Encoding[] = ['raw', 'json', 'json-slash', 'unicode', 'mixed', 'url', 'url-lower', 'url-every-byte', 'form', 'html', 'line-split', 'base64-bearer', 'base64-basic'];
+export type Encoding =
+  | 'raw'
+  | 'json'
+  | 'json-slash'
+  | 'unicode'
+  | 'mixed'
+  | 'url'
+  | 'url-lower'
+  | 'url-every-byte'
+  | 'form'
+  | 'html'
+  | 'line-split'
+  | 'base64-bearer'
+  | 'base64-basic';
+export const ENCODINGS: Encoding[] = [
+  'raw',
+  'json',
+  'json-slash',
+  'unicode',
+  'mixed',
+  'url',
+  'url-lower',
+  'url-every-byte',
+  'form',
+  'html',
+  'line-split',
+  'base64-bearer',
+  'base64-basic',
+];
 
 /** Random choices an encoding may use (per-character forms, split point, base64 framing). */
 export const choicesArb = fc.record({
@@ -38,17 +80,37 @@ const MIXED_SELF: Record<string, string> = { '%': '%25', '\\': '\\\\', '&': '&#3
 /** The key as a server might echo it. */
 export function encodeKey(key: string, how: Encoding, c: Choices): string {
   switch (how) {
-    case 'raw': return key;
-    case 'json': return JSON.stringify(key).slice(1, -1);
-    case 'json-slash': return JSON.stringify(key).slice(1, -1).replace(/\//g, '\\/');
-    case 'unicode': return uEscape(key, c.upper);
+    case 'raw':
+      return key;
+    case 'json':
+      return JSON.stringify(key).slice(1, -1);
+    case 'json-slash':
+      return JSON.stringify(key).slice(1, -1).replace(/\//g, '\\/');
+    case 'unicode':
+      return uEscape(key, c.upper);
     // Encoders escape their own escape characters (else `%aa` or `\"` in a key would read as something else).
-    case 'mixed': return Array.from(key).map((ch, i) => MIXED_SELF[ch] ?? [ch, uEscape(ch, c.upper), percent(ch, c.upper), htmlRef(ch, c.upper), JSON.stringify(ch).slice(1, -1), ch][c.perChar[i % 64]]).join('');
-    case 'url': return encodeURIComponent(key);
-    case 'url-lower': return encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
-    case 'url-every-byte': return percent(key, c.upper);
-    case 'form': return new URLSearchParams({ k: key }).toString().slice(2);
-    case 'html': return Array.from(key).map((ch) => htmlRef(ch, c.upper)).join('');
+    case 'mixed':
+      return Array.from(key)
+        .map(
+          (ch, i) =>
+            MIXED_SELF[ch] ??
+            [ch, uEscape(ch, c.upper), percent(ch, c.upper), htmlRef(ch, c.upper), JSON.stringify(ch).slice(1, -1), ch][
+              c.perChar[i % 64]
+            ],
+        )
+        .join('');
+    case 'url':
+      return encodeURIComponent(key);
+    case 'url-lower':
+      return encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+    case 'url-every-byte':
+      return percent(key, c.upper);
+    case 'form':
+      return new URLSearchParams({ k: key }).toString().slice(2);
+    case 'html':
+      return Array.from(key)
+        .map((ch) => htmlRef(ch, c.upper))
+        .join('');
     case 'line-split': {
       const cs = Array.from(key);
       const at = 1 + (c.splitAt % (cs.length - 1));
@@ -57,7 +119,9 @@ export function encodeKey(key: string, how: Encoding, c: Choices): string {
     case 'base64-bearer':
     case 'base64-basic': {
       const inner = how === 'base64-bearer' ? `Bearer ${key}` : `${key}:`;
-      let b = Buffer.concat([Buffer.from(c.before), Buffer.from(inner, 'utf8'), Buffer.from(c.after)]).toString(c.urlSafe ? 'base64url' : 'base64');
+      let b = Buffer.concat([Buffer.from(c.before), Buffer.from(inner, 'utf8'), Buffer.from(c.after)]).toString(
+        c.urlSafe ? 'base64url' : 'base64',
+      );
       if (c.wrap) b = b.replace(new RegExp(`(.{${c.wrap}})`, 'g'), '$1\n').trimEnd();
       return b;
     }
@@ -72,17 +136,23 @@ const HTML_ESC = String.raw`&#[xX]([0-9a-fA-F]+);|&#(\d+);`;
 function decoder(pattern: string): (s: string) => string {
   const re = new RegExp(pattern.replace(/\((?!\?)/g, '(?:'), 'g');
   const parts = new RegExp([JSON_ESC, PCT_ESC, HTML_ESC].join('|'));
-  return (s) => s.replace(re, (m) => {
-    const [, u, short, pct, hx, dec] = parts.exec(m)!;
-    if (u) return String.fromCharCode(parseInt(u, 16));
-    if (short) return short;
-    if (pct) return Buffer.from(pct.replace(/%/g, ''), 'hex').toString('utf8');
-    return String.fromCodePoint(parseInt(hx ?? dec, hx ? 16 : 10));
-  });
+  return (s) =>
+    s.replace(re, (m) => {
+      const [, u, short, pct, hx, dec] = parts.exec(m)!;
+      if (u) return String.fromCharCode(parseInt(u, 16));
+      if (short) return short;
+      if (pct) return Buffer.from(pct.replace(/%/g, ''), 'hex').toString('utf8');
+      return String.fromCodePoint(parseInt(hx ?? dec, hx ? 16 : 10));
+    });
 }
 
 /** Each form alone (a key may hold a raw `%41` in a JSON echo), and all at once (per-character mixes). */
-const DECODERS = [decoder(JSON_ESC), decoder(PCT_ESC), decoder(HTML_ESC), decoder([JSON_ESC, PCT_ESC, HTML_ESC].join('|'))];
+const DECODERS = [
+  decoder(JSON_ESC),
+  decoder(PCT_ESC),
+  decoder(HTML_ESC),
+  decoder([JSON_ESC, PCT_ESC, HTML_ESC].join('|')),
+];
 
 /** Whether `key` can be read back from `text` by any of the decodings above. */
 export function recoverable(text: string, key: string): boolean {

@@ -28,7 +28,11 @@ export function runsFile(): string {
 export function recordRun(r: RunRecord): void {
   const file = runsFile();
   let all: RunRecord[] = [];
-  try { all = JSON.parse(readFileSync(file, 'utf8')); } catch { /* first record */ }
+  try {
+    all = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    /* first record */
+  }
   all = all.filter((x) => x.name !== r.name);
   all.push(r);
   all.sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
@@ -40,17 +44,28 @@ export function recordRun(r: RunRecord): void {
 export function sourceOf(compiled: string | undefined): string {
   if (!compiled) return '?';
   let rel = compiled;
-  try { rel = relative(repoRoot(), compiled); } catch { /* keep as is */ }
+  try {
+    rel = relative(repoRoot(), compiled);
+  } catch {
+    /* keep as is */
+  }
   return rel.replace(/^out[\\/]/, '').replace(/\.js$/, '.ts');
 }
 
 /** Runs `property` within `budget`, records the run, and throws fast-check's report when it fails. */
-export async function checkProperty<Ts>(name: string, property: fc.IRawProperty<Ts>, budget: Budget, where: { layer: string; file: string }): Promise<RunSummary> {
+export async function checkProperty<Ts>(
+  name: string,
+  property: fc.IRawProperty<Ts>,
+  budget: Budget,
+  where: { layer: string; file: string },
+): Promise<RunSummary> {
   const settings = fuzzSettings(budget, process.env);
   const params = fuzzParameters<Ts>(settings, (ms) => fc.interruptAfterTimeLimit(ms));
   const t0 = performance.now();
   const details = await fc.check(property, params);
-  const summary = summarise(name, details, settings.budget.numRuns, performance.now() - t0, (d) => fc.defaultReportMessage(d));
+  const summary = summarise(name, details, settings.budget.numRuns, performance.now() - t0, (d) =>
+    fc.defaultReportMessage(d),
+  );
   recordRun({ ...summary, ...where, at: new Date().toISOString() });
   if (summary.failed) throw new Error(failureMessage(summary, where.layer));
   return summary;

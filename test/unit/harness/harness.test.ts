@@ -20,8 +20,13 @@ function pidAlive(pid: number): boolean {
 
 describe('harness: process groups', () => {
   it('stopGroup kills a detached child and the grandchild it started', async () => {
-    const child = spawn('sh', ['-c', 'sleep 300 & echo $!; wait'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
-    const grandchild = await new Promise<number>((res) => child.stdout!.once('data', (d) => res(Number(String(d).trim()))));
+    const child = spawn('sh', ['-c', 'sleep 300 & echo $!; wait'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const grandchild = await new Promise<number>((res) =>
+      child.stdout.once('data', (d) => res(Number(String(d).trim()))),
+    );
     assert.ok(pidAlive(grandchild), 'the grandchild should be running before stopGroup');
     await stopGroup(child, 2000);
     assert.equal(groupAlive(child.pid!) && pidAlive(child.pid!), false, 'the child is still running');
@@ -29,8 +34,11 @@ describe('harness: process groups', () => {
   });
 
   it('stopGroup escalates to SIGKILL when SIGTERM is ignored', async () => {
-    const child = spawn('sh', ['-c', 'trap "" TERM; echo ready; while :; do sleep 1; done'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
-    await new Promise((res) => child.stdout!.once('data', res));
+    const child = spawn('sh', ['-c', 'trap "" TERM; echo ready; while :; do sleep 1; done'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    await new Promise((res) => child.stdout.once('data', res));
     const t0 = Date.now();
     await stopGroup(child, 300);
     assert.equal(pidAlive(child.pid!), false, 'a child ignoring SIGTERM survived');
@@ -46,7 +54,14 @@ describe('harness: process groups', () => {
 });
 
 describe('harness: code-server environment', () => {
-  const parent = { PATH: '/usr/bin', BUD_API_KEY: 'sk-parent-secret', BUD_BASE_URL: 'https://gateway.example', BUD_HARNESS_RUN: 'run-1', VSCODE_IPC_HOOK_CLI: '/tmp/x.sock', LANG: 'C.UTF-8' };
+  const parent = {
+    PATH: '/usr/bin',
+    BUD_API_KEY: 'sk-parent-secret',
+    BUD_BASE_URL: 'https://gateway.example',
+    BUD_HARNESS_RUN: 'run-1',
+    VSCODE_IPC_HOOK_CLI: '/tmp/x.sock',
+    LANG: 'C.UTF-8',
+  };
 
   it('drops BUD_* and VSCODE_* from the parent, keeps the run marker, isolates HOME and puts Node 24 first', () => {
     const env = codeServerEnv({}, '/tmp/home-x', '/opt/node24/bin', parent);
@@ -96,7 +111,12 @@ describe('harness: external requests', () => {
     assert.equal(isExternal('wss://evil.example/socket'), true);
     assert.equal(isExternal('http://127.0.0.1:4000/v1/chat/completions'), false);
     assert.equal(isExternal('http://localhost:8080/'), false);
-    assert.equal(isExternal('https://vscode-remote+127-002e0-002e0-002e1-003a46363.vscode-resource.vscode-cdn.net/x/dist/webview.js'), false);
+    assert.equal(
+      isExternal(
+        'https://vscode-remote+127-002e0-002e0-002e1-003a46363.vscode-resource.vscode-cdn.net/x/dist/webview.js',
+      ),
+      false,
+    );
     assert.equal(isExternal('data:image/png;base64,AAAA'), false);
     assert.equal(isExternal('blob:http://127.0.0.1/abc'), false);
   });

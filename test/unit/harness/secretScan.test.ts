@@ -10,7 +10,9 @@ const KEY = 'sk-bud-secret-scan-0123456789abcdef';
 
 describe('secretScan', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'bud-scan-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bud-scan-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('finds the key as UTF-8 in a nested log file and names the path', () => {
@@ -33,7 +35,9 @@ describe('secretScan', () => {
     writeFileSync(join(dir, 'leveldb.ldb'), Buffer.concat([Buffer.from([1, 2, 3]), Buffer.from(KEY, 'utf16le')]));
     writeFileSync(join(dir, 'b64.txt'), Buffer.from(KEY).toString('base64'));
     writeFileSync(join(dir, 'url.txt'), `?k=${encodeURIComponent(KEY + '/+')}`);
-    const hits = scanSecret([dir], KEY).hits.map((h) => `${h.path.slice(dir.length + 1)}:${h.encoding}`).sort();
+    const hits = scanSecret([dir], KEY)
+      .hits.map((h) => `${h.path.slice(dir.length + 1)}:${h.encoding}`)
+      .sort();
     assert.deepEqual(hits, ['b64.txt:base64', 'leveldb.ldb:utf16le', 'state.vscdb:utf8', 'url.txt:utf8']);
   });
 

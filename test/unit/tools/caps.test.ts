@@ -23,12 +23,19 @@ describe('caps', () => {
 
   it('capOutput keeps head and tail under the limit, with the paging hint in the middle', () => {
     const lines = Array.from({ length: 5000 }, (_, i) => `line ${i + 1} ${'y'.repeat(40)}`);
-    const r = capOutput(lines, { hint: (from, to) => `Call read_file with start_line=${from + 1} and end_line=${to + 1} to see them.` });
+    const r = capOutput(lines, {
+      hint: (from, to) => `Call read_file with start_line=${from + 1} and end_line=${to + 1} to see them.`,
+    });
     assert.ok(r.text.length <= CAPS.maxOutputChars + 300, `length ${r.text.length}`);
     assert.ok(r.text.startsWith('line 1 '));
     assert.ok(r.text.endsWith(`line 5000 ${'y'.repeat(40)}`));
     assert.ok(r.omitted > 0);
-    assert.match(r.text, new RegExp(`\\[… ${r.omitted} lines left out to keep this result under ${CAPS.maxOutputChars} characters\\. Call read_file with start_line=${r.omittedFrom! + 1} and end_line=${r.omittedTo! + 1} to see them\\. …\\]`));
+    assert.match(
+      r.text,
+      new RegExp(
+        `\\[… ${r.omitted} lines left out to keep this result under ${CAPS.maxOutputChars} characters\\. Call read_file with start_line=${r.omittedFrom! + 1} and end_line=${r.omittedTo! + 1} to see them\\. …\\]`,
+      ),
+    );
     const head = r.text.split('\n[…')[0];
     assert.ok(head.length > r.text.length * 0.5, 'the head gets the larger share');
   });
@@ -67,7 +74,9 @@ describe('caps', () => {
         'empty.txt': '',
       });
       for (let i = 0; i < CAPS.listMaxEntries + 50; i++) t.write({ [`big/f${String(i).padStart(4, '0')}.txt`]: 'x' });
-      t.write({ 'hits/all.txt': Array.from({ length: CAPS.searchMaxResults + 100 }, (_, i) => `needle ${i}`).join('\n') });
+      t.write({
+        'hits/all.txt': Array.from({ length: CAPS.searchMaxResults + 100 }, (_, i) => `needle ${i}`).join('\n'),
+      });
       tools = await createFsToolExecutor({ folders: [{ name: 'ws', fsPath: t.root }], rgPath: RG });
     });
     after(() => t.cleanup());
@@ -79,7 +88,10 @@ describe('caps', () => {
       assert.equal(lines[0], `many.txt — lines 1–${CAPS.readPageLines} of 2500`);
       assert.equal(lines[1], '1: row 1');
       assert.equal(lines[CAPS.readPageLines], `${CAPS.readPageLines}: row ${CAPS.readPageLines}`);
-      assert.equal(lines.at(-1), `[More lines follow: call read_file with start_line=${CAPS.readPageLines + 1} to read on.]`);
+      assert.equal(
+        lines.at(-1),
+        `[More lines follow: call read_file with start_line=${CAPS.readPageLines + 1} to read on.]`,
+      );
       const next = await run(tools, 'read_file', { path: 'many.txt', start_line: 2401, end_line: 9999 });
       assert.match(next.content, /^many\.txt — lines 2401–2500 of 2500\n2401: row 2401/);
       assert.doesNotMatch(next.content, /More lines follow/);
@@ -89,7 +101,12 @@ describe('caps', () => {
     it(`read_file returns at most ${CAPS.readMaxLines} lines per call and says so`, async () => {
       const r = await run(tools, 'read_file', { path: 'many.txt', start_line: 1, end_line: 2500 });
       assert.match(r.content, new RegExp(`lines 1–${CAPS.readMaxLines} of 2500`));
-      assert.match(r.content, new RegExp(`\\[More lines follow \\(at most ${CAPS.readMaxLines} lines per call\\): call read_file with start_line=${CAPS.readMaxLines + 1} to read on\\.\\]`));
+      assert.match(
+        r.content,
+        new RegExp(
+          `\\[More lines follow \\(at most ${CAPS.readMaxLines} lines per call\\): call read_file with start_line=${CAPS.readMaxLines + 1} to read on\\.\\]`,
+        ),
+      );
     });
 
     it('read_file cuts long lines and caps the total, keeping head and tail with a paging note', async () => {
@@ -99,12 +116,18 @@ describe('caps', () => {
       assert.ok(f.content.length <= CAPS.maxOutputChars + 200, `length ${f.content.length}`);
       assert.match(f.content, /\n1: 1 z+\n/);
       assert.match(f.content, /\n900: 900 z+$/);
-      assert.match(f.content, /lines left out to keep this result under \d+ characters\. Call read_file with start_line=\d+ and end_line=\d+ to see them\./);
+      assert.match(
+        f.content,
+        /lines left out to keep this result under \d+ characters\. Call read_file with start_line=\d+ and end_line=\d+ to see them\./,
+      );
       assert.match(f.summary, /lines cut to fit/);
     });
 
     it('read_file handles CRLF, empty files, binary files and start past the end', async () => {
-      assert.equal((await run(tools, 'read_file', { path: 'crlf.txt' })).content, 'crlf.txt — lines 1–2 of 2\n1: one\n2: two');
+      assert.equal(
+        (await run(tools, 'read_file', { path: 'crlf.txt' })).content,
+        'crlf.txt — lines 1–2 of 2\n1: one\n2: two',
+      );
       assert.equal((await run(tools, 'read_file', { path: 'empty.txt' })).content, 'empty.txt is empty (0 lines).');
       const b = await run(tools, 'read_file', { path: 'bin.dat' });
       assert.equal(b.isError, true);
@@ -119,7 +142,9 @@ describe('caps', () => {
     it('forEachLine keeps memory bounded on a huge single line', async () => {
       t.write({ 'oneline.txt': 'q'.repeat(3_000_000) });
       const seen: string[] = [];
-      const res = await forEachLine(t.path('oneline.txt'), (_n, text) => { seen.push(text); });
+      const res = await forEachLine(t.path('oneline.txt'), (_n, text) => {
+        seen.push(text);
+      });
       assert.equal(res.lines, 1);
       assert.ok(seen[0].length < CAPS.maxLineChars + 60);
       assert.match(seen[0], /\[line cut: 2999600 more characters\]/);
@@ -129,7 +154,10 @@ describe('caps', () => {
       const r = await run(tools, 'list_directory', { path: 'big' });
       const files = r.content.split('\n').filter((l) => l.startsWith('file '));
       assert.equal(files.length, CAPS.listMaxEntries);
-      assert.match(r.content, /\[… 50 more entries not shown \(limit 400\)\. List a sub-directory, or use a smaller depth\.\]/);
+      assert.match(
+        r.content,
+        /\[… 50 more entries not shown \(limit 400\)\. List a sub-directory, or use a smaller depth\.\]/,
+      );
       assert.match(r.content, /^big\/ — 450 entries/);
     });
 
@@ -144,11 +172,15 @@ describe('caps', () => {
 
     for (const engine of ['ripgrep', 'scanner']) {
       it(`search_text stops at max_results (default ${CAPS.searchDefaultResults}, at most ${CAPS.searchMaxResults}) — ${engine}`, async () => {
-        const ex = engine === 'ripgrep' ? tools : await createFsToolExecutor({ folders: [{ name: 'ws', fsPath: t.root }] });
+        const ex =
+          engine === 'ripgrep' ? tools : await createFsToolExecutor({ folders: [{ name: 'ws', fsPath: t.root }] });
         const d = await run(ex, 'search_text', { query: 'needle', include_glob: 'hits/**' });
         assert.equal((d.content.match(/^hits\/all\.txt:\d+: /gm) ?? []).length, CAPS.searchDefaultResults);
         assert.match(d.content, new RegExp(`^${CAPS.searchDefaultResults}\\+ matches in 1 file`));
-        assert.match(d.content, /\[Stopped after 100 matches\. Narrow the query or use include_glob, or raise max_results \(up to 500\)\.\]/);
+        assert.match(
+          d.content,
+          /\[Stopped after 100 matches\. Narrow the query or use include_glob, or raise max_results \(up to 500\)\.\]/,
+        );
         const few = await run(ex, 'search_text', { query: 'needle', max_results: 3 });
         assert.equal((few.content.match(/^hits\/all\.txt:\d+: /gm) ?? []).length, 3);
         const tooMany = await run(ex, 'search_text', { query: 'needle', max_results: CAPS.searchMaxResults + 1 });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ToolCall } from '../../../src/api/types';
-import type { ToolExecutor, ToolResult } from '../../../src/chat/turn';
+import type { ToolExecutor, ToolResult } from '../../../src/tools/port';
 
 export const RG = '/usr/bin/rg';
 
@@ -40,7 +40,11 @@ export function tempTree(prefix = 'bud-tools-'): TempTree {
 
 let n = 0;
 export function call(name: string, args: unknown): ToolCall {
-  return { id: `call_${++n}`, type: 'function', function: { name, arguments: typeof args === 'string' ? args : JSON.stringify(args) } };
+  return {
+    id: `call_${++n}`,
+    type: 'function',
+    function: { name, arguments: typeof args === 'string' ? args : JSON.stringify(args) },
+  };
 }
 
 export function run(tools: ToolExecutor, name: string, args: unknown): Promise<ToolResult> {

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ToolExecutor } from '../../../src/chat/turn';
+import type { ToolExecutor } from '../../../src/tools/port';
 import { createDenyChecker } from '../../../src/tools/deny';
 import { createFsToolExecutor } from '../../../src/tools/fsTools';
 import { WorkspaceRoots, checkLexical } from '../../../src/tools/paths';
@@ -61,8 +61,15 @@ describe('hostile paths', function () {
     t.link('.env', 'ws/link-to-env'); // inside, but to a denied file
     t.link('.git', 'ws/dot-git-link');
     t.link('../ws-evil', 'ws/evil-link');
-    for (const [name, rgPath] of [['ripgrep', RG], ['scanner', undefined]] as const) {
-      engines[name] = await createFsToolExecutor({ folders: [{ name: 'ws', fsPath: ws }], exclude: ['private/**'], rgPath });
+    for (const [name, rgPath] of [
+      ['ripgrep', RG],
+      ['scanner', undefined],
+    ] as const) {
+      engines[name] = await createFsToolExecutor({
+        folders: [{ name: 'ws', fsPath: ws }],
+        exclude: ['private/**'],
+        rgPath,
+      });
     }
   });
   after(() => t.cleanup());
@@ -134,15 +141,43 @@ describe('hostile paths', function () {
     it(`read_file refuses every hostile path and never returns outside or secret text (${engine})`, async () => {
       for (const p of hostile()) {
         const r = await run(engines[engine], 'read_file', { path: p });
-        assert.equal(r.isError, true, `read_file ${JSON.stringify(p)} should be refused, got: ${r.content.slice(0, 200)}`);
-        assert.ok(!r.content.includes(OUTSIDE_SECRET) && !r.content.includes(INSIDE_SECRET), `leak via ${JSON.stringify(p)}`);
+        assert.equal(
+          r.isError,
+          true,
+          `read_file ${JSON.stringify(p)} should be refused, got: ${r.content.slice(0, 200)}`,
+        );
+        assert.ok(
+          !r.content.includes(OUTSIDE_SECRET) && !r.content.includes(INSIDE_SECRET),
+          `leak via ${JSON.stringify(p)}`,
+        );
       }
     });
 
     it(`list_directory refuses hostile directories (${engine})`, async () => {
-      for (const p of ['..', '../outside', '/', '/etc', out, 'link-out', 'link-chain', 'sub/deep-out', 'evil-link', '.git', 'dot-git-link', '~', '.aws', 'C:\\', '\\\\server\\share', 'private']) {
+      for (const p of [
+        '..',
+        '../outside',
+        '/',
+        '/etc',
+        out,
+        'link-out',
+        'link-chain',
+        'sub/deep-out',
+        'evil-link',
+        '.git',
+        'dot-git-link',
+        '~',
+        '.aws',
+        'C:\\',
+        '\\\\server\\share',
+        'private',
+      ]) {
         const r = await run(engines[engine], 'list_directory', { path: p, depth: 3 });
-        assert.equal(r.isError, true, `list_directory ${JSON.stringify(p)} should be refused, got: ${r.content.slice(0, 200)}`);
+        assert.equal(
+          r.isError,
+          true,
+          `list_directory ${JSON.stringify(p)} should be refused, got: ${r.content.slice(0, 200)}`,
+        );
         assert.ok(!r.content.includes('secret.txt') && !r.content.includes('deeper.txt'), `listing leak via ${p}`);
       }
     });
@@ -158,13 +193,38 @@ describe('hostile paths', function () {
       for (const g of ['**/*', '*', '**/secret.txt', '../**', '**/.env*', '**/*.pem', '.git/**']) {
         const r = await run(engines[engine], 'find_files', { glob: g, max_results: 1000 });
         const listed = r.content.split('\n').slice(1).join('\n');
-        for (const bad of ['secret.txt', '.env', 'id_rsa', '.pem', '.key', '.p12', '.npmrc', '.netrc', 'credentials', '.git/', 'notes.txt', 'deeper']) {
+        for (const bad of [
+          'secret.txt',
+          '.env',
+          'id_rsa',
+          '.pem',
+          '.key',
+          '.p12',
+          '.npmrc',
+          '.netrc',
+          'credentials',
+          '.git/',
+          'notes.txt',
+          'deeper',
+        ]) {
           assert.ok(!listed.includes(bad), `find_files ${g} listed ${bad}: ${r.content}`);
         }
       }
       const list = await run(engines[engine], 'list_directory', { path: '.', depth: 5 });
       assert.equal(list.isError, false);
-      for (const bad of ['.env', 'id_rsa', 'server.pem', 'private.key', 'cert.p12', '.npmrc', '.netrc', 'credentials', '.git/', 'notes.txt', 'secret.txt']) {
+      for (const bad of [
+        '.env',
+        'id_rsa',
+        'server.pem',
+        'private.key',
+        'cert.p12',
+        '.npmrc',
+        '.netrc',
+        'credentials',
+        '.git/',
+        'notes.txt',
+        'secret.txt',
+      ]) {
         assert.ok(!list.content.includes(bad), `list_directory showed ${bad}:\n${list.content}`);
       }
       assert.match(list.content, /link {2}link-out {2}\(symbolic link, not followed\)/);
@@ -203,17 +263,26 @@ describe('hostile paths', function () {
   });
 
   it('checkLexical refuses without touching the disk', () => {
-    for (const p of ['~', '~/a', 'a\0', 'C:\\a', 'c:a', '\\\\s\\x', '//s/x', 'http://x/y', 'a\nb']) assert.ok(checkLexical(p), p);
+    for (const p of ['~', '~/a', 'a\0', 'C:\\a', 'c:a', '\\\\s\\x', '//s/x', 'http://x/y', 'a\nb'])
+      assert.ok(checkLexical(p), p);
     for (const p of ['a.txt', 'src/a.ts', '/abs/in/ws', '.hidden', 'x~y']) assert.equal(checkLexical(p), undefined, p);
   });
 
   it('multi-root: the folder name picks the folder; links between folders stay allowed; outside still refused', async () => {
     const m = tempTree('bud-multi-');
     try {
-      m.write({ 'api/src/x.ts': 'api x\n', 'web/src/x.ts': 'web x\n', 'web/only-web.txt': 'only web\n', 'out/secret.txt': `${OUTSIDE_SECRET}\n` });
+      m.write({
+        'api/src/x.ts': 'api x\n',
+        'web/src/x.ts': 'web x\n',
+        'web/only-web.txt': 'only web\n',
+        'out/secret.txt': `${OUTSIDE_SECRET}\n`,
+      });
       m.link('../api/src/x.ts', 'web/api-x');
       m.link('../out', 'web/out-link');
-      const roots = await WorkspaceRoots.create([{ name: 'api', fsPath: m.path('api') }, { name: 'web', fsPath: m.path('web') }]);
+      const roots = await WorkspaceRoots.create([
+        { name: 'api', fsPath: m.path('api') },
+        { name: 'web', fsPath: m.path('web') },
+      ]);
       const deny = createDenyChecker();
       const ok = async (p: string) => {
         const r = await roots.resolve(p, deny);
@@ -226,7 +295,12 @@ describe('hostile paths', function () {
       assert.equal(await ok('web/api-x'), 'api/src/x.ts');
       const amb = await roots.resolve('src/x.ts', deny);
       assert.ok(!amb.ok && /several workspace folders/.test(amb.error));
-      for (const p of ['web/out-link/secret.txt', 'api/../out/secret.txt', 'web/../../out/secret.txt', m.path('out/secret.txt')]) {
+      for (const p of [
+        'web/out-link/secret.txt',
+        'api/../out/secret.txt',
+        'web/../../out/secret.txt',
+        m.path('out/secret.txt'),
+      ]) {
         const r = await roots.resolve(p, deny);
         assert.ok(!r.ok, `${p} should be refused`);
       }

@@ -1,0 +1,145 @@
+// ESLint flat config: type-checked TypeScript rules, and the layer rules that keep the architecture honest.
+// The layers (CONTRIBUTING.md has the map; `test/unit/layers.test.ts` checks that map against this file):
+//   src/api      the HTTP client: no `vscode`, and nothing above it (protocol, chat, panel, connection, …)
+//   src/chat, src/context, the tool logic in src/tools: no `vscode`, so plain-Node tests cover them
+//   src/webview-app  the browser app: only itself and src/protocol.ts
+//   src/, scripts/   never import test/
+// Formatting is Prettier's job (`npm run format`); eslint-config-prettier turns off the rules it owns.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Source files that talk to VS Code inside otherwise vscode-free folders. */
+const VSCODE_BACKED_TOOLS = ['src/tools/workspaceTools.ts'];
+
+/** The layer zones: files in `target` may not import from `from` (except `except`). Paths from the repo root. */
+const zones = [
+  {
+    target: './src/api',
+    from: [
+      './src/protocol.ts',
+      './src/chat',
+      './src/context',
+      './src/panel',
+      './src/connection',
+      './src/commands',
+      './src/config',
+      './src/tools',
+      './src/webview-app',
+    ],
+    message: 'src/api is the HTTP client layer: it may not depend on the protocol, the chat or anything above it.',
+  },
+  {
+    target: './src/webview-app',
+    from: './src',
+    except: ['./webview-app', './protocol.ts'],
+    message: 'The webview app may import only itself and src/protocol.ts (it runs in the browser).',
+  },
+  {
+    target: ['./src', './scripts'],
+    from: './test',
+    message: 'Product code and scripts may not import test code (move the shared piece out of test/).',
+  },
+];
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'out/',
+      'dist-vsix/',
+      'test-results/',
+      '.vscode-test/',
+      'demo/workspace/',
+      'test/fixtures/workspace/',
+      '**/*.d.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: [
+            '*.mjs',
+            'scripts/*.mjs',
+            'bench/*.mjs',
+            'test/e2e/*.mjs',
+            'test/harness/*.cjs',
+            'test/harness/runner-extension/*.js',
+          ],
+          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 40,
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.node },
+    },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.css'] })],
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      // `typeof import('x')` with `require` is how heavy modules load at first use, not at activation.
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
+      '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      'import-x/no-restricted-paths': ['error', { zones }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      curly: ['error', 'multi-line'],
+    },
+  },
+  {
+    // The vscode-free layers.
+    files: ['src/api/**/*.ts', 'src/chat/**/*.ts', 'src/context/**/*.ts', 'src/tools/**/*.ts', 'src/protocol.ts'],
+    ignores: VSCODE_BACKED_TOOLS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'This layer is pure (no vscode): pass what it needs in through an interface.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/webview-app/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Tests, benches and the dev servers in scripts/: mocha globals, and `any` where code pokes at wire shapes
+    // on purpose (request bodies of any form, hostile payloads).
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.mjs', 'bench/**/*.mjs'],
+    languageOptions: { globals: { ...globals.mocha, ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      // Fakes implement async interfaces without awaiting; mocha passes methods around unbound.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  prettier,
+);

@@ -1,0 +1,86 @@
+// What `activate` returns when BUD_TEST_MODE=1 (integration tests only; undefined otherwise).
+import * as path from 'node:path';
+import type { ChatCompletionParams } from './api/types';
+import type { ChatSnapshot } from './protocol';
+import { toSnapshot } from './chat/conversation';
+import type { KeyStore } from './config/secrets';
+import type { ChatHost } from './panel/chatHost';
+import type { Session } from './connection/session';
+
+export interface BudTestApi {
+  chat: {
+    getCurrentChat(): ChatSnapshot;
+    /** Sends like the view's Send button; resolves when the answer has ended. */
+    send(text: string): Promise<void>;
+    stop(): void;
+    newChat(): Promise<void>;
+    switchChat(id: string): Promise<void>;
+    /** The last request parameters sent (before the turn adds tools). */
+    readonly lastRequestBody: ChatCompletionParams | undefined;
+    /** Writes every pending history change to disk. */
+    flush(): Promise<void>;
+    /** The folder holding `<chatId>.json` files. */
+    readonly historyDir: string;
+    pendingContexts(): number;
+  };
+  /** Points requests at a local test server (machine settings cannot be written from a test). */
+  setBaseUrlOverride(url: string | undefined): void;
+  setApiKey(key: string): Promise<void>;
+  /** The extension host's log folder (holds the "Bud Chat" output channel's file). */
+  readonly logDir: string;
+  clearApiKey(): Promise<void>;
+  /** The resolved connection without the key: { baseUrl, keySource, hasKey, model, stream }. */
+  describeConnection(): Promise<{
+    baseUrl: string;
+    keySource: string;
+    hasKey: boolean;
+    model: string;
+    stream: boolean;
+    temperature?: number;
+  }>;
+}
+
+export function createTestApi(
+  host: ChatHost,
+  session: Session,
+  keys: KeyStore,
+  logUri: { fsPath: string },
+): BudTestApi {
+  return {
+    chat: {
+      getCurrentChat: () => toSnapshot(host.controller.current),
+      send: async (text) => {
+        await host.controller.init();
+        await host.controller.send(text);
+      },
+      stop: () => host.controller.stop(),
+      newChat: () => host.controller.newChat(),
+      switchChat: (id) => host.controller.switchChat(id),
+      get lastRequestBody() {
+        return session.lastRequest;
+      },
+      flush: () => host.controller.flush(),
+      get historyDir() {
+        return host.store.dir;
+      },
+      pendingContexts: () => host.controller.pendingContexts.length,
+    },
+    setBaseUrlOverride: (url) => {
+      session.overrideBaseUrl = url;
+    },
+    setApiKey: (key) => keys.set(key),
+    logDir: path.dirname(logUri.fsPath),
+    clearApiKey: () => keys.clear(),
+    describeConnection: async () => {
+      const { settings, conn } = await session.resolve();
+      return {
+        baseUrl: conn.baseUrl,
+        keySource: conn.keySource,
+        hasKey: !!conn.apiKey,
+        model: settings.model,
+        stream: settings.stream,
+        temperature: settings.temperature,
+      };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Buttons for host-side actions (`data-action`), shared by inline errors, notices and the empty state.
+import type { ActionId } from '../../protocol';
+import { h, icon } from './dom';
+
+export const ACTION_LABELS: Record<ActionId, { label: string; icon: string }> = {
+  setApiKey: { label: 'Set API Key', icon: 'key' },
+  selectModel: { label: 'Select Model', icon: 'hubot' },
+  retry: { label: 'Retry', icon: 'refresh' },
+  openSettings: { label: 'Open Settings', icon: 'settings-gear' },
+  showLog: { label: 'Show Log', icon: 'output' },
+  testConnection: { label: 'Test Connection', icon: 'plug' },
+  newChat: { label: 'New Chat', icon: 'add' },
+  manageTrust: { label: 'Manage Workspace Trust', icon: 'shield' },
+};
+
+/** The first action is the primary one (the fix); the rest are secondary. */
+export function actionButton(action: ActionId, primary = false): HTMLButtonElement {
+  const meta = ACTION_LABELS[action] ?? { label: action, icon: 'run' };
+  return h(
+    'button',
+    { type: 'button', class: primary ? 'button primary' : 'button secondary', 'data-action': action },
+    icon(meta.icon),
+    h('span', {}, meta.label),
+  );
+}
+
+export function actionBar(actions: readonly ActionId[], className: string): HTMLDivElement {
+  const bar = h('div', { class: className });
+  actions.forEach((a, i) => bar.appendChild(actionButton(a, i === 0)));
+  return bar;
+}

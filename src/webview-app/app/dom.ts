@@ -1,0 +1,99 @@
+// Small DOM helpers. Everything here sets text with textContent and attributes with setAttribute:
+// no innerHTML, no inline styles (the view runs under a strict CSP).
+
+export type Attrs = Record<string, string | number | boolean | undefined | null>;
+export type Child = Node | string | null | undefined | false;
+
+/** Creates an element: `h('button', { class: 'x', 'aria-label': 'Send' }, icon('send'), 'Send')`. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    el.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(el, ...children);
+  return el;
+}
+
+export function append(parent: Node, ...children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+}
+
+/** A codicon glyph, hidden from screen readers (the surrounding control carries the label). */
+export function icon(name: string, extra = ''): HTMLSpanElement {
+  return h('span', { class: `codicon codicon-${name}${extra ? ' ' + extra : ''}`, 'aria-hidden': 'true' });
+}
+
+/** An icon-only button with an accessible name and a tooltip. */
+export function iconButton(iconName: string, label: string, attrs: Attrs = {}): HTMLButtonElement {
+  return h(
+    'button',
+    { type: 'button', class: 'icon-button', 'aria-label': label, title: label, ...attrs },
+    icon(iconName),
+  );
+}
+
+export function setIcon(el: HTMLElement, name: string, extra = ''): void {
+  const glyph = el.querySelector('.codicon');
+  if (glyph) glyph.className = `codicon codicon-${name}${extra ? ' ' + extra : ''}`;
+}
+
+export function clear(el: Element): void {
+  while (el.firstChild) el.removeChild(el.firstChild);
+}
+
+export function show(el: HTMLElement, visible: boolean): void {
+  el.hidden = !visible;
+}
+
+const numberFormat = new Intl.NumberFormat('en-US');
+export function formatNumber(n: number): string {
+  return numberFormat.format(n);
+}
+
+/** "0.4 s", "12 s", "1 min 5 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/** "just now", "5 min ago", "3 h ago", "yesterday", "Mar 4". */
+export function formatRelativeTime(ts: number, now = Date.now()): string {
+  const diff = Math.max(0, now - ts);
+  const min = Math.floor(diff / 60_000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const hours = Math.floor(min / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  if (days === 1) return 'yesterday';
+  if (days < 7) return `${days} days ago`;
+  return new Date(ts).toLocaleDateString('en-US', {
+    month: 'short',
+    day: 'numeric',
+    year: days > 300 ? 'numeric' : undefined,
+  });
+}
+
+/** A visually hidden live region for short announcements ("Copied", "Answer stopped"). */
+export class Announcer {
+  readonly el = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', id: 'announcer' });
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  say(text: string): void {
+    this.el.textContent = '';
+    clearTimeout(this.timer);
+    // A fresh text node after a tick makes screen readers repeat identical announcements.
+    this.timer = setTimeout(() => {
+      this.el.textContent = text;
+    }, 30);
+  }
+}

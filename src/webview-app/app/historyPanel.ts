@@ -1,0 +1,250 @@
+// The in-view list of past chats (`#history-panel`): switch to one, rename it inline, delete it after a confirm.
+// Keyboard: Up/Down move between chats, Enter opens, F2 renames, Delete asks to delete, Escape closes.
+import type { ChatSummary } from '../../protocol';
+import { formatRelativeTime, h, icon, iconButton } from './dom';
+
+export interface HistoryEvents {
+  switchChat(id: string): void;
+  renameChat(id: string, title: string): void;
+  deleteChat(id: string): void;
+  close(): void;
+}
+
+export class HistoryPanel {
+  readonly el: HTMLElement;
+  private readonly list = h('ul', { id: 'history-list', class: 'history-list', 'aria-label': 'Past chats' });
+  private readonly filter: HTMLInputElement;
+  private readonly emptyText = h('p', { class: 'history-empty' });
+  private chats: ChatSummary[] = [];
+  private currentId = '';
+  private editingId: string | undefined;
+  private confirmingId: string | undefined;
+
+  constructor(private readonly events: HistoryEvents) {
+    this.filter = h('input', {
+      type: 'search',
+      class: 'history-filter',
+      placeholder: 'Search chats',
+      'aria-label': 'Search chats',
+      'aria-controls': 'history-list',
+    });
+    this.filter.addEventListener('input', () => this.render());
+    const close = iconButton('close', 'Close chat history', { class: 'icon-button history-close' });
+    close.addEventListener('click', () => this.events.close());
+    this.el = h(
+      'section',
+      { id: 'history-panel', class: 'history-panel', 'aria-label': 'Chat history' },
+      h('div', { class: 'history-header' }, h('h2', {}, 'Chats'), close),
+      h('div', { class: 'history-search' }, icon('search'), this.filter),
+      this.list,
+      this.emptyText,
+    );
+    this.el.hidden = true;
+    this.el.addEventListener('keydown', (e) => this.onKeyDown(e));
+  }
+
+  get isOpen(): boolean {
+    return !this.el.hidden;
+  }
+
+  open(): void {
+    this.el.hidden = false;
+    this.editingId = undefined;
+    this.confirmingId = undefined;
+    this.filter.value = '';
+    this.render();
+    this.focusDefault();
+  }
+
+  close(): void {
+    this.el.hidden = true;
+  }
+
+  setChats(chats: readonly ChatSummary[], currentId: string): void {
+    this.chats = [...chats].sort((a, b) => b.updatedAt - a.updatedAt);
+    this.currentId = currentId;
+    if (this.editingId && !this.chats.some((c) => c.id === this.editingId)) this.editingId = undefined;
+    if (this.isOpen && !this.editingId) this.render();
+  }
+
+  setCurrent(id: string): void {
+    this.currentId = id;
+    if (this.isOpen && !this.editingId) this.render();
+  }
+
+  private render(): void {
+    const focusedId = (document.activeElement as HTMLElement | null)
+      ?.closest?.('[data-chat-id]')
+      ?.getAttribute('data-chat-id');
+    const query = this.filter.value.trim().toLowerCase();
+    const shown = this.chats.filter((c) => !query || c.title.toLowerCase().includes(query));
+    this.list.replaceChildren(...shown.map((c) => this.item(c)));
+    this.emptyText.hidden = shown.length > 0;
+    this.emptyText.textContent = this.chats.length === 0 ? 'No saved chats yet.' : 'No chat matches your search.';
+    if (focusedId)
+      this.list.querySelector<HTMLElement>(`[data-chat-id="${CSS.escape(focusedId)}"] .history-open`)?.focus();
+    // The focused row went away (deleted): keep keyboard users inside the list.
+    if (this.isOpen && (!document.activeElement || document.activeElement === document.body)) this.focusDefault();
+  }
+
+  private focusDefault(): void {
+    (
+      this.list.querySelector<HTMLElement>('[aria-current="true"]') ??
+      this.list.querySelector<HTMLElement>('.history-open') ??
+      this.filter
+    ).focus();
+  }
+
+  private item(c: ChatSummary): HTMLLIElement {
+    const current = c.id === this.currentId;
+    const li = h('li', { class: `history-item${current ? ' current' : ''}`, 'data-chat-id': c.id });
+    const meta = `${c.messageCount} message${c.messageCount === 1 ? '' : 's'} · ${formatRelativeTime(c.updatedAt)}`;
+    if (this.editingId === c.id) {
+      const input = h('input', {
+        type: 'text',
+        class: 'history-rename',
+        value: c.title,
+        'aria-label': `New title for “${c.title}”`,
+        maxlength: 200,
+      });
+      let done = false;
+      const finish = (save: boolean) => {
+        if (done) return;
+        done = true;
+        this.editingId = undefined;
+        const title = input.value.trim();
+        if (save && title && title !== c.title) {
+          c.title = title; // shown at once; the host's chatList confirms it
+          this.events.renameChat(c.id, title);
+        }
+        this.render();
+        this.list.querySelector<HTMLElement>(`[data-chat-id="${CSS.escape(c.id)}"] .history-open`)?.focus();
+      };
+      input.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          finish(true);
+        }
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          e.stopPropagation();
+          finish(false);
+        }
+      });
+      input.addEventListener('blur', () => finish(true));
+      li.append(icon('edit', 'history-icon'), input);
+      queueMicrotask(() => {
+        input.focus();
+        input.select();
+      });
+      return li;
+    }
+    if (this.confirmingId === c.id) {
+      const del = h(
+        'button',
+        { type: 'button', class: 'button danger', 'data-confirm-delete': c.id },
+        icon('trash'),
+        h('span', {}, 'Delete'),
+      );
+      const cancel = h('button', { type: 'button', class: 'button secondary' }, 'Cancel');
+      del.addEventListener('click', () => {
+        this.confirmingId = undefined;
+        this.events.deleteChat(c.id);
+      });
+      cancel.addEventListener('click', () => {
+        this.confirmingId = undefined;
+        this.render();
+        this.focusItem(c.id);
+      });
+      li.classList.add('confirming');
+      li.append(
+        h(
+          'div',
+          { class: 'history-confirm', role: 'group', 'aria-label': `Delete “${c.title}”?` },
+          h('span', { class: 'history-confirm-text' }, `Delete “${c.title}”? This cannot be undone.`),
+          h('div', { class: 'history-confirm-actions' }, del, cancel),
+        ),
+      );
+      queueMicrotask(() => del.focus());
+      return li;
+    }
+    const open = h(
+      'button',
+      {
+        type: 'button',
+        class: 'history-open',
+        'aria-current': current ? 'true' : undefined,
+        'aria-label': `${c.title}, ${meta}${current ? ', current chat' : ''}`,
+      },
+      icon(current ? 'comment-discussion' : 'comment', 'history-icon'),
+      h(
+        'span',
+        { class: 'history-text' },
+        h('span', { class: 'history-title' }, c.title || 'Untitled chat'),
+        h('span', { class: 'history-meta' }, meta),
+      ),
+    );
+    open.addEventListener('click', () => this.events.switchChat(c.id));
+    const rename = iconButton('edit', `Rename “${c.title}”`, { class: 'icon-button history-rename-button' });
+    rename.addEventListener('click', () => {
+      this.editingId = c.id;
+      this.render();
+    });
+    const remove = iconButton('trash', `Delete “${c.title}”`, { class: 'icon-button history-delete-button' });
+    remove.addEventListener('click', () => {
+      this.confirmingId = c.id;
+      this.render();
+    });
+    li.append(open, h('span', { class: 'history-item-actions' }, rename, remove));
+    return li;
+  }
+
+  private focusItem(id: string): void {
+    this.list.querySelector<HTMLElement>(`[data-chat-id="${CSS.escape(id)}"] .history-open`)?.focus();
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    const target = e.target as HTMLElement;
+    if (target.classList.contains('history-rename')) return;
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      if (this.confirmingId) {
+        const id = this.confirmingId;
+        this.confirmingId = undefined;
+        this.render();
+        this.focusItem(id);
+        return;
+      }
+      this.events.close();
+      return;
+    }
+    const id = target.closest('[data-chat-id]')?.getAttribute('data-chat-id');
+    const buttons = [...this.list.querySelectorAll<HTMLElement>('.history-open')];
+    const index = buttons.findIndex((b) => b.closest('[data-chat-id]')?.getAttribute('data-chat-id') === id);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (target === this.filter && e.key === 'ArrowDown') {
+        e.preventDefault();
+        buttons[0]?.focus();
+        return;
+      }
+      if (index < 0) return;
+      e.preventDefault();
+      const next = e.key === 'ArrowDown' ? Math.min(buttons.length - 1, index + 1) : index - 1;
+      if (next < 0) this.filter.focus();
+      else buttons[next].focus();
+      return;
+    }
+    if (!id || !target.classList.contains('history-open')) return;
+    if (e.key === 'F2') {
+      e.preventDefault();
+      this.editingId = id;
+      this.render();
+    }
+    if (e.key === 'Delete') {
+      e.preventDefault();
+      this.confirmingId = id;
+      this.render();
+    }
+  }
+}

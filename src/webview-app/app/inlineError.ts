@@ -1,0 +1,85 @@
+// An error shown inside the conversation, under the partial answer it interrupted, with the actions that fix it.
+// And the "Retrying in 4 s (attempt 1 of 3)…" line shown while the host waits before a retry.
+import type { ErrorInfo } from '../../protocol';
+import { actionBar } from './actions';
+import { h, icon } from './dom';
+
+const TITLES: Partial<Record<ErrorInfo['kind'], string>> = {
+  auth: 'Authentication failed',
+  permission: 'Permission denied',
+  notFound: 'Not found',
+  badRequest: 'Request rejected',
+  rateLimit: 'Rate limited',
+  server: 'Server error',
+  connection: 'Connection failed',
+  timeout: 'Timed out',
+  incomplete: 'Incomplete answer',
+  streamError: 'The server reported an error',
+  validation: 'Not sent',
+  noApiKey: 'No API key',
+  noModel: 'No model selected',
+  aborted: 'Cancelled',
+};
+
+export function createInlineError(error: ErrorInfo): HTMLDivElement {
+  const details: string[] = [];
+  if (error.status !== undefined) details.push(`HTTP ${error.status}`);
+  if (error.requestId) details.push(`request ID ${error.requestId}`);
+  if (error.url) details.push(error.url);
+  const title = TITLES[error.kind] ?? 'Something went wrong';
+  return h(
+    'div',
+    { class: 'inline-error', role: 'alert', 'data-kind': error.kind },
+    icon('error', 'inline-error-icon'),
+    h(
+      'div',
+      { class: 'inline-error-body' },
+      // Skip the heading when the message already starts with it ("Authentication failed (401): …").
+      error.message.toLowerCase().startsWith(title.toLowerCase())
+        ? null
+        : h('div', { class: 'inline-error-title' }, title),
+      h('div', { class: 'inline-error-message' }, error.message),
+      error.actions.length ? actionBar(error.actions, 'inline-error-actions') : null,
+      details.length ? h('div', { class: 'inline-error-details' }, details.join(' · ')) : null,
+    ),
+  );
+}
+
+/** A self-updating countdown line; `dispose()` stops its timer. */
+export class RetryStatus {
+  // Not a live region itself: a per-second countdown would be read out every second; the app announces it once.
+  readonly el = h('div', { class: 'retry-status' });
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly text = h('span', { class: 'retry-text' });
+  private readonly reason = h('span', { class: 'retry-reason' });
+
+  constructor() {
+    this.el.append(icon('sync', 'codicon-modifier-spin'), this.text, this.reason);
+  }
+
+  start(attempt: number, maxRetries: number, delayMs: number, reason: string): void {
+    this.dispose();
+    const due = Date.now() + delayMs;
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((due - Date.now()) / 1000));
+      const text =
+        left > 0
+          ? `Retrying in ${left} s (attempt ${attempt} of ${maxRetries})…`
+          : `Retrying now (attempt ${attempt} of ${maxRetries})…`;
+      if (this.text.textContent !== text) this.text.textContent = text;
+      if (left === 0) this.stopTimer();
+    };
+    this.reason.textContent = reason ? ` ${reason}` : '';
+    tick();
+    this.timer = setInterval(tick, 250);
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.stopTimer();
+  }
+}

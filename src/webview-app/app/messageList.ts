@@ -1,0 +1,170 @@
+// The conversation (`#messages`, role=log): a map of message items, appended and patched in place, that follows
+// new output while the user is at the bottom and leaves the scroll position alone once they scroll up.
+import type { MessageView } from '../../protocol';
+import { cancel as cancelLazy, renderWhenVisible } from '../lazy';
+import { h, iconButton } from './dom';
+import { MessageItem } from './messageView';
+
+/** How many of the newest messages are rendered at once on load; older ones render when scrolled near. */
+const EAGER_RENDER = 8;
+/** Within this many pixels of the end counts as "at the bottom". */
+const STICK_THRESHOLD = 48;
+/** Rendering of deferred answers gets at most this many milliseconds of each frame, so scrolling stays smooth. */
+const FRAME_BUDGET_MS = 6;
+
+export class MessageList {
+  readonly el: HTMLElement;
+  readonly scrollButton: HTMLButtonElement;
+  private readonly inner = h('div', { class: 'messages-inner' });
+  private readonly items = new Map<string, MessageItem>();
+  private stick = true;
+  /** Deferred answers that came near the viewport, waiting to be rendered (the newest wish first). */
+  private wanted: MessageItem[] = [];
+  private rendering: MessageItem | undefined;
+  private pump = 0;
+
+  constructor(private readonly onScroll: (scrollTop: number, atBottom: boolean) => void) {
+    this.el = h('div', { id: 'messages', role: 'log', 'aria-label': 'Conversation', tabindex: '-1' }, this.inner);
+    this.scrollButton = iconButton('arrow-down', 'Scroll to the latest message', {
+      id: 'scroll-to-bottom',
+      class: 'icon-button floating',
+    });
+    this.scrollButton.hidden = true;
+    this.scrollButton.addEventListener('click', () => this.scrollToBottom(true));
+    this.el.addEventListener(
+      'scroll',
+      () => {
+        this.stick = this.distanceFromBottom() <= STICK_THRESHOLD;
+        this.scrollButton.hidden = this.stick || this.items.size === 0;
+        this.onScroll(this.el.scrollTop, this.stick);
+      },
+      { passive: true },
+    );
+    // Content grows asynchronously (the renderer draws once per frame, code gets highlighted): follow it.
+    new ResizeObserver(() => {
+      if (this.stick) this.el.scrollTop = this.el.scrollHeight;
+    }).observe(this.inner);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  load(messages: readonly MessageView[]): void {
+    for (const item of this.items.values()) {
+      cancelLazy(item.el);
+      item.dispose();
+    }
+    this.items.clear();
+    this.wanted = [];
+    this.rendering = undefined;
+    const fragment = document.createDocumentFragment();
+    messages.forEach((m, i) => {
+      const item = new MessageItem(m, { lazy: i < messages.length - EAGER_RENDER });
+      this.items.set(m.id, item);
+      fragment.append(item.el);
+    });
+    this.inner.replaceChildren(fragment);
+    // Older answers render once they come within a few screens of the visible part of the list (which scrolls
+    // itself, so it is the root). Their raw text stands in meanwhile, so no reserved height is needed. The
+    // render itself runs in slices of at most FRAME_BUDGET_MS per frame, so no frame waits for a long answer.
+    for (const item of this.items.values()) {
+      if (!item.hasDeferredRender) continue;
+      renderWhenVisible(item.el, () => this.want(item), {
+        root: this.el,
+        rootMargin: '2400px 0px',
+        placeholderHeight: 0,
+      });
+    }
+    this.updateBusy();
+  }
+
+  private want(item: MessageItem): void {
+    if (!item.hasDeferredRender || this.wanted.includes(item)) return;
+    this.wanted.push(item);
+    if (!this.pump) this.pump = requestAnimationFrame(() => this.renderSome());
+  }
+
+  /** One frame's share of deferred rendering: the answer in progress first, then the one wanted last. */
+  private renderSome(): void {
+    this.pump = 0;
+    const deadline = performance.now() + FRAME_BUDGET_MS;
+    while (performance.now() < deadline) {
+      const item = this.rendering ?? this.wanted.pop();
+      if (!item) break;
+      if (!item.hasDeferredRender || this.items.get(item.id) !== item) {
+        this.rendering = undefined;
+        continue;
+      }
+      this.rendering = item;
+      const anchor = this.stick ? undefined : this.firstVisible();
+      const anchorTop = anchor?.getBoundingClientRect().top;
+      // Keep what the reader looks at in place when the rendered answer (maybe above them) changes height.
+      if (!item.renderDeferredUntil(deadline)) break;
+      this.rendering = undefined;
+      if (anchor && anchorTop !== undefined) this.el.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+    }
+    if (this.rendering || this.wanted.length) this.pump = requestAnimationFrame(() => this.renderSome());
+  }
+
+  private firstVisible(): HTMLElement | undefined {
+    const top = this.el.getBoundingClientRect().top;
+    for (const item of this.items.values()) if (item.el.getBoundingClientRect().bottom > top) return item.el;
+    return undefined;
+  }
+
+  add(message: MessageView): MessageItem {
+    const old = this.items.get(message.id);
+    const item = new MessageItem(message, { lazy: false });
+    if (old) {
+      cancelLazy(old.el);
+      old.dispose();
+      old.el.replaceWith(item.el);
+    } else this.inner.append(item.el);
+    this.items.set(message.id, item);
+    this.updateBusy();
+    return item;
+  }
+
+  get(id: string): MessageItem | undefined {
+    return this.items.get(id);
+  }
+
+  remove(ids: readonly string[]): void {
+    for (const id of ids) {
+      const item = this.items.get(id);
+      if (!item) continue;
+      cancelLazy(item.el);
+      item.dispose();
+      item.el.remove();
+      this.items.delete(id);
+    }
+    this.updateBusy();
+  }
+
+  all(): MessageItem[] {
+    return [...this.items.values()];
+  }
+
+  /** Marks the log busy while an answer streams, so assistive tech waits for the whole answer. */
+  updateBusy(): void {
+    const streaming = this.all().some((m) => m.status === 'streaming');
+    this.el.setAttribute('aria-busy', streaming ? 'true' : 'false');
+  }
+
+  distanceFromBottom(): number {
+    return this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight;
+  }
+
+  scrollToBottom(smooth = false): void {
+    this.stick = true;
+    this.scrollButton.hidden = true;
+    this.el.scrollTo({ top: this.el.scrollHeight, behavior: smooth ? 'smooth' : 'auto' });
+  }
+
+  restoreScroll(top: number): void {
+    this.el.scrollTop = top;
+    this.stick = this.distanceFromBottom() <= STICK_THRESHOLD;
+    this.scrollButton.hidden = this.stick;
+  }
+}

@@ -1,0 +1,243 @@
+// One message in the list. Created once, then patched in place (deltas, tool calls, end state): the list never
+// re-renders a message that did not change.
+import type { ErrorInfo, MessageStatus, MessageView, ToolCallView, Usage } from '../../protocol';
+import { actionBar } from './actions';
+import { chipList } from './chips';
+import { clear, h, icon } from './dom';
+import { createInlineError, RetryStatus } from './inlineError';
+import { estimateHeight } from '../lazy';
+import {
+  createStreamingRenderer,
+  renderMarkdown,
+  renderMarkdownSliced,
+  type SlicedRender,
+  type StreamingRenderer,
+} from './markdown';
+import { createToolCallRow, updateToolCallRow } from './toolCalls';
+
+const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
+  stopped: { text: 'Stopped', icon: 'debug-stop' },
+  interrupted: { text: 'Interrupted', icon: 'debug-disconnect' },
+  error: { text: 'Failed', icon: 'error' },
+};
+
+export interface MessageOptions {
+  /** Defer the Markdown render (restored, off-screen messages): the list calls `renderDeferred()` when it scrolls near. */
+  lazy: boolean;
+}
+
+export class MessageItem {
+  readonly el: HTMLElement;
+  readonly id: string;
+  readonly role: MessageView['role'];
+  status: MessageStatus;
+  usage: Usage | undefined;
+  /** The user's text (for Up-recall) or the answer text so far. */
+  text: string;
+
+  private readonly content: HTMLElement;
+  private readonly badge = h('span', { class: 'status-badge' });
+  private readonly toolCalls = h('div', { class: 'tool-calls' });
+  private readonly after = h('div', { class: 'message-after' });
+  private reasoning: { details: HTMLDetailsElement; body: HTMLElement; text: string } | undefined;
+  private renderer: StreamingRenderer | undefined;
+  private progress: HTMLElement | undefined;
+  private retry: RetryStatus | undefined;
+  private deferred = false;
+  private sliced: SlicedRender | undefined;
+
+  constructor(msg: MessageView, opts: MessageOptions) {
+    this.id = msg.id;
+    this.role = msg.role;
+    this.status = msg.status;
+    this.usage = msg.usage;
+    this.text = msg.content;
+    const isUser = msg.role === 'user';
+    this.content = h('div', { class: 'content' });
+    const header = h(
+      'div',
+      { class: 'message-header' },
+      h('span', { class: 'avatar', 'aria-hidden': 'true' }, icon(isUser ? 'account' : 'sparkle')),
+      h('span', { class: 'author' }, isUser ? 'You' : 'Bud'),
+      !isUser && msg.model ? h('span', { class: 'message-model' }, msg.model) : null,
+      this.badge,
+    );
+    this.el = h(
+      'div',
+      {
+        class: `message ${msg.role}`,
+        'data-id': msg.id,
+        role: 'article',
+        'aria-label': isUser ? 'Your message' : 'Bud’s answer',
+      },
+      header,
+    );
+    if (isUser) {
+      this.content.classList.add('user-text');
+      this.content.textContent = msg.content;
+      if (msg.contexts?.length) this.el.append(chipList(msg.contexts));
+      this.el.append(this.content);
+    } else {
+      this.el.append(this.toolCalls, this.content, this.after);
+      if (msg.reasoning) this.appendReasoning(msg.reasoning);
+      for (const call of msg.toolCalls ?? []) this.setToolCall(call);
+      if (msg.status === 'streaming') {
+        this.startStreaming();
+        if (msg.content) this.renderer!.append(msg.content);
+      } else if (msg.content) {
+        this.renderStatic(msg.content, opts.lazy);
+      }
+    }
+    this.applyStatus(msg.status, msg.error, msg.note);
+  }
+
+  private startStreaming(): void {
+    // Screen readers hear the answer once it is complete (aria-busy), not token by token.
+    this.content.setAttribute('aria-live', 'polite');
+    this.content.setAttribute('aria-busy', 'true');
+    this.renderer = createStreamingRenderer(this.content);
+    this.progress = h(
+      'div',
+      { class: 'progress' },
+      icon('loading', 'codicon-modifier-spin'),
+      h('span', {}, 'Working…'),
+    );
+    this.after.before(this.progress);
+  }
+
+  private renderStatic(text: string, lazy: boolean): void {
+    if (!lazy) {
+      renderMarkdown(this.content, text);
+      return;
+    }
+    // The raw text stands in (about the right height) until the message comes near the viewport.
+    const raw = h('div', { class: 'plain-text pending-render' }, text);
+    raw.style.containIntrinsicSize = `auto ${estimateHeight(text.length)}px`;
+    this.content.append(raw);
+    this.deferred = true;
+  }
+
+  get hasDeferredRender(): boolean {
+    return this.deferred;
+  }
+
+  /** Renders a deferred (lazy) answer now; returns false when there was nothing to do. */
+  renderDeferred(): boolean {
+    if (!this.deferred) return false;
+    this.deferred = false;
+    this.sliced = undefined;
+    renderMarkdown(this.content, this.text);
+    return true;
+  }
+
+  /**
+   * Renders a deferred answer a slice at a time until `deadline` (performance.now() time); returns true once it
+   * is rendered (the plain text is replaced in one go at the end). Call again to continue.
+   */
+  renderDeferredUntil(deadline: number): boolean {
+    if (!this.deferred) return true;
+    this.sliced ??= renderMarkdownSliced(this.content, this.text);
+    if (!this.sliced.step(deadline)) return false;
+    this.sliced = undefined;
+    this.deferred = false;
+    return true;
+  }
+
+  appendDelta(text: string, reasoning?: string): void {
+    if (this.status !== 'streaming') return; // a late delta after the answer ended
+    if (reasoning) this.appendReasoning(reasoning);
+    if (!text) return;
+    this.removeProgress();
+    this.clearRetry();
+    if (!this.renderer) this.startStreaming();
+    this.text += text;
+    this.renderer!.append(text);
+  }
+
+  private appendReasoning(text: string): void {
+    if (!this.reasoning) {
+      const body = h('div', { class: 'reasoning-body' });
+      const details = h(
+        'details',
+        { class: 'reasoning' },
+        h('summary', {}, icon('chevron-right', 'reasoning-chevron'), icon('lightbulb'), h('span', {}, 'Reasoning')),
+        body,
+      );
+      this.reasoning = { details, body, text: '' };
+      this.toolCalls.before(details);
+    }
+    this.reasoning.text += text;
+    this.reasoning.body.textContent = this.reasoning.text;
+  }
+
+  setToolCall(call: ToolCallView): void {
+    this.removeProgress();
+    const existing = this.toolCalls.querySelector<HTMLElement>(`[data-call-id="${CSS.escape(call.id)}"]`);
+    if (existing) updateToolCallRow(existing, call);
+    else this.toolCalls.append(createToolCallRow(call));
+  }
+
+  showRetry(attempt: number, maxRetries: number, delayMs: number, reason: string): void {
+    if (!this.retry) {
+      this.retry = new RetryStatus();
+      this.after.prepend(this.retry.el);
+    }
+    this.retry.start(attempt, maxRetries, delayMs, reason);
+  }
+
+  private clearRetry(): void {
+    if (!this.retry) return;
+    this.retry.dispose();
+    this.retry.el.remove();
+    this.retry = undefined;
+  }
+
+  private removeProgress(): void {
+    this.progress?.remove();
+    this.progress = undefined;
+  }
+
+  end(status: MessageStatus, error?: ErrorInfo, usage?: Usage, note?: string): void {
+    this.renderer?.finish();
+    this.renderer = undefined;
+    this.removeProgress();
+    this.clearRetry();
+    this.content.setAttribute('aria-busy', 'false');
+    if (usage) this.usage = usage;
+    this.applyStatus(status, error, note);
+  }
+
+  private applyStatus(status: MessageStatus, error?: ErrorInfo, note?: string): void {
+    this.status = status;
+    this.el.setAttribute('data-status', status);
+    const badge = BADGES[status];
+    clear(this.badge);
+    if (badge && !(status === 'error' && error)) {
+      this.badge.append(icon(badge.icon), h('span', {}, badge.text));
+      this.badge.hidden = false;
+    } else {
+      this.badge.hidden = true;
+    }
+    if (this.role === 'user') return;
+    clear(this.after);
+    if (this.retry) this.after.append(this.retry.el);
+    if (error) this.after.append(createInlineError(error));
+    if (note) this.after.append(h('div', { class: 'message-note' }, icon('info'), h('span', {}, note)));
+    if (status === 'stopped' && !this.text && !error) {
+      this.after.append(
+        h('div', { class: 'message-note' }, icon('debug-stop'), h('span', {}, 'Stopped before any text arrived.')),
+      );
+    }
+    // A stopped or interrupted answer can be asked again, like a failed one (only the latest shows it).
+    if ((status === 'stopped' || status === 'interrupted') && !error)
+      this.after.append(actionBar(['retry'], 'inline-error-actions'));
+  }
+
+  dispose(): void {
+    this.sliced = undefined;
+    this.deferred = false;
+    this.clearRetry();
+    this.renderer?.finish();
+    this.renderer = undefined;
+  }
+}

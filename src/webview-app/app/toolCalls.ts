@@ -1,0 +1,84 @@
+// Compact, collapsible rows for the workspace tools the model called: icon, name, short args, summary, duration.
+import type { ToolCallView } from '../../protocol';
+import { clear, formatDuration, h, icon } from './dom';
+
+const STATE_ICON: Record<ToolCallView['state'], [string, string]> = {
+  running: ['loading', 'codicon-modifier-spin'],
+  done: ['check', ''],
+  error: ['error', ''],
+  cancelled: ['circle-slash', ''],
+};
+
+const STATE_TEXT: Record<ToolCallView['state'], string> = {
+  running: 'running',
+  done: 'done',
+  error: 'failed',
+  cancelled: 'cancelled',
+};
+
+/** The most telling argument in one short line: a path, a pattern or a query; else compact JSON. */
+export function shortArgs(argsText: string, max = 60): string {
+  let text: string;
+  try {
+    const parsed: unknown = JSON.parse(argsText || '{}');
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const obj = parsed as Record<string, unknown>;
+      const preferred = ['path', 'file', 'pattern', 'query', 'glob', 'uri', 'name'];
+      const key =
+        preferred.find((k) => typeof obj[k] === 'string') ?? Object.keys(obj).find((k) => typeof obj[k] === 'string');
+      text = key ? String(obj[key]) : Object.keys(obj).length ? JSON.stringify(obj) : '';
+    } else {
+      text = JSON.stringify(parsed);
+    }
+  } catch {
+    text = argsText;
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+function prettyArgs(argsText: string): string {
+  try {
+    return JSON.stringify(JSON.parse(argsText), null, 2);
+  } catch {
+    return argsText;
+  }
+}
+
+export function createToolCallRow(call: ToolCallView): HTMLDetailsElement {
+  const row = h('details', { class: 'tool-call', 'data-call-id': call.id });
+  updateToolCallRow(row, call);
+  return row;
+}
+
+export function updateToolCallRow(row: HTMLElement, call: ToolCallView): void {
+  row.setAttribute('data-state', call.state);
+  const args = shortArgs(call.argsText);
+  const [glyph, modifier] = STATE_ICON[call.state] ?? STATE_ICON.done;
+  const summary = h(
+    'summary',
+    { 'aria-label': `Tool ${call.name}${args ? ' ' + args : ''}: ${call.summary ?? STATE_TEXT[call.state]}` },
+    icon('chevron-right', 'tool-chevron'),
+    icon(glyph, `tool-state ${modifier}`.trim()),
+    h('span', { class: 'tool-name' }, call.name),
+    args ? h('span', { class: 'tool-args' }, args) : null,
+    h(
+      'span',
+      { class: 'tool-summary' },
+      call.summary ?? (call.state === 'running' ? 'Running…' : STATE_TEXT[call.state]),
+    ),
+    call.durationMs !== undefined ? h('span', { class: 'tool-duration' }, formatDuration(call.durationMs)) : null,
+  );
+  const body = h(
+    'div',
+    { class: 'tool-call-body' },
+    h('div', { class: 'tool-call-label' }, 'Arguments'),
+    h('pre', { class: 'tool-call-args' }, prettyArgs(call.argsText || '{}')),
+    call.summary ? h('div', { class: 'tool-call-label' }, call.state === 'error' ? 'Error' : 'Result') : null,
+    call.summary ? h('div', { class: 'tool-call-result' }, call.summary) : null,
+  );
+  const wasOpen = (row as HTMLDetailsElement).open;
+  clear(row);
+  row.append(summary, body);
+  (row as HTMLDetailsElement).open = wasOpen;
+}

@@ -1,0 +1,24 @@
+// Webview entry: connect to the host once, build the chat view, forward host messages, then say `ready`.
+import type { HostMessage } from '../protocol';
+import { ChatApp } from './app/app';
+import { connectHost } from './app/vscodeApi';
+
+const host = connectHost();
+const root = document.getElementById('root') ?? document.body;
+const app = new ChatApp(root, host);
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const msg = event.data as HostMessage | undefined;
+  if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') return;
+  try {
+    app.handle(msg);
+  } catch (err) {
+    host.post({
+      type: 'log',
+      level: 'error',
+      text: `webview: failed to handle ${msg.type}: ${err instanceof Error ? err.message : String(err)}`,
+    });
+  }
+});
+
+host.post({ type: 'ready' });
