@@ -15,6 +15,7 @@ import { createTestApi, type BudTestApi } from './testApi';
 import { registerLanguageModelProvider } from './lm/provider';
 import { registerLanguageModelTools } from './lm/lmTools';
 import { registerChatParticipant } from './lm/participant';
+import { registerForeignTools } from './lm/foreignTools';
 
 let host: ChatHost | undefined;
 let session: Session | undefined;
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   registerLanguageModelProvider(context, session, keys, log);
   registerLanguageModelTools(context, session, log);
   registerChatParticipant(context, session, log);
+  registerForeignTools(context, session, host, log);
   return process.env.BUD_TEST_MODE === '1' ? createTestApi(host, session, keys, context.logUri) : undefined;
 }
 

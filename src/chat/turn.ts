@@ -295,6 +295,8 @@ async function runCalls(
       argsText: call.function.arguments,
       state: 'running',
     };
+    const source = tools.sourceOf?.(call.function.name);
+    if (source) view.source = source;
     toolViews.push(view);
     const update = (patch: Partial<ToolCallView>) => {
       Object.assign(view, patch);

@@ -19,6 +19,7 @@ import { toErrorInfo } from '../chat/errorInfo';
 import type { Logger } from '../log/logger';
 import { ContextLimits } from '../context/limits';
 import { TokenCounter } from '../context/counter';
+import { compositeExecutor } from '../lm/foreignCore';
 
 /** Where the learned windows and calibration are kept between sessions (globalState). */
 export const CONTEXT_LIMITS_KEY = 'bud.contextLimits';
@@ -61,6 +62,8 @@ export class Session {
   private pooled: { key: string; client: BudClient } | undefined;
   /** The one token counter of the window (its cache serves every request, whoever sends it). */
   readonly counter = new TokenCounter();
+  /** Tools besides Bud's own for the panel's chat (other extensions' tools, see src/lm/foreignTools.ts). */
+  extraTools: ((settings: BudSettings) => ToolExecutor | undefined) | undefined;
   /** The window's knowledge of each model's limits (metadata, learned windows, calibration). */
   readonly limits: ContextLimits;
 
@@ -224,6 +227,8 @@ export class Session {
     if (settings.frequencyPenalty !== undefined) params.frequency_penalty = settings.frequencyPenalty;
     if (settings.user) params.user = settings.user;
     const tools = this.toolsState(settings);
+    const own = tools.enabled ? this.toolExecutor(settings.tools.exclude) : undefined;
+    const extra = this.extraTools?.(settings);
     const client = this.client(conn);
     const setup: TurnSetup = {
       client,
@@ -236,8 +241,8 @@ export class Session {
         if (settings.trace) this.log.trace('request messages', p.messages);
       },
     };
-    if (tools.enabled) {
-      setup.tools = this.toolExecutor(settings.tools.exclude);
+    if (own || extra) {
+      setup.tools = extra ? compositeExecutor([own, extra]) : own;
       setup.toolChoice = settings.tools.toolChoice;
       setup.maxToolRounds = settings.tools.maxRounds;
     }

@@ -11,6 +11,7 @@ import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
 import { createDeltaSink } from '../chat/deltaSink';
+import { ApprovalBroker } from '../lm/foreignCore';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -18,6 +19,8 @@ export interface ChatHost {
   controller: ChatController;
   view: ChatViewProvider;
   store: HistoryStore;
+  /** Asks in the chat before a tool of another extension runs. */
+  approvals: ApprovalBroker;
   /** Opens the chat view and waits (briefly) until the webview is ready. */
   reveal(): Promise<void>;
 }
@@ -37,6 +40,7 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
   });
   // The view forwards each webview message to `onMessage` (hoisted below), which needs the controller.
   const view = new ChatViewProvider(context.extensionUri, onMessage, (l) => log.warn(l));
+  const approvals = new ApprovalBroker((msg) => view.post(msg));
   const controller: ChatController = new ChatController({
     store,
     post: (msg) => view.post(msg),
@@ -76,8 +80,12 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
               `This workspace's settings set bud.baseUrl to ${settings.ignoredWorkspaceBaseUrl}; it is ignored, because the base URL decides where your API key is sent. Set it in your user (or remote) settings instead.`,
             ]
           : [];
-        return controller.sendInit(ignored);
+        await controller.sendInit(ignored);
+        approvals.repost();
+        return;
       }
+      case 'toolApprovalAnswer':
+        return approvals.answer(msg.callId, msg.answer);
       case 'send':
         await controller.send(msg.text);
         return;
@@ -147,5 +155,5 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     for (let i = 0; i < 50 && !view.isReady; i++) await new Promise((r) => setTimeout(r, 40));
   };
 
-  return { controller, view, store, reveal };
+  return { controller, view, store, approvals, reveal };
 }

@@ -1,6 +1,6 @@
 // Checks every message from the webview before the host acts on it. The webview renders untrusted model
 // output (sanitised), so the host still treats what it receives as input: known types and field types only.
-import { isActionId, type WebviewMessage } from '../protocol';
+import { isActionId, TOOL_APPROVALS, type ToolApproval, type WebviewMessage } from '../protocol';
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
@@ -37,6 +37,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'openCodeInEditor':
       return isStr(m.code)
         ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
+        : undefined;
+    case 'toolApprovalAnswer':
+      return isStr(m.callId) && (TOOL_APPROVALS as readonly unknown[]).includes(m.answer)
+        ? { type: 'toolApprovalAnswer', callId: m.callId, answer: m.answer as ToolApproval }
         : undefined;
     case 'log':
       return isStr(m.text) && (m.level === 'info' || m.level === 'warn' || m.level === 'error')
