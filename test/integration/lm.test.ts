@@ -261,3 +261,103 @@ describe("Bud's tools in vscode.lm (registerTool / invokeTool, VS Code 1.95+)", 
     }
   });
 });
+
+describe("Other extensions' tools in Bud's chat (bud.tools.otherExtensions, VS Code 1.95+)", function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let bt: BudTestApi;
+  const bud = () => vscode.workspace.getConfiguration('bud');
+  const invocations = async () => ((await vscode.commands.executeCommand('budFixture.invocations')) as unknown[]) ?? [];
+  const echoCall = (id: string, text: string) =>
+    replies.toolCallStream('indexed-pieces', [{ id, name: 'fixture_echo', arguments: { text } }]);
+
+  before(async function () {
+    requireApi(this, typeof lm.invokeTool === 'function', 'vscode.lm.tools / vscode.lm.invokeTool');
+    server = await startTestServer();
+    bt = await api();
+    bt.setBaseUrlOverride(server.url);
+    await bt.setApiKey(KEY);
+    await bud().update('model', 'bud-test-model', G);
+    await bt.chat.newChat();
+  });
+
+  after(async () => {
+    if (!server) return;
+    bt.setBaseUrlOverride(undefined);
+    await bt.clearApiKey();
+    for (const k of ['model', 'tools.otherExtensions']) await bud().update(k, undefined, G);
+    await vscode.commands.executeCommand('bud.resetToolPermissions');
+    await server.close();
+  });
+
+  /** Sends, waits for the approval question of `callId`, checks the tool has not run, answers. */
+  async function sendAndAnswer(text: string, callId: string, answer: 'once' | 'always' | 'deny'): Promise<void> {
+    const before = (await invocations()).length;
+    const sending = bt.chat.send(text);
+    for (let i = 0; i < 200 && !bt.approvals.waiting().includes(callId); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(bt.approvals.waiting(), [callId], 'the chat asks before the tool runs');
+    assert.equal((await invocations()).length, before, 'nothing ran before the answer');
+    bt.approvals.answer(callId, answer);
+    await sending;
+  }
+
+  it('is offered to the model only when the setting is on', async () => {
+    server.enqueue(replies.stream(['off']));
+    await bt.chat.send('Which tools?');
+    const offOnly = chatRequests(server)
+      .at(-1)!
+      .body.tools.map((t: any) => t.function.name);
+    assert.ok(offOnly.includes('read_file'));
+    assert.equal(offOnly.includes('fixture_echo'), false, 'not offered with the setting off');
+    assert.equal(
+      offOnly.some((n: string) => n.startsWith('bud_')),
+      false,
+      "Bud's own tools are not offered twice",
+    );
+
+    await bud().update('tools.otherExtensions', true, G);
+    server.enqueue(replies.stream(['on']));
+    await bt.chat.send('Which tools now?');
+    const on = chatRequests(server)
+      .at(-1)!
+      .body.tools.map((t: any) => t.function.name);
+    assert.ok(on.includes('fixture_echo') && on.includes('read_file'), on.join(', '));
+  });
+
+  it('runs only after Allow, with its source on the call row and its output cleaned', async () => {
+    server.enqueue(echoCall('call_echo_1', 'hello'), replies.stream(['Echoed.']));
+    await sendAndAnswer('Echo hello', 'call_echo_1', 'once');
+    assert.deepEqual(await invocations(), [{ text: 'hello' }]);
+    const toolMsg = chatRequests(server).at(-1)!.body.messages.at(-1);
+    assert.deepEqual(toolMsg, { role: 'tool', tool_call_id: 'call_echo_1', content: 'echo: hello red' });
+    const answer = bt.chat.getCurrentChat().messages.at(-1)!;
+    assert.equal(answer.content, 'Echoed.');
+    assert.deepEqual(
+      answer.toolCalls?.map((c) => [c.name, c.state, c.source]),
+      [['fixture_echo', 'done', 'Extension Bud Fixture Tools']],
+    );
+  });
+
+  it('Deny does not run it and tells the model; Always allow is remembered for the workspace', async () => {
+    server.enqueue(echoCall('call_echo_2', 'no'), replies.stream(['Fine.']));
+    await sendAndAnswer('Echo no', 'call_echo_2', 'deny');
+    assert.equal((await invocations()).length, 1);
+    assert.match(chatRequests(server).at(-1)!.body.messages.at(-1).content, /^The user denied this tool call/);
+    assert.equal(bt.chat.getCurrentChat().messages.at(-1)!.toolCalls?.[0].state, 'error');
+
+    server.enqueue(echoCall('call_echo_3', 'yes'), replies.stream(['Done.']));
+    await sendAndAnswer('Echo yes', 'call_echo_3', 'always');
+    server.enqueue(echoCall('call_echo_4', 'again'), replies.stream(['Again.']));
+    await bt.chat.send('Echo again');
+    assert.deepEqual(
+      (await invocations()).slice(1),
+      [{ text: 'yes' }, { text: 'again' }],
+      'the second call ran without asking',
+    );
+
+    await vscode.commands.executeCommand('bud.resetToolPermissions');
+    server.enqueue(echoCall('call_echo_5', 'asked'), replies.stream(['Asked.']));
+    await sendAndAnswer('Echo asked', 'call_echo_5', 'deny');
+  });
+});
