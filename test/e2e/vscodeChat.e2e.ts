@@ -46,6 +46,8 @@ describe("Bud in VS Code's Chat view (code-server + Chromium)", function () {
       api.requests.some((r) => r.method === 'GET' && r.url.endsWith('/models')),
       'the model list came from the server',
     );
+    // The Language Models editor opens as a modal dialog: close it with its own close button.
+    await page.locator('.modal-editor-part [aria-label^="Close"], .modal-editor-part .codicon-close').first().click();
   });
 
   it('answers a message typed in the Chat view with a Bud model, streamed from the server', async () => {
