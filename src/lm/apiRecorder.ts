@@ -42,6 +42,5 @@ function recording(api: Obj): Obj {
   return view;
 }
 
-const api: typeof real =
-  process.env.BUD_TEST_MODE === '1' ? (recording(real as unknown as Obj) as unknown as typeof real) : real;
+const api: typeof real = process.env.BUD_TEST_MODE === '1' ? (recording(real) as unknown as typeof real) : real;
 export = api;

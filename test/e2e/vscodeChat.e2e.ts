@@ -66,17 +66,22 @@ describe("Bud in VS Code's Chat view (code-server + Chromium)", function () {
     const input = page.locator('.interactive-input-part .monaco-editor').first();
     await input.waitFor({ timeout: 60_000 });
     await wb.screenshot('vscode-chat-open');
-    // The model picker of the Chat view's input.
-    const picker = page
-      .locator(
-        '.interactive-input-part .chat-modelPicker-item, .interactive-input-part [aria-label*="Pick Model"], .interactive-input-part .chat-model-picker',
-      )
-      .first();
-    if (!(await picker.innerText().catch(() => '')).includes(MODEL)) {
+    // The model picker of the Chat view's input shows a Bud model once Manage Language Models has listed them.
+    const picker = page.locator('.interactive-input-part').getByText(/^bud-/).first();
+    await picker.waitFor({ timeout: 30_000 });
+    if ((await picker.innerText()).trim() !== MODEL) {
       await picker.click();
-      await page.locator('.monaco-list-row, .action-item', { hasText: MODEL }).first().click();
+      await page
+        .locator('.action-widget, .context-view, .monaco-list')
+        .getByText(MODEL, { exact: true })
+        .first()
+        .click();
     }
-    await page.locator('.interactive-input-part', { hasText: MODEL }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.interactive-input-part')
+      .getByText(MODEL, { exact: true })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await input.click();
     await page.keyboard.type('Say hello from Bud');
     await page.keyboard.press('Enter');

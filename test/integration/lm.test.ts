@@ -184,7 +184,7 @@ describe('Bud models in vscode.lm (LanguageModelChatProvider, VS Code 1.104+)', 
     server.enqueue(stall);
     const cts = new vscode.CancellationTokenSource();
     const res = await model.sendRequest([vscode.LanguageModelChatMessage.User('Talk forever')], {}, cts.token);
-    const it = (res.text as AsyncIterable<string>)[Symbol.asyncIterator]();
+    const it = res.text[Symbol.asyncIterator]();
     assert.equal((await it.next()).value, 'first ');
     cts.cancel();
     await Promise.race([
@@ -267,7 +267,8 @@ describe("Other extensions' tools in Bud's chat (bud.tools.otherExtensions, VS C
   let server: TestServer;
   let bt: BudTestApi;
   const bud = () => vscode.workspace.getConfiguration('bud');
-  const invocations = async () => ((await vscode.commands.executeCommand('budFixture.invocations')) as unknown[]) ?? [];
+  const invocations = async () =>
+    (await vscode.commands.executeCommand<unknown[] | undefined>('budFixture.invocations')) ?? [];
   const echoCall = (id: string, text: string) =>
     replies.toolCallStream('indexed-pieces', [{ id, name: 'fixture_echo', arguments: { text } }]);
 
