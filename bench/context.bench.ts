@@ -26,8 +26,33 @@ import { prng } from './prng';
 const MESSAGES = 1000;
 const TOTAL_CHARS = 1_000_000;
 
-const WORDS = ['the', 'request', 'returns', 'a', 'value', 'when', 'config', 'is', 'loaded', 'from', 'disk', 'and', 'then', 'we', 'parse', 'it', 'into', 'tokens', 'for', 'each', 'message', 'in', 'order'];
-const CODE = 'export function fit(messages: ChatMessage[], window: number): ChatMessage[] {\n  return messages.filter((m) => m.content !== null);\n}\n';
+const WORDS = [
+  'the',
+  'request',
+  'returns',
+  'a',
+  'value',
+  'when',
+  'config',
+  'is',
+  'loaded',
+  'from',
+  'disk',
+  'and',
+  'then',
+  'we',
+  'parse',
+  'it',
+  'into',
+  'tokens',
+  'for',
+  'each',
+  'message',
+  'in',
+  'order',
+];
+const CODE =
+  'export function fit(messages: ChatMessage[], window: number): ChatMessage[] {\n  return messages.filter((m) => m.content !== null);\n}\n';
 
 function prose(rand: () => number, chars: number): string {
   let s = '';
@@ -51,11 +76,21 @@ function generateChat(): StoredMessage[] {
     const userChars = Math.round(perExchange * 0.2);
     out.push({ id: `u${i}`, role: 'user', content: prose(rand, userChars), status: 'complete', createdAt: i * 2 });
     const answer = prose(rand, Math.round(perExchange * 0.8));
-    const m: StoredMessage = { id: `a${i}`, role: 'assistant', content: answer, status: 'complete', createdAt: i * 2 + 1 };
+    const m: StoredMessage = {
+      id: `a${i}`,
+      role: 'assistant',
+      content: answer,
+      status: 'complete',
+      createdAt: i * 2 + 1,
+    };
     if (i % 5 === 0) {
       const id = `call_${i}`;
       m.apiMessages = [
-        { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'read_file', arguments: `{"path":"src/f${i}.ts"}` } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id, type: 'function', function: { name: 'read_file', arguments: `{"path":"src/f${i}.ts"}` } }],
+        },
         { role: 'tool', tool_call_id: id, content: CODE.repeat(12) },
         { role: 'assistant', content: answer },
       ];
@@ -65,14 +100,34 @@ function generateChat(): StoredMessage[] {
   return out;
 }
 
-const SYSTEM: ChatMessage = { role: 'system', content: 'You are Bud, a coding assistant inside VS Code. Answer in GitHub-flavoured Markdown. Put code in fenced code blocks with a language tag. Be concise and exact.' };
+const SYSTEM: ChatMessage = {
+  role: 'system',
+  content:
+    'You are Bud, a coding assistant inside VS Code. Answer in GitHub-flavoured Markdown. Put code in fenced code blocks with a language tag. Be concise and exact.',
+};
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 const r2 = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
-function prepare(rt: RequestTurns, counter: TokenCounter, history: StoredMessage[], draft: StoredMessage, window: number) {
+function prepare(
+  rt: RequestTurns,
+  counter: TokenCounter,
+  history: StoredMessage[],
+  draft: StoredMessage,
+  window: number,
+) {
   const turns = rt.turns([...history, draft]);
-  const fit = fitRequest({ system: { ...SYSTEM }, turns, window, reserve: answerReserve({ tokens: window, source: 'default', detail: '' }).tokens, counter, maxMessages: 1000 });
+  const fit = fitRequest({
+    system: { ...SYSTEM },
+    turns,
+    window,
+    reserve: answerReserve({ tokens: window, source: 'default', detail: '' }).tokens,
+    counter,
+    maxMessages: 1000,
+  });
   if (!fit.ok) throw new Error('the bench chat did not fit');
   return { fit, json: JSON.stringify(fit.messages) };
 }
@@ -85,8 +140,22 @@ export function coldPrepare(window: number): void {
   counter.text('load');
   const loadMs = performance.now() - t0;
   const t1 = performance.now();
-  const { fit } = prepare(new RequestTurns(counter), counter, history, { id: 'd', role: 'user', content: 'And now?', status: 'complete', createdAt: 1e9 }, window);
-  console.log(JSON.stringify({ ms: r2(performance.now() - t1), tokenizerLoadMs: r2(loadMs, 1), sentMessages: fit.messages.length, notSent: fit.omitted.count, tokens: fit.tokens }));
+  const { fit } = prepare(
+    new RequestTurns(counter),
+    counter,
+    history,
+    { id: 'd', role: 'user', content: 'And now?', status: 'complete', createdAt: 1e9 },
+    window,
+  );
+  console.log(
+    JSON.stringify({
+      ms: r2(performance.now() - t1),
+      tokenizerLoadMs: r2(loadMs, 1),
+      sentMessages: fit.messages.length,
+      notSent: fit.omitted.count,
+      tokens: fit.tokens,
+    }),
+  );
 }
 
 /** In a fresh process: counting every message of the chat (what a fitter without the newest-first walk would do). */
@@ -114,10 +183,17 @@ export default async function run(): Promise<Record<string, unknown>> {
   const counter = new TokenCounter();
   const rt = new RequestTurns(counter);
   const all: ChatMessage[] = [SYSTEM, ...rt.turns(history).flatMap((t) => t.messages)];
-  const draft = (i: number): StoredMessage => ({ id: `draft${i}`, role: 'user', content: `What does the config loader return when the file is missing? (${i})`, status: 'complete', createdAt: 1e9 });
+  const draft = (i: number): StoredMessage => ({
+    id: `draft${i}`,
+    role: 'user',
+    content: `What does the config loader return when the file is missing? (${i})`,
+    status: 'complete',
+    createdAt: 1e9,
+  });
 
   const cold: Record<string, unknown> = {};
-  for (const window of [8192, 131072, 200000]) cold[`window${window}`] = fresh(`require(${JSON.stringify(__filename)}).coldPrepare(${window})`);
+  for (const window of [8192, 131072, 200000])
+    cold[`window${window}`] = fresh(`require(${JSON.stringify(__filename)}).coldPrepare(${window})`);
   cold.countWholeChat = fresh(`require(${JSON.stringify(__filename)}).coldCountAll()`);
   const wholeTokens = (cold.countWholeChat as { tokens: number }).tokens;
 
@@ -127,10 +203,25 @@ export default async function run(): Promise<Record<string, unknown>> {
   const ours: number[] = [];
   let sink = 0;
   let last: ReturnType<typeof prepare> | undefined;
-  const timeBase = () => { const t0 = performance.now(); sink += JSON.stringify(all).length; base.push(performance.now() - t0); };
-  const timeOurs = (i: number) => { const t0 = performance.now(); last = prepare(rt, counter, history, draft(i), 131072); sink += last.json.length; ours.push(performance.now() - t0); };
+  const timeBase = () => {
+    const t0 = performance.now();
+    sink += JSON.stringify(all).length;
+    base.push(performance.now() - t0);
+  };
+  const timeOurs = (i: number) => {
+    const t0 = performance.now();
+    last = prepare(rt, counter, history, draft(i), 131072);
+    sink += last.json.length;
+    ours.push(performance.now() - t0);
+  };
   for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) { timeBase(); timeOurs(i); } else { timeOurs(i); timeBase(); }
+    if (i % 2 === 0) {
+      timeBase();
+      timeOurs(i);
+    } else {
+      timeOurs(i);
+      timeBase();
+    }
   }
   const ratio = median(ours) / median(base);
 
@@ -155,9 +246,17 @@ export default async function run(): Promise<Record<string, unknown>> {
       ratio: r2(ratio),
       goal: 'prepared <= 3x JSON.stringify of the same messages',
       pass: ratio <= 3,
-      prepared128k: { sentMessages: last!.fit.messages.length, notSent: last!.fit.omitted.count, tokens: last!.fit.tokens },
+      prepared128k: {
+        sentMessages: last!.fit.messages.length,
+        notSent: last!.fit.omitted.count,
+        tokens: last!.fit.tokens,
+      },
       firstSendAfterReload: cold,
-      tokenizer: { loadMs: r2(tokenizerLoad.ms, 1), heapAddedMB: r2(heap.addedMB, 1), heapWithTokenizerMB: r2(heap.heapMB, 1) },
+      tokenizer: {
+        loadMs: r2(tokenizerLoad.ms, 1),
+        heapAddedMB: r2(heap.addedMB, 1),
+        heapWithTokenizerMB: r2(heap.heapMB, 1),
+      },
       summary: {
         'prepare 1,000 msgs / 1M chars, cached (ms, median)': r2(median(ours), 3),
         'JSON.stringify of the same messages (ms, median)': r2(median(base), 3),

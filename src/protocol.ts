@@ -2,7 +2,8 @@
 // (src/webview-app); both tsconfigs include this file, so a drift fails the type check.
 // Rules: the host posts nothing before the webview says `ready`; while an answer streams the host posts
 // only deltas (`answerDelta`, batched), never the whole conversation again.
-// It holds types and a few constant tables only (no imports of runtime code), so it is safe in both bundles.
+// It holds types, a few constant tables and tiny pure helpers only (no imports of runtime code), so it is safe in both
+// bundles.
 
 import type { ErrorKind } from './api/errors';
 
@@ -158,8 +159,11 @@ export type WebviewMessage =
   | { type: 'openCodeInEditor'; code: string; language?: string }
   /** The user's answer to a `toolApproval` question. */
   | { type: 'toolApprovalAnswer'; callId: string; answer: ToolApproval }
-  /** Forwarded webview state (scroll position only; never message content or secrets). */
+  /** A failure inside the webview, for the host's log (the error's message only; never message content or secrets). */
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string };
+
+/** The member of `WebviewMessage` with this `type`. */
+export type WebviewMessageOf<K extends WebviewMessage['type']> = Extract<WebviewMessage, { type: K }>;
 
 // ---------------------------------------------------------------------------------------------
 // Host -> webview
@@ -191,3 +195,15 @@ export type HostMessage =
   | { type: 'toolApproval'; callId: string; name: string; source: string }
   /** The question for `callId` was answered (here or by Stop): remove it. */
   | { type: 'toolApprovalDone'; callId: string };
+
+/** The member of `HostMessage` with this `type`. */
+export type HostMessageOf<K extends HostMessage['type']> = Extract<HostMessage, { type: K }>;
+
+/**
+ * Ends every `switch` over messages: a new member that is not handled fails the type check here, and a value
+ * that is not a member at run time (a newer or older peer) fails loudly instead of being dropped unnoticed.
+ */
+export function assertNever(value: never, what = 'message'): never {
+  const type = (value as { type?: unknown } | null)?.type;
+  throw new Error(`Unexpected ${what}${typeof type === 'string' ? ` of type "${type}"` : ''}`);
+}

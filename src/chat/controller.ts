@@ -1,6 +1,6 @@
 // The chat controller: the conversation state of one window, what happens on send / stop / retry, and the
 // chat list. Pure: no `vscode` import. Everything it needs from the outside comes in through `ChatDeps`
-// (see ../views/chatHost.ts for the VS Code side), so unit tests drive it with a fake turn and a temp dir.
+// (see src/panel/chatHost.ts for the VS Code side), so unit tests drive it with a fake turn and a temp dir.
 import type { ChatCompletionParams, ChatMessage } from '../api/types';
 import type { CodeContext, ErrorInfo, HostMessage, MessageView, Notice, ViewStatus } from '../protocol';
 import type { TurnOptions, TurnResult } from './turn';

@@ -31,11 +31,20 @@ export interface SummaryRecord {
 /** Whether a saved value is a usable summary record (old or damaged files carry none or a broken one). */
 export function isSummaryRecord(v: unknown): v is SummaryRecord {
   const r = v as Partial<SummaryRecord> | undefined;
-  return !!r && typeof r === 'object' && typeof r.id === 'string' && typeof r.text === 'string' && r.text.trim() !== '' &&
-    typeof r.throughId === 'string' && typeof r.coveredCount === 'number' && typeof r.createdAt === 'number';
+  return (
+    !!r &&
+    typeof r === 'object' &&
+    typeof r.id === 'string' &&
+    typeof r.text === 'string' &&
+    r.text.trim() !== '' &&
+    typeof r.throughId === 'string' &&
+    typeof r.coveredCount === 'number' &&
+    typeof r.createdAt === 'number'
+  );
 }
 
-export const SUMMARY_HEADING = 'Summary of the earlier part of this conversation (written at the user\'s request; the original messages are not included here):';
+export const SUMMARY_HEADING =
+  "Summary of the earlier part of this conversation (written at the user's request; the original messages are not included here):";
 
 /**
  * The system message with the summary after it. One system message, because many chat templates refuse a
@@ -63,7 +72,11 @@ export interface CondenseRange {
  * The older part to condense: everything before the newest turns that together use at most KEEP_SHARE of
  * `limit` (at least the newest turn stays). Undefined when nothing older is left to condense.
  */
-export function chooseCondenseRange(turns: readonly HistoryTurn[], counter: TokenCounter, limit: number): CondenseRange | undefined {
+export function chooseCondenseRange(
+  turns: readonly HistoryTurn[],
+  counter: TokenCounter,
+  limit: number,
+): CondenseRange | undefined {
   if (turns.length < 2) return undefined;
   let used = 0;
   let keepFrom = turns.length - 1;
@@ -91,8 +104,10 @@ function speaker(m: ChatMessage): string {
 function renderMessage(m: ChatMessage, counter: TokenCounter): string {
   const parts: string[] = [];
   const content = typeof m.content === 'string' ? m.content : '';
-  if (content) parts.push(m.role === 'tool' ? shortenText(content, SHORT_TOOL_TOKENS, (t) => counter.text(t)) : content);
-  for (const call of m.tool_calls ?? []) parts.push(`(called ${call.function.name} with ${call.function.arguments || '{}'})`);
+  if (content)
+    parts.push(m.role === 'tool' ? shortenText(content, SHORT_TOOL_TOKENS, (t) => counter.text(t)) : content);
+  for (const call of m.tool_calls ?? [])
+    parts.push(`(called ${call.function.name} with ${call.function.arguments || '{}'})`);
   return parts.length ? `${speaker(m)}: ${parts.join('\n')}` : '';
 }
 
@@ -104,7 +119,11 @@ export function transcriptChunks(turns: readonly HistoryTurn[], counter: TokenCo
   const chunks: string[] = [];
   let cur: string[] = [];
   let curTokens = 0;
-  const push = () => { if (cur.length) chunks.push(cur.join('\n\n')); cur = []; curTokens = 0; };
+  const push = () => {
+    if (cur.length) chunks.push(cur.join('\n\n'));
+    cur = [];
+    curTokens = 0;
+  };
   for (const turn of turns) {
     for (const m of turn.messages) {
       let text = renderMessage(m, counter);

@@ -159,7 +159,9 @@ function fitNewest(turn: HistoryTurn, avail: number, msgAvail: number, c: TokenC
   // Its older tool rounds, keeping the user message (first) and the latest round with everything after it.
   const groups = rounds(messages);
   let lastCall = -1;
-  groups.forEach((g, i) => { if (g[0].tool_calls?.length) lastCall = i; });
+  groups.forEach((g, i) => {
+    if (g[0].tool_calls?.length) lastCall = i;
+  });
   for (let i = 1; i < lastCall && !fits(); i++) {
     if (!groups[i][0].tool_calls?.length) continue;
     tokens -= sum(c, groups[i]);
@@ -237,10 +239,12 @@ export function fitRequest(inp: FitInput): FitResult {
     const messages: ChatMessage[] = [system];
     for (let k = kept.length - 1; k >= 0; k--) messages.push(...kept[k].part.messages);
     messages.push(...pinned.messages);
-    const rawTokens = REPLY_PRIMING + toolsTokens + c.message(system) + pinned.tokens + kept.reduce((n, k) => n + k.part.tokens, 0);
+    const rawTokens =
+      REPLY_PRIMING + toolsTokens + c.message(system) + pinned.tokens + kept.reduce((n, k) => n + k.part.tokens, 0);
     const oldestKept = kept.length ? kept[kept.length - 1].index : last;
     const omittedIds = inp.turns.slice(first, oldestKept).flatMap((t) => t.ids);
-    const attachments = (newest.attachmentTokens ?? 0) + kept.reduce((n, k) => n + (inp.turns[k.index].attachmentTokens ?? 0), 0);
+    const attachments =
+      (newest.attachmentTokens ?? 0) + kept.reduce((n, k) => n + (inp.turns[k.index].attachmentTokens ?? 0), 0);
     const tokens = Math.ceil(rawTokens * scale);
     return {
       ok: true,
@@ -249,10 +253,15 @@ export function fitRequest(inp: FitInput): FitResult {
       rawTokens,
       limit,
       breakdown: scaleBreakdown(breakdownOf(systemTokens, toolsTokens, rawTokens, attachments), scale, tokens),
-      omitted: { count: omittedIds.length, ...(omittedIds.length ? { firstId: omittedIds[0], lastId: omittedIds[omittedIds.length - 1] } : {}) },
+      omitted: {
+        count: omittedIds.length,
+        ...(omittedIds.length ? { firstId: omittedIds[0], lastId: omittedIds[omittedIds.length - 1] } : {}),
+      },
       summarized: useSummary ? inp.turns.slice(0, first).reduce((n, t) => n + t.ids.length, 0) : 0,
       shortened,
-      droppedRounds: newest.messages.filter((m) => m.tool_calls?.length).length - pinned.messages.filter((m) => m.tool_calls?.length).length,
+      droppedRounds:
+        newest.messages.filter((m) => m.tool_calls?.length).length -
+        pinned.messages.filter((m) => m.tool_calls?.length).length,
     };
   }
   return doesNotFit(inp, newest, systemTokens, toolsTokens, scale, limit);
@@ -267,11 +276,18 @@ function scaleBreakdown(b: Breakdown, scale: number, total: number): Breakdown {
   return { system, tools, attachments, history: Math.max(0, total - system - tools - attachments) };
 }
 
-function doesNotFit(inp: FitInput, newest: HistoryTurn, systemTokens: number, toolsTokens: number, scale: number, limit: number): DoesNotFit {
+function doesNotFit(
+  inp: FitInput,
+  newest: HistoryTurn,
+  systemTokens: number,
+  toolsTokens: number,
+  scale: number,
+  limit: number,
+): DoesNotFit {
   const c = inp.counter;
   const groups = rounds(newest.messages.map((m) => shortenToolMessage(m, c)));
   const lastCall = groups.reduce((at, g, i) => (g[0].tool_calls?.length ? i : at), -1);
-  const minimal = groups.filter((g, i) => i === 0 || !(g[0].tool_calls?.length) || i === lastCall).flat();
+  const minimal = groups.filter((g, i) => i === 0 || !g[0].tool_calls?.length || i === lastCall).flat();
   const raw = REPLY_PRIMING + toolsTokens + systemTokens + sum(c, minimal);
   const tokens = Math.ceil(raw * scale);
   const attachments = newest.attachmentTokens ?? 0;
@@ -306,7 +322,9 @@ export function describeDoesNotFit(r: DoesNotFit): string {
   if (r.help.includes('shortenMessage')) ways.push('shorten the message');
   if (r.help.includes('disableTools')) ways.push('turn the workspace tools off (bud.tools.enabled)');
   ways.push('raise bud.contextWindow if the model takes more', 'or switch to a model with a larger window');
-  return `This message does not fit the model's context window, so nothing was sent: it needs about ${fmt(r.tokens)} tokens ` +
+  return (
+    `This message does not fit the model's context window, so nothing was sent: it needs about ${fmt(r.tokens)} tokens ` +
     `(${parts.join(', ')}) and the window of ${fmt(r.window)} tokens keeps ${fmt(r.reserve)} for the answer, leaving ${fmt(r.limit)}. ` +
-    `To send it: ${ways.join(', ')}.`;
+    `To send it: ${ways.join(', ')}.`
+  );
 }

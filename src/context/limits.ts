@@ -12,7 +12,13 @@ import { Calibration, type CalibrationData } from './counter';
 import { parseModelLimits, type ModelLimits } from './modelInfo';
 import { learnedWindow, type ContextRefusal, type LearnedFromRefusal } from './refusal';
 import {
-  answerReserve, LearnedWindows, resolveWindow, windowKey, type AnswerReserve, type LearnedWindowsData, type ResolvedWindow,
+  answerReserve,
+  LearnedWindows,
+  resolveWindow,
+  windowKey,
+  type AnswerReserve,
+  type LearnedWindowsData,
+  type ResolvedWindow,
   type WindowSetting,
 } from './windows';
 import { normaliseBaseUrl } from '../api/url';
@@ -94,7 +100,13 @@ export class ContextLimits {
   }
 
   budget(baseUrl: string, model: string, settings: ContextSettings): RequestBudget {
-    const window = resolveWindow({ baseUrl, model, learned: this.learned, setting: settings.contextWindow, metadata: this.metadata(baseUrl, model) });
+    const window = resolveWindow({
+      baseUrl,
+      model,
+      learned: this.learned,
+      setting: settings.contextWindow,
+      metadata: this.metadata(baseUrl, model),
+    });
     const key = windowKey(baseUrl, model);
     return {
       key,
@@ -116,7 +128,12 @@ export class ContextLimits {
    * tokens the server counted, the calibration. `sent.promptTokens` is Bud's calibrated count of the refused
    * request and `rawPromptTokens` the same before calibration.
    */
-  learnRefusal(baseUrl: string, model: string, refusal: ContextRefusal, sent: { promptTokens: number; rawPromptTokens: number; maxTokens?: number }): LearnResult {
+  learnRefusal(
+    baseUrl: string,
+    model: string,
+    refusal: ContextRefusal,
+    sent: { promptTokens: number; rawPromptTokens: number; maxTokens?: number },
+  ): LearnResult {
     const key = windowKey(baseUrl, model);
     const before = this.calibration.factor(key);
     if (refusal.promptTokens !== undefined) this.calibration.observe(key, sent.rawPromptTokens, refusal.promptTokens);
@@ -140,6 +157,8 @@ export class ContextLimits {
   private persist(): void {
     try {
       this.save?.(this.toJSON());
-    } catch { /* persistence is best effort: the limits still apply in this window */ }
+    } catch {
+      /* persistence is best effort: the limits still apply in this window */
+    }
   }
 }

@@ -94,7 +94,11 @@ export function parseModelLimits(entry: unknown): ModelLimits {
     if (n !== undefined) out.maxOutputTokens = n;
   }
   // An answer limit as large as the window says nothing about the answer (OpenRouter does this).
-  if (out.maxOutputTokens !== undefined && out.contextWindow !== undefined && out.maxOutputTokens >= out.contextWindow) {
+  if (
+    out.maxOutputTokens !== undefined &&
+    out.contextWindow !== undefined &&
+    out.maxOutputTokens >= out.contextWindow
+  ) {
     delete out.maxOutputTokens;
   }
   return out;

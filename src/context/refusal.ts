@@ -30,8 +30,18 @@
 import { MIN_WINDOW } from './windows';
 
 export type RefusalFamily =
-  | 'openai' | 'vllm' | 'llama.cpp' | 'ollama' | 'lmstudio' | 'litellm' | 'anthropic' | 'gemini' | 'mistral'
-  | 'openrouter' | 'together' | 'unknown';
+  | 'openai'
+  | 'vllm'
+  | 'llama.cpp'
+  | 'ollama'
+  | 'lmstudio'
+  | 'litellm'
+  | 'anthropic'
+  | 'gemini'
+  | 'mistral'
+  | 'openrouter'
+  | 'together'
+  | 'unknown';
 
 export interface ContextRefusal {
   family: RefusalFamily;
@@ -59,33 +69,95 @@ interface Pattern {
   fields: Partial<Record<'window' | 'promptTokens' | 'completionTokens' | 'excess', number>>;
 }
 
-const P = (family: RefusalFamily, re: string, fields: Pattern['fields']): Pattern => ({ family, re: new RegExp(re, 'i'), fields });
+const P = (family: RefusalFamily, re: string, fields: Pattern['fields']): Pattern => ({
+  family,
+  re: new RegExp(re, 'i'),
+  fields,
+});
 
 // Most specific first: the first pattern that matches decides the family and the numbers.
 const PATTERNS: Pattern[] = [
-  P('vllm', String.raw`'max_tokens' or 'max_completion_tokens' is too large: ${NUM}\. This model's maximum context length is ${NUM} tokens and your request has ${NUM} input tokens`, { completionTokens: 1, window: 2, promptTokens: 3 }),
-  P('vllm', String.raw`maximum context length is ${NUM} tokens\. However, you requested ${NUM} tokens \(${NUM} in the messages, ${NUM} in the completion\)`, { window: 1, promptTokens: 3, completionTokens: 4 }),
-  P('vllm', String.raw`maximum context length is ${NUM} tokens\. However, you requested ${NUM} tokens in the messages`, { window: 1, promptTokens: 2 }),
-  P('vllm', String.raw`maximum context length is ${NUM} tokens\. However, your request has ${NUM} input tokens`, { window: 1, promptTokens: 2 }),
-  P('openrouter', String.raw`endpoint's maximum context length is ${NUM} tokens\. However, you requested about ${NUM} tokens \(${NUM} of text input(?:, ${NUM} in the output)?\)`, { window: 1, promptTokens: 3, completionTokens: 4 }),
-  P('openai', String.raw`maximum context length is ${NUM} tokens\. However, your messages resulted in ${NUM} tokens`, { window: 1, promptTokens: 2 }),
-  P('openai', String.raw`maximum context length is ${NUM} tokens, however you requested ${NUM} tokens \(${NUM} in your prompt[;,] ${NUM} for the completion\)`, { window: 1, promptTokens: 3, completionTokens: 4 }),
-  P('openai', String.raw`Input tokens exceed the configured limit of ${NUM} tokens\. Your messages resulted in ${NUM} tokens`, { window: 1, promptTokens: 2 }),
-  P('llama.cpp', String.raw`request \(${NUM} tokens\) exceeds the available context size \(${NUM} tokens\)`, { promptTokens: 1, window: 2 }),
-  P('llama.cpp', String.raw`input \(${NUM} tokens\) is larger than the max context size \(${NUM} tokens\)`, { promptTokens: 1, window: 2 }),
+  P(
+    'vllm',
+    String.raw`'max_tokens' or 'max_completion_tokens' is too large: ${NUM}\. This model's maximum context length is ${NUM} tokens and your request has ${NUM} input tokens`,
+    { completionTokens: 1, window: 2, promptTokens: 3 },
+  ),
+  P(
+    'vllm',
+    String.raw`maximum context length is ${NUM} tokens\. However, you requested ${NUM} tokens \(${NUM} in the messages, ${NUM} in the completion\)`,
+    { window: 1, promptTokens: 3, completionTokens: 4 },
+  ),
+  P(
+    'vllm',
+    String.raw`maximum context length is ${NUM} tokens\. However, you requested ${NUM} tokens in the messages`,
+    { window: 1, promptTokens: 2 },
+  ),
+  P('vllm', String.raw`maximum context length is ${NUM} tokens\. However, your request has ${NUM} input tokens`, {
+    window: 1,
+    promptTokens: 2,
+  }),
+  P(
+    'openrouter',
+    String.raw`endpoint's maximum context length is ${NUM} tokens\. However, you requested about ${NUM} tokens \(${NUM} of text input(?:, ${NUM} in the output)?\)`,
+    { window: 1, promptTokens: 3, completionTokens: 4 },
+  ),
+  P('openai', String.raw`maximum context length is ${NUM} tokens\. However, your messages resulted in ${NUM} tokens`, {
+    window: 1,
+    promptTokens: 2,
+  }),
+  P(
+    'openai',
+    String.raw`maximum context length is ${NUM} tokens, however you requested ${NUM} tokens \(${NUM} in your prompt[;,] ${NUM} for the completion\)`,
+    { window: 1, promptTokens: 3, completionTokens: 4 },
+  ),
+  P(
+    'openai',
+    String.raw`Input tokens exceed the configured limit of ${NUM} tokens\. Your messages resulted in ${NUM} tokens`,
+    { window: 1, promptTokens: 2 },
+  ),
+  P('llama.cpp', String.raw`request \(${NUM} tokens\) exceeds the available context size \(${NUM} tokens\)`, {
+    promptTokens: 1,
+    window: 2,
+  }),
+  P('llama.cpp', String.raw`input \(${NUM} tokens\) is larger than the max context size \(${NUM} tokens\)`, {
+    promptTokens: 1,
+    window: 2,
+  }),
   P('llama.cpp', String.raw`exceeds the available context size`, {}),
   P('ollama', String.raw`prompt too long; exceeded (?:max )?context length by ${NUM} tokens`, { excess: 1 }),
   P('ollama', String.raw`input length exceeds the context length`, {}),
-  P('lmstudio', String.raw`Trying to keep the first ${NUM} tokens when context the overflows\. However, the model is loaded with context length of only ${NUM} tokens`, { promptTokens: 1, window: 2 }),
+  P(
+    'lmstudio',
+    String.raw`Trying to keep the first ${NUM} tokens when context the overflows\. However, the model is loaded with context length of only ${NUM} tokens`,
+    { promptTokens: 1, window: 2 },
+  ),
   P('lmstudio', String.raw`tokens to keep from the initial prompt is greater than the context length`, {}),
   P('anthropic', String.raw`prompt is too long: ${NUM} tokens > ${NUM} maximum`, { promptTokens: 1, window: 2 }),
-  P('anthropic', String.raw`input length and .max_tokens. exceed context limit: ${NUM} \+ ${NUM} > ${NUM}`, { promptTokens: 1, completionTokens: 2, window: 3 }),
-  P('gemini', String.raw`input token count \(${NUM}\) exceeds the maximum number of tokens allowed \(${NUM}\)`, { promptTokens: 1, window: 2 }),
+  P('anthropic', String.raw`input length and .max_tokens. exceed context limit: ${NUM} \+ ${NUM} > ${NUM}`, {
+    promptTokens: 1,
+    completionTokens: 2,
+    window: 3,
+  }),
+  P('gemini', String.raw`input token count \(${NUM}\) exceeds the maximum number of tokens allowed \(${NUM}\)`, {
+    promptTokens: 1,
+    window: 2,
+  }),
   P('gemini', String.raw`input token count exceeds the maximum number of tokens allowed \(${NUM}\)`, { window: 1 }),
-  P('mistral', String.raw`Prompt contains ${NUM} tokens.{0,40}? too large for model with ${NUM} maximum context length`, { promptTokens: 1, window: 2 }),
-  P('together', String.raw`The input \(${NUM} tokens\) is longer than the model's context length \(${NUM} tokens\)`, { promptTokens: 1, window: 2 }),
+  P(
+    'mistral',
+    String.raw`Prompt contains ${NUM} tokens.{0,40}? too large for model with ${NUM} maximum context length`,
+    { promptTokens: 1, window: 2 },
+  ),
+  P('together', String.raw`The input \(${NUM} tokens\) is longer than the model's context length \(${NUM} tokens\)`, {
+    promptTokens: 1,
+    window: 2,
+  }),
   P('openai', String.raw`maximum context length is ${NUM} tokens`, { window: 1 }),
-  P('unknown', String.raw`context_length_exceeded|context length exceeded|context window exceeded|exceeds? the context window`, {}),
+  P(
+    'unknown',
+    String.raw`context_length_exceeded|context length exceeded|context window exceeded|exceeds? the context window`,
+    {},
+  ),
 ];
 
 /** Rate limits also speak of "too many tokens"; those are never context refusals. */
@@ -103,8 +175,8 @@ function jsonFields(text: string): { nCtx?: number; nPrompt?: number; type?: str
     const e = ((o as { error?: unknown })?.error ?? o) as Record<string, unknown> | undefined;
     if (!e || typeof e !== 'object') return {};
     return {
-      nCtx: num(String(e.n_ctx ?? '')),
-      nPrompt: num(String(e.n_prompt_tokens ?? '')),
+      nCtx: typeof e.n_ctx === 'number' ? num(String(e.n_ctx)) : undefined,
+      nPrompt: typeof e.n_prompt_tokens === 'number' ? num(String(e.n_prompt_tokens)) : undefined,
       type: typeof e.type === 'string' ? e.type : undefined,
       code: typeof e.code === 'string' ? e.code : undefined,
     };
@@ -117,7 +189,11 @@ function jsonFields(text: string): { nCtx?: number; nPrompt?: number; type?: str
  * The context refusal in a failed response, or undefined when it is some other error. `text` is the raw error
  * body (JSON or not) or the server's message; both may be given (the body carries llama.cpp's n_ctx fields).
  */
-export function parseContextRefusal(status: number | undefined, text: string | undefined, message?: string): ContextRefusal | undefined {
+export function parseContextRefusal(
+  status: number | undefined,
+  text: string | undefined,
+  message?: string,
+): ContextRefusal | undefined {
   if (status !== undefined && OTHER_STATUS.has(status)) return undefined;
   const body = text ?? '';
   const all = message && message !== body ? `${body}\n${message}` : body;
@@ -175,6 +251,10 @@ export const UNKNOWN_WINDOW_SHRINK = 0.75;
 export function learnedWindow(refusal: ContextRefusal, sent: SentSize): LearnedFromRefusal {
   if (refusal.window !== undefined) return { window: Math.max(MIN_WINDOW, refusal.window), estimated: false };
   const prompt = refusal.promptTokens ?? sent.promptTokens;
-  if (refusal.excess !== undefined) return { window: Math.max(MIN_WINDOW, prompt - refusal.excess), estimated: refusal.promptTokens === undefined };
-  return { window: Math.max(MIN_WINDOW, Math.floor((prompt + (sent.maxTokens ?? 0)) * UNKNOWN_WINDOW_SHRINK)), estimated: true };
+  if (refusal.excess !== undefined)
+    return { window: Math.max(MIN_WINDOW, prompt - refusal.excess), estimated: refusal.promptTokens === undefined };
+  return {
+    window: Math.max(MIN_WINDOW, Math.floor((prompt + (sent.maxTokens ?? 0)) * UNKNOWN_WINDOW_SHRINK)),
+    estimated: true,
+  };
 }

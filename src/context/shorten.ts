@@ -33,12 +33,11 @@ export function shortenText(text: string, maxTokens: number, count: (s: string) 
   if (text.length <= maxTokens) return text;
   let keep = maxTokens * CHARS_PER_TOKEN;
   if (text.length <= keep && count(text) <= maxTokens) return text;
-  let out = text;
   for (let attempt = 0; attempt < 5; attempt++) {
     const head = safeIndex(text, Math.floor(keep * HEAD_SHARE));
     const tail = safeIndex(text, text.length - Math.floor(keep * (1 - HEAD_SHARE)));
     const note = cutNote(tail - head, text.length);
-    out = text.slice(0, head) + note + text.slice(tail);
+    const out = text.slice(0, head) + note + text.slice(tail);
     const kept = count(out) - count(note);
     if (kept <= maxTokens) return out;
     keep = Math.floor(keep * (maxTokens / kept) * 0.9);

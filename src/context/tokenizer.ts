@@ -31,7 +31,8 @@ const approximate: Tokenizer = {
 
 function load(): Tokenizer {
   try {
-    const mod = require('gpt-tokenizer/cjs/encoding/o200k_base') as typeof import('gpt-tokenizer/cjs/encoding/o200k_base');
+    const mod =
+      require('gpt-tokenizer/cjs/encoding/o200k_base') as typeof import('gpt-tokenizer/cjs/encoding/o200k_base');
     const opts = { disallowedSpecial: new Set<string>() };
     return { name: 'o200k_base', count: (text) => (text ? mod.countTokens(text, opts) : 0) };
   } catch (err) {

@@ -99,7 +99,10 @@ export class LearnedWindows {
 
   /** Forgets the learned windows of a base URL (all models), or of one model there. */
   forget(baseUrl?: string, model?: string): void {
-    if (baseUrl === undefined) { this.entries.clear(); return; }
+    if (baseUrl === undefined) {
+      this.entries.clear();
+      return;
+    }
     const prefix = windowKey(baseUrl, '');
     for (const key of [...this.entries.keys()]) {
       if (model === undefined ? key.startsWith(prefix) : key === prefix + model) this.entries.delete(key);
@@ -157,11 +160,19 @@ export function resolveWindow(inp: WindowInputs): ResolvedWindow {
   }
   const fromSetting = windowFromSetting(inp.setting, inp.model);
   if (fromSetting !== undefined) {
-    return withOut({ tokens: fromSetting, source: 'setting', detail: `From your setting bud.contextWindow (${fmt(fromSetting)} tokens).` });
+    return withOut({
+      tokens: fromSetting,
+      source: 'setting',
+      detail: `From your setting bud.contextWindow (${fmt(fromSetting)} tokens).`,
+    });
   }
   const meta = inp.metadata?.contextWindow;
   if (meta !== undefined) {
-    return withOut({ tokens: meta, source: 'server', detail: `Stated by the server's model list (${inp.metadata?.contextField ?? 'context length'}: ${fmt(meta)} tokens).` });
+    return withOut({
+      tokens: meta,
+      source: 'server',
+      detail: `Stated by the server's model list (${inp.metadata?.contextField ?? 'context length'}: ${fmt(meta)} tokens).`,
+    });
   }
   return withOut({
     tokens: DEFAULT_WINDOW,
@@ -185,5 +196,8 @@ export function answerReserve(window: ResolvedWindow, maxTokensSetting?: number)
   let tokens = Math.round(window.tokens * RESERVE_SHARE);
   tokens = Math.min(RESERVE_MAX, Math.max(RESERVE_MIN, tokens), half);
   if (window.maxOutputTokens !== undefined) tokens = Math.min(tokens, window.maxOutputTokens);
-  return { tokens, rule: `${Math.round(RESERVE_SHARE * 100)}% of the window (${fmt(tokens)} tokens; between ${fmt(RESERVE_MIN)} and ${fmt(RESERVE_MAX)})` };
+  return {
+    tokens,
+    rule: `${Math.round(RESERVE_SHARE * 100)}% of the window (${fmt(tokens)} tokens; between ${fmt(RESERVE_MIN)} and ${fmt(RESERVE_MAX)})`,
+  };
 }

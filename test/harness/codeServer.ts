@@ -22,6 +22,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot, resultsDir, toolPaths } from './paths';
 import { stopGroup, killGroup, track } from './processes';
 import { openWorkbench, type Workbench, type WorkbenchOptions } from './workbench';
@@ -226,7 +227,7 @@ async function waitForReady(url: string, child: ChildProcess, logFile: string, t
     } catch {
       /* not listening yet */
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   throw new Error(
     `code-server did not answer on ${url} within ${timeoutMs / 1000} s; log: ${logFile}\n${readFileSync(logFile, 'utf8').slice(-3000)}`,
@@ -297,7 +298,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     // Another process may grab the port between freePort() and listen: retry on EADDRINUSE.
     const early = await Promise.race([
       new Promise<'exited'>((r) => c.once('exit', () => r('exited'))),
-      new Promise<'ok'>((r) => setTimeout(() => r('ok'), 400)),
+      sleep(400, 'ok' as const),
     ]);
     if (early === 'exited' && /EADDRINUSE/.test(readFileSync(logFile, 'utf8'))) continue;
     child = c;
@@ -412,7 +413,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
         if (logFiles(/remoteexthost\.log$/).some((f) => /Eager extensions activated/.test(f.text))) return;
         if (proc.exitCode !== null)
           throw new Error(`code-server exited (${proc.exitCode}); log:\n${server.logs().slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(250);
       }
       throw new Error(
         `the extension host did not start within ${timeoutMs / 1000} s; code-server log:\n${server.logs().slice(-3000)}`,

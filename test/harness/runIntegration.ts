@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SuiteResults } from '../integration/index';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { repoRoot } from './paths';
@@ -52,7 +53,7 @@ export async function runIntegration(
         throw new Error(
           `code-server exited (${server.process.exitCode}) during the suite\n${server.logs().slice(-3000)}`,
         );
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as IntegrationRun;
     if (results.host)

@@ -1,5 +1,6 @@
 // The chat view: builds the layout once, then applies each HostMessage as a small patch.
 import {
+  assertNever,
   isActionId,
   type ChatSnapshot,
   type ChatSummary,
@@ -171,6 +172,8 @@ export class ChatApp {
         if (msg.text !== undefined) this.composer.setText(msg.text);
         this.composer.focus();
         break;
+      default:
+        assertNever(msg);
     }
   }
 

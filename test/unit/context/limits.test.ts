@@ -11,7 +11,10 @@ describe('context: limits per base URL and model', () => {
     l.setModelList('http://127.0.0.1:9000', [{ id: 'small', max_model_len: 4096 }, { id: 'plain' }, 'junk', null]);
     assert.equal(l.hasModelList(url), true);
     const b = l.budget(url, 'small', {});
-    assert.deepEqual([b.window.tokens, b.window.source, b.reserve.tokens, b.scale, b.calibrationSamples], [4096, 'server', 819, 1, 0]);
+    assert.deepEqual(
+      [b.window.tokens, b.window.source, b.reserve.tokens, b.scale, b.calibrationSamples],
+      [4096, 'server', 819, 1, 0],
+    );
     assert.equal(l.budget(url, 'plain', {}).window.source, 'default');
     assert.equal(l.budget(url, 'small', { contextWindow: { small: 2048 } }).window.tokens, 2048);
     assert.equal(l.budget(url, 'small', { maxTokens: 500 }).reserve.maxTokens, 500);
@@ -22,7 +25,10 @@ describe('context: limits per base URL and model', () => {
   it('a refusal teaches the window and the calibration, persisted, and a repeat teaches nothing', () => {
     const saved: ContextLimitsData[] = [];
     const l = new ContextLimits({ save: (d) => saved.push(d), now: () => 42 });
-    const refusal = parseContextRefusal(400, '{"object":"error","message":"This model\'s maximum context length is 4096 tokens. However, you requested 5200 tokens in the messages, Please reduce the length of the messages.","type":"BadRequestError","param":null,"code":400}')!;
+    const refusal = parseContextRefusal(
+      400,
+      '{"object":"error","message":"This model\'s maximum context length is 4096 tokens. However, you requested 5200 tokens in the messages, Please reduce the length of the messages.","type":"BadRequestError","param":null,"code":400}',
+    )!;
     const first = l.learnRefusal(url, 'm', refusal, { promptTokens: 4000, rawPromptTokens: 4000 });
     assert.deepEqual(first, { window: 4096, estimated: false, changed: true });
     const b = l.budget(url, 'm', { contextWindow: 100000 });
@@ -39,7 +45,11 @@ describe('context: limits per base URL and model', () => {
   });
 
   it('usage after an answer calibrates; a broken save never breaks a request', () => {
-    const l = new ContextLimits({ save: () => { throw new Error('disk full'); } });
+    const l = new ContextLimits({
+      save: () => {
+        throw new Error('disk full');
+      },
+    });
     l.observeUsage(url, 'm', 1000, 1300);
     l.observeUsage(url, 'm', 1000, undefined);
     assert.equal(l.budget(url, 'm', {}).scale, 1.3);

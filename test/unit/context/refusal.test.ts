@@ -25,37 +25,83 @@ const samples: Sample[] = [
   {
     name: 'OpenAI: messages + completion, told apart from vLLM by its code (mckaywrigley/chatbot-ui#102)',
     status: 400,
-    body: j({ error: { message: "This model's maximum context length is 4097 tokens. However, you requested 4120 tokens (3120 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }),
+    body: j({
+      error: {
+        message:
+          "This model's maximum context length is 4097 tokens. However, you requested 4120 tokens (3120 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'context_length_exceeded',
+      },
+    }),
     expect: { family: 'openai', window: 4097, promptTokens: 3120, completionTokens: 1000 },
   },
   {
     name: 'OpenAI: older completions wording (acheong08/ChatGPT#501)',
     status: 400,
-    body: j({ error: { message: "This model's maximum context length is 4097 tokens, however you requested 4116 tokens (1044 in your prompt; 3072 for the completion). Please reduce your prompt; or completion length.", type: 'invalid_request_error', param: null, code: null } }),
+    body: j({
+      error: {
+        message:
+          "This model's maximum context length is 4097 tokens, however you requested 4116 tokens (1044 in your prompt; 3072 for the completion). Please reduce your prompt; or completion length.",
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    }),
     expect: { family: 'openai', window: 4097, promptTokens: 1044, completionTokens: 3072 },
   },
   {
     name: 'OpenAI / Azure GPT-5: configured limit (BerriAI/litellm#15968)',
     status: 400,
-    body: j({ error: { message: 'Input tokens exceed the configured limit of 272000 tokens. Your messages resulted in 509178 tokens. Please reduce the length of the messages.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }),
+    body: j({
+      error: {
+        message:
+          'Input tokens exceed the configured limit of 272000 tokens. Your messages resulted in 509178 tokens. Please reduce the length of the messages.',
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'context_length_exceeded',
+      },
+    }),
     expect: { family: 'openai', window: 272000, promptTokens: 509178 },
   },
   {
     name: 'vLLM: messages and completion (vllm-project/vllm serving_engine.py)',
     status: 400,
-    body: j({ object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 4296 tokens (3296 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.", type: 'BadRequestError', param: null, code: 400 }),
+    body: j({
+      object: 'error',
+      message:
+        "This model's maximum context length is 4096 tokens. However, you requested 4296 tokens (3296 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    }),
     expect: { family: 'vllm', window: 4096, promptTokens: 3296, completionTokens: 1000 },
   },
   {
     name: 'vLLM: no max_tokens sent (vllm-project/vllm serving_engine.py)',
     status: 400,
-    body: j({ object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5120 tokens in the messages, Please reduce the length of the messages.", type: 'BadRequestError', param: null, code: 400 }),
+    body: j({
+      object: 'error',
+      message:
+        "This model's maximum context length is 4096 tokens. However, you requested 5120 tokens in the messages, Please reduce the length of the messages.",
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    }),
     expect: { family: 'vllm', window: 4096, promptTokens: 5120 },
   },
   {
     name: 'vLLM: newer input-tokens wording',
     status: 400,
-    body: j({ error: { message: "This model's maximum context length is 65536 tokens. However, your request has 65544 input tokens. Please reduce the length of the input messages.", type: 'BadRequestError', param: null, code: 400 } }),
+    body: j({
+      error: {
+        message:
+          "This model's maximum context length is 65536 tokens. However, your request has 65544 input tokens. Please reduce the length of the input messages.",
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
+      },
+    }),
     expect: { family: 'vllm', window: 65536, promptTokens: 65544 },
   },
   {
@@ -67,7 +113,15 @@ const samples: Sample[] = [
   {
     name: 'DeepSeek (vLLM wording) (evalstate/fast-agent#621)',
     status: 400,
-    body: j({ error: { message: "This model's maximum context length is 131072 tokens. However, you requested 131134 tokens (122942 in the messages, 8192 in the completion). Please reduce the length of the messages or completion.", type: 'invalid_request_error', param: null, code: 'invalid_request_error' } }),
+    body: j({
+      error: {
+        message:
+          "This model's maximum context length is 131072 tokens. However, you requested 131134 tokens (122942 in the messages, 8192 in the completion). Please reduce the length of the messages or completion.",
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_request_error',
+      },
+    }),
     expect: { family: 'vllm', window: 131072, promptTokens: 122942, completionTokens: 8192 },
   },
   {
@@ -104,7 +158,10 @@ const samples: Sample[] = [
   {
     name: 'LM Studio: keep the first N tokens (dyad-sh/dyad#925)',
     status: 400,
-    body: j({ error: 'Trying to keep the first 14538 tokens when context the overflows. However, the model is loaded with context length of only 2048 tokens, which is not enough. Try to load the model with a larger context length, or provide a shorter input' }),
+    body: j({
+      error:
+        'Trying to keep the first 14538 tokens when context the overflows. However, the model is loaded with context length of only 2048 tokens, which is not enough. Try to load the model with a larger context length, or provide a shorter input',
+    }),
     expect: { family: 'lmstudio', window: 2048, promptTokens: 14538 },
   },
   {
@@ -116,19 +173,38 @@ const samples: Sample[] = [
   {
     name: 'LiteLLM: ContextWindowExceededError around Anthropic (OpenHands/OpenHands#5350)',
     status: 400,
-    body: j({ error: { message: 'litellm.BadRequestError: litellm.ContextWindowExceededError: AnthropicError - {"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 209303 tokens > 200000 maximum"}}\nReceived Model Group=anthropic/claude-3-5-sonnet-20241022\nAvailable Model Group Fallbacks=None', type: null, param: null, code: '400' } }),
+    body: j({
+      error: {
+        message:
+          'litellm.BadRequestError: litellm.ContextWindowExceededError: AnthropicError - {"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 209303 tokens > 200000 maximum"}}\nReceived Model Group=anthropic/claude-3-5-sonnet-20241022\nAvailable Model Group Fallbacks=None',
+        type: null,
+        param: null,
+        code: '400',
+      },
+    }),
     expect: { family: 'litellm', window: 200000, promptTokens: 209303 },
   },
   {
     name: 'LiteLLM: ContextWindowExceededError around vLLM',
     status: 400,
-    body: j({ error: { message: "litellm.ContextWindowExceededError: OpenAIException - Error code: 400 - {'error': {'message': \"This model's maximum context length is 32768 tokens. However, your request has 59360 input tokens. Please reduce the length of the input messages.\"}}", type: null, param: null, code: '400' } }),
+    body: j({
+      error: {
+        message:
+          "litellm.ContextWindowExceededError: OpenAIException - Error code: 400 - {'error': {'message': \"This model's maximum context length is 32768 tokens. However, your request has 59360 input tokens. Please reduce the length of the input messages.\"}}",
+        type: null,
+        param: null,
+        code: '400',
+      },
+    }),
     expect: { family: 'litellm', window: 32768, promptTokens: 59360 },
   },
   {
     name: 'Anthropic through a gateway: prompt is too long (OpenHands/OpenHands#4894)',
     status: 400,
-    body: j({ type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210543 tokens > 200000 maximum' } }),
+    body: j({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'prompt is too long: 210543 tokens > 200000 maximum' },
+    }),
     expect: { family: 'anthropic', window: 200000, promptTokens: 210543 },
   },
   {
@@ -152,13 +228,26 @@ const samples: Sample[] = [
   {
     name: 'Mistral: too large for model with N maximum context length',
     status: 400,
-    body: j({ object: 'error', message: 'Prompt contains 300000 tokens, too large for model with 131072 maximum context length', type: 'invalid_request_error', param: null, code: null }),
+    body: j({
+      object: 'error',
+      message: 'Prompt contains 300000 tokens, too large for model with 131072 maximum context length',
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    }),
     expect: { family: 'mistral', window: 131072, promptTokens: 300000 },
   },
   {
     name: 'OpenRouter: endpoint maximum, text input and output (Aider-AI/aider#3721)',
     status: 400,
-    body: j({ error: { message: 'This endpoint\'s maximum context length is 131072 tokens. However, you requested about 141607 tokens (10535 of text input, 131072 in the output). Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.', code: 400, metadata: { provider_name: 'Chutes' } } }),
+    body: j({
+      error: {
+        message:
+          'This endpoint\'s maximum context length is 131072 tokens. However, you requested about 141607 tokens (10535 of text input, 131072 in the output). Please reduce the length of either one, or use the "middle-out" transform to compress your prompt automatically.',
+        code: 400,
+        metadata: { provider_name: 'Chutes' },
+      },
+    }),
     expect: { family: 'openrouter', window: 131072, promptTokens: 10535, completionTokens: 131072 },
   },
   {
@@ -170,7 +259,12 @@ const samples: Sample[] = [
   {
     name: 'Together: input longer than the context length',
     status: 400,
-    body: j({ error: { message: "The input (516368 tokens) is longer than the model's context length (262144 tokens).", type: 'invalid_request_error' } }),
+    body: j({
+      error: {
+        message: "The input (516368 tokens) is longer than the model's context length (262144 tokens).",
+        type: 'invalid_request_error',
+      },
+    }),
     expect: { family: 'together', window: 262144, promptTokens: 516368 },
   },
   {
@@ -200,7 +294,10 @@ describe('context: refusal parsing, verbatim samples per server family', () => {
 
   it('ignores other errors, rate limits on tokens included', () => {
     const others: [number | undefined, string][] = [
-      [429, '{"error":{"message":"Rate limit reached for gpt-4 in organization org-x on tokens per min (TPM): Limit 10000, Used 9000, Requested 2000.","type":"tokens","code":"rate_limit_exceeded"}}'],
+      [
+        429,
+        '{"error":{"message":"Rate limit reached for gpt-4 in organization org-x on tokens per min (TPM): Limit 10000, Used 9000, Requested 2000.","type":"tokens","code":"rate_limit_exceeded"}}',
+      ],
       [400, 'ThrottlingException: Too many tokens, please wait before trying again.'],
       [401, '{"error":{"message":"Incorrect API key provided","code":"invalid_api_key"}}'],
       [400, '{"error":{"message":"Unrecognized request argument supplied: stream_options"}}'],
@@ -214,17 +311,34 @@ describe('context: refusal parsing, verbatim samples per server family', () => {
   });
 
   it('reads a refusal that arrives inside a 200 stream (no status)', () => {
-    assert.deepEqual(parseContextRefusal(undefined, 'request (5000 tokens) exceeds the available context size (4096 tokens), try increasing it'),
-      { family: 'llama.cpp', window: 4096, promptTokens: 5000 });
+    assert.deepEqual(
+      parseContextRefusal(
+        undefined,
+        'request (5000 tokens) exceeds the available context size (4096 tokens), try increasing it',
+      ),
+      { family: 'llama.cpp', window: 4096, promptTokens: 5000 },
+    );
   });
 
   it('learns the stated window, or derives one below what was sent', () => {
-    assert.deepEqual(learnedWindow({ family: 'vllm', window: 4096, promptTokens: 5000 }, { promptTokens: 4000 }), { window: 4096, estimated: false });
+    assert.deepEqual(learnedWindow({ family: 'vllm', window: 4096, promptTokens: 5000 }, { promptTokens: 4000 }), {
+      window: 4096,
+      estimated: false,
+    });
     // Ollama: its own prompt count minus the excess; Bud's count when the server gives none.
-    assert.deepEqual(learnedWindow({ family: 'ollama', excess: 904 }, { promptTokens: 5000 }), { window: 4096, estimated: true });
-    assert.deepEqual(learnedWindow({ family: 'ollama', excess: 1000, promptTokens: 5096 }, { promptTokens: 5000 }), { window: 4096, estimated: false });
+    assert.deepEqual(learnedWindow({ family: 'ollama', excess: 904 }, { promptTokens: 5000 }), {
+      window: 4096,
+      estimated: true,
+    });
+    assert.deepEqual(learnedWindow({ family: 'ollama', excess: 1000, promptTokens: 5096 }, { promptTokens: 5000 }), {
+      window: 4096,
+      estimated: false,
+    });
     // No number: 75% of what was sent (prompt + max_tokens), never below the minimum.
-    assert.deepEqual(learnedWindow({ family: 'llama.cpp' }, { promptTokens: 6000, maxTokens: 2000 }), { window: 6000, estimated: true });
+    assert.deepEqual(learnedWindow({ family: 'llama.cpp' }, { promptTokens: 6000, maxTokens: 2000 }), {
+      window: 6000,
+      estimated: true,
+    });
     assert.deepEqual(learnedWindow({ family: 'unknown' }, { promptTokens: 100 }), { window: 512, estimated: true });
   });
 });

@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
 import {
-  answerReserve, DEFAULT_WINDOW, LearnedWindows, resolveWindow, RESERVE_MAX, RESERVE_MIN, windowFromSetting, windowKey,
+  answerReserve,
+  DEFAULT_WINDOW,
+  LearnedWindows,
+  resolveWindow,
+  RESERVE_MAX,
+  RESERVE_MIN,
+  windowFromSetting,
+  windowKey,
 } from '../../../src/context/windows';
 
 describe('context: the window of a model and the answer reserve', () => {
@@ -10,7 +17,10 @@ describe('context: the window of a model and the answer reserve', () => {
     const learned = new LearnedWindows();
     const metadata = { contextWindow: 32768, contextField: 'max_model_len' };
     const setting = { m: 16384 };
-    assert.deepEqual([resolveWindow({ baseUrl: base, model: 'm' }).tokens, resolveWindow({ baseUrl: base, model: 'm' }).source], [DEFAULT_WINDOW, 'default']);
+    assert.deepEqual(
+      [resolveWindow({ baseUrl: base, model: 'm' }).tokens, resolveWindow({ baseUrl: base, model: 'm' }).source],
+      [DEFAULT_WINDOW, 'default'],
+    );
     assert.equal(resolveWindow({ baseUrl: base, model: 'm', metadata }).source, 'server');
     assert.match(resolveWindow({ baseUrl: base, model: 'm', metadata }).detail, /max_model_len: 32,768 tokens/);
     const s = resolveWindow({ baseUrl: base, model: 'm', metadata, setting });
@@ -51,7 +61,15 @@ describe('context: the window of a model and the answer reserve', () => {
   });
 
   it('loading ignores old or damaged data entry by entry', () => {
-    const w = new LearnedWindows({ version: 1, entries: { 'http://a/v1\nm': { tokens: 8192, at: 1 }, bad: { tokens: 4096 }, 'http://a/v1\nn': { tokens: 'x' }, 'http://a/v1\no': null } });
+    const w = new LearnedWindows({
+      version: 1,
+      entries: {
+        'http://a/v1\nm': { tokens: 8192, at: 1 },
+        bad: { tokens: 4096 },
+        'http://a/v1\nn': { tokens: 'x' },
+        'http://a/v1\no': null,
+      },
+    });
     assert.equal(w.get('http://a', 'm')?.tokens, 8192);
     assert.deepEqual(Object.keys(w.toJSON().entries), ['http://a/v1\nm']);
     assert.doesNotThrow(() => new LearnedWindows('garbage'));
@@ -59,8 +77,17 @@ describe('context: the window of a model and the answer reserve', () => {
   });
 
   it('the reserve: bud.maxTokens when set (at most half the window), else 20% clamped and capped by the server', () => {
-    const w = (tokens: number, maxOutputTokens?: number) => ({ tokens, source: 'server' as const, detail: '', ...(maxOutputTokens ? { maxOutputTokens } : {}) });
-    assert.deepEqual(answerReserve(w(32768), 2000), { tokens: 2000, rule: 'bud.maxTokens (2,000 tokens)', maxTokens: 2000 });
+    const w = (tokens: number, maxOutputTokens?: number) => ({
+      tokens,
+      source: 'server' as const,
+      detail: '',
+      ...(maxOutputTokens ? { maxOutputTokens } : {}),
+    });
+    assert.deepEqual(answerReserve(w(32768), 2000), {
+      tokens: 2000,
+      rule: 'bud.maxTokens (2,000 tokens)',
+      maxTokens: 2000,
+    });
     const lowered = answerReserve(w(4096), 8000);
     assert.deepEqual([lowered.tokens, lowered.maxTokens], [2048, 2048]);
     assert.match(lowered.rule, /lowered to half the window/);
