@@ -76,7 +76,13 @@ export interface ToolCallView {
   /** One line: "42 lines of src/a.ts", "3 matches", or the error text. */
   summary?: string;
   durationMs?: number;
+  /** Where a tool that is not Bud's own comes from ("Extension GitLens", "MCP server github"). */
+  source?: string;
 }
+
+/** The answers to "may this tool of another extension run?". */
+export const TOOL_APPROVALS = ['once', 'always', 'deny'] as const;
+export type ToolApproval = (typeof TOOL_APPROVALS)[number];
 
 export interface MessageView {
   id: string;
@@ -151,6 +157,8 @@ export type WebviewMessage =
   | { type: 'copyCode'; code: string }
   | { type: 'insertCode'; code: string }
   | { type: 'openCodeInEditor'; code: string; language?: string }
+  /** The user's answer to a `toolApproval` question. */
+  | { type: 'toolApprovalAnswer'; callId: string; answer: ToolApproval }
   /** A failure inside the webview, for the host's log (the error's message only; never message content or secrets). */
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string };
 
@@ -182,7 +190,11 @@ export type HostMessage =
   | { type: 'messagesRemoved'; ids: string[] }
   | { type: 'pendingContexts'; contexts: CodeContext[] }
   | { type: 'notice'; notice: Notice | null }
-  | { type: 'focusInput'; text?: string };
+  | { type: 'focusInput'; text?: string }
+  /** A tool of another extension wants to run (call row `callId` of the streaming answer): ask the user. */
+  | { type: 'toolApproval'; callId: string; name: string; source: string }
+  /** The question for `callId` was answered (here or by Stop): remove it. */
+  | { type: 'toolApprovalDone'; callId: string };
 
 /** The member of `HostMessage` with this `type`. */
 export type HostMessageOf<K extends HostMessage['type']> = Extract<HostMessage, { type: K }>;

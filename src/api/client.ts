@@ -27,7 +27,7 @@ import type {
 } from './types';
 import { normaliseBaseUrl } from './url';
 import { validateParams } from './validate';
-import { readBounded, throwIfErrorBody } from './responseBody';
+import { preview, readBounded, throwIfErrorBody } from './responseBody';
 import { readStreamedResponse, type Sent, type StreamReading } from './streamResponse';
 
 /**
@@ -181,7 +181,7 @@ export class BudClient {
     throwIfErrorBody(obj, { url: this.url(spec.path), apiKey: this.apiKey });
     if (!obj || typeof obj !== 'object' || !Array.isArray((obj as ChatCompletion).choices)) {
       throw new InvalidResponseError(
-        `The server's answer is not a chat completion (no "choices"): ${JSON.stringify(obj)?.slice(0, 200)}.`,
+        `The server's answer is not a chat completion (no "choices"): ${preview(JSON.stringify(obj) ?? '', this.apiKey)}.`,
         { url: this.url(spec.path) },
       );
     }
@@ -302,9 +302,13 @@ export class BudClient {
     try {
       return JSON.parse(text);
     } catch {
-      const first = serverMessageFromBody(text, headerValue(res.headers, 'content-type') ?? '') ?? '(empty body)';
+      const first = redact(
+        serverMessageFromBody(redact(text, this.apiKey), headerValue(res.headers, 'content-type') ?? '') ??
+          '(empty body)',
+        this.apiKey,
+      );
       throw new InvalidResponseError(
-        `The server at ${url} answered ${res.statusCode} but not with JSON: ${redact(first, this.apiKey)}. Check the base URL.`,
+        `The server at ${url} answered ${res.statusCode} but not with JSON: ${first}. Check the base URL.`,
         { url, requestId, status: res.statusCode },
       );
     }

@@ -7,7 +7,7 @@ import { completionToChunks, normaliseCompletion } from './body';
 import { BudError, ConnectionError, IncompleteResponseError, InvalidResponseError, redact } from './errors';
 import { headerValue } from './httpErrors';
 import type { RequestLogInfo } from './log';
-import { readBounded, throwIfErrorBody } from './responseBody';
+import { preview, readBounded, throwIfErrorBody } from './responseBody';
 import { ChatChunkReader } from './stream';
 import type { ChatCompletion, ChatCompletionChunk } from './types';
 
@@ -43,8 +43,8 @@ class PendingChunks {
   readonly reader: ChatChunkReader;
   private readonly queue: ChatCompletionChunk[] = [];
 
-  constructor(maxLineBytes: number) {
-    this.reader = new ChatChunkReader({ onChunk: (c) => this.queue.push(c), maxLineBytes });
+  constructor(maxLineBytes: number, secret: string) {
+    this.reader = new ChatChunkReader({ onChunk: (c) => this.queue.push(c), maxLineBytes, secret });
   }
 
   /** Runs `step` (feeding bytes, or ending the body), yields the chunks it completed, then throws what it threw. */
@@ -66,7 +66,7 @@ export async function* readStreamedResponse(
   sent: Sent,
   cx: StreamReading,
 ): AsyncGenerator<ChatCompletionChunk, 'done' | BudError> {
-  const pending = new PendingChunks(cx.maxLineBytes);
+  const pending = new PendingChunks(cx.maxLineBytes, cx.apiKey);
   const progress = { bytes: 0 };
   let failure: string | undefined;
   try {
@@ -103,7 +103,7 @@ async function* readWholeCompletion(
     obj = JSON.parse(r.text) as ChatCompletion;
   } catch {
     throw new InvalidResponseError(
-      `The server answered a streaming request with invalid JSON: ${JSON.stringify(r.text.slice(0, 200))}.`,
+      `The server answered a streaming request with invalid JSON: ${JSON.stringify(preview(r.text, cx.apiKey))}.`,
       { url, requestId },
     );
   }

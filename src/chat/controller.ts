@@ -22,6 +22,8 @@ import type { HistoryStore } from './historyStore';
 /** Everything one request needs, read fresh for each request. */
 export interface TurnSetup {
   client: TurnOptions['client'];
+  /** The normalised base URL the client sends to (limits are kept per base URL and model). */
+  baseUrl?: string;
   /** model and the sampling parameters that are set (no messages). */
   params: Omit<ChatCompletionParams, 'messages'>;
   stream: boolean;

@@ -12,6 +12,7 @@ import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { createWebviewMessageHandlers, dispatchWebviewMessage } from './messageHandlers';
+import { ApprovalBroker } from '../lm/foreignCore';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -25,6 +26,8 @@ export interface ChatHost {
   controller: ChatController;
   view: ChatViewProvider;
   store: HistoryStore;
+  /** Asks in the chat before a tool of another extension runs. */
+  approvals: ApprovalBroker;
   /** Opens the chat view and waits (briefly) until the webview is ready. */
   reveal(): Promise<void>;
 }
@@ -37,10 +40,12 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     (msg) => onMessage(msg),
     (l) => log.warn(l),
   );
+  const approvals = new ApprovalBroker((msg) => view.post(msg));
   const controller = createController(context, { store, view, session, log });
-  const onMessage = createMessageRouter(createWebviewMessageHandlers({ controller, session, log }), controller, log);
+  const handlers = createWebviewMessageHandlers({ controller, session, approvals, log });
+  const onMessage = createMessageRouter(handlers, controller, log);
   registerView(context, view, store);
-  return { controller, view, store, reveal: () => revealView(view) };
+  return { controller, view, store, approvals, reveal: () => revealView(view) };
 }
 
 function createHistoryStore(

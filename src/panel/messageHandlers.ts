@@ -6,6 +6,7 @@ import { isChatId } from '../chat/historyStore';
 import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
 import type { ActionId, WebviewMessage, WebviewMessageOf } from '../protocol';
+import type { ApprovalBroker } from '../lm/foreignCore';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
 
 export type WebviewMessageHandlers = {
@@ -17,6 +18,8 @@ type ActionHandlers = { readonly [A in ActionId]: () => void | Promise<void> };
 export interface MessageHandlerDeps {
   controller: ChatController;
   session: Session;
+  /** Asks in the chat before another extension's tool runs. */
+  approvals: ApprovalBroker;
   log: Logger;
 }
 
@@ -27,10 +30,20 @@ export function dispatchWebviewMessage(handlers: WebviewMessageHandlers, msg: We
   return handler(msg);
 }
 
-export function createWebviewMessageHandlers({ controller, session, log }: MessageHandlerDeps): WebviewMessageHandlers {
+export function createWebviewMessageHandlers({
+  controller,
+  session,
+  approvals,
+  log,
+}: MessageHandlerDeps): WebviewMessageHandlers {
   const actions = createActionHandlers(controller);
   return {
-    ready: async () => controller.sendInit(await workspaceSettingNotes(session)),
+    ready: async () => {
+      await controller.sendInit(await workspaceSettingNotes(session));
+      // A recreated view has lost the questions still waiting for an answer: ask them again.
+      approvals.repost();
+    },
+    toolApprovalAnswer: (msg) => approvals.answer(msg.callId, msg.answer),
     send: async (msg) => {
       await controller.send(msg.text);
     },

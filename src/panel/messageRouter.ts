@@ -1,12 +1,13 @@
 // Checks every message from the webview before the host acts on it. The webview renders untrusted model
 // output (sanitised), so the host still treats what it receives as input: known types and field types only.
-import { isActionId, type WebviewMessage, type WebviewMessageOf } from '../protocol';
+import { isActionId, TOOL_APPROVALS, type ToolApproval, type WebviewMessage, type WebviewMessageOf } from '../protocol';
 
 type Fields = Readonly<Record<string, unknown>>;
 type WebviewMessageType = WebviewMessage['type'];
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isApproval = (v: unknown): v is ToolApproval => (TOOL_APPROVALS as readonly unknown[]).includes(v);
 const isLogLevel = (v: unknown): v is WebviewMessageOf<'log'>['level'] => v === 'info' || v === 'warn' || v === 'error';
 
 /** Longest `log` line the webview may send; the rest is cut so a runaway error cannot flood the log. */
@@ -40,6 +41,10 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
   openCodeInEditor: (m) =>
     isStr(m.code)
       ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
+      : undefined,
+  toolApprovalAnswer: (m) =>
+    isStr(m.callId) && isApproval(m.answer)
+      ? { type: 'toolApprovalAnswer', callId: m.callId, answer: m.answer }
       : undefined,
   log: (m) =>
     isStr(m.text) && isLogLevel(m.level)

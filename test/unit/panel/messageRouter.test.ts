@@ -20,10 +20,18 @@ const SAMPLES: { [K in WebviewMessage['type']]: WebviewMessageOf<K> } = {
   copyCode: { type: 'copyCode', code: 'x' },
   insertCode: { type: 'insertCode', code: 'x' },
   openCodeInEditor: { type: 'openCodeInEditor', code: 'x', language: 'ts' },
+  toolApprovalAnswer: { type: 'toolApprovalAnswer', callId: 'call_1', answer: 'always' },
   log: { type: 'log', level: 'warn', text: 'w' },
 };
 
 describe('webview message validation table', () => {
+  it('accepts only the three answers to a tool approval', () => {
+    for (const answer of ['once', 'always', 'deny'])
+      assert.ok(parseWebviewMessage({ type: 'toolApprovalAnswer', callId: 'c', answer }), answer);
+    for (const answer of ['yes', 'Always', '', null])
+      assert.equal(parseWebviewMessage({ type: 'toolApprovalAnswer', callId: 'c', answer }), undefined, String(answer));
+  });
+
   it('has exactly one validator per message type', () => {
     assert.deepEqual(Object.keys(WEBVIEW_MESSAGE_VALIDATORS).sort(), Object.keys(SAMPLES).sort());
   });
