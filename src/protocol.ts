@@ -2,7 +2,8 @@
 // (src/webview-app); both tsconfigs include this file, so a drift fails the type check.
 // Rules: the host posts nothing before the webview says `ready`; while an answer streams the host posts
 // only deltas (`answerDelta`, batched), never the whole conversation again.
-// It holds types and a few constant tables only (no imports of runtime code), so it is safe in both bundles.
+// It holds types, a few constant tables and tiny pure helpers only (no imports of runtime code), so it is safe in both
+// bundles.
 
 import type { ErrorKind } from './api/errors';
 
@@ -137,7 +138,13 @@ export interface ToolCallView {
   /** One line: "42 lines of src/a.ts", "3 matches", or the error text. */
   summary?: string;
   durationMs?: number;
+  /** Where a tool that is not Bud's own comes from ("Extension GitLens", "MCP server github"). */
+  source?: string;
 }
+
+/** The answers to "may this tool of another extension run?". */
+export const TOOL_APPROVALS = ['once', 'always', 'deny'] as const;
+export type ToolApproval = (typeof TOOL_APPROVALS)[number];
 
 export interface MessageView {
   id: string;
@@ -219,8 +226,13 @@ export type WebviewMessage =
   | { type: 'attachMention'; id: string }
   /** Files or folders dropped on the view (URIs from the drag's uri-list). */
   | { type: 'attachUris'; uris: string[] }
-  /** Forwarded webview state (scroll position only; never message content or secrets). */
+  /** The user's answer to a `toolApproval` question. */
+  | { type: 'toolApprovalAnswer'; callId: string; answer: ToolApproval }
+  /** A failure inside the webview, for the host's log (the error's message only; never message content or secrets). */
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string };
+
+/** The member of `WebviewMessage` with this `type`. */
+export type WebviewMessageOf<K extends WebviewMessage['type']> = Extract<WebviewMessage, { type: K }>;
 
 // ---------------------------------------------------------------------------------------------
 // Host -> webview
@@ -261,4 +273,20 @@ export type HostMessage =
       instructionsNote?: string;
       commands: SlashCommandInfo[];
       commandsNote?: string;
-    };
+    }
+  /** A tool of another extension wants to run (call row `callId` of the streaming answer): ask the user. */
+  | { type: 'toolApproval'; callId: string; name: string; source: string }
+  /** The question for `callId` was answered (here or by Stop): remove it. */
+  | { type: 'toolApprovalDone'; callId: string };
+
+/** The member of `HostMessage` with this `type`. */
+export type HostMessageOf<K extends HostMessage['type']> = Extract<HostMessage, { type: K }>;
+
+/**
+ * Ends every `switch` over messages: a new member that is not handled fails the type check here, and a value
+ * that is not a member at run time (a newer or older peer) fails loudly instead of being dropped unnoticed.
+ */
+export function assertNever(value: never, what = 'message'): never {
+  const type = (value as { type?: unknown } | null)?.type;
+  throw new Error(`Unexpected ${what}${typeof type === 'string' ? ` of type "${type}"` : ''}`);
+}

@@ -1,7 +1,7 @@
 // What `activate` returns when BUD_TEST_MODE=1 (integration tests only; undefined otherwise).
 import * as path from 'node:path';
 import type { ChatCompletionParams } from './api/types';
-import type { ChatSnapshot, CodeContext, MentionItem } from './protocol';
+import type { ChatSnapshot, CodeContext, MentionItem, ToolApproval } from './protocol';
 import type { FinishedCommand } from './mentions/terminal';
 import { toSnapshot } from './chat/conversation';
 import { withInstructions } from './chat/instructions';
@@ -43,6 +43,8 @@ export interface BudTestApi {
     /** The system prompt with the workspace's instructions (what a request would carry now). */
     systemPromptWith(base: string): Promise<string>;
   };
+  /** Questions "may this tool of another extension run?" waiting in the chat, and the user's click. */
+  approvals: { waiting(): string[]; answer(callId: string, answer: ToolApproval): void };
   /** Points requests at a local test server (machine settings cannot be written from a test). */
   setBaseUrlOverride(url: string | undefined): void;
   setApiKey(key: string): Promise<void>;
@@ -98,6 +100,10 @@ export function createTestApi(
         const ctx = await host.mentions.files.context();
         return withInstructions(base, (await readInstructions(ctx)).files);
       },
+    },
+    approvals: {
+      waiting: () => host.approvals.waiting,
+      answer: (callId, answer) => host.approvals.answer(callId, answer),
     },
     setBaseUrlOverride: (url) => {
       session.overrideBaseUrl = url;

@@ -1,61 +1,84 @@
 // Checks every message from the webview before the host acts on it. The webview renders untrusted model
 // output (sanitised), so the host still treats what it receives as input: known types and field types only.
-import { isActionId, type WebviewMessage } from '../protocol';
+import { isActionId, TOOL_APPROVALS, type ToolApproval, type WebviewMessage, type WebviewMessageOf } from '../protocol';
+
+type Fields = Readonly<Record<string, unknown>>;
+type WebviewMessageType = WebviewMessage['type'];
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isApproval = (v: unknown): v is ToolApproval => (TOOL_APPROVALS as readonly unknown[]).includes(v);
+const isLogLevel = (v: unknown): v is WebviewMessageOf<'log'>['level'] => v === 'info' || v === 'warn' || v === 'error';
 
+/** Longest `log` line the webview may send; the rest is cut so a runaway error cannot flood the log. */
+const MAX_LOG_CHARS = 2000;
+/** The # picker's query (longer is no file name), a picked row's id or dropped URI, and how many URIs one drop holds. */
+const MAX_QUERY_CHARS = 500;
+const MAX_URI_CHARS = 4096;
+const MAX_DROPPED = 500;
+
+/**
+ * One validator per webview message type, keyed by `type`. The mapped type makes a new `WebviewMessage` member a
+ * compile error until it has its entry here. Each validator copies only the known fields, with their types checked.
+ */
+export const WEBVIEW_MESSAGE_VALIDATORS: {
+  readonly [K in WebviewMessageType]: (m: Fields) => WebviewMessageOf<K> | undefined;
+} = {
+  ready: () => ({ type: 'ready' }),
+  stop: () => ({ type: 'stop' }),
+  retry: () => ({ type: 'retry' }),
+  newChat: () => ({ type: 'newChat' }),
+  send: (m) => {
+    if (!isStr(m.text) || (m.attachCurrentFile !== undefined && typeof m.attachCurrentFile !== 'boolean'))
+      return undefined;
+    return m.attachCurrentFile === true
+      ? { type: 'send', text: m.text, attachCurrentFile: true }
+      : { type: 'send', text: m.text };
+  },
+  mentionQuery: (m) =>
+    isInt(m.requestId) && isStr(m.query)
+      ? { type: 'mentionQuery', requestId: m.requestId, query: m.query.slice(0, MAX_QUERY_CHARS) }
+      : undefined,
+  attachMention: (m) => (isStr(m.id) && m.id.length <= MAX_URI_CHARS ? { type: 'attachMention', id: m.id } : undefined),
+  attachUris: (m) =>
+    Array.isArray(m.uris) && m.uris.length <= MAX_DROPPED && m.uris.every((u) => isStr(u) && u.length <= MAX_URI_CHARS)
+      ? { type: 'attachUris', uris: m.uris as string[] }
+      : undefined,
+  switchChat: (m) => (isStr(m.chatId) ? { type: 'switchChat', chatId: m.chatId } : undefined),
+  deleteChat: (m) => (isStr(m.chatId) ? { type: 'deleteChat', chatId: m.chatId } : undefined),
+  renameChat: (m) =>
+    isStr(m.chatId) && isStr(m.title) ? { type: 'renameChat', chatId: m.chatId, title: m.title } : undefined,
+  action: (m) => (isActionId(m.action) ? { type: 'action', action: m.action } : undefined),
+  openLink: (m) => (isStr(m.href) ? { type: 'openLink', href: m.href } : undefined),
+  openContext: (m) =>
+    isStr(m.uri) && isInt(m.startLine) && isInt(m.endLine)
+      ? { type: 'openContext', uri: m.uri, startLine: m.startLine, endLine: m.endLine }
+      : undefined,
+  removePendingContext: (m) => (isInt(m.index) ? { type: 'removePendingContext', index: m.index } : undefined),
+  copyCode: (m) => (isStr(m.code) ? { type: 'copyCode', code: m.code } : undefined),
+  insertCode: (m) => (isStr(m.code) ? { type: 'insertCode', code: m.code } : undefined),
+  openCodeInEditor: (m) =>
+    isStr(m.code)
+      ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
+      : undefined,
+  toolApprovalAnswer: (m) =>
+    isStr(m.callId) && isApproval(m.answer)
+      ? { type: 'toolApprovalAnswer', callId: m.callId, answer: m.answer }
+      : undefined,
+  log: (m) =>
+    isStr(m.text) && isLogLevel(m.level)
+      ? { type: 'log', level: m.level, text: m.text.slice(0, MAX_LOG_CHARS) }
+      : undefined,
+};
+
+function isMessageType(v: unknown): v is WebviewMessageType {
+  // Own keys only: `constructor` or `__proto__` must not reach a validator.
+  return isStr(v) && Object.hasOwn(WEBVIEW_MESSAGE_VALIDATORS, v);
+}
+
+/** The message if it is a known type with well-typed fields (unknown extra fields dropped), else undefined. */
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
-  const m = raw as Record<string, unknown>;
-  switch (m.type) {
-    case 'ready':
-    case 'stop':
-    case 'retry':
-    case 'newChat':
-      return { type: m.type };
-    case 'send':
-      if (!isStr(m.text)) return undefined;
-      return m.attachCurrentFile === true
-        ? { type: 'send', text: m.text, attachCurrentFile: true }
-        : { type: 'send', text: m.text };
-    case 'mentionQuery':
-      return isInt(m.requestId) && isStr(m.query)
-        ? { type: 'mentionQuery', requestId: m.requestId, query: m.query.slice(0, 500) }
-        : undefined;
-    case 'attachMention':
-      return isStr(m.id) && m.id.length <= 4096 ? { type: 'attachMention', id: m.id } : undefined;
-    case 'attachUris':
-      return Array.isArray(m.uris) && m.uris.length <= 500 && m.uris.every((u) => isStr(u) && u.length <= 4096)
-        ? { type: 'attachUris', uris: m.uris as string[] }
-        : undefined;
-    case 'switchChat':
-    case 'deleteChat':
-      return isStr(m.chatId) ? { type: m.type, chatId: m.chatId } : undefined;
-    case 'renameChat':
-      return isStr(m.chatId) && isStr(m.title) ? { type: 'renameChat', chatId: m.chatId, title: m.title } : undefined;
-    case 'action':
-      return isActionId(m.action) ? { type: 'action', action: m.action } : undefined;
-    case 'openLink':
-      return isStr(m.href) ? { type: 'openLink', href: m.href } : undefined;
-    case 'openContext':
-      return isStr(m.uri) && isInt(m.startLine) && isInt(m.endLine)
-        ? { type: 'openContext', uri: m.uri, startLine: m.startLine, endLine: m.endLine }
-        : undefined;
-    case 'removePendingContext':
-      return isInt(m.index) ? { type: 'removePendingContext', index: m.index } : undefined;
-    case 'copyCode':
-    case 'insertCode':
-      return isStr(m.code) ? { type: m.type, code: m.code } : undefined;
-    case 'openCodeInEditor':
-      return isStr(m.code)
-        ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
-        : undefined;
-    case 'log':
-      return isStr(m.text) && (m.level === 'info' || m.level === 'warn' || m.level === 'error')
-        ? { type: 'log', level: m.level, text: m.text.slice(0, 2000) }
-        : undefined;
-    default:
-      return undefined;
-  }
+  const m = raw as Fields;
+  return isMessageType(m.type) ? WEBVIEW_MESSAGE_VALIDATORS[m.type](m) : undefined;
 }
