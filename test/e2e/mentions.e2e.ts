@@ -163,7 +163,9 @@ describe('mentions and attachments end to end (code-server + Chromium)', functio
     await term.waitFor({ state: 'attached', timeout: 30_000 });
     await wb.page.waitForTimeout(3000); // the shell starts and loads its integration script
     await term.focus();
-    await wb.page.keyboard.type('echo e2e-terminal-$((6*7))');
+    // VS Code's API passes on output from the moment it reports the command started: print a moment later, as
+    // real builds and tests do (output printed in that same instant can be missed; the chip then says so).
+    await wb.page.keyboard.type('sleep 1; echo e2e-terminal-$((6*7))');
     await wb.page.keyboard.press('Enter');
     await wb.page.locator('.xterm-rows', { hasText: 'e2e-terminal-42' }).first().waitFor({ timeout: 30_000 });
     await wb.page.waitForTimeout(1000);
@@ -174,8 +176,8 @@ describe('mentions and attachments end to end (code-server + Chromium)', functio
     await chat.locator('.pending-contexts .context-chip[data-kind="terminal"]').waitFor();
     await wb.page.keyboard.type('what did it print?');
     const content = userContent(await sendAndWait());
-    assert.match(content, /^Terminal: echo e2e-terminal-\$\(\(6\*7\)\) \(exit code 0\)/);
-    assert.match(content, /```console\n.*\$ echo e2e-terminal-\$\(\(6\*7\)\)\ne2e-terminal-42\n```/);
+    assert.match(content, /^Terminal: sleep 1; echo e2e-terminal-\$\(\(6\*7\)\) \(exit code 0\)/);
+    assert.match(content, /```console\n.*\$ sleep 1; echo e2e-terminal-\$\(\(6\*7\)\)\ne2e-terminal-42\n```/);
   });
 
   it('"Add File to Bud Chat" in the Explorer attaches the file', async () => {
@@ -225,7 +227,7 @@ describe('mentions and attachments end to end (code-server + Chromium)', functio
     for (const want of [
       /^math\.ts \d+ tokens$/,
       /^Changes \(1 file, 1 untracked\)/,
-      /^Terminal: echo e2e-terminal/,
+      /^Terminal: sleep 1; echo e2e-terminal/,
       /^README\.md/,
       /^\/shout/,
     ])
