@@ -2,6 +2,7 @@
 // (src/panel/webviewHtml.ts), with a fake `acquireVsCodeApi` that records every posted message, and VS Code-like
 // theme variables (dark / light / high contrast) so screenshots resemble the real panel.
 // Every request goes to a fake origin served by page.route: nothing leaves the machine.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -357,4 +358,19 @@ export async function openApp(browser: Browser, opts: OpenOptions = {}): Promise
     close: () => context.close(),
   };
   return app;
+}
+
+/**
+ * Closes a test's page; after a test that passed, fails on any Content-Security-Policy violation, request outside
+ * the extension assets or script error the page saw (call it from `afterEach`).
+ */
+export async function closeAndCheck(app: AppPage | undefined, test: Mocha.Test | undefined): Promise<void> {
+  if (!app) return;
+  const violations = await app.violations();
+  const { strayRequests, pageErrors } = app;
+  await app.close();
+  if (test?.state === 'failed') return;
+  assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
+  assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
+  assert.deepEqual(pageErrors, [], 'no script errors');
 }

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { ChatSummary } from '../../src/protocol';
-import { launchBrowser, openApp, type AppPage } from './appSupport';
+import { closeAndCheck, launchBrowser, openApp, type AppPage } from './appSupport';
 import { assistantMsg, chat, context, init, MARKDOWN_ANSWER, status, userMsg } from './appFixtures';
 
 describe('chat view (webview app in Chromium)', function () {
@@ -22,14 +22,7 @@ describe('chat view (webview app in Chromium)', function () {
     app = await openApp(browser);
   });
   afterEach(async function () {
-    if (!app) return;
-    const violations = await app.violations();
-    const { strayRequests, pageErrors } = app;
-    await app.close();
-    if (this.currentTest?.state === 'failed') return;
-    assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
-    assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
-    assert.deepEqual(pageErrors, [], 'no script errors');
+    await closeAndCheck(app, this.currentTest);
   });
 
   const text = (sel: string) => app.page.locator(sel).innerText();

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { CodeContext, MentionItem } from '../../src/protocol';
-import { launchBrowser, openApp, type AppPage } from './appSupport';
+import { closeAndCheck, launchBrowser, openApp, type AppPage } from './appSupport';
 import { init } from './appFixtures';
 
 const ITEMS: MentionItem[] = [
@@ -57,14 +57,7 @@ describe('mentions and attachments in the chat view', function () {
     await app.send(init());
   });
   afterEach(async function () {
-    if (!app) return;
-    const violations = await app.violations();
-    const { strayRequests, pageErrors } = app;
-    await app.close();
-    if (this.currentTest?.state === 'failed') return;
-    assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
-    assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
-    assert.deepEqual(pageErrors, [], 'no script errors');
+    await closeAndCheck(app, this.currentTest);
   });
 
   const input = () => app.page.locator('#input');

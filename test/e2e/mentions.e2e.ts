@@ -62,6 +62,7 @@ describe('mentions and attachments end to end (code-server + Chromium)', functio
       'git.enabled': true,
       'terminal.integrated.shellIntegration.enabled': true,
       'terminal.integrated.defaultProfile.linux': 'bash',
+      'terminal.integrated.gpuAcceleration': 'off',
     };
     server = await startCodeServer({
       label: 'mentions-e2e',
@@ -167,11 +168,20 @@ describe('mentions and attachments end to end (code-server + Chromium)', functio
     // real builds and tests do (output printed in that same instant can be missed; the chip then says so).
     await wb.page.keyboard.type('sleep 1; echo e2e-terminal-$((6*7))');
     await wb.page.keyboard.press('Enter');
-    await wb.page.locator('.xterm-rows', { hasText: 'e2e-terminal-42' }).first().waitFor({ timeout: 30_000 });
-    await wb.page.waitForTimeout(1000);
+    await wb.screenshot('e2e-terminal-command');
     chat = await wb.openChatView();
-    await typeInChat('#term');
-    await options().filter({ hasText: 'e2e-terminal' }).first().waitFor({ timeout: 30_000 });
+    // The #terminal row names the last command once the terminal reported it finished; ask again until it does.
+    const row = options().filter({ hasText: 'e2e-terminal' }).first();
+    for (let attempt = 0; ; attempt++) {
+      await input().fill('');
+      await typeInChat('#term');
+      await options().first().waitFor({ timeout: 30_000 });
+      if (await row.isVisible()) break;
+      if (attempt === 30)
+        assert.fail(`#terminal never named the command: ${(await options().allInnerTexts()).join(' | ')}`);
+      await wb.page.keyboard.press('Escape');
+      await wb.page.waitForTimeout(2000);
+    }
     await wb.page.keyboard.press('Enter');
     await chat.locator('.pending-contexts .context-chip[data-kind="terminal"]').waitFor();
     await wb.page.keyboard.type('what did it print?');
@@ -219,7 +229,11 @@ describe('mentions and attachments end to end (code-server + Chromium)', functio
     await wb.page.reload({ waitUntil: 'domcontentloaded' });
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await server.waitForExtensionHost();
-    chat = await wb.openChatView();
+    // A loaded machine can take a while to list the commands again after a reload: one more try after a pause.
+    chat = await wb.openChatView().catch(async () => {
+      await wb.page.waitForTimeout(10_000);
+      return wb.openChatView();
+    });
     const users = chat.locator('.message.user');
     await users.first().waitFor({ timeout: 30_000 });
     const chips = await chat.locator('.message.user .context-chip').allInnerTexts();

@@ -8,16 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CodeContext } from '../../src/protocol';
 import type { BudTestApi } from '../../src/testApi';
-
-const EXTENSION_ID = 'bud-studio.bud-chat';
-
-async function api(): Promise<BudTestApi> {
-  const ext = vscode.extensions.getExtension<BudTestApi>(EXTENSION_ID);
-  assert.ok(ext, 'extension installed');
-  const a = await ext.activate();
-  assert.ok(a, 'test API returned (BUD_TEST_MODE=1)');
-  return a;
-}
+import { budTestApi } from './budApi';
 
 const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 /** The attachment, or the test fails with the reason it was refused. */
@@ -60,7 +51,7 @@ describe('mentions and attachments in the extension host', function () {
   const disposables: vscode.Disposable[] = [];
 
   before(async () => {
-    bt = await api();
+    bt = await budTestApi();
     const w = (rel: string, data: string | Buffer) => {
       mkdirSync(path.dirname(path.join(root(), rel)), { recursive: true });
       writeFileSync(path.join(root(), rel), data);

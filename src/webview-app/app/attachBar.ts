@@ -34,7 +34,7 @@ export class AttachBar {
     );
     this.currentButton = h('button', {
       type: 'button',
-      class: 'current-file-chip',
+      class: 'context-chip current-file-chip',
       hidden: true,
       'aria-pressed': 'false',
     });
