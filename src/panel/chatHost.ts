@@ -2,6 +2,7 @@
 // provider, and what each webview message does.
 import * as vscode from 'vscode';
 import { ChatController } from '../chat/controller';
+import { describeWriteError } from '../chat/atomicFile';
 import { HistoryStore, newChatId, isChatId } from '../chat/historyStore';
 import { runTurn } from '../chat/turn';
 import { toErrorInfo } from '../chat/errorInfo';
@@ -34,6 +35,12 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     dir: vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath,
     log: (l) => log.info(l),
     onMerged: (chat) => controller.externalChange(chat),
+    onWriteError: (_id, err) =>
+      controller.notice({
+        level: 'error',
+        text: `This chat could not be saved: ${describeWriteError(err)}. It stays open in this window and is saved with the next change once the disk accepts it.`,
+        actions: ['showLog'],
+      }),
   });
   // The view forwards each webview message to `onMessage` (hoisted below), which needs the controller.
   const view = new ChatViewProvider(context.extensionUri, onMessage, (l) => log.warn(l));
