@@ -11,6 +11,7 @@ import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
 import { createDeltaSink } from '../chat/deltaSink';
+import { findMessage } from '../chat/tree';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -85,6 +86,21 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
         return controller.stop();
       case 'retry':
         return controller.retry();
+      case 'editMessage':
+        await controller.branches.edit(msg.id, msg.text);
+        return;
+      case 'regenerate':
+        await controller.branches.regenerate(msg.id);
+        return;
+      case 'switchBranch':
+        return controller.branches.switchBranch(msg.id, msg.index);
+      case 'deleteTurn':
+        return controller.branches.deleteTurn(msg.id);
+      case 'copyMessage': {
+        const m = findMessage(controller.current, msg.id);
+        if (m) await copyCode(m.content, m.role === 'user' ? 'Message' : 'Answer');
+        return;
+      }
       case 'newChat':
         return controller.newChat();
       case 'switchChat':
@@ -123,6 +139,7 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
   const runAction = async (action: ActionId): Promise<void> => {
     if (action === 'retry') return controller.retry();
     if (action === 'newChat') return controller.newChat();
+    if (action === 'undoDelete') return controller.branches.undoDelete();
     if (action === 'openSettings') {
       await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:bud-studio.bud-chat');
       return;

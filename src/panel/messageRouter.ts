@@ -21,6 +21,14 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isStr(m.chatId) ? { type: m.type, chatId: m.chatId } : undefined;
     case 'renameChat':
       return isStr(m.chatId) && isStr(m.title) ? { type: 'renameChat', chatId: m.chatId, title: m.title } : undefined;
+    case 'editMessage':
+      return isStr(m.id) && isStr(m.text) ? { type: 'editMessage', id: m.id, text: m.text } : undefined;
+    case 'regenerate':
+    case 'deleteTurn':
+    case 'copyMessage':
+      return isStr(m.id) ? { type: m.type, id: m.id } : undefined;
+    case 'switchBranch':
+      return isStr(m.id) && isInt(m.index) ? { type: 'switchBranch', id: m.id, index: m.index } : undefined;
     case 'action':
       return isActionId(m.action) ? { type: 'action', action: m.action } : undefined;
     case 'openLink':

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ChatController, type ChatDeps, type DeltaSink, type TurnSetup } from '../../../src/chat/controller';
 import { HistoryStore, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredMessage } from '../../../src/chat/conversation';
+import { addChild } from '../../../src/chat/tree';
 import { ConnectionError } from '../../../src/api/errors';
 import { toErrorInfo } from '../../../src/chat/errorInfo';
 import type { TurnOptions, TurnResult } from '../../../src/chat/turn';
@@ -172,8 +173,14 @@ describe('ChatController', () => {
   it('at 1,000 messages: tells the user the oldest are left out, offers New Chat, sends at most 1,000', async () => {
     const chat = newChat('big-chat', 1);
     for (let i = 0; i < 500; i++) {
-      chat.messages.push({ id: `u${i}`, role: 'user', content: `q${i}`, status: 'complete', createdAt: i * 2 });
-      chat.messages.push({
+      addChild(chat, chat.messages.at(-1), {
+        id: `u${i}`,
+        role: 'user',
+        content: `q${i}`,
+        status: 'complete',
+        createdAt: i * 2,
+      });
+      addChild(chat, chat.messages.at(-1), {
         id: `a${i}`,
         role: 'assistant',
         content: `a${i}`,
