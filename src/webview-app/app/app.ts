@@ -8,6 +8,7 @@ import {
   type ViewStatus,
 } from '../../protocol';
 import { bindContentActions } from './contentActions';
+import { bindConversationActions } from './conversationActions';
 import { Composer } from './composer';
 import { Announcer, h } from './dom';
 import { EmptyState } from './emptyState';
@@ -69,6 +70,7 @@ export class ChatApp {
     root.replaceChildren(this.header.el, this.notice.el, this.main, this.composer.el, this.announcer.el);
 
     bindContentActions(root, this.host, this.announcer);
+    bindConversationActions(this.list, this.host, this.announcer);
     // Buttons that run a host action (inline errors, notices, the empty state's Set API Key).
     root.addEventListener('click', (e) => {
       const button = (e.target as Element).closest<HTMLElement>('button[data-action]');
@@ -140,6 +142,17 @@ export class ChatApp {
         break;
       case 'messagesRemoved':
         this.list.remove(msg.ids);
+        this.refreshUsage();
+        this.updateEmpty();
+        break;
+      case 'pathChanged':
+        this.list.replaceAfter(msg.afterId, msg.messages);
+        this.composer.setHistory(
+          this.list
+            .all()
+            .filter((m) => m.role === 'user')
+            .map((m) => m.text),
+        );
         this.refreshUsage();
         this.updateEmpty();
         break;
