@@ -141,7 +141,8 @@ export interface ChatSnapshot {
 // ---------------------------------------------------------------------------------------------
 
 export type WebviewMessage =
-  | { type: 'ready' }
+  /** The view is ready; `chatId` is the chat this window showed before a reload (the webview's own state). */
+  | { type: 'ready'; chatId?: string }
   | { type: 'send'; text: string }
   | { type: 'stop' }
   /** Re-ask the last user message after a failed / stopped answer. */

@@ -132,9 +132,14 @@ export class ChatController {
     return this.pending;
   }
 
-  /** Everything the webview needs to draw itself (after `ready`, and whenever it is recreated). */
-  async sendInit(extraNotices: string[] = []): Promise<void> {
+  /**
+   * Everything the webview needs to draw itself (after `ready`, and whenever it is recreated). `shownId` is the
+   * chat this window's view showed before (its own state): each window keeps its chat across reloads, while a
+   * window without one gets the workspace's most recent chat.
+   */
+  async sendInit(extraNotices: string[] = [], shownId?: string): Promise<void> {
     await this.init();
+    if (shownId && shownId !== this.chat.id && !this.running) await this.showOwnChat(shownId);
     // Another window may have added to this chat since it was loaded: show the file's version.
     if (!this.running && (await this.deps.store.isStale(this.chat.id))) {
       const res = await this.deps.store.load(this.chat.id);
@@ -152,6 +157,14 @@ export class ChatController {
     const notices = [...this.startupNotices, ...list.notices, ...extraNotices];
     this.startupNotices = [];
     if (notices.length) this.notice({ level: 'warning', text: notices.join(' ') });
+  }
+
+  private async showOwnChat(id: string): Promise<void> {
+    await this.deps.store.flush();
+    const res = await this.deps.store.load(id);
+    if (res.notice) this.startupNotices.push(res.notice);
+    // Not on disk and not unreadable: a new chat that was still empty.
+    if (res.chat || !res.notice) this.chat = res.chat ?? newChat(id, this.now());
   }
 
   private async status(): Promise<ViewStatus> {

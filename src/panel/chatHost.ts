@@ -77,7 +77,7 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
               `This workspace's settings set bud.baseUrl to ${settings.ignoredWorkspaceBaseUrl}; it is ignored, because the base URL decides where your API key is sent. Set it in your user (or remote) settings instead.`,
             ]
           : [];
-        return controller.sendInit(ignored);
+        return controller.sendInit(ignored, isChatId(msg.chatId) ? msg.chatId : undefined);
       }
       case 'send':
         await controller.send(msg.text);

@@ -10,6 +10,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   const m = raw as Record<string, unknown>;
   switch (m.type) {
     case 'ready':
+      return isStr(m.chatId) ? { type: 'ready', chatId: m.chatId } : { type: 'ready' };
     case 'stop':
     case 'retry':
     case 'newChat':

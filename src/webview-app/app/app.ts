@@ -16,7 +16,7 @@ import { Header } from './header';
 import { HistoryPanel } from './historyPanel';
 import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
-import type { Host } from './vscodeApi';
+import { rememberWindowChat, type Host } from './vscodeApi';
 
 export class ChatApp {
   private readonly header: Header;
@@ -189,7 +189,7 @@ export class ChatApp {
     this.history.setCurrent(chat.id);
     this.refreshUsage();
     this.updateEmpty();
-    this.host.setState({ chatId: chat.id });
+    rememberWindowChat(this.host, chat.id);
     if (initial && sameChat && saved.atBottom === false && saved.scrollTop !== undefined) {
       const top = saved.scrollTop;
       requestAnimationFrame(() => this.list.restoreScroll(top));

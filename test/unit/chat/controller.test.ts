@@ -393,6 +393,40 @@ describe('ChatController', () => {
     );
   });
 
+  it("each window keeps its own chat across reloads; a window without one gets the workspace's latest", async () => {
+    const w1 = make();
+    await w1.sendInit();
+    await w1.send('chat of window 1');
+    const chatA = w1.current.id;
+    const w2 = make();
+    await w2.sendInit(); // a new window: the workspace's most recent chat
+    assert.equal(w2.current.id, chatA);
+    await w2.newChat();
+    await w2.send('chat of window 2');
+    const chatB = w2.current.id;
+    assert.notEqual(chatB, chatA);
+    await w1.flush();
+    await w2.flush();
+    posted = [];
+    const w1again = make(); // window 1 reloads; its view remembers chat A
+    await w1again.sendInit([], chatA);
+    assert.equal(w1again.current.id, chatA);
+    assert.deepEqual(
+      of('init')[0].chat.messages.map((m) => m.content),
+      ['chat of window 1', 'Hello'],
+    );
+    const w2again = make();
+    await w2again.sendInit([], chatB);
+    assert.equal(w2again.current.id, chatB);
+    const w3 = make(); // a third, new window
+    await w3.sendInit();
+    assert.equal(w3.current.id, chatB, 'the chat used last');
+    const w4 = make(); // a view that remembers a new chat it never wrote
+    await w4.sendInit([], 'never-written');
+    assert.equal(w4.current.id, 'never-written');
+    assert.equal(w4.current.messages.length, 0);
+  });
+
   it('a corrupted current chat: moved aside, named in a notice, and a fresh chat (never a blank panel)', async () => {
     await fs.writeFile(path.join(dir, 'broken.json'), '{"version":1,"id":"broken","messages":[');
     currentId = 'broken';
