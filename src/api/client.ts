@@ -23,6 +23,7 @@ import {
   ValidationError,
 } from './errors';
 import { errorForStatus, errorForTransport, headerValue, retryHeaders, shortReason } from './httpErrors';
+import { redactDeep } from './redact';
 import type { ApiLogger, RequestLogInfo } from './log';
 import { abortableSleep, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry';
 import { messageFromJson, serverMessageFromBody } from './serverMessage';
@@ -218,16 +219,11 @@ export class BudClient {
       headersTimeoutMs: this.timeoutMs,
     };
     const obj = await this.requestJson(spec, opts);
-    if (obj && typeof obj === 'object' && (obj as { error?: unknown }).error) {
-      const msg = redact(messageFromJson(obj) ?? 'no details given', this.apiKey);
-      throw new StreamError(`The server returned an error instead of an answer: ${msg}.`, {
-        serverMessage: msg,
-        url: this.url(spec.path),
-      });
-    }
+    if (obj && typeof obj === 'object' && (obj as { error?: unknown }).error)
+      throw this.errorInsteadOfAnswer(obj, this.url(spec.path));
     if (!obj || typeof obj !== 'object' || !Array.isArray((obj as ChatCompletion).choices)) {
       throw new InvalidResponseError(
-        `The server's answer is not a chat completion (no "choices"): ${JSON.stringify(obj)?.slice(0, 200)}.`,
+        `The server's answer is not a chat completion (no "choices"): ${this.preview(JSON.stringify(obj) ?? '')}.`,
         { url: this.url(spec.path) },
       );
     }
@@ -281,6 +277,21 @@ export class BudClient {
 
   private url(path: string): string {
     return this.baseUrl + path;
+  }
+
+  /** The first 200 characters of server text for a message, the key removed before the cut (so no part of it is left). */
+  private preview(text: string): string {
+    return redact(text, this.apiKey).slice(0, 200);
+  }
+
+  /** A 200 whose JSON body is an error object instead of an answer. */
+  private errorInsteadOfAnswer(obj: object, url: string, requestId?: string): StreamError {
+    const msg = redact(messageFromJson(redactDeep(obj, this.apiKey)) ?? 'no details given', this.apiKey);
+    return new StreamError(`The server returned an error instead of an answer: ${msg}.`, {
+      serverMessage: msg,
+      url,
+      requestId,
+    });
   }
 
   private ready(): void {
@@ -348,9 +359,13 @@ export class BudClient {
     try {
       return JSON.parse(text);
     } catch {
-      const first = serverMessageFromBody(text, headerValue(res.headers, 'content-type') ?? '') ?? '(empty body)';
+      const first = redact(
+        serverMessageFromBody(redact(text, this.apiKey), headerValue(res.headers, 'content-type') ?? '') ??
+          '(empty body)',
+        this.apiKey,
+      );
       throw new InvalidResponseError(
-        `The server at ${url} answered ${res.statusCode} but not with JSON: ${redact(first, this.apiKey)}. Check the base URL.`,
+        `The server at ${url} answered ${res.statusCode} but not with JSON: ${first}. Check the base URL.`,
         { url, requestId, status: res.statusCode },
       );
     }
@@ -519,7 +534,11 @@ export class BudClient {
   private async *readStream(sent: Sent): AsyncGenerator<ChatCompletionChunk, 'done' | BudError> {
     const { res, ctl, url, requestId } = sent;
     const queue: ChatCompletionChunk[] = [];
-    const reader = new ChatChunkReader({ onChunk: (c) => queue.push(c), maxLineBytes: this.maxLineBytes });
+    const reader = new ChatChunkReader({
+      onChunk: (c) => queue.push(c),
+      maxLineBytes: this.maxLineBytes,
+      secret: this.apiKey,
+    });
     const body = res.body;
     const it = body[Symbol.asyncIterator]();
     let bytes = 0;
@@ -547,18 +566,11 @@ export class BudClient {
           obj = JSON.parse(r.text) as ChatCompletion & { error?: unknown };
         } catch {
           throw new InvalidResponseError(
-            `The server answered a streaming request with invalid JSON: ${JSON.stringify(r.text.slice(0, 200))}.`,
+            `The server answered a streaming request with invalid JSON: ${JSON.stringify(this.preview(r.text))}.`,
             { url, requestId },
           );
         }
-        if (obj && obj.error) {
-          const msg = redact(messageFromJson(obj) ?? 'no details given', this.apiKey);
-          throw new StreamError(`The server returned an error instead of an answer: ${msg}.`, {
-            serverMessage: msg,
-            url,
-            requestId,
-          });
-        }
+        if (obj && obj.error) throw this.errorInsteadOfAnswer(obj, url, requestId);
         for (const c of completionToChunks(normaliseCompletion(obj))) {
           reader.chunks++;
           yield c;

@@ -1,6 +1,6 @@
 // The chat controller: the conversation state of one window, what happens on send / stop / retry, and the
 // chat list. Pure: no `vscode` import. Everything it needs from the outside comes in through `ChatDeps`
-// (see ../views/chatHost.ts for the VS Code side), so unit tests drive it with a fake turn and a temp dir.
+// (see src/panel/chatHost.ts for the VS Code side), so unit tests drive it with a fake turn and a temp dir.
 import type { ChatCompletionParams, ChatMessage } from '../api/types';
 import type { CodeContext, ErrorInfo, HostMessage, MessageView, Notice, ViewStatus } from '../protocol';
 import type { TurnOptions, TurnResult } from './turn';
@@ -25,6 +25,8 @@ import { BranchActions } from './branchActions';
 /** Everything one request needs, read fresh for each request. */
 export interface TurnSetup {
   client: TurnOptions['client'];
+  /** The normalised base URL the client sends to (limits are kept per base URL and model). */
+  baseUrl?: string;
   /** model and the sampling parameters that are set (no messages). */
   params: Omit<ChatCompletionParams, 'messages'>;
   stream: boolean;

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ChatSummary } from '../protocol';
 import { STORE_VERSION, toSummary, type StoredChat, type StoredMessage } from './conversation';
+import { messageProblem } from './storedShape';
 import { repairTree, treeProblem } from './tree';
 
 /** node:crypto, loaded at the first id or temp file rather than when the extension loads. */
@@ -314,16 +315,10 @@ export function parseChat(text: string, id: string): StoredChat | string {
     return `unsupported version ${JSON.stringify(data.version) ?? 'missing'}`;
   if (data.id !== id) return 'the id inside does not match the file name';
   if (!Array.isArray(data.messages)) return 'no message list';
-  for (const m of data.messages as unknown[]) {
-    if (
-      !isRecord(m) ||
-      typeof m.id !== 'string' ||
-      (m.role !== 'user' && m.role !== 'assistant') ||
-      typeof m.content !== 'string' ||
-      typeof m.status !== 'string' ||
-      (m.parentId !== undefined && typeof m.parentId !== 'string')
-    )
-      return 'a message is malformed';
+  const raw = data.messages as unknown[];
+  for (let i = 0; i < raw.length; i++) {
+    const problem = messageProblem(raw[i]);
+    if (problem) return `message ${i + 1} is malformed: ${problem}`;
   }
   const messages = data.messages as StoredMessage[];
   // Version 1 kept one linear conversation: each message followed the one before it.

@@ -1,5 +1,6 @@
 // The chat view: builds the layout once, then applies each HostMessage as a small patch.
 import {
+  assertNever,
   isActionId,
   type ChatSnapshot,
   type ChatSummary,
@@ -140,6 +141,22 @@ export class ChatApp {
       case 'toolCall':
         this.list.get(msg.id)?.setToolCall(msg.call);
         break;
+      case 'toolApproval': {
+        // The call row is in the streaming answer (the newest one holding it).
+        const asked = [...this.list.all()]
+          .reverse()
+          .some((m) =>
+            m.askApproval(msg, (answer) => this.host.post({ type: 'toolApprovalAnswer', callId: msg.callId, answer })),
+          );
+        if (asked)
+          this.announcer.say(
+            `Bud asks before running ${msg.name} from ${msg.source}: allow once, always allow, or deny.`,
+          );
+        break;
+      }
+      case 'toolApprovalDone':
+        for (const m of this.list.all()) m.endApproval(msg.callId);
+        break;
       case 'messagesRemoved':
         this.list.remove(msg.ids);
         this.refreshUsage();
@@ -168,6 +185,8 @@ export class ChatApp {
         if (msg.text !== undefined) this.composer.setText(msg.text);
         this.composer.focus();
         break;
+      default:
+        assertNever(msg);
     }
   }
 

@@ -1,6 +1,14 @@
 // One message in the list. Created once, then patched in place (deltas, tool calls, end state): the list never
 // re-renders a message that did not change.
-import type { BranchInfo, ErrorInfo, MessageStatus, MessageView, ToolCallView, Usage } from '../../protocol';
+import type {
+  BranchInfo,
+  ErrorInfo,
+  MessageStatus,
+  MessageView,
+  ToolApproval,
+  ToolCallView,
+  Usage,
+} from '../../protocol';
 import { actionBar } from './actions';
 import { chipList } from './chips';
 import { clear, h, icon } from './dom';
@@ -13,7 +21,7 @@ import {
   type SlicedRender,
   type StreamingRenderer,
 } from './markdown';
-import { createToolCallRow, updateToolCallRow } from './toolCalls';
+import { createApprovalBar, createToolCallRow, updateToolCallRow } from './toolCalls';
 import { actionButtons, branchNav, inlineEditor, type EditorEvents } from './messageTools';
 
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
@@ -182,6 +190,21 @@ export class MessageItem {
     const existing = this.toolCalls.querySelector<HTMLElement>(`[data-call-id="${CSS.escape(call.id)}"]`);
     if (existing) updateToolCallRow(existing, call);
     else this.toolCalls.append(createToolCallRow(call));
+  }
+
+  /** Asks before a tool of another extension runs; returns false when the call's row is not in this message. */
+  askApproval(call: { callId: string; name: string; source: string }, answer: (a: ToolApproval) => void): boolean {
+    const row = this.toolCalls.querySelector<HTMLElement>(`[data-call-id="${CSS.escape(call.callId)}"]`);
+    if (!row) return false;
+    this.endApproval(call.callId);
+    const bar = createApprovalBar(call, answer);
+    row.after(bar);
+    bar.querySelector<HTMLButtonElement>('button')?.focus({ preventScroll: true });
+    return true;
+  }
+
+  endApproval(callId: string): void {
+    this.toolCalls.querySelector(`[data-approval-for="${CSS.escape(callId)}"]`)?.remove();
   }
 
   showRetry(attempt: number, maxRetries: number, delayMs: number, reason: string): void {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ChatController, type ChatDeps, type DeltaSink, type TurnSetup } from '../../../src/chat/controller';
 import { HistoryStore, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredMessage } from '../../../src/chat/conversation';
@@ -33,7 +34,7 @@ const streaming =
 
 /** Immediate delta sink: posts each push at once (batching is the batcher's own test). */
 const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 500 && !cond(); i++) await sleep(5);
   assert.ok(cond(), 'condition reached');
 };
 
@@ -350,7 +351,7 @@ describe('ChatController', () => {
         return false;
       }
     };
-    for (let i = 0; i < 200 && !(await onDisk()); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && !(await onDisk()); i++) await sleep(10);
     assert.equal((await savedChat(c1.current.id)).messages[1].status, 'streaming');
     // "Reload": a new controller reads the same directory and workspace state.
     const c2 = make();

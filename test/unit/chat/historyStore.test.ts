@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HistoryStore, INTERRUPTED_NOTE, isChatId, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
 import { activePath, addChild, deleteTurn, selectPathTo, treeProblem } from '../../../src/chat/tree';
@@ -73,7 +74,7 @@ describe('HistoryStore', () => {
     }
     const mid = JSON.parse(await fs.readFile(path.join(dir, 'chat-d.json'), 'utf8'));
     assert.equal(mid.messages[1].content, '', 'not written on every delta');
-    await new Promise((r) => setTimeout(r, 120));
+    await sleep(120);
     const after = JSON.parse(await fs.readFile(path.join(dir, 'chat-d.json'), 'utf8'));
     assert.equal(after.messages[1].content, 'x'.repeat(20));
     assert.equal(after.messages[1].status, 'streaming');
