@@ -17,6 +17,7 @@ import { buildUserContent } from '../../../src/chat/prompts';
 import { toErrorInfo } from '../../../src/chat/errorInfo';
 import type { TurnResult } from '../../../src/chat/turn';
 import type { HostMessage } from '../../../src/protocol';
+import { itHolds } from '../fuzz/property';
 
 type Outcome = 'complete' | 'tools' | 'error' | 'errorEmpty' | 'stopped';
 type Op =
@@ -316,14 +317,11 @@ async function runOps(ops: readonly Op[]): Promise<void> {
 }
 
 describe('branches (property)', () => {
-  it('any sequence of edits, regenerations, deletes, undos, switches, retries and reloads keeps the tree whole and the sent path valid', async function () {
-    this.timeout(60_000);
-    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), runOps), {
-      numRuns: 300,
-      interruptAfterTimeLimit: 20_000,
-      markInterruptAsFailure: false,
-    });
-  });
+  itHolds(
+    'branches: any sequence of edits, regenerations, deletes, undos, switches, retries and reloads keeps the tree whole and the sent path valid',
+    { numRuns: 300, timeLimitMs: 20_000 },
+    () => fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), runOps),
+  );
 
   // Shrunk cases the property found, kept as plain tests.
   it('regenerating sends the path up to the question, not the old answer after it', () =>
