@@ -12,6 +12,10 @@ import { registerKeyCommands } from './commands/keyCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { createTestApi, type BudTestApi } from './testApi';
+import { registerLanguageModelProvider } from './lm/provider';
+import { registerLanguageModelTools } from './lm/lmTools';
+import { registerChatParticipant } from './lm/participant';
+import { registerForeignTools } from './lm/foreignTools';
 
 let host: ChatHost | undefined;
 let session: Session | undefined;
@@ -19,7 +23,8 @@ let session: Session | undefined;
 export function activate(context: vscode.ExtensionContext): BudTestApi | undefined {
   const log = createLogger(context);
   const keys = new KeyStore(context.secrets);
-  session = new Session(keys, log, String((context.extension.packageJSON as { version?: string }).version ?? '0'));
+  const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
+  session = new Session(keys, log, version, context.globalState);
   host = registerChatHost(context, session, log);
   registerChatCommands(context, host, log);
   registerSelectionCommands(context, host);
@@ -27,6 +32,10 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   registerModelCommands(context, session, host);
   registerConnectionCommands(context, session, log);
   registerStatusRefresh(context, host);
+  registerLanguageModelProvider(context, session, keys, log);
+  registerLanguageModelTools(context, session, log);
+  registerChatParticipant(context, session, log);
+  registerForeignTools(context, session, host, log);
   return process.env.BUD_TEST_MODE === '1' ? createTestApi(host, session, keys, context.logUri) : undefined;
 }
 

@@ -17,6 +17,18 @@ import type { ChatCompletionParams } from '../api/types';
 import type { ErrorInfo, ViewStatus } from '../protocol';
 import { toErrorInfo } from '../chat/errorInfo';
 import type { Logger } from '../log/logger';
+import { ContextLimits } from '../context/limits';
+import { TokenCounter } from '../context/counter';
+import { compositeExecutor } from '../lm/foreignCore';
+
+/** Where the learned windows and calibration are kept between sessions (globalState). */
+export const CONTEXT_LIMITS_KEY = 'bud.contextLimits';
+
+/** What `Session.prepare` can be asked for beyond the settings. */
+export interface PrepareOptions {
+  /** Send to this model instead of `bud.model` (VS Code's model picker chose it). */
+  model?: string;
+}
 
 /** End-to-end tests only (BUD_TEST_MODE=1): short idle / whole-stream timeouts, so stalls fail in seconds. */
 function testOnlyMs(name: string): number | undefined {
@@ -48,12 +60,24 @@ export class Session {
   private tools: { key: string; executor: ToolExecutor } | undefined;
   /** The client kept between requests, with the settings it was made from (see `client`). */
   private pooled: { key: string; client: BudClient } | undefined;
+  /** The one token counter of the window (its cache serves every request, whoever sends it). */
+  readonly counter = new TokenCounter();
+  /** Tools besides Bud's own for the panel's chat (other extensions' tools, see src/lm/foreignTools.ts). */
+  extraTools: ((settings: BudSettings) => ToolExecutor | undefined) | undefined;
+  /** The window's knowledge of each model's limits (metadata, learned windows, calibration). */
+  readonly limits: ContextLimits;
 
   constructor(
     private readonly keys: KeyStore,
     private readonly log: Logger,
     private readonly version: string,
-  ) {}
+    state?: { get(key: string): unknown; update(key: string, value: unknown): Thenable<void> },
+  ) {
+    this.limits = new ContextLimits({
+      data: state?.get(CONTEXT_LIMITS_KEY),
+      save: (d) => void state?.update(CONTEXT_LIMITS_KEY, d),
+    });
+  }
 
   async resolve(): Promise<{ settings: BudSettings; conn: Connection }> {
     const settings = readSettings();
@@ -155,6 +179,12 @@ export class Session {
     return status;
   }
 
+  /** The workspace tools with the current bud.tools.exclude (for VS Code's agents as for the panel). */
+  async workspaceTools(): Promise<ToolExecutor> {
+    const { settings } = await this.resolve();
+    return this.toolExecutor(settings.tools.exclude);
+  }
+
   private toolExecutor(exclude: string[]): ToolExecutor {
     const key = JSON.stringify(exclude);
     if (this.tools?.key !== key) {
@@ -167,7 +197,7 @@ export class Session {
   }
 
   /** Everything one chat request needs, or the error that stops it before sending. */
-  async prepare(): Promise<TurnSetup | ErrorInfo> {
+  async prepare(opts: PrepareOptions = {}): Promise<TurnSetup | ErrorInfo> {
     const { settings, conn } = await this.resolve();
     if (!conn.apiKey) {
       return toErrorInfo(
@@ -178,7 +208,8 @@ export class Session {
         ),
       );
     }
-    if (!settings.model) {
+    const model = opts.model || settings.model;
+    if (!model) {
       return toErrorInfo(
         new ValidationError(
           'No model is selected. Choose one with "Bud: Select Model" (the list comes from the server).',
@@ -187,7 +218,7 @@ export class Session {
         ),
       );
     }
-    const params: Omit<ChatCompletionParams, 'messages'> = { model: settings.model };
+    const params: Omit<ChatCompletionParams, 'messages'> = { model };
     if (settings.temperature !== undefined) params.temperature = settings.temperature;
     if (settings.topP !== undefined) params.top_p = settings.topP;
     if (settings.maxTokens !== undefined) params.max_tokens = Math.round(settings.maxTokens);
@@ -196,8 +227,12 @@ export class Session {
     if (settings.frequencyPenalty !== undefined) params.frequency_penalty = settings.frequencyPenalty;
     if (settings.user) params.user = settings.user;
     const tools = this.toolsState(settings);
+    const own = tools.enabled ? this.toolExecutor(settings.tools.exclude) : undefined;
+    const extra = this.extraTools?.(settings);
+    const client = this.client(conn);
     const setup: TurnSetup = {
-      client: this.client(conn),
+      client,
+      baseUrl: client.baseUrl,
       params,
       stream: settings.stream,
       systemPrompt: buildSystemPrompt(settings.systemPrompt),
@@ -206,8 +241,8 @@ export class Session {
         if (settings.trace) this.log.trace('request messages', p.messages);
       },
     };
-    if (tools.enabled) {
-      setup.tools = this.toolExecutor(settings.tools.exclude);
+    if (own || extra) {
+      setup.tools = extra ? compositeExecutor([own, extra]) : own;
       setup.toolChoice = settings.tools.toolChoice;
       setup.maxToolRounds = settings.tools.maxRounds;
     }

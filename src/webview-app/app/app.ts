@@ -1,5 +1,6 @@
 // The chat view: builds the layout once, then applies each HostMessage as a small patch.
 import {
+  assertNever,
   isActionId,
   type ChatSnapshot,
   type ChatSummary,
@@ -8,6 +9,7 @@ import {
   type ViewStatus,
 } from '../../protocol';
 import { bindContentActions } from './contentActions';
+import { bindConversationActions } from './conversationActions';
 import { Composer } from './composer';
 import { Announcer, h } from './dom';
 import { EmptyState } from './emptyState';
@@ -15,7 +17,7 @@ import { Header } from './header';
 import { HistoryPanel } from './historyPanel';
 import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
-import type { Host } from './vscodeApi';
+import { rememberWindowChat, type Host } from './vscodeApi';
 
 export class ChatApp {
   private readonly header: Header;
@@ -69,6 +71,7 @@ export class ChatApp {
     root.replaceChildren(this.header.el, this.notice.el, this.main, this.composer.el, this.announcer.el);
 
     bindContentActions(root, this.host, this.announcer);
+    bindConversationActions(this.list, this.host, this.announcer);
     // Buttons that run a host action (inline errors, notices, the empty state's Set API Key).
     root.addEventListener('click', (e) => {
       const button = (e.target as Element).closest<HTMLElement>('button[data-action]');
@@ -138,8 +141,35 @@ export class ChatApp {
       case 'toolCall':
         this.list.get(msg.id)?.setToolCall(msg.call);
         break;
+      case 'toolApproval': {
+        // The call row is in the streaming answer (the newest one holding it).
+        const asked = [...this.list.all()]
+          .reverse()
+          .some((m) =>
+            m.askApproval(msg, (answer) => this.host.post({ type: 'toolApprovalAnswer', callId: msg.callId, answer })),
+          );
+        if (asked)
+          this.announcer.say(
+            `Bud asks before running ${msg.name} from ${msg.source}: allow once, always allow, or deny.`,
+          );
+        break;
+      }
+      case 'toolApprovalDone':
+        for (const m of this.list.all()) m.endApproval(msg.callId);
+        break;
       case 'messagesRemoved':
         this.list.remove(msg.ids);
+        this.refreshUsage();
+        this.updateEmpty();
+        break;
+      case 'pathChanged':
+        this.list.replaceAfter(msg.afterId, msg.messages);
+        this.composer.setHistory(
+          this.list
+            .all()
+            .filter((m) => m.role === 'user')
+            .map((m) => m.text),
+        );
         this.refreshUsage();
         this.updateEmpty();
         break;
@@ -155,6 +185,8 @@ export class ChatApp {
         if (msg.text !== undefined) this.composer.setText(msg.text);
         this.composer.focus();
         break;
+      default:
+        assertNever(msg);
     }
   }
 
@@ -176,7 +208,7 @@ export class ChatApp {
     this.history.setCurrent(chat.id);
     this.refreshUsage();
     this.updateEmpty();
-    this.host.setState({ chatId: chat.id });
+    rememberWindowChat(this.host, chat.id);
     if (initial && sameChat && saved.atBottom === false && saved.scrollTop !== undefined) {
       const top = saved.scrollTop;
       requestAnimationFrame(() => this.list.restoreScroll(top));

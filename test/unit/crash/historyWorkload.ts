@@ -51,12 +51,14 @@ async function stream(): Promise<void> {
   const chat = existing.length && rand() < 0.6 ? pick(existing) : newChat(id('chat'), now);
   chats.set(chat.id, chat);
   const isNew = !chat.messages.some((m) => m.role === 'user');
+  // Each message follows the one before it (the chat's one branch), as the controller links them.
   const user: StoredMessage = {
     id: id('u'),
     role: 'user',
     content: text(int(1, 30)),
     status: 'complete',
     createdAt: now,
+    ...(chat.messages.length ? { parentId: chat.messages[chat.messages.length - 1].id } : {}),
   };
   const answer: StoredMessage = {
     id: id('a'),
@@ -65,6 +67,7 @@ async function stream(): Promise<void> {
     status: 'streaming',
     createdAt: Date.now(),
     model: 'crash-model',
+    parentId: user.id,
   };
   const final = text(int(50, 3000));
   const tool = rand() < 0.4 ? 'read_file' : undefined;
@@ -121,6 +124,7 @@ async function importChat(): Promise<void> {
       content: text(int(10, 4000)),
       status: 'complete',
       createdAt: Date.now() + i,
+      ...(i ? { parentId: chat.messages[i - 1].id } : {}),
     });
   }
   say({ op: 'import', phase: 'begin', chat: chat.id, data: chat });

@@ -2,7 +2,7 @@
 // line each on its stdout, written before and after each store call. A pipe write is synchronous in Node on
 // Linux, so a line is in the pipe before the operation it announces starts, and survives a SIGKILL.
 // `expectations` turns the lines of one run into what the disk may hold after the kill.
-import type { StoredChat, StoredMessage } from '../../../src/chat/conversation';
+import { newChat, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
 import { INTERRUPTED_NOTE } from '../../../src/chat/historyStore';
 
 export type Line =
@@ -58,16 +58,7 @@ type StreamBegin = Extract<Line, { op: 'stream'; phase: 'begin' }>;
 
 /** `before` with the stream's user message, and with its complete answer when `done`. */
 export function streamed(before: StoredChat | undefined, b: StreamBegin, done: boolean): StoredChat {
-  const chat: StoredChat = before
-    ? clone(before)
-    : {
-        version: 1,
-        id: b.chat,
-        title: 'New chat',
-        createdAt: b.user.createdAt,
-        updatedAt: b.user.createdAt,
-        messages: [],
-      };
+  const chat: StoredChat = before ? clone(before) : newChat(b.chat, b.user.createdAt);
   if (b.isNew) chat.title = b.title;
   chat.messages.push(clone(b.user));
   if (done) {
@@ -148,7 +139,7 @@ export function checkChat(id: string, disk: StoredChat | undefined, exp: Expecta
 
 /** The fields compared (updatedAt changes with every save and says nothing about integrity). */
 function comparable(c: StoredChat): unknown {
-  return { id: c.id, title: c.title, createdAt: c.createdAt, messages: c.messages.map(asLoaded) };
+  return { id: c.id, title: c.title, createdAt: c.createdAt, messages: c.messages.map(asLoaded), selected: c.selected };
 }
 
 function describe(c: StoredChat | undefined): string {
