@@ -58,32 +58,28 @@ export function isSubsequence(q: string, text: string): boolean {
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, k) => from + k);
 
-/** Score of one prepared path for a normalised, non-empty query; undefined when it does not match. */
-export function scorePath<T extends Candidate>(q: string, p: Prepared<T>): Match<T> | undefined {
+/** Points a spread-out match can earn per query character: a word start, a run, a character in the name. */
+const SPREAD_PER_CHAR = 8 + 5 + 2;
+
+/**
+ * Score of one prepared path for a normalised, non-empty query; undefined when it does not match, or when it could
+ * only be a spread-out match scoring below `floor` (the ranking's worst kept score: no need to work it out).
+ */
+function scorePath<T extends Candidate>(q: string, p: Prepared<T>, floor = -Infinity): Match<T> | undefined {
   const { lower, nameStart, item } = p;
   if (!isSubsequence(q, lower)) return undefined;
   const shortness = 1 / (1 + lower.length);
-  const name = lower.slice(nameStart);
-  if (name.startsWith(q)) {
-    return {
-      item,
-      score: 4000 + (q.length === name.length ? 500 : 0) + shortness,
-      positions: range(nameStart, q.length),
-    };
-  }
-  const inName = name.indexOf(q);
-  if (inName >= 0) {
-    const at = nameStart + inName;
-    return { item, score: 3000 + (wordStart(item.path, at) ? 100 : 0) + shortness, positions: range(at, q.length) };
-  }
+  // A match worse than `floor` is dropped before its positions are made (most of them, on a short query).
+  const contiguous = (score: number, at: number) =>
+    score < floor ? undefined : { item, score, positions: range(at, q.length) };
+  if (lower.startsWith(q, nameStart))
+    return contiguous(4000 + (q.length === lower.length - nameStart ? 500 : 0) + shortness, nameStart);
+  const inName = lower.indexOf(q, nameStart);
+  if (inName >= 0) return contiguous(3000 + (wordStart(item.path, inName) ? 100 : 0) + shortness, inName);
   const inPath = lower.indexOf(q);
-  if (inPath >= 0) {
-    return {
-      item,
-      score: 2000 + (wordStart(item.path, inPath) ? 100 : 0) + shortness,
-      positions: range(inPath, q.length),
-    };
-  }
+  if (inPath >= 0) return contiguous(2000 + (wordStart(item.path, inPath) ? 100 : 0) + shortness, inPath);
+  // Typing "m" matches nearly every path: once the list is full of better matches, skip the costly part.
+  if (1001 + SPREAD_PER_CHAR * q.length <= floor) return undefined;
   const positions = spread(q, p);
   let score = 1000 + shortness;
   let inNameCount = 0;
@@ -137,7 +133,7 @@ export function rank<T extends Candidate>(query: string, items: readonly Prepare
   if (!q) return items.slice(0, limit).map((p) => ({ item: p.item, score: 0, positions: [] }));
   const out: Match<T>[] = [];
   for (const p of items) {
-    const m = scorePath(q, p);
+    const m = scorePath(q, p, out.length === limit ? out[limit - 1].score : -Infinity);
     if (!m) continue;
     if (out.length < limit) {
       out.push(m);

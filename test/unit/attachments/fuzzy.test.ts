@@ -80,6 +80,38 @@ describe('# picker ranking', () => {
     );
   });
 
+  it('property: a short list is the head of the full ranking (skipping hopeless matches changes nothing)', () => {
+    const pathArb = fc
+      // Few letters and short names, so equal scores (decided by the path) are common.
+      .array(fc.stringMatching(/^[abAB._-]{1,3}$/), { minLength: 1, maxLength: 3 })
+      .map((segs) => segs.join('/'));
+    fc.assert(
+      fc.property(
+        fc.array(pathArb, { minLength: 1, maxLength: 60 }),
+        fc.stringMatching(/^[ab]{1,3}$/),
+        fc.integer({ min: 1, max: 8 }),
+        (paths, query, limit) => {
+          const prepared = paths.map((path) => prepare({ path }));
+          const full = rank(query, prepared, prepared.length + 1);
+          const short = rank(query, prepared, limit);
+          assert.deepEqual(
+            short.map((m) => [m.item.path, m.score, m.positions]),
+            full.slice(0, limit).map((m) => [m.item.path, m.score, m.positions]),
+          );
+        },
+      ),
+      budget,
+    );
+  });
+
+  it('equal scores are ordered by path, even when the short list is already full', () => {
+    const equal = ['b/a', 'a/a', 'c/a'].map((path) => prepare({ path }));
+    assert.deepEqual(
+      rank('a', equal, 1).map((m) => m.item.path),
+      ['a/a'],
+    );
+  });
+
   it('the index narrows as the query grows and gives the same list as a fresh search', () => {
     const entries = PATHS.map((path) => ({ path, isDir: false }));
     const typed = new FileIndex(entries);
