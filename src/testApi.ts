@@ -28,7 +28,7 @@ export interface BudTestApi {
     pendingContexts(): number;
   };
   mentions: {
-    /** The # picker's rows for a query. */
+    /** The # picker's whole list for a query (once the file index is built). */
     query(q: string): Promise<{ items: MentionItem[]; note?: string }>;
     /** Reads a picker row as an attachment (not added to the message). */
     read(id: string): Promise<CodeContext | string>;
@@ -88,7 +88,10 @@ export function createTestApi(
       pendingContexts: () => host.controller.pendingContexts.length,
     },
     mentions: {
-      query: (q) => queryMentions(host.mentions.files, host.mentions.terminal, q),
+      query: (q) => {
+        const r = queryMentions(host.mentions.files, host.mentions.terminal, q);
+        return r.full ?? Promise.resolve(r.first);
+      },
       read: (id) => host.mentions.attachments.fromMention(id),
       attachUris: (uris) => host.mentions.addUris(uris),
       prepare: (contexts) => host.mentions.prepareAttachments(contexts),

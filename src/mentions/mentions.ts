@@ -22,6 +22,9 @@ export interface MentionsDeps {
   log(line: string): void;
 }
 
+/** The file index is built this long after the chat view opened. */
+const WARM_AFTER_MS = 1500;
+
 type MentionMessage = Extract<WebviewMessage, { type: 'mentionQuery' | 'attachMention' | 'attachUris' | 'send' }>;
 
 export class Mentions implements vscode.Disposable {
@@ -62,13 +65,19 @@ export class Mentions implements vscode.Disposable {
     if (this.watching) return;
     this.watching = true;
     this.disposables.push(watchWorkspaceContext(() => void this.postWorkspaceContext()));
+    // List the files a moment after the view opened (not while VS Code is still starting), for the first #.
+    const warm = setTimeout(() => this.files.warm(), WARM_AFTER_MS);
+    this.disposables.push({ dispose: () => clearTimeout(warm) });
   }
 
   async handle(msg: MentionMessage): Promise<void> {
     switch (msg.type) {
       case 'mentionQuery': {
         this.latestQuery = Math.max(this.latestQuery, msg.requestId);
-        const res = await queryMentions(this.files, this.terminal, msg.query);
+        const { first, full } = queryMentions(this.files, this.terminal, msg.query);
+        this.deps.post({ type: 'mentionResults', requestId: msg.requestId, ...first });
+        if (!full) return;
+        const res = await full;
         if (msg.requestId < this.latestQuery) return;
         this.deps.post({ type: 'mentionResults', requestId: msg.requestId, ...res });
         return;

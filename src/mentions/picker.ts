@@ -5,6 +5,7 @@ import { isSubsequence, normaliseQuery } from '../attachments/fuzzy';
 import type { MentionItem } from '../protocol';
 import type { TerminalWatcher } from './terminal';
 import type { WorkspaceFiles } from './workspace';
+import type { FileIndex } from '../attachments/fileIndex';
 
 /** Rows sent for one query: a screenful and some more to scroll. */
 export const MAX_ROWS = 40;
@@ -70,16 +71,37 @@ function openEditorPaths(): string[] {
   return out;
 }
 
-export async function queryMentions(
+export interface MentionAnswer {
+  items: MentionItem[];
+  note?: string;
+}
+
+/** Said while the first list shows only the mentions: the workspace's files are still being listed. */
+export const LISTING_FILES = "Listing the workspace's files…";
+
+/**
+ * The rows for `query`. With the index built (the usual case: it is built when the chat view opens) the whole list
+ * comes at once. Otherwise `first` has the mentions only and `full` the whole list once the index is built, so a
+ * # typed right away still shows a list at once; files are never offered before the index has checked them.
+ */
+export function queryMentions(
   files: WorkspaceFiles,
   terminal: TerminalWatcher,
   query: string,
-): Promise<{ items: MentionItem[]; note?: string }> {
+): { first: MentionAnswer; full?: Promise<MentionAnswer> } {
   const q = normaliseQuery(query);
   const special = specials(terminal)
     .filter((s) => !q || isSubsequence(q, s.keyword) || s.keyword.startsWith(q))
     .map(({ keyword: _k, ...item }) => item);
-  const index = await files.files();
+  const index = files.ready();
+  if (index) return { first: withFiles(index, special, query) };
+  return {
+    first: { items: special, note: LISTING_FILES },
+    full: files.files().then((built) => withFiles(built, special, query)),
+  };
+}
+
+function withFiles(index: FileIndex, special: MentionItem[], query: string): MentionAnswer {
   const matches = index.search(query, MAX_ROWS - special.length, openEditorPaths());
   const items: MentionItem[] = [...special];
   for (const m of matches) {

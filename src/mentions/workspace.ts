@@ -22,7 +22,7 @@ const REBUILD_AFTER_MS = 2000;
 const EXCLUDE_SETTINGS = ['files.exclude', 'search.exclude', 'search.useIgnoreFiles', 'bud.tools.exclude'];
 
 export class WorkspaceFiles implements vscode.Disposable {
-  private index: { built: Promise<FileIndex>; at: number; stale: boolean } | undefined;
+  private index: { built: Promise<FileIndex>; value?: FileIndex; at: number; stale: boolean } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private watching = false;
 
@@ -42,20 +42,41 @@ export class WorkspaceFiles implements vscode.Disposable {
     return workspaceTools().buildContext(readSettings().tools.exclude);
   }
 
+  /** The index when it is built and current, at once; undefined while it is (re)built. */
+  ready(): FileIndex | undefined {
+    const i = this.index;
+    return i && !this.needsRebuild(i) ? i.value : undefined;
+  }
+
+  /** Starts building the index (when the chat view opens), so the first # finds it ready. */
+  warm(): void {
+    this.files().catch(() => undefined); // a failure is reported when the picker asks again
+  }
+
+  private needsRebuild(i: { at: number; stale: boolean }): boolean {
+    return i.stale && Date.now() - i.at > REBUILD_AFTER_MS;
+  }
+
   /** The index, built now if there is none, rebuilt when files changed (but not more than every 2 s). */
   async files(): Promise<FileIndex> {
     const i = this.index;
-    if (i && !(i.stale && Date.now() - i.at > REBUILD_AFTER_MS)) return i.built;
+    if (i && !this.needsRebuild(i)) return i.built;
     this.watch();
     const built = this.context().then(async (ctx) => {
       const m = fileIndex();
       const r = await m.buildIndexEntries(ctx);
       return new m.FileIndex(r.entries, r.truncated);
     });
-    this.index = { built, at: Date.now(), stale: false };
-    built.catch(() => {
-      if (this.index?.built === built) this.index = undefined;
-    });
+    const record: NonNullable<typeof this.index> = { built, at: Date.now(), stale: false };
+    this.index = record;
+    built.then(
+      (value) => {
+        record.value = value;
+      },
+      () => {
+        if (this.index === record) this.index = undefined;
+      },
+    );
     return built;
   }
 

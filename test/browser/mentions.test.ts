@@ -132,6 +132,25 @@ describe('mentions and attachments in the chat view', function () {
     await app.page.locator('.picker-status', { hasText: 'Nothing matches "mx".' }).waitFor();
   });
 
+  it('while the files are being listed the mentions show with a note; the whole list then replaces them', async () => {
+    await input().click();
+    await app.page.keyboard.type('#');
+    await answer(ITEMS.slice(0, 1), "Listing the workspace's files…");
+    await app.page.locator('.picker-status', { hasText: "Listing the workspace's files…" }).waitFor();
+    await app.page.keyboard.press('ArrowDown'); // the one row stays active
+    await answer(ITEMS);
+    await list()
+      .locator('[role="option"]')
+      .nth(ITEMS.length - 1)
+      .waitFor();
+    assert.equal(await app.page.locator('.picker-status').isVisible(), false);
+    assert.equal(await input().getAttribute('aria-activedescendant'), 'mention-list-0');
+    // Nothing typed matches a mention yet: the note, not "nothing matches".
+    await app.page.keyboard.type('zq');
+    await answer([], "Listing the workspace's files…");
+    await app.page.locator('.picker-status', { hasText: "Listing the workspace's files…" }).waitFor();
+  });
+
   it('a # inside a word or an e-mail address does not open the picker', async () => {
     await input().click();
     await app.page.keyboard.type('issue#12 and a@b.c');

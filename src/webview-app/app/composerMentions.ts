@@ -117,9 +117,11 @@ export class ComposerMentions {
       detail: i.detail,
       matches: i.matches,
     }));
-    const status = items.length === 0 ? `Nothing matches "${this.token.query}".` : note;
+    // A note (the files are still being listed) says more than "nothing matches" about an empty list.
+    const status = items.length === 0 ? (note ?? `Nothing matches "${this.token.query}".`) : note;
     this.picker.show(rows, { status, footer: MENTION_FOOTER, label: 'Attach a file, folder or more' });
-    this.events.announce(items.length === 0 ? 'No matches' : `${items.length} result${items.length === 1 ? '' : 's'}`);
+    const count = items.length === 0 ? 'No matches' : `${items.length} result${items.length === 1 ? '' : 's'}`;
+    this.events.announce(note && items.length === 0 ? note : count);
   }
 
   private showCommands(query: string): void {
