@@ -70,6 +70,21 @@ const undiciApart = {
   },
 };
 
+/**
+ * The o200k tokenizer is 2.4 MB of rank table and only needed when the first request or meter is counted, so it is
+ * its own bundle too: dist/tokenizer.js, required at first use by src/context/tokenizer.ts.
+ */
+const TOKENIZER = 'gpt-tokenizer/encoding/o200k_base';
+const tokenizerApart = {
+  name: 'tokenizer-apart',
+  setup(build) {
+    build.onResolve({ filter: /^gpt-tokenizer\/cjs\/encoding\/o200k_base$/ }, () => ({
+      path: './tokenizer.js',
+      external: true,
+    }));
+  },
+};
+
 const contexts = [
   await esbuild.context({
     ...common,
@@ -79,7 +94,15 @@ const contexts = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [...common.plugins, undiciApart],
+    plugins: [...common.plugins, undiciApart, tokenizerApart],
+  }),
+  await esbuild.context({
+    ...common,
+    entryPoints: [{ in: TOKENIZER, out: 'tokenizer' }],
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   }),
   await esbuild.context({
     ...common,

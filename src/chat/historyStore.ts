@@ -8,6 +8,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ChatSummary } from '../protocol';
+import { isSummaryRecord } from '../context/condense';
 import { STORE_VERSION, type StoredChat, type StoredMessage } from './conversation';
 
 /** node:crypto, loaded at the first id or temp file rather than when the extension loads. */
@@ -296,6 +297,7 @@ export function serializeChat(chat: StoredChat): string {
     updatedAt: chat.updatedAt,
     messageCount: chat.messages.length,
     messages: chat.messages,
+    ...(chat.summary ? { summary: chat.summary } : {}),
   });
 }
 
@@ -321,8 +323,10 @@ export function parseChat(text: string, id: string): StoredChat | string {
       typeof m.status !== 'string'
     )
       return 'a message is malformed';
+    // A finish reason this version does not know is dropped, not trusted (older files have none).
+    if (m.finish !== undefined && m.finish !== 'length' && m.finish !== 'content_filter') delete m.finish;
   }
-  return {
+  const chat: StoredChat = {
     version: STORE_VERSION,
     id,
     title: typeof data.title === 'string' ? data.title : 'Untitled chat',
@@ -330,6 +334,9 @@ export function parseChat(text: string, id: string): StoredChat | string {
     updatedAt: Number(data.updatedAt) || 0,
     messages: data.messages as StoredMessage[],
   };
+  // A damaged summary is dropped: the messages it stood for are sent again, nothing is lost.
+  if (isSummaryRecord(data.summary)) chat.summary = data.summary;
+  return chat;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -352,6 +359,7 @@ interface MergeRules {
   removedHere(id: string): boolean;
   /** Was in the file when this window last read or wrote it. */
   seenOnDisk(id: string): boolean;
+  /** The title or the summary changed in this window. */
   titleChangedHere: boolean;
 }
 
@@ -382,6 +390,10 @@ function mergeInto(chat: StoredChat, disk: StoredChat, rules: MergeRules): void 
   const order = new Map(out.map((m, i) => [m, i]));
   out.sort((a, b) => a.createdAt - b.createdAt || order.get(a)! - order.get(b)!);
   chat.messages = out;
-  if (!rules.titleChangedHere) chat.title = disk.title;
+  if (!rules.titleChangedHere) {
+    chat.title = disk.title;
+    if (disk.summary) chat.summary = disk.summary;
+    else delete chat.summary;
+  }
   chat.updatedAt = Math.max(chat.updatedAt, disk.updatedAt);
 }

@@ -45,7 +45,10 @@ export function registerModelCommands(context: vscode.ExtensionContext, session:
           return;
         }
         try {
-          const models = await session.client(conn).listModels({ signal: abort.signal });
+          const client = session.client(conn);
+          const models = await client.listModels({ signal: abort.signal });
+          // The list also carries each model's context window: use it rather than reading it again.
+          session.modelLists.record(client.baseUrl, models);
           const ids = [...new Set(models.map((m) => m.id))].sort((a, b) => a.localeCompare(b));
           const items: ModelItem[] = ids.map((id) => ({
             label: id === current ? `$(check) ${id}` : id,

@@ -17,6 +17,9 @@ import type { ChatCompletionParams } from '../api/types';
 import type { ErrorInfo, ViewStatus } from '../protocol';
 import { toErrorInfo } from '../chat/errorInfo';
 import type { Logger } from '../log/logger';
+import type { ContextSetup } from '../chat/chatContext';
+import type { ContextLimits } from '../context/limits';
+import { ModelLists } from './modelLists';
 
 /** End-to-end tests only (BUD_TEST_MODE=1): short idle / whole-stream timeouts, so stalls fail in seconds. */
 function testOnlyMs(name: string): number | undefined {
@@ -48,12 +51,17 @@ export class Session {
   private tools: { key: string; executor: ToolExecutor } | undefined;
   /** The client kept between requests, with the settings it was made from (see `client`). */
   private pooled: { key: string; client: BudClient } | undefined;
+  /** The model lists read for the context window metadata. */
+  readonly modelLists: ModelLists;
 
   constructor(
     private readonly keys: KeyStore,
     private readonly log: Logger,
     private readonly version: string,
-  ) {}
+    readonly limits: ContextLimits,
+  ) {
+    this.modelLists = new ModelLists(limits, (l) => this.log.info(l));
+  }
 
   async resolve(): Promise<{ settings: BudSettings; conn: Connection }> {
     const settings = readSettings();
@@ -166,6 +174,35 @@ export class Session {
     return this.tools.executor;
   }
 
+  /**
+   * What the context fitting needs: the model, the system prompt, the tool definitions that will be sent and the
+   * window settings; undefined when no model is selected. The model list is read once per base URL (with a key).
+   */
+  async contextSetup(resolved?: { settings: BudSettings; conn: Connection }): Promise<ContextSetup | undefined> {
+    const { settings, conn } = resolved ?? (await this.resolve());
+    if (!settings.model) return undefined;
+    let baseUrl = conn.baseUrl;
+    if (conn.apiKey) {
+      try {
+        const client = this.client(conn);
+        baseUrl = client.baseUrl;
+        await this.modelLists.ensure(client);
+      } catch {
+        /* an unusable base URL: the request itself will say so */
+      }
+    }
+    const tools = this.toolsState(settings).enabled
+      ? this.toolExecutor(settings.tools.exclude).definitions()
+      : undefined;
+    return {
+      baseUrl,
+      model: settings.model,
+      systemPrompt: buildSystemPrompt(settings.systemPrompt),
+      tools: tools?.length ? tools : undefined,
+      settings: { contextWindow: settings.contextWindow, maxTokens: settings.maxTokens },
+    };
+  }
+
   /** Everything one chat request needs, or the error that stops it before sending. */
   async prepare(): Promise<TurnSetup | ErrorInfo> {
     const { settings, conn } = await this.resolve();
@@ -196,11 +233,14 @@ export class Session {
     if (settings.frequencyPenalty !== undefined) params.frequency_penalty = settings.frequencyPenalty;
     if (settings.user) params.user = settings.user;
     const tools = this.toolsState(settings);
+    const context = await this.contextSetup({ settings, conn });
     const setup: TurnSetup = {
       client: this.client(conn),
       params,
       stream: settings.stream,
       systemPrompt: buildSystemPrompt(settings.systemPrompt),
+      context: context!,
+      autoCondense: settings.autoCondense,
       onRequest: (p) => {
         this.lastRequest = p;
         if (settings.trace) this.log.trace('request messages', p.messages);

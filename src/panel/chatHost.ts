@@ -11,6 +11,9 @@ import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
 import { createDeltaSink } from '../chat/deltaSink';
+import { ChatContext } from '../chat/chatContext';
+import { ContextPlanner } from '../chat/contextPlan';
+import { TokenCounter } from '../context/counter';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -45,6 +48,8 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     toErrorInfo,
     createDeltaSink,
     getStatus: () => session.status(),
+    context: new ChatContext(new ContextPlanner(new TokenCounter()), session.limits, (l) => log.info(l)),
+    contextSetup: () => session.contextSetup(),
     currentChatId: {
       get: () => {
         const id = context.workspaceState.get<string>(CURRENT_CHAT_KEY);
@@ -110,6 +115,12 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
         return insertCode(msg.code);
       case 'openCodeInEditor':
         return openCodeInEditor(msg.code, msg.language);
+      case 'continueAnswer':
+        return controller.continueAnswer(msg.id);
+      case 'undoCondense':
+        return controller.undoCondense();
+      case 'draft':
+        return controller.setDraft(msg.text);
       case 'log': {
         const line = `[webview] ${msg.text}`;
         if (msg.level === 'error') log.error(line);
@@ -131,6 +142,15 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
       await vscode.commands.executeCommand('workbench.trust.manage');
       return;
     }
+    if (action === 'condense') {
+      await controller.condense();
+      return;
+    }
+    if (action === 'contextSettings') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'bud.contextWindow');
+      return;
+    }
+    if (action === 'removeAttachment') return controller.removeLargestAttachment();
     const command = ACTION_COMMANDS[action];
     if (command) await vscode.commands.executeCommand(command);
   };

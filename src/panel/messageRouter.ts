@@ -38,6 +38,12 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isStr(m.code)
         ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
         : undefined;
+    case 'continueAnswer':
+      return isStr(m.id) ? { type: 'continueAnswer', id: m.id } : undefined;
+    case 'undoCondense':
+      return { type: 'undoCondense' };
+    case 'draft':
+      return isStr(m.text) ? { type: 'draft', text: m.text.slice(0, 1_000_001) } : undefined;
     case 'log':
       return isStr(m.text) && (m.level === 'info' || m.level === 'warn' || m.level === 'error')
         ? { type: 'log', level: m.level, text: m.text.slice(0, 2000) }
