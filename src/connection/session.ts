@@ -20,6 +20,7 @@ import type { Logger } from '../log/logger';
 import type { ContextSetup } from '../chat/chatContext';
 import type { ContextLimits } from '../context/limits';
 import { ModelLists } from './modelLists';
+import { parseContextRefusal } from '../context/refusal';
 
 /** End-to-end tests only (BUD_TEST_MODE=1): short idle / whole-stream timeouts, so stalls fail in seconds. */
 function testOnlyMs(name: string): number | undefined {
@@ -111,6 +112,8 @@ export class Session {
       userAgent: `bud-chat-vscode/${this.version} vscode/${vscode.version}`,
       verifySsl: conn.verifySsl,
       logger: { request: (info) => this.log.request(info) },
+      // A context refusal is final for the client (the chat fits the request again); no second try without stream_options.
+      isUnrelated400: (err) => !!parseContextRefusal(err.status, err.body ?? err.serverMessage, err.serverMessage),
     };
     if (timeoutOverrideMs !== undefined) return new (api().BudClient)(config);
     const key = JSON.stringify([
