@@ -159,7 +159,10 @@ describe('ChatController with the context window', function () {
     assert.ok(!logs.some((l) => l.includes(long.slice(0, 30))), 'the log never holds message text');
     // Every request the model answered fitted its window, with the answer's room free.
     assert.equal(enforce.served.length, 4);
-    assert.ok(enforce.served.slice(2).every((n) => n + 819 <= 4096), enforce.served.join(', '));
+    assert.ok(
+      enforce.served.slice(2).every((n) => n + 819 <= 4096),
+      enforce.served.join(', '),
+    );
   });
 
   it('a refusal that teaches nothing new is shown with what to do, not retried again', async () => {
