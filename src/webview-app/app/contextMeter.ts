@@ -8,10 +8,10 @@ import { append, clear, formatNumber, h, icon } from './dom';
 export const WARN_SHARE = 0.8;
 
 const SOURCE_LABEL: Record<ContextInfo['source'], string> = {
-  learned: 'learned from the server',
-  setting: 'from your setting',
-  server: "from the server's model list",
-  default: "Bud's default (the server does not say)",
+  learned: 'learned',
+  setting: 'your setting',
+  server: 'server',
+  default: 'default',
 };
 
 /** "3.1k", "128k", "950". */
@@ -65,11 +65,7 @@ export class ContextMeter {
       row('Tools', b.tools),
       row('History', b.history),
       row('Attachments', b.attachments),
-      h(
-        'div',
-        { class: 'context-foot' },
-        `Window: ${formatNumber(info.window)} tokens, ${SOURCE_LABEL[info.source]}. ${info.sourceDetail}`,
-      ),
+      h('div', { class: 'context-foot' }, `Window (${SOURCE_LABEL[info.source]}): ${info.sourceDetail}`),
       h('div', { class: 'context-foot' }, `Kept for the answer: ${info.reserveRule}.`),
       info.notSent
         ? h(
