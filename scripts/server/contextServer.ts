@@ -45,7 +45,7 @@ const WORDS =
 
 function words(n: number, seed: number): string {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(WORDS[(i * 7 + seed) % WORDS.length]);
+  for (let i = 0; i < n; i++) out.push(WORDS[(i + seed) % WORDS.length]);
   return out.join(' ');
 }
 

@@ -2,9 +2,8 @@
 // warning, the "not sent" marker, the summary marker (Open, Undo), and answers that ended early (Continue, which
 // appends to the same answer; the content filter note). Host messages go in as VS Code delivers them.
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { ContextInfo } from '../../src/protocol';
-import { launchBrowser, openApp, type AppPage } from './appSupport';
+import { useAppPage, type AppPage } from './appSupport';
 import { assistantMsg, chat, init, userMsg } from './appFixtures';
 
 function info(over: Partial<ContextInfo> = {}): ContextInfo {
@@ -25,27 +24,10 @@ function info(over: Partial<ContextInfo> = {}): ContextInfo {
 
 describe('context window in the chat view (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
+  const page = useAppPage();
   let app: AppPage;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    app = await openApp(browser);
-  });
-  afterEach(async function () {
-    if (!app) return;
-    const violations = await app.violations();
-    const { strayRequests, pageErrors } = app;
-    await app.close();
-    if (this.currentTest?.state === 'failed') return;
-    assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
-    assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
-    assert.deepEqual(pageErrors, [], 'no script errors');
+  beforeEach(() => {
+    app = page.app();
   });
 
   it('the meter shows tokens of the next request over the window, the breakdown on focus, and warns from 80%', async () => {

@@ -125,6 +125,8 @@ describe('context window end to end (code-server + Chromium)', function () {
     const marker = chat.locator('.not-sent-marker');
     await marker.waitFor({ state: 'visible' });
     assert.match(await marker.innerText(), /\d+ earlier messages are not sent to the model/);
+    await marker.scrollIntoViewIfNeeded();
+    await wb.screenshot('e2e-context-meter-marker');
     await meter.hover();
     const details = chat.locator('#context-details');
     await details.waitFor({ state: 'visible' });
@@ -132,7 +134,7 @@ describe('context window end to end (code-server + Chromium)', function () {
       await details.innerText(),
       /Window \(server\): Stated by the server's model list \(max_model_len: 4,096 tokens\)/,
     );
-    await wb.screenshot('e2e-context-meter-marker');
+    await wb.screenshot('e2e-context-meter-breakdown');
   });
 
   it('a server that advertises nothing and refuses the OpenAI way: at most one refusal, then every message is answered', async () => {
@@ -168,9 +170,11 @@ describe('context window end to end (code-server + Chromium)', function () {
     await lastAnswerEnded(chat, 1);
     assert.equal(await chat.locator('.message.assistant').count(), 1);
     // Reload the window: the cut-off answer comes back whole and can be continued again.
-    await wb.page.reload({ waitUntil: 'domcontentloaded' });
-    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-    chat = await wb.openChatView();
+    await wb.page.reload({ waitUntil: 'domcontentloaded', timeout: 180_000 });
+    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 120_000 });
+    await server.waitForExtensionHost();
+    // The workbench restores the open chat view itself; the palette is the fallback.
+    chat = await wb.chatFrame(90_000).catch(() => wb.openChatView());
     const again = chat.locator('.message.assistant').last();
     await again.getByRole('button', { name: 'Continue' }).waitFor({ timeout: 60_000 });
     assert.match(await again.locator('.content').innerText(), /^Part one of the long answer[\s\S]*part two, cut again/);

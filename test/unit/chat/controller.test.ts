@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatController, type ChatDeps, type DeltaSink, type TurnSetup } from '../../../src/chat/controller';
+import { ChatController, type ChatDeps, type TurnSetup } from '../../../src/chat/controller';
+import { completed, immediateSink, until } from './controllerSupport';
 import { HistoryStore, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredMessage } from '../../../src/chat/conversation';
 import { ConnectionError } from '../../../src/api/errors';
@@ -17,15 +18,8 @@ import { ContextLimits } from '../../../src/context/limits';
 
 type TurnImpl = (opts: TurnOptions) => Promise<TurnResult>;
 
-const ok = (content: string, extra: Partial<TurnResult> = {}): TurnResult => ({
-  status: 'complete',
-  content,
-  reasoning: '',
-  newMessages: [{ role: 'assistant', content }],
-  toolCalls: [],
-  usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
-  ...extra,
-});
+const ok = (content: string, extra: Partial<TurnResult> = {}): TurnResult =>
+  completed(content, { usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }, ...extra });
 
 /** A turn that streams `pieces` through the events and completes. */
 const streaming =
@@ -34,18 +28,6 @@ const streaming =
     for (const p of pieces) o.events.onText(p);
     return ok(pieces.join(''));
   };
-
-/** Immediate delta sink: posts each push at once (batching is the batcher's own test). */
-const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(cond(), 'condition reached');
-};
-
-const immediateSink = (onFlush: (t: string, r: string) => void): DeltaSink => ({
-  push: (t, r) => onFlush(t, r ?? ''),
-  flush: () => undefined,
-  dispose: () => undefined,
-});
 
 describe('ChatController', () => {
   let dir: string;

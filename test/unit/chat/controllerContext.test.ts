@@ -9,7 +9,8 @@ import { BudClient } from '../../../src/api/client';
 import type { ChatMessage } from '../../../src/api/types';
 import { ChatContext, type ContextSetup } from '../../../src/chat/chatContext';
 import { ContextPlanner } from '../../../src/chat/contextPlan';
-import { ChatController, type ChatDeps, type DeltaSink, type TurnSetup } from '../../../src/chat/controller';
+import { ChatController, type ChatDeps, type TurnSetup } from '../../../src/chat/controller';
+import { completed, immediateSink, until } from './controllerSupport';
 import { toErrorInfo } from '../../../src/chat/errorInfo';
 import { HistoryStore, newChatId } from '../../../src/chat/historyStore';
 import { runTurn, type TurnOptions, type TurnResult } from '../../../src/chat/turn';
@@ -19,25 +20,6 @@ import { parseContextRefusal } from '../../../src/context/refusal';
 import type { HostMessage } from '../../../src/protocol';
 import { startTestServer, type Handler, type TestServer } from '../../../scripts/server/openai-server';
 
-const immediateSink = (onFlush: (t: string, r: string) => void): DeltaSink => ({
-  push: (t, r) => onFlush(t, r ?? ''),
-  flush: () => undefined,
-  dispose: () => undefined,
-});
-
-const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(cond(), 'condition reached');
-};
-
-const done = (content: string, extra: Partial<TurnResult> = {}): TurnResult => ({
-  status: 'complete',
-  content,
-  reasoning: '',
-  newMessages: [{ role: 'assistant', content }],
-  toolCalls: [],
-  ...extra,
-});
 
 /** A server that counts prompts with Bud's own counter and refuses past `window` exactly as vLLM does. */
 function vllmWindow(window: number, counter = new TokenCounter()): Handler & { refusals: number; served: number[] } {
@@ -229,9 +211,9 @@ describe('ChatController with the context window', function () {
   it('Continue appends the rest to the same answer, the model seeing its partial answer last; saved and reloaded', async () => {
     const requests: ChatMessage[][] = [];
     const scripted: TurnResult[] = [
-      done('The steps: one, two', { finishReason: 'length' }),
-      done(', three', { finishReason: 'length' }),
-      done(', four.', { finishReason: 'stop' }),
+      completed('The steps: one, two', { finishReason: 'length' }),
+      completed(', three', { finishReason: 'length' }),
+      completed(', four.', { finishReason: 'stop' }),
     ];
     const fake = async (o: TurnOptions): Promise<TurnResult> => {
       requests.push(o.prepareRound!([], undefined).messages);
@@ -271,7 +253,7 @@ describe('ChatController with the context window', function () {
     const fake = async (o: TurnOptions): Promise<TurnResult> => {
       o.prepareRound!([], undefined);
       o.events.onText('Half');
-      return done('Half', { finishReason: 'length' });
+      return completed('Half', { finishReason: 'length' });
     };
     const c = make({ runTurn: fake });
     await c.send('q');
@@ -293,7 +275,7 @@ describe('ChatController with the context window', function () {
       runTurn: async (o) => {
         requests.push(o.prepareRound!([], undefined).messages);
         o.events.onText('Partial text');
-        return done('Partial text', { finishReason: 'content_filter' });
+        return completed('Partial text', { finishReason: 'content_filter' });
       },
     });
     await c.send('q');
@@ -339,7 +321,7 @@ describe('ChatController with the context window', function () {
       runTurn: async (o) => {
         requests.push(o.prepareRound!([], undefined).messages);
         o.events.onText('ok');
-        return done('ok');
+        return completed('ok');
       },
     });
     for (let i = 0; i < 12; i++) await c.send(`message ${i} ${'about the window and the fitter '.repeat(30)}`);
@@ -367,7 +349,7 @@ describe('ChatController with the context window', function () {
       runTurn: async (o) => {
         o.prepareRound!([], undefined);
         o.events.onText('An answer of some length. '.repeat(20));
-        return done('An answer of some length. '.repeat(20));
+        return completed('An answer of some length. '.repeat(20));
       },
     });
     await c.sendInit();
