@@ -20,7 +20,6 @@ import { parseContextRefusal } from '../../../src/context/refusal';
 import type { HostMessage } from '../../../src/protocol';
 import { startTestServer, type Handler, type TestServer } from '../../../scripts/server/openai-server';
 
-
 /** A server that counts prompts with Bud's own counter and refuses past `window` exactly as vLLM does. */
 function vllmWindow(window: number, counter = new TokenCounter()): Handler & { refusals: number; served: number[] } {
   const h = ((req, res) => {
