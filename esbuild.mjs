@@ -85,6 +85,21 @@ const tokenizerApart = {
   },
 };
 
+/**
+ * Every `import … from 'vscode'` of the extension resolves to src/lm/apiRecorder.ts, which hands back VS Code's API
+ * object (and, in test mode only, a view of it that records what is read; see src/lm/apiSurface.ts). The recorder
+ * itself gets the real, external `vscode`.
+ */
+const vscodeApiRecorder = {
+  name: 'vscode-api-recorder',
+  setup(build) {
+    const recorder = join(process.cwd(), 'src/lm/apiRecorder.ts');
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.importer === recorder ? { path: 'vscode', external: true } : { path: recorder },
+    );
+  },
+};
+
 const contexts = [
   await esbuild.context({
     ...common,
@@ -93,8 +108,7 @@ const contexts = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
-    plugins: [...common.plugins, undiciApart, tokenizerApart],
+    plugins: [...common.plugins, undiciApart, tokenizerApart, vscodeApiRecorder],
   }),
   await esbuild.context({
     ...common,

@@ -1,9 +1,13 @@
 // ESLint flat config: type-checked TypeScript rules, and the layer rules that keep the architecture honest.
-// The layers (CONTRIBUTING.md has the map; `test/unit/layers.test.ts` checks that map against this file):
-//   src/api      the HTTP client: no `vscode`, and nothing above it (protocol, chat, panel, connection, …)
-//   src/chat, src/context, the tool logic in src/tools: no `vscode`, so plain-Node tests cover them
-//   src/webview-app  the browser app: only itself and src/protocol.ts
-//   src/, scripts/   never import test/
+// The layers (CONTRIBUTING.md has the map; `test/unit/layers.test.ts` checks that map against this file, and that
+// each rule below still fires):
+//   src/api          the HTTP client: no `vscode`, nothing else from src/
+//   src/chat, src/context, the tool logic in src/tools: no `vscode`; from src/ only each other, src/api and the
+//                    protocol, so plain-Node tests cover them (src/tools/workspaceTools.ts is the vscode-backed part)
+//   src/protocol.ts  shared by both bundles: no `vscode`; from src/ only src/api's types
+//   src/webview-app  the browser app: no `vscode`; only itself and src/protocol.ts
+//   the host side    never the webview app (it shares only src/protocol.ts with it)
+//   src/, scripts/   never test/
 // Formatting is Prettier's job (`npm run format`); eslint-config-prettier turns off the rules it owns.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
@@ -14,22 +18,48 @@ import tseslint from 'typescript-eslint';
 /** Source files that talk to VS Code inside otherwise vscode-free folders. */
 const VSCODE_BACKED_TOOLS = ['src/tools/workspaceTools.ts'];
 
-/** The layer zones: files in `target` may not import from `from` (except `except`). Paths from the repo root. */
+/** The pure part of src/lm (mapping, model info, tool names): no `vscode`, so plain-Node tests cover it. */
+const PURE_LM = [
+  'src/lm/messages.ts',
+  'src/lm/responseParts.ts',
+  'src/lm/parts.ts',
+  'src/lm/modelInfo.ts',
+  'src/lm/toolNames.ts',
+  'src/lm/participantCore.ts',
+  'src/lm/foreignCore.ts',
+  'src/lm/apiSurface.ts',
+];
+
+/** The folders whose code may not import `vscode` (tests run them in plain Node). */
+const PURE = ['./src/chat', './src/context', './src/tools'];
+
+/**
+ * The layer zones: files in `target` may not import from `from` (except `except`, relative to `from`). Paths are
+ * from the repo root (`basePath` below), whatever folder ESLint runs in.
+ */
 const zones = [
   {
     target: './src/api',
-    from: [
-      './src/protocol.ts',
-      './src/chat',
-      './src/context',
-      './src/panel',
-      './src/connection',
-      './src/commands',
-      './src/config',
-      './src/tools',
-      './src/webview-app',
-    ],
+    from: './src',
+    except: ['./api'],
     message: 'src/api is the HTTP client layer: it may not depend on the protocol, the chat or anything above it.',
+  },
+  {
+    target: PURE,
+    from: './src',
+    except: ['./api', './chat', './context', './tools', './protocol.ts'],
+    message: 'The pure layers (chat, context, tool logic) import only each other, src/api and the protocol.',
+  },
+  {
+    target: PURE,
+    from: VSCODE_BACKED_TOOLS.map((f) => `./${f}`),
+    message: 'workspaceTools.ts is the vscode-backed part of the tools: only the host side may import it.',
+  },
+  {
+    target: './src/protocol.ts',
+    from: './src',
+    except: ['./api', './protocol.ts'],
+    message: 'src/protocol.ts is shared by both bundles: it may import only types from src/api.',
   },
   {
     target: './src/webview-app',
@@ -38,11 +68,19 @@ const zones = [
     message: 'The webview app may import only itself and src/protocol.ts (it runs in the browser).',
   },
   {
+    target: ['./src/!(webview-app)/**', './src/*.ts'],
+    from: './src/webview-app',
+    message: 'The extension host shares only src/protocol.ts with the webview app (browser code).',
+  },
+  {
     target: ['./src', './scripts'],
     from: './test',
     message: 'Product code and scripts may not import test code (move the shared piece out of test/).',
   },
 ];
+
+/** `no-restricted-imports` options that forbid `vscode` in a layer. */
+const noVscode = (why) => ['error', { paths: [{ name: 'vscode', message: why }] }];
 
 export default tseslint.config(
   {
@@ -95,29 +133,34 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
-      'import-x/no-restricted-paths': ['error', { zones }],
+      'import-x/no-restricted-paths': ['error', { zones, basePath: import.meta.dirname }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       curly: ['error', 'multi-line'],
     },
   },
   {
     // The vscode-free layers.
-    files: ['src/api/**/*.ts', 'src/chat/**/*.ts', 'src/context/**/*.ts', 'src/tools/**/*.ts', 'src/protocol.ts'],
+    files: [
+      'src/api/**/*.ts',
+      'src/chat/**/*.ts',
+      'src/context/**/*.ts',
+      'src/tools/**/*.ts',
+      'src/protocol.ts',
+      ...PURE_LM,
+    ],
     ignores: VSCODE_BACKED_TOOLS,
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'vscode', message: 'This layer is pure (no vscode): pass what it needs in through an interface.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': noVscode('This layer is pure (no vscode): pass what it needs in through an interface.'),
     },
   },
   {
     files: ['src/webview-app/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': noVscode(
+        'The webview app runs in the browser: it talks to VS Code only through messages.',
+      ),
+    },
   },
   {
     // Tests, benches and the dev servers in scripts/: mocha globals, and `any` where code pokes at wire shapes

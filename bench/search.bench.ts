@@ -5,13 +5,14 @@
 // (used when VS Code's ripgrep is absent) is timed too, for information.
 //
 // Called by bench/run.mjs: `export default async function run(): Promise<Record<string, unknown>>`.
-// Env: BUD_BENCH_RG (rg binary, default /usr/bin/rg), BUD_BENCH_FILES (default 10000), BUD_BENCH_RUNS (default 15).
+// Env: BUD_BENCH_RG (rg binary; default BUD_RG, then rg on PATH), BUD_BENCH_FILES (default 10000), BUD_BENCH_RUNS (default 15).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createFsToolContext } from '../src/tools/fsTools';
 import { formatSearchLines, searchWorkspace } from '../src/tools/searchText';
+import { findRipgrep } from '../test/harness/ripgrep';
 
 const QUERY = 'quuxNeedleToken';
 
@@ -121,7 +122,9 @@ const median = (xs: number[]) => {
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 export default async function run(): Promise<Record<string, unknown>> {
-  const rg = process.env.BUD_BENCH_RG ?? '/usr/bin/rg';
+  const found = findRipgrep();
+  const rg = process.env.BUD_BENCH_RG ?? found.path;
+  if (!rg) throw new Error(`the search bench compares ripgrep with the scanner: ${found.missing}`);
   const count = Number(process.env.BUD_BENCH_FILES ?? 10_000);
   const runs = Number(process.env.BUD_BENCH_RUNS ?? 15);
   const root = mkdtempSync(path.join(tmpdir(), 'bud-search-bench-'));

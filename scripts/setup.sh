@@ -215,7 +215,7 @@ else
 fi
 
 # ---------------------------------------------------------------- 7. ripgrep for code-server's search
-step ripgrep-link "$CS_RG -> /usr/bin/rg"
+step ripgrep-link "$CS_RG -> rg on PATH"
 RG=$(command -v rg || true)
 [[ -n "$RG" ]] || fail "rg not found on PATH after apt step"
 mkdir -p "$(dirname "$CS_RG")"

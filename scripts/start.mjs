@@ -30,6 +30,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -231,7 +232,7 @@ async function waitForHttp(url, child, logFile, timeoutMs = 90_000) {
     } catch {
       /* not up yet */
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
   }
   die(`code-server did not answer on ${url} within ${timeoutMs / 1000} s; log: ${logFile}`);
 }

@@ -17,6 +17,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(repo);
@@ -276,7 +277,7 @@ function leftoverProcesses() {
 }
 
 if (ready) {
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   const left = leftoverProcesses();
   if (left.length) {
     for (const p of left) {

@@ -13,6 +13,10 @@ import { registerModelCommands } from './commands/modelCommands';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { createTestApi, type BudTestApi } from './testApi';
 import { createContextLimits } from './panel/contextLimitsStore';
+import { registerLanguageModelProvider } from './lm/provider';
+import { registerLanguageModelTools } from './lm/lmTools';
+import { registerChatParticipant } from './lm/participant';
+import { registerForeignTools } from './lm/foreignTools';
 
 let host: ChatHost | undefined;
 let session: Session | undefined;
@@ -29,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   registerModelCommands(context, session, host);
   registerConnectionCommands(context, session, log);
   registerStatusRefresh(context, host);
+  registerLanguageModelProvider(context, session, keys, log);
+  registerLanguageModelTools(context, session, log);
+  registerChatParticipant(context, session, log);
+  registerForeignTools(context, session, host, log);
   return process.env.BUD_TEST_MODE === '1' ? createTestApi(host, session, keys, context.logUri) : undefined;
 }
 

@@ -2,7 +2,8 @@
 // (src/webview-app); both tsconfigs include this file, so a drift fails the type check.
 // Rules: the host posts nothing before the webview says `ready`; while an answer streams the host posts
 // only deltas (`answerDelta`, batched), never the whole conversation again.
-// It holds types and a few constant tables only (no imports of runtime code), so it is safe in both bundles.
+// It holds types, a few constant tables and tiny pure helpers only (no imports of runtime code), so it is safe in both
+// bundles.
 
 import type { ErrorKind } from './api/errors';
 
@@ -43,6 +44,8 @@ export const ACTION_IDS = [
   'contextSettings',
   /** Remove the largest code attachment waiting to be sent. */
   'removeAttachment',
+  /** Put back the turn just deleted. */
+  'undoDelete',
 ] as const;
 
 export type ActionId = (typeof ACTION_IDS)[number];
@@ -81,7 +84,19 @@ export interface ToolCallView {
   /** One line: "42 lines of src/a.ts", "3 matches", or the error text. */
   summary?: string;
   durationMs?: number;
+  /** Where a tool that is not Bud's own comes from ("Extension GitLens", "MCP server github"). */
+  source?: string;
 }
+
+/** Where a message stands among its siblings (edits of one question, regenerations of one answer). 0-based. */
+export interface BranchInfo {
+  index: number;
+  count: number;
+}
+
+/** The answers to "may this tool of another extension run?". */
+export const TOOL_APPROVALS = ['once', 'always', 'deny'] as const;
+export type ToolApproval = (typeof TOOL_APPROVALS)[number];
 
 export interface MessageView {
   id: string;
@@ -104,6 +119,8 @@ export interface MessageView {
    */
   finish?: AnswerFinish;
   createdAt: number;
+  /** Set when the message has siblings: the view shows ‹ index+1 / count › to switch between them. */
+  branch?: BranchInfo;
 }
 
 export type AnswerFinish = 'length' | 'content_filter';
@@ -184,11 +201,22 @@ export interface ChatSnapshot {
 // ---------------------------------------------------------------------------------------------
 
 export type WebviewMessage =
-  | { type: 'ready' }
+  /** The view is ready; `chatId` is the chat this window showed before a reload (the webview's own state). */
+  | { type: 'ready'; chatId?: string }
   | { type: 'send'; text: string }
   | { type: 'stop' }
   /** Re-ask the last user message after a failed / stopped answer. */
   | { type: 'retry' }
+  /** Send `text` as a new version of user message `id` (a new branch; the old one is kept). */
+  | { type: 'editMessage'; id: string; text: string }
+  /** A new answer beside answer `id` (a new branch). */
+  | { type: 'regenerate'; id: string }
+  /** Show sibling `index` (0-based) of message `id`. */
+  | { type: 'switchBranch'; id: string; index: number }
+  /** Delete the turn of user message `id` (its answers too); the host offers Undo. */
+  | { type: 'deleteTurn'; id: string }
+  /** Copy the whole answer `id` as Markdown. */
+  | { type: 'copyMessage'; id: string }
   | { type: 'newChat' }
   | { type: 'switchChat'; chatId: string }
   | { type: 'renameChat'; chatId: string; title: string }
@@ -209,8 +237,13 @@ export type WebviewMessage =
   | { type: 'undoCondense' }
   /** The text being typed (debounced), so the context meter counts it. */
   | { type: 'draft'; text: string }
-  /** Forwarded webview state (scroll position only; never message content or secrets). */
+  /** The user's answer to a `toolApproval` question. */
+  | { type: 'toolApprovalAnswer'; callId: string; answer: ToolApproval }
+  /** A failure inside the webview, for the host's log (the error's message only; never message content or secrets). */
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string };
+
+/** The member of `WebviewMessage` with this `type`. */
+export type WebviewMessageOf<K extends WebviewMessage['type']> = Extract<WebviewMessage, { type: K }>;
 
 // ---------------------------------------------------------------------------------------------
 // Host -> webview
@@ -245,10 +278,31 @@ export type HostMessage =
   | { type: 'toolCall'; id: string; call: ToolCallView }
   /** Messages removed from the end (Retry replaces a failed answer). */
   | { type: 'messagesRemoved'; ids: string[] }
+  /**
+   * The conversation on screen changed below message `afterId` (null: from the start), by an edit, a regeneration,
+   * a branch switch, a deleted turn or its undo: the view replaces everything after it with `messages`.
+   */
+  | { type: 'pathChanged'; afterId: string | null; messages: MessageView[] }
   | { type: 'pendingContexts'; contexts: CodeContext[] }
   | { type: 'notice'; notice: Notice | null }
   | { type: 'focusInput'; text?: string }
   /** What the next request will carry (null: unknown, e.g. no model selected). */
   | { type: 'context'; info: ContextInfo | null }
   /** The chat's summary was made or undone. */
-  | { type: 'summary'; summary: SummaryView | null };
+  | { type: 'summary'; summary: SummaryView | null }
+  /** A tool of another extension wants to run (call row `callId` of the streaming answer): ask the user. */
+  | { type: 'toolApproval'; callId: string; name: string; source: string }
+  /** The question for `callId` was answered (here or by Stop): remove it. */
+  | { type: 'toolApprovalDone'; callId: string };
+
+/** The member of `HostMessage` with this `type`. */
+export type HostMessageOf<K extends HostMessage['type']> = Extract<HostMessage, { type: K }>;
+
+/**
+ * Ends every `switch` over messages: a new member that is not handled fails the type check here, and a value
+ * that is not a member at run time (a newer or older peer) fails loudly instead of being dropped unnoticed.
+ */
+export function assertNever(value: never, what = 'message'): never {
+  const type = (value as { type?: unknown } | null)?.type;
+  throw new Error(`Unexpected ${what}${typeof type === 'string' ? ` of type "${type}"` : ''}`);
+}

@@ -4,6 +4,7 @@
 //
 // Run alone (no VS Code): `node scripts/start.mjs --backend-only [--port N]`.
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer, type RecordedRequest, type TestServer } from '../server/openai-server';
 import { DEMO_MODELS, DEMO_WINDOWS, planReply, roughTokens, streamPieces, type DemoPlan } from './answers';
 
@@ -13,7 +14,7 @@ export interface DemoServerOptions {
   delayMs?: number;
 }
 
-const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+const pause = (ms: number) => (ms > 0 ? sleep(ms) : Promise.resolve());
 
 let callCounter = 0;
 
@@ -32,7 +33,7 @@ async function respond(plan: DemoPlan, req: RecordedRequest, res: ServerResponse
   const base = { id: `chatcmpl-demo-${Date.now()}`, created: Math.floor(Date.now() / 1000), model };
 
   if (plan.kind === 'error') {
-    await sleep(delayMs * 5);
+    await pause(delayMs * 5);
     res.writeHead(plan.status, { 'content-type': 'application/json', ...(plan.headers ?? {}) });
     res.end(JSON.stringify({ error: { message: plan.message, type: 'demo_error', code: plan.status } }));
     return;
@@ -49,7 +50,7 @@ async function respond(plan: DemoPlan, req: RecordedRequest, res: ServerResponse
   const content = plan.kind === 'toolCall' ? '' : plan.text;
 
   if (!req.body?.stream) {
-    await sleep(delayMs * 10);
+    await pause(delayMs * 10);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
@@ -77,7 +78,7 @@ async function respond(plan: DemoPlan, req: RecordedRequest, res: ServerResponse
     choices: [{ index: 0, delta, finish_reason: finish }],
   });
   sse(res, chunk({ role: 'assistant', content: '' }));
-  await sleep(delayMs * 4); // "time to first token"
+  await pause(delayMs * 4); // "time to first token"
 
   if (toolCall) {
     const args = toolCall.function.arguments;
@@ -91,7 +92,7 @@ async function respond(plan: DemoPlan, req: RecordedRequest, res: ServerResponse
       }),
     );
     for (const piece of [args.slice(0, half), args.slice(half)]) {
-      await sleep(delayMs);
+      await pause(delayMs);
       if (res.destroyed) return;
       sse(res, chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
     }
@@ -100,7 +101,7 @@ async function respond(plan: DemoPlan, req: RecordedRequest, res: ServerResponse
     for (const piece of streamPieces(content)) {
       if (res.destroyed) return;
       sse(res, chunk({ content: piece }));
-      await sleep(delayMs);
+      await pause(delayMs);
     }
     if (plan.kind === 'drop') {
       res.socket?.destroy();

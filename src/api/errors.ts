@@ -147,11 +147,5 @@ export class ValidationError extends BudError {
   }
 }
 
-/** Replaces every occurrence of the secret (and of "Bearer <secret>") with [redacted]. */
-/** Shorter "keys" (a local server's placeholder such as `demo`) are ordinary words: redacting them would garble messages. */
-export const MIN_REDACTED_SECRET_LENGTH = 8;
-
-export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < MIN_REDACTED_SECRET_LENGTH || !text) return text;
-  return text.split(secret).join('[redacted]');
-}
+// The key redaction lives in its own file; this re-export keeps `redact` beside the errors it protects.
+export { MIN_REDACTED_SECRET_LENGTH, redact } from './redact';

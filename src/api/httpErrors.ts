@@ -60,7 +60,9 @@ export function errorForStatus(
 ): BudError {
   const { url, requestId, model } = ctx;
   const status = res.statusCode;
-  const sm0 = serverMessageFromBody(body, headerValue(res.headers, 'content-type') ?? '');
+  // Scrubbed before the message is picked and cut to length (so no part of a key survives the cut), and after
+  // (decoding the body may have revealed one more form).
+  const sm0 = serverMessageFromBody(redact(body, ctx.apiKey), headerValue(res.headers, 'content-type') ?? '');
   const sm = sm0 !== undefined ? redact(sm0, ctx.apiKey) : undefined;
   const said = sm ? ` The server said: "${sm}".` : '';
   const rid = requestId ? ` (request id ${requestId})` : '';
@@ -108,6 +110,7 @@ export function errorForStatus(
   } else if (status >= 400)
     err = new BadRequestError(`The server rejected the request (${statusText}).${said}${rid}`, o);
   else err = new BudError('unknown', `Unexpected answer from the server (${statusText}).${said}${rid}`, o);
+  err.message = redact(err.message, ctx.apiKey); // the request id and Location header are server text too
   const verdict = shouldRetryHeader(res.headers);
   err.retryable = verdict ?? isRetryableStatus(status);
   if (parseRetryAfter(res.headers, ctx.retryAfterCapMs) !== undefined) retryHeaders.set(err, res.headers);

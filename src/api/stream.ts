@@ -2,6 +2,7 @@
 // `data: {"error": …}` inside a 200 stream, and the facts needed to judge how the stream ended
 // (a finish_reason seen, the text that arrived). Pure: the client does the I/O. No `vscode` import.
 import { InvalidResponseError, StreamError } from './errors';
+import { redact, redactDeep } from './redact';
 import { messageFromJson } from './serverMessage';
 import { formatBytes, SseDecoder, SseLimitError, type SseDecoderOptions } from './sse';
 import { TextBuilder } from './text';
@@ -10,6 +11,8 @@ import type { ChatCompletionChunk } from './types';
 export interface ChunkReaderOptions extends SseDecoderOptions {
   /** Called for each chunk, in order. */
   onChunk: (chunk: ChatCompletionChunk) => void;
+  /** The API key: removed from server text quoted in errors before that text is cut to length. */
+  secret?: string;
 }
 
 const PREVIEW = 200;
@@ -18,6 +21,7 @@ export class ChatChunkReader {
   private readonly sse: SseDecoder;
   private readonly onChunk: (chunk: ChatCompletionChunk) => void;
   private readonly maxLine: number;
+  private readonly secret?: string;
   /** `data: [DONE]` arrived. */
   done = false;
   /** Some choice carried a finish_reason. */
@@ -34,6 +38,7 @@ export class ChatChunkReader {
   constructor(opts: ChunkReaderOptions) {
     this.onChunk = opts.onChunk;
     this.maxLine = opts.maxLineBytes ?? 8 * 1024 * 1024;
+    this.secret = opts.secret;
     this.sse = new SseDecoder((data, event) => this.event(data, event), opts);
   }
 
@@ -77,9 +82,9 @@ export class ChatChunkReader {
     if (event === 'error') {
       let msg: string | undefined;
       try {
-        msg = messageFromJson(JSON.parse(data));
+        msg = messageFromJson(redactDeep(JSON.parse(data), this.secret));
       } catch {
-        msg = data.trim() || undefined;
+        msg = redact(data, this.secret).trim() || undefined;
       }
       throw this.streamError(msg);
     }
@@ -117,14 +122,21 @@ export class ChatChunkReader {
         }
       }
       throw new InvalidResponseError(
-        `The server sent a stream chunk that is not valid JSON: ${JSON.stringify(data.slice(0, PREVIEW))}${data.length > PREVIEW ? '…' : ''}.${this.content ? ' The partial answer was kept.' : ''}`,
+        `The server sent a stream chunk that is not valid JSON: ${this.preview(data)}.${this.content ? ' The partial answer was kept.' : ''}`,
         { partialContent: this.content || undefined },
       );
     }
     this.handle(obj, data);
   }
 
-  private streamError(msg: string | undefined): StreamError {
+  /** The start of server text for a message: the key is removed before the cut, so no part of it is left. */
+  private preview(data: string): string {
+    const shown = redact(data, this.secret);
+    return `${JSON.stringify(shown.slice(0, PREVIEW))}${shown.length > PREVIEW ? '…' : ''}`;
+  }
+
+  private streamError(found: string | undefined): StreamError {
+    const msg = found === undefined ? undefined : redact(found, this.secret);
     return new StreamError(
       `The server reported an error in the middle of the answer: ${msg ?? 'no details given'}.${this.content ? ' The partial answer was kept.' : ''}`,
       { serverMessage: msg, partialContent: this.content || undefined },
@@ -133,20 +145,27 @@ export class ChatChunkReader {
 
   private handle(obj: unknown, data: string): void {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      throw new InvalidResponseError(
-        `The server sent a stream chunk that is not an object: ${JSON.stringify(data.slice(0, PREVIEW))}.`,
-        { partialContent: this.content || undefined },
-      );
+      throw new InvalidResponseError(`The server sent a stream chunk that is not an object: ${this.preview(data)}.`, {
+        partialContent: this.content || undefined,
+      });
     }
     const c = obj as ChatCompletionChunk & { error?: unknown };
-    if (c.error !== undefined && c.error !== null) throw this.streamError(messageFromJson(c));
-    const choices = c.choices;
+    if (c.error !== undefined && c.error !== null) throw this.streamError(messageFromJson(redactDeep(c, this.secret)));
+    if (c.usage !== undefined && !isObject(c.usage)) c.usage = undefined;
+    let choices = c.choices;
     if (!Array.isArray(choices)) {
       c.choices = [];
     } else {
+      // A choice, delta or tool-call piece that is not an object carries nothing usable: it is dropped here, so
+      // everything after the reader can rely on the shapes in types.ts.
+      if (!choices.every(isObject)) choices = c.choices = choices.filter(isObject);
       for (let i = 0; i < choices.length; i++) {
         const ch = choices[i];
-        if (ch.delta === undefined || ch.delta === null) ch.delta = {};
+        if (!isObject(ch.delta)) ch.delta = {};
+        const calls = ch.delta.tool_calls;
+        if (calls !== undefined && calls !== null && (!Array.isArray(calls) || !calls.every(isObject))) {
+          ch.delta.tool_calls = Array.isArray(calls) ? calls.filter(isObject) : undefined;
+        }
         if (ch.finish_reason) this.finishSeen = true;
         if ((ch.index ?? 0) === 0) {
           const t = ch.delta.content;
@@ -157,4 +176,8 @@ export class ChatChunkReader {
     this.chunks++;
     this.onChunk(c);
   }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

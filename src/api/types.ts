@@ -1,4 +1,4 @@
-// Wire types of the Chat Completions API, as in the Bud SDK reference (../shared/spec/chat-completions-api.md).
+// Wire types of the OpenAI-compatible Chat Completions API that the Bud gateway serves.
 // No `vscode` import anywhere under src/api.
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';

@@ -11,6 +11,7 @@ import { parseContextRefusal, type ContextRefusal } from '../context/refusal';
 import type { ActionId, CodeContext, ContextInfo, ErrorInfo, Notice } from '../protocol';
 import { type ContextPlanner, notSentMarker } from './contextPlan';
 import type { StoredChat, StoredMessage } from './conversation';
+import { activePath } from './tree';
 import type { TurnOptions } from './turn';
 
 /** What fitting needs to know of the connection and settings (no API key needed: the meter uses it too). */
@@ -69,7 +70,7 @@ export class ChatContext {
 
   /** Before a send: the notice that says the message cannot fit (nothing is sent then), or undefined. */
   checkSend(chat: StoredChat, user: StoredMessage, s: ContextSetup, pendingAttachments: number): Notice | undefined {
-    const r = this.fit(chat, [...chat.messages, user], s);
+    const r = this.fit(chat, [...activePath(chat), user], s);
     if (r.ok) return undefined;
     return { level: 'error', text: describeDoesNotFit(r), actions: actionsForDoesNotFit(r, pendingAttachments) };
   }
@@ -140,7 +141,7 @@ export class ChatContext {
   info(chat: StoredChat, s: ContextSetup, draft: string, pending: readonly CodeContext[]): ContextInfo {
     const user: StoredMessage = { id: DRAFT_ID, role: 'user', content: draft, status: 'complete', createdAt: 0 };
     if (pending.length) user.contexts = [...pending];
-    const history = [...chat.messages, user];
+    const history = [...activePath(chat), user];
     const budget = this.budget(s);
     const r = this.planner.fit({
       history,

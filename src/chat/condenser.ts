@@ -14,6 +14,7 @@ import {
 import type { ChatContext, ContextSetup } from './chatContext';
 import type { StoredChat } from './conversation';
 import { turnIndexOf } from './requestTurns';
+import { activePath } from './tree';
 
 export interface CondenseOptions {
   client: Pick<BudClient, 'createChatCompletion'>;
@@ -33,7 +34,7 @@ export class CondenseError extends Error {}
 /** The new summary of `chat` (covering its older part and any earlier summary), or throws CondenseError / the API error. */
 export async function condenseChat(chat: StoredChat, ctx: ChatContext, o: CondenseOptions): Promise<SummaryRecord> {
   const counter = ctx.planner.counter;
-  const turns = ctx.planner.turns.turns(chat.messages);
+  const turns = ctx.planner.turns.turns(activePath(chat));
   const budget = ctx.budget(o.setup);
   const answerTokens = Math.min(SUMMARY_MAX_TOKENS, Math.floor(budget.window.tokens / 4));
   const limit = budget.window.tokens - answerTokens;

@@ -1,6 +1,6 @@
 // The chat controller: the conversation state of one window, what happens on send / stop / retry, and the
 // chat list. Pure: no `vscode` import. Everything it needs from the outside comes in through `ChatDeps`
-// (see ../views/chatHost.ts for the VS Code side), so unit tests drive it with a fake turn and a temp dir.
+// (see src/panel/chatHost.ts for the VS Code side), so unit tests drive it with a fake turn and a temp dir.
 import type { ChatCompletionParams } from '../api/types';
 import type { CodeContext, ErrorInfo, HostMessage, MessageView, Notice, ViewStatus } from '../protocol';
 import type { TurnOptions, TurnResult } from './turn';
@@ -10,12 +10,15 @@ import {
   continuationMessages,
   newChat,
   toSnapshot,
-  toView,
+  toViews,
+  viewOf,
   type StoredChat,
   type StoredMessage,
 } from './conversation';
 import { buildUserContent, titleFrom } from './prompts';
-import type { HistoryStore } from './historyStore';
+import { INTERRUPTED_NOTE, type HistoryStore } from './historyStore';
+import { activeLeaf, activePath, addChild, findMessage, pathTo } from './tree';
+import { BranchActions } from './branchActions';
 import { type ChatContext, type ContextSetup } from './chatContext';
 import { applyResult, endedMessage, streamAnswer } from './answerStream';
 import { CondenseError, condenseChat } from './condenser';
@@ -23,6 +26,8 @@ import { CondenseError, condenseChat } from './condenser';
 /** Everything one request needs, read fresh for each request. */
 export interface TurnSetup {
   client: TurnOptions['client'];
+  /** The normalised base URL the client sends to (limits are kept per base URL and model). */
+  baseUrl?: string;
   /** model and the sampling parameters that are set (no messages). */
   params: Omit<ChatCompletionParams, 'messages'>;
   stream: boolean;
@@ -88,8 +93,26 @@ export class ChatController {
   private draft = '';
   private contextTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Edit, regenerate, switch branches, delete a turn (branchActions.ts). */
+  readonly branches: BranchActions;
+
   constructor(private readonly deps: ChatDeps) {
     this.now = deps.now ?? Date.now;
+    this.branches = new BranchActions({
+      chat: () => this.chat,
+      busy: () => this.busy,
+      post: (msg) => {
+        deps.post(msg);
+        // What the model would see changed with the branch shown.
+        this.scheduleContext();
+      },
+      notice: (n) => this.notice(n),
+      save: (chat, changes, immediate) => deps.store.save(chat, changes, immediate),
+      newMessageId: () => this.messageId(),
+      now: () => this.now(),
+      refuse: (text, m) => this.refusal(text, m.contexts ?? []),
+      answer: (question) => this.answer(question),
+    });
   }
 
   /** Loads the window's current chat (once). */
@@ -127,9 +150,14 @@ export class ChatController {
     return this.pending;
   }
 
-  /** Everything the webview needs to draw itself (after `ready`, and whenever it is recreated). */
-  async sendInit(extraNotices: string[] = []): Promise<void> {
+  /**
+   * Everything the webview needs to draw itself (after `ready`, and whenever it is recreated). `shownId` is the
+   * chat this window's view showed before (its own state): each window keeps its chat across reloads, while a
+   * window without one gets the workspace's most recent chat.
+   */
+  async sendInit(extraNotices: string[] = [], shownId?: string): Promise<void> {
     await this.init();
+    if (shownId && shownId !== this.chat.id && !this.running) await this.showOwnChat(shownId);
     // Another window may have added to this chat since it was loaded: show the file's version.
     if (!this.running && (await this.deps.store.isStale(this.chat.id))) {
       const res = await this.deps.store.load(this.chat.id);
@@ -148,6 +176,14 @@ export class ChatController {
     const notices = [...this.startupNotices, ...list.notices, ...extraNotices];
     this.startupNotices = [];
     if (notices.length) this.notice({ level: 'warning', text: notices.join(' ') });
+  }
+
+  private async showOwnChat(id: string): Promise<void> {
+    await this.deps.store.flush();
+    const res = await this.deps.store.load(id);
+    if (res.notice) this.startupNotices.push(res.notice);
+    // Not on disk and not unreadable: a new chat that was still empty.
+    if (res.chat || !res.notice) this.chat = res.chat ?? newChat(id, this.now());
   }
 
   private async status(): Promise<ViewStatus> {
@@ -198,10 +234,7 @@ export class ChatController {
     }
     const all = [...this.pending, ...contexts];
     if (!text.trim() && all.length === 0) return false;
-    const refusal = checkContentLimit(
-      buildUserContent(text, all),
-      all.length ? 'This message with its code' : 'This message',
-    );
+    const refusal = this.refusal(text, all);
     if (refusal) {
       this.notice({ level: 'error', text: refusal });
       return false;
@@ -229,32 +262,64 @@ export class ChatController {
     this.notice(null);
 
     const first = !this.chat.messages.some((m) => m.role === 'user');
-    this.chat.messages.push(user);
+    const upserted = [user.id];
+    let parent = activeLeaf(this.chat);
+    if (parent?.role === 'user') {
+      // A question left without an answer (the window died before it started): mark it, so turns alternate.
+      const gap = this.interruptedAnswer();
+      addChild(this.chat, parent, gap);
+      this.deps.post({ type: 'messageAdded', message: viewOf(this.chat, gap) });
+      upserted.unshift(gap.id);
+      parent = gap;
+    }
+    addChild(this.chat, parent, user);
     if (first) this.chat.title = titleFrom(text, all);
     this.chat.updatedAt = this.now();
-    this.deps.post({ type: 'messageAdded', message: toView(user) });
-    void this.deps.store.save(this.chat, { upserted: [user.id], meta: first }, true).then(() => {
+    this.deps.post({ type: 'messageAdded', message: viewOf(this.chat, user) });
+    void this.deps.store.save(this.chat, { upserted, meta: first, selected: true }, true).then(() => {
       if (first) return this.postChatList();
     });
     if (isSetup(setup) && setup.autoCondense) await this.autoCondense(setup);
-    await this.answer(setup);
+    await this.answer(user, setup);
     return true;
   }
 
-  /** Re-asks the last user message, replacing a failed / stopped answer after it. */
+  private refusal(text: string, contexts: readonly CodeContext[]): string | undefined {
+    return checkContentLimit(
+      buildUserContent(text, contexts),
+      contexts.length ? 'This message with its code' : 'This message',
+    );
+  }
+
+  private interruptedAnswer(): StoredMessage {
+    return {
+      id: this.messageId(),
+      role: 'assistant',
+      content: '',
+      status: 'interrupted',
+      note: INTERRUPTED_NOTE,
+      createdAt: this.now(),
+    };
+  }
+
+  /** Re-asks the question on screen, replacing the failed / stopped answer after it. */
   async retry(): Promise<void> {
     await this.init();
     if (this.running) return;
-    const msgs = this.chat.messages;
-    const removed: string[] = [];
-    while (msgs.length && msgs[msgs.length - 1].role === 'assistant') removed.push(msgs.pop()!.id);
-    if (!msgs.length) return;
-    if (removed.length) {
-      this.deps.post({ type: 'messagesRemoved', ids: removed });
-      void this.deps.store.save(this.chat, { removed });
+    const leaf = activeLeaf(this.chat);
+    if (!leaf) return;
+    let question = leaf;
+    if (leaf.role === 'assistant') {
+      const parent = leaf.parentId === undefined ? undefined : findMessage(this.chat, leaf.parentId);
+      if (!parent) return;
+      question = parent;
+      this.chat.messages = this.chat.messages.filter((m) => m !== leaf);
+      delete this.chat.selected[question.id];
+      this.deps.post({ type: 'messagesRemoved', ids: [leaf.id] });
+      void this.deps.store.save(this.chat, { removed: [leaf.id] });
     }
     this.notice(null);
-    await this.answer(await this.deps.prepare().catch((err) => this.deps.toErrorInfo(err)));
+    await this.answer(question);
   }
 
   /**
@@ -264,9 +329,8 @@ export class ChatController {
   async continueAnswer(id: string): Promise<void> {
     await this.init();
     if (this.running) return;
-    const at = this.chat.messages.findIndex((m) => m.id === id);
-    const answer = this.chat.messages[at];
-    if (!answer || answer.role !== 'assistant' || answer.finish !== 'length' || at !== this.chat.messages.length - 1) {
+    const answer = findMessage(this.chat, id);
+    if (!answer || answer.role !== 'assistant' || answer.finish !== 'length' || answer !== activeLeaf(this.chat)) {
       this.notice({
         level: 'info',
         text: 'Only the latest answer, when it was cut off at the token limit, can be continued.',
@@ -285,7 +349,7 @@ export class ChatController {
     delete answer.finish;
     this.deps.post({ type: 'answerResumed', id: answer.id });
     await this.run(answer, async (signal) => {
-      const hooks = this.ctx.turnHooks(this.chat.messages.slice(0, at), this.chat, setup.context, prefix);
+      const hooks = this.ctx.turnHooks(pathTo(this.chat, answer).slice(0, -1), this.chat, setup.context, prefix);
       const result = await streamAnswer(this.deps, this.chat, answer, setup, hooks, signal);
       this.finishAnswer(answer, result, base);
     });
@@ -308,7 +372,7 @@ export class ChatController {
       }),
     };
     try {
-      if (answer) await this.deps.store.save(this.chat, { upserted: [answer.id] }, true);
+      if (answer) await this.deps.store.save(this.chat, { upserted: [answer.id], selected: true }, true);
       void this.refreshStatus();
       await work(controller.signal);
       if (answer) await this.deps.store.save(this.chat, { upserted: [answer.id] }, true);
@@ -325,8 +389,9 @@ export class ChatController {
     }
   }
 
-  /** Streams an answer to the chat's last (user) message. */
-  private async answer(setup: TurnSetup | ErrorInfo): Promise<void> {
+  /** Streams an answer to `question`, which is the end of the active path (`setup` when already prepared). */
+  private async answer(question: StoredMessage, prepared?: TurnSetup | ErrorInfo): Promise<void> {
+    const setup = prepared ?? (await this.deps.prepare().catch((err) => this.deps.toErrorInfo(err)));
     const chat = this.chat;
     const assistant: StoredMessage = {
       id: this.messageId(),
@@ -338,16 +403,16 @@ export class ChatController {
     if (!isSetup(setup)) {
       assistant.status = 'error';
       assistant.error = setup;
-      chat.messages.push(assistant);
-      this.deps.post({ type: 'messageAdded', message: toView(assistant) });
+      addChild(chat, question, assistant);
+      this.deps.post({ type: 'messageAdded', message: viewOf(chat, assistant) });
       this.deps.post({ type: 'answerEnded', id: assistant.id, status: 'error', error: setup });
-      await this.deps.store.save(chat, { upserted: [assistant.id] }, true);
+      await this.deps.store.save(chat, { upserted: [assistant.id], selected: true }, true);
       return;
     }
     assistant.model = setup.params.model;
-    const history = chat.messages.slice();
-    chat.messages.push(assistant);
-    this.deps.post({ type: 'messageAdded', message: toView(assistant) });
+    const history = pathTo(chat, question);
+    addChild(chat, question, assistant);
+    this.deps.post({ type: 'messageAdded', message: viewOf(chat, assistant) });
     await this.run(assistant, async (signal) => {
       const hooks = this.ctx.turnHooks(history, chat, setup.context);
       const result = await streamAnswer(this.deps, chat, assistant, setup, hooks, signal);
@@ -395,7 +460,7 @@ export class ChatController {
   }
 
   private async autoCondense(setup: TurnSetup): Promise<void> {
-    const history = this.chat.messages;
+    const history = activePath(this.chat);
     const r = this.ctx.fit(this.chat, history, setup.context);
     if (r.ok && r.omitted.count > 0) await this.runCondense(setup, true);
   }
@@ -599,8 +664,9 @@ export class ChatController {
     await this.deps.store.flush();
   }
 
+  /** The active path as the view shows it. */
   snapshotMessages(): MessageView[] {
-    return this.chat ? this.chat.messages.map(toView) : [];
+    return this.chat ? toViews(this.chat, activePath(this.chat)) : [];
   }
 }
 

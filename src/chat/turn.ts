@@ -83,10 +83,30 @@ export interface TurnResult {
 export const DEFAULT_MAX_TOOL_ROUNDS = 10;
 
 /** What one request to the model produced. */
-interface RoundOutput {
+export interface RoundOutput {
   message: ChatMessage;
   usage?: Usage;
   finishReason: string | null;
+}
+
+/** What one request to the model needs beyond its parameters (the language-model provider sends single rounds too). */
+export type RoundContext = Pick<TurnOptions, 'client' | 'signal' | 'events'>;
+
+/**
+ * One request to the model, streamed or not: text and reasoning go to the emitters as they arrive, and the whole
+ * assistant message (with its tool calls, merged by index) comes back. Throws the client's typed errors.
+ */
+export function requestRound(
+  ctx: RoundContext,
+  params: ChatCompletionParams,
+  stream: boolean,
+  acc: ChatAccumulator,
+  emitText: (t: string) => void,
+  emitReasoning: (t: string) => void,
+): Promise<RoundOutput> {
+  return stream
+    ? streamRound(ctx, params, acc, emitText, emitReasoning)
+    : completeRound(ctx, params, emitText, emitReasoning);
 }
 
 export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
@@ -158,9 +178,7 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
       let round: RoundOutput;
       const acc = new ChatAccumulator();
       try {
-        round = opts.stream
-          ? await streamRound(opts, params, acc, emitText, emitReasoning)
-          : await completeRound(opts, params, emitText, emitReasoning);
+        round = await requestRound(opts, params, opts.stream, acc, emitText, emitReasoning);
       } catch (err) {
         // Keep what arrived of this round in the history (without half-built tool calls).
         const partial = opts.stream ? acc.content : '';
@@ -229,7 +247,7 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
 }
 
 async function streamRound(
-  opts: TurnOptions,
+  opts: RoundContext,
   params: ChatCompletionParams,
   acc: ChatAccumulator,
   emitText: (t: string) => void,
@@ -248,7 +266,7 @@ async function streamRound(
 }
 
 async function completeRound(
-  opts: TurnOptions,
+  opts: RoundContext,
   params: ChatCompletionParams,
   emitText: (t: string) => void,
   emitReasoning: (t: string) => void,
@@ -318,6 +336,8 @@ async function runCalls(
       argsText: call.function.arguments,
       state: 'running',
     };
+    const source = tools.sourceOf?.(call.function.name);
+    if (source) view.source = source;
     toolViews.push(view);
     const update = (patch: Partial<ToolCallView>) => {
       Object.assign(view, patch);

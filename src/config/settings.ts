@@ -25,7 +25,14 @@ export interface BudSettings {
   contextWindow?: Record<string, unknown> | number;
   /** `bud.autoCondense`: condense the older part of a chat by itself when messages would be left out. */
   autoCondense: boolean;
-  tools: { enabled: boolean; toolChoice: 'auto' | 'none' | 'required'; maxRounds: number; exclude: string[] };
+  tools: {
+    enabled: boolean;
+    toolChoice: 'auto' | 'none' | 'required';
+    maxRounds: number;
+    exclude: string[];
+    /** Offer other extensions' and MCP servers' tools too (each call asks first). */
+    otherExtensions: boolean;
+  };
 }
 
 export const SECTION = 'bud';
@@ -79,6 +86,7 @@ export function readSettings(): BudSettings {
       toolChoice: choice === 'none' || choice === 'required' ? choice : 'auto',
       maxRounds: Math.round(num(cfg.get('tools.maxRounds'), 1, 50) ?? 10),
       exclude: Array.isArray(exclude) ? exclude.filter((s): s is string => typeof s === 'string') : [],
+      otherExtensions: cfg.get<boolean>('tools.otherExtensions') === true,
     },
   };
 }

@@ -19,8 +19,16 @@ import { toErrorInfo } from '../chat/errorInfo';
 import type { Logger } from '../log/logger';
 import type { ContextSetup } from '../chat/chatContext';
 import type { ContextLimits } from '../context/limits';
+import { TokenCounter } from '../context/counter';
 import { ModelLists } from './modelLists';
 import { parseContextRefusal } from '../context/refusal';
+import { compositeExecutor } from '../lm/foreignCore';
+
+/** What `Session.prepare` can be asked for beyond the settings. */
+export interface PrepareOptions {
+  /** Send to this model instead of `bud.model` (VS Code's model picker chose it). */
+  model?: string;
+}
 
 /** End-to-end tests only (BUD_TEST_MODE=1): short idle / whole-stream timeouts, so stalls fail in seconds. */
 function testOnlyMs(name: string): number | undefined {
@@ -54,11 +62,16 @@ export class Session {
   private pooled: { key: string; client: BudClient } | undefined;
   /** The model lists read for the context window metadata. */
   readonly modelLists: ModelLists;
+  /** The one token counter of the window (its cache serves every request, whoever sends it). */
+  readonly counter = new TokenCounter();
+  /** Tools besides Bud's own for the panel's chat (other extensions' tools, see src/lm/foreignTools.ts). */
+  extraTools: ((settings: BudSettings) => ToolExecutor | undefined) | undefined;
 
   constructor(
     private readonly keys: KeyStore,
     private readonly log: Logger,
     private readonly version: string,
+    /** The window's knowledge of each model's limits (metadata, learned windows, calibration). */
     readonly limits: ContextLimits,
   ) {
     this.modelLists = new ModelLists(limits, (l) => this.log.info(l));
@@ -166,6 +179,12 @@ export class Session {
     return status;
   }
 
+  /** The workspace tools with the current bud.tools.exclude (for VS Code's agents as for the panel). */
+  async workspaceTools(): Promise<ToolExecutor> {
+    const { settings } = await this.resolve();
+    return this.toolExecutor(settings.tools.exclude);
+  }
+
   private toolExecutor(exclude: string[]): ToolExecutor {
     const key = JSON.stringify(exclude);
     if (this.tools?.key !== key) {
@@ -181,9 +200,14 @@ export class Session {
    * What the context fitting needs: the model, the system prompt, the tool definitions that will be sent and the
    * window settings; undefined when no model is selected. The model list is read once per base URL (with a key).
    */
-  async contextSetup(resolved?: { settings: BudSettings; conn: Connection }): Promise<ContextSetup | undefined> {
+  async contextSetup(
+    resolved?: { settings: BudSettings; conn: Connection },
+    /** The model and tools of the request being prepared (`tools: null` when it sends none). */
+    request?: { model: string; tools: ToolExecutor | null },
+  ): Promise<ContextSetup | undefined> {
     const { settings, conn } = resolved ?? (await this.resolve());
-    if (!settings.model) return undefined;
+    const model = request?.model ?? settings.model;
+    if (!model) return undefined;
     let baseUrl = conn.baseUrl;
     if (conn.apiKey) {
       try {
@@ -194,12 +218,11 @@ export class Session {
         /* an unusable base URL: the request itself will say so */
       }
     }
-    const tools = this.toolsState(settings).enabled
-      ? this.toolExecutor(settings.tools.exclude).definitions()
-      : undefined;
+    const executor = request ? request.tools : this.requestTools(settings);
+    const tools = executor?.definitions();
     return {
       baseUrl,
-      model: settings.model,
+      model,
       systemPrompt: buildSystemPrompt(settings.systemPrompt),
       tools: tools?.length ? tools : undefined,
       settings: { contextWindow: settings.contextWindow, maxTokens: settings.maxTokens },
@@ -207,7 +230,14 @@ export class Session {
   }
 
   /** Everything one chat request needs, or the error that stops it before sending. */
-  async prepare(): Promise<TurnSetup | ErrorInfo> {
+  /** The tools a chat request offers: Bud's own (when on) and other extensions' (when allowed); null for none. */
+  private requestTools(settings: BudSettings): ToolExecutor | null {
+    const own = this.toolsState(settings).enabled ? this.toolExecutor(settings.tools.exclude) : undefined;
+    const extra = this.extraTools?.(settings);
+    return (extra ? compositeExecutor([own, extra]) : own) ?? null;
+  }
+
+  async prepare(opts: PrepareOptions = {}): Promise<TurnSetup | ErrorInfo> {
     const { settings, conn } = await this.resolve();
     if (!conn.apiKey) {
       return toErrorInfo(
@@ -218,7 +248,8 @@ export class Session {
         ),
       );
     }
-    if (!settings.model) {
+    const model = opts.model || settings.model;
+    if (!model) {
       return toErrorInfo(
         new ValidationError(
           'No model is selected. Choose one with "Bud: Select Model" (the list comes from the server).',
@@ -227,7 +258,7 @@ export class Session {
         ),
       );
     }
-    const params: Omit<ChatCompletionParams, 'messages'> = { model: settings.model };
+    const params: Omit<ChatCompletionParams, 'messages'> = { model };
     if (settings.temperature !== undefined) params.temperature = settings.temperature;
     if (settings.topP !== undefined) params.top_p = settings.topP;
     if (settings.maxTokens !== undefined) params.max_tokens = Math.round(settings.maxTokens);
@@ -235,10 +266,12 @@ export class Session {
     if (settings.presencePenalty !== undefined) params.presence_penalty = settings.presencePenalty;
     if (settings.frequencyPenalty !== undefined) params.frequency_penalty = settings.frequencyPenalty;
     if (settings.user) params.user = settings.user;
-    const tools = this.toolsState(settings);
-    const context = await this.contextSetup({ settings, conn });
+    const client = this.client(conn);
+    const all = this.requestTools(settings);
+    const context = await this.contextSetup({ settings, conn }, { model, tools: all });
     const setup: TurnSetup = {
-      client: this.client(conn),
+      client,
+      baseUrl: client.baseUrl,
       params,
       stream: settings.stream,
       systemPrompt: buildSystemPrompt(settings.systemPrompt),
@@ -249,8 +282,8 @@ export class Session {
         if (settings.trace) this.log.trace('request messages', p.messages);
       },
     };
-    if (tools.enabled) {
-      setup.tools = this.toolExecutor(settings.tools.exclude);
+    if (all) {
+      setup.tools = all;
       setup.toolChoice = settings.tools.toolChoice;
       setup.maxToolRounds = settings.tools.maxRounds;
     }

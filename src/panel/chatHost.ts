@@ -1,46 +1,87 @@
 // Wires the chat together for one window: the history store on globalStorageUri, the controller, the view
-// provider, and what each webview message does.
+// provider, and the handlers of the webview's messages (src/panel/messageHandlers.ts).
 import * as vscode from 'vscode';
 import { ChatController } from '../chat/controller';
-import { HistoryStore, newChatId, isChatId } from '../chat/historyStore';
+import { describeWriteError } from '../chat/atomicFile';
+import { HistoryStore, newChatId, isChatId, type HistoryStoreOptions } from '../chat/historyStore';
 import { runTurn } from '../chat/turn';
 import { toErrorInfo } from '../chat/errorInfo';
-import type { ActionId, WebviewMessage } from '../protocol';
+import { createDeltaSink } from '../chat/deltaSink';
+import type { WebviewMessage } from '../protocol';
 import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
-import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
-import { createDeltaSink } from '../chat/deltaSink';
+import { createWebviewMessageHandlers, dispatchWebviewMessage } from './messageHandlers';
+import { ApprovalBroker } from '../lm/foreignCore';
 import { ChatContext } from '../chat/chatContext';
 import { ContextPlanner } from '../chat/contextPlan';
-import { TokenCounter } from '../context/counter';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
+
+/**
+ * How long `reveal` waits for a webview that is still loading. Messages posted before `ready` are not lost (`init`
+ * carries the whole state), but waiting lets the first ones be drawn live.
+ */
+const READY_TIMEOUT_MS = 2000;
 
 export interface ChatHost {
   controller: ChatController;
   view: ChatViewProvider;
   store: HistoryStore;
+  /** Asks in the chat before a tool of another extension runs. */
+  approvals: ApprovalBroker;
   /** Opens the chat view and waits (briefly) until the webview is ready. */
   reveal(): Promise<void>;
 }
 
-const ACTION_COMMANDS: Partial<Record<ActionId, string>> = {
-  setApiKey: 'bud.setApiKey',
-  selectModel: 'bud.selectModel',
-  showLog: 'bud.showLog',
-  testConnection: 'bud.testConnection',
-};
-
 export function registerChatHost(context: vscode.ExtensionContext, session: Session, log: Logger): ChatHost {
-  const store = new HistoryStore({
+  // The store, the view and the controller refer to each other only through callbacks that run later.
+  const store = createHistoryStore(context, log, {
+    onMerged: (chat) => controller.externalChange(chat),
+    onWriteError: (_id, err) =>
+      controller.notice({
+        level: 'error',
+        text: `This chat could not be saved: ${describeWriteError(err)}. It stays open in this window and is saved with the next change once the disk accepts it.`,
+        actions: ['showLog'],
+      }),
+  });
+  const view = new ChatViewProvider(
+    context.extensionUri,
+    (msg) => onMessage(msg),
+    (l) => log.warn(l),
+  );
+  const approvals = new ApprovalBroker((msg) => view.post(msg));
+  const controller = createController(context, { store, view, session, log });
+  const handlers = createWebviewMessageHandlers({ controller, session, approvals, log });
+  const onMessage = createMessageRouter(handlers, controller, log);
+  registerView(context, view, store);
+  return { controller, view, store, approvals, reveal: () => revealView(view) };
+}
+
+function createHistoryStore(
+  context: vscode.ExtensionContext,
+  log: Logger,
+  events: Pick<HistoryStoreOptions, 'onMerged' | 'onWriteError'>,
+): HistoryStore {
+  return new HistoryStore({
     dir: vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath,
     log: (l) => log.info(l),
-    onMerged: (chat) => controller.externalChange(chat),
+    ...events,
   });
-  // The view forwards each webview message to `onMessage` (hoisted below), which needs the controller.
-  const view = new ChatViewProvider(context.extensionUri, onMessage, (l) => log.warn(l));
-  const controller: ChatController = new ChatController({
+}
+
+interface ControllerParts {
+  store: HistoryStore;
+  view: ChatViewProvider;
+  session: Session;
+  log: Logger;
+}
+
+function createController(
+  context: vscode.ExtensionContext,
+  { store, view, session, log }: ControllerParts,
+): ChatController {
+  return new ChatController({
     store,
     post: (msg) => view.post(msg),
     prepare: () => session.prepare(),
@@ -48,7 +89,7 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     toErrorInfo,
     createDeltaSink,
     getStatus: () => session.status(),
-    context: new ChatContext(new ContextPlanner(new TokenCounter()), session.limits, (l) => log.info(l)),
+    context: new ChatContext(new ContextPlanner(session.counter), session.limits, (l) => log.info(l)),
     contextSetup: () => session.contextSetup(),
     currentChatId: {
       get: () => {
@@ -60,9 +101,18 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     newId: newChatId,
     log: (l) => log.info(l),
   });
+}
 
-  function onMessage(msg: WebviewMessage): void {
-    handle(msg).catch((err: unknown) => {
+/** Runs each message's handler; a failure is logged and shown as a notice instead of being lost. */
+function createMessageRouter(
+  handlers: Parameters<typeof dispatchWebviewMessage>[0],
+  controller: ChatController,
+  log: Logger,
+): (msg: WebviewMessage) => void {
+  // `async` so a handler's synchronous throw becomes a rejection too; it still starts at once, in arrival order.
+  const run = async (msg: WebviewMessage): Promise<void> => dispatchWebviewMessage(handlers, msg);
+  return (msg) => {
+    run(msg).catch((err: unknown) => {
       log.error(`Handling "${msg.type}" failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       controller.notice({
         level: 'error',
@@ -70,102 +120,18 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
         actions: ['showLog'],
       });
     });
-  }
-
-  const handle = async (msg: WebviewMessage): Promise<void> => {
-    switch (msg.type) {
-      case 'ready': {
-        const { settings } = await session.resolve();
-        const ignored = settings.ignoredWorkspaceBaseUrl
-          ? [
-              `This workspace's settings set bud.baseUrl to ${settings.ignoredWorkspaceBaseUrl}; it is ignored, because the base URL decides where your API key is sent. Set it in your user (or remote) settings instead.`,
-            ]
-          : [];
-        return controller.sendInit(ignored);
-      }
-      case 'send':
-        await controller.send(msg.text);
-        return;
-      case 'stop':
-        return controller.stop();
-      case 'retry':
-        return controller.retry();
-      case 'newChat':
-        return controller.newChat();
-      case 'switchChat':
-        if (isChatId(msg.chatId)) await controller.switchChat(msg.chatId);
-        return;
-      case 'renameChat':
-        if (isChatId(msg.chatId)) await controller.renameChat(msg.chatId, msg.title);
-        return;
-      case 'deleteChat':
-        if (isChatId(msg.chatId)) await controller.deleteChat(msg.chatId);
-        return;
-      case 'action':
-        return runAction(msg.action);
-      case 'openLink':
-        return openLink(msg.href, (l) => log.warn(l));
-      case 'openContext':
-        return openContext(msg.uri, msg.startLine, msg.endLine);
-      case 'removePendingContext':
-        return controller.removePendingContext(msg.index);
-      case 'copyCode':
-        return copyCode(msg.code);
-      case 'insertCode':
-        return insertCode(msg.code);
-      case 'openCodeInEditor':
-        return openCodeInEditor(msg.code, msg.language);
-      case 'continueAnswer':
-        return controller.continueAnswer(msg.id);
-      case 'undoCondense':
-        return controller.undoCondense();
-      case 'draft':
-        return controller.setDraft(msg.text);
-      case 'log': {
-        const line = `[webview] ${msg.text}`;
-        if (msg.level === 'error') log.error(line);
-        else if (msg.level === 'warn') log.warn(line);
-        else log.info(line);
-        return;
-      }
-    }
   };
+}
 
-  const runAction = async (action: ActionId): Promise<void> => {
-    if (action === 'retry') return controller.retry();
-    if (action === 'newChat') return controller.newChat();
-    if (action === 'openSettings') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:bud-studio.bud-chat');
-      return;
-    }
-    if (action === 'manageTrust') {
-      await vscode.commands.executeCommand('workbench.trust.manage');
-      return;
-    }
-    if (action === 'condense') {
-      await controller.condense();
-      return;
-    }
-    if (action === 'contextSettings') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'bud.contextWindow');
-      return;
-    }
-    if (action === 'removeAttachment') return controller.removeLargestAttachment();
-    const command = ACTION_COMMANDS[action];
-    if (command) await vscode.commands.executeCommand(command);
-  };
-
+function registerView(context: vscode.ExtensionContext, view: ChatViewProvider, store: HistoryStore): void {
   context.subscriptions.push(vscode.window.registerWebviewViewProvider(VIEW_TYPE, view), view, {
     dispose: () => {
       void store.flush();
     },
   });
+}
 
-  const reveal = async (): Promise<void> => {
-    await view.reveal();
-    // Give the webview a moment to load so the first messages are drawn live (init covers them otherwise).
-    for (let i = 0; i < 50 && !view.isReady; i++) await new Promise((r) => setTimeout(r, 40));
-  };
-
-  return { controller, view, store, reveal };
+async function revealView(view: ChatViewProvider): Promise<void> {
+  await view.reveal();
+  await view.whenReady(READY_TIMEOUT_MS);
 }

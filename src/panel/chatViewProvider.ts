@@ -11,6 +11,8 @@ export const VIEW_TYPE = 'bud.chatView';
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private ready = false;
+  /** Callers of `whenReady` waiting for the current webview to say `ready`. */
+  private readonly readyWaiters = new Set<() => void>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -38,7 +40,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           this.log(`Webview sent an unknown message; ignored: ${JSON.stringify(raw)?.slice(0, 200)}`);
           return;
         }
-        if (msg.type === 'ready') this.ready = true;
+        if (msg.type === 'ready') this.markReady();
         this.onMessage(msg);
       }),
       view.onDidDispose(() => {
@@ -52,6 +54,31 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /**
+   * Resolves `true` once the webview has said `ready` (at once if it has), or `false` after `timeoutMs` — a view that
+   * never loads (hidden, failed) must not hold its caller forever.
+   */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.readyWaiters.delete(onReady);
+        resolve(false);
+      }, timeoutMs);
+      this.readyWaiters.add(onReady);
+    });
+  }
+
+  private markReady(): void {
+    this.ready = true;
+    for (const resolve of [...this.readyWaiters]) resolve();
+    this.readyWaiters.clear();
   }
 
   post(msg: HostMessage): void {

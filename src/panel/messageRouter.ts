@@ -1,54 +1,76 @@
 // Checks every message from the webview before the host acts on it. The webview renders untrusted model
 // output (sanitised), so the host still treats what it receives as input: known types and field types only.
-import { isActionId, type WebviewMessage } from '../protocol';
+import { isActionId, TOOL_APPROVALS, type ToolApproval, type WebviewMessage, type WebviewMessageOf } from '../protocol';
+
+type Fields = Readonly<Record<string, unknown>>;
+type WebviewMessageType = WebviewMessage['type'];
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isApproval = (v: unknown): v is ToolApproval => (TOOL_APPROVALS as readonly unknown[]).includes(v);
+const isLogLevel = (v: unknown): v is WebviewMessageOf<'log'>['level'] => v === 'info' || v === 'warn' || v === 'error';
 
+/** Longest `log` line the webview may send; the rest is cut so a runaway error cannot flood the log. */
+const MAX_LOG_CHARS = 2000;
+
+/**
+ * One validator per webview message type, keyed by `type`. The mapped type makes a new `WebviewMessage` member a
+ * compile error until it has its entry here. Each validator copies only the known fields, with their types checked.
+ */
+const MAX_DRAFT_CHARS = 1_000_001;
+
+export const WEBVIEW_MESSAGE_VALIDATORS: {
+  readonly [K in WebviewMessageType]: (m: Fields) => WebviewMessageOf<K> | undefined;
+} = {
+  ready: (m) => (isStr(m.chatId) ? { type: 'ready', chatId: m.chatId } : { type: 'ready' }),
+  stop: () => ({ type: 'stop' }),
+  retry: () => ({ type: 'retry' }),
+  newChat: () => ({ type: 'newChat' }),
+  send: (m) => (isStr(m.text) ? { type: 'send', text: m.text } : undefined),
+  switchChat: (m) => (isStr(m.chatId) ? { type: 'switchChat', chatId: m.chatId } : undefined),
+  deleteChat: (m) => (isStr(m.chatId) ? { type: 'deleteChat', chatId: m.chatId } : undefined),
+  renameChat: (m) =>
+    isStr(m.chatId) && isStr(m.title) ? { type: 'renameChat', chatId: m.chatId, title: m.title } : undefined,
+  editMessage: (m) => (isStr(m.id) && isStr(m.text) ? { type: 'editMessage', id: m.id, text: m.text } : undefined),
+  regenerate: (m) => (isStr(m.id) ? { type: 'regenerate', id: m.id } : undefined),
+  deleteTurn: (m) => (isStr(m.id) ? { type: 'deleteTurn', id: m.id } : undefined),
+  copyMessage: (m) => (isStr(m.id) ? { type: 'copyMessage', id: m.id } : undefined),
+  switchBranch: (m) => (isStr(m.id) && isInt(m.index) ? { type: 'switchBranch', id: m.id, index: m.index } : undefined),
+  action: (m) => (isActionId(m.action) ? { type: 'action', action: m.action } : undefined),
+  openLink: (m) => (isStr(m.href) ? { type: 'openLink', href: m.href } : undefined),
+  openContext: (m) =>
+    isStr(m.uri) && isInt(m.startLine) && isInt(m.endLine)
+      ? { type: 'openContext', uri: m.uri, startLine: m.startLine, endLine: m.endLine }
+      : undefined,
+  removePendingContext: (m) => (isInt(m.index) ? { type: 'removePendingContext', index: m.index } : undefined),
+  copyCode: (m) => (isStr(m.code) ? { type: 'copyCode', code: m.code } : undefined),
+  insertCode: (m) => (isStr(m.code) ? { type: 'insertCode', code: m.code } : undefined),
+  openCodeInEditor: (m) =>
+    isStr(m.code)
+      ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
+      : undefined,
+  continueAnswer: (m) => (isStr(m.id) ? { type: 'continueAnswer', id: m.id } : undefined),
+  undoCondense: () => ({ type: 'undoCondense' }),
+  // A draft longer than one message may be is cut: the meter then shows it as over the limit anyway.
+  draft: (m) => (isStr(m.text) ? { type: 'draft', text: m.text.slice(0, MAX_DRAFT_CHARS) } : undefined),
+  toolApprovalAnswer: (m) =>
+    isStr(m.callId) && isApproval(m.answer)
+      ? { type: 'toolApprovalAnswer', callId: m.callId, answer: m.answer }
+      : undefined,
+  log: (m) =>
+    isStr(m.text) && isLogLevel(m.level)
+      ? { type: 'log', level: m.level, text: m.text.slice(0, MAX_LOG_CHARS) }
+      : undefined,
+};
+
+function isMessageType(v: unknown): v is WebviewMessageType {
+  // Own keys only: `constructor` or `__proto__` must not reach a validator.
+  return isStr(v) && Object.hasOwn(WEBVIEW_MESSAGE_VALIDATORS, v);
+}
+
+/** The message if it is a known type with well-typed fields (unknown extra fields dropped), else undefined. */
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
-  const m = raw as Record<string, unknown>;
-  switch (m.type) {
-    case 'ready':
-    case 'stop':
-    case 'retry':
-    case 'newChat':
-      return { type: m.type };
-    case 'send':
-      return isStr(m.text) ? { type: 'send', text: m.text } : undefined;
-    case 'switchChat':
-    case 'deleteChat':
-      return isStr(m.chatId) ? { type: m.type, chatId: m.chatId } : undefined;
-    case 'renameChat':
-      return isStr(m.chatId) && isStr(m.title) ? { type: 'renameChat', chatId: m.chatId, title: m.title } : undefined;
-    case 'action':
-      return isActionId(m.action) ? { type: 'action', action: m.action } : undefined;
-    case 'openLink':
-      return isStr(m.href) ? { type: 'openLink', href: m.href } : undefined;
-    case 'openContext':
-      return isStr(m.uri) && isInt(m.startLine) && isInt(m.endLine)
-        ? { type: 'openContext', uri: m.uri, startLine: m.startLine, endLine: m.endLine }
-        : undefined;
-    case 'removePendingContext':
-      return isInt(m.index) ? { type: 'removePendingContext', index: m.index } : undefined;
-    case 'copyCode':
-    case 'insertCode':
-      return isStr(m.code) ? { type: m.type, code: m.code } : undefined;
-    case 'openCodeInEditor':
-      return isStr(m.code)
-        ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
-        : undefined;
-    case 'continueAnswer':
-      return isStr(m.id) ? { type: 'continueAnswer', id: m.id } : undefined;
-    case 'undoCondense':
-      return { type: 'undoCondense' };
-    case 'draft':
-      return isStr(m.text) ? { type: 'draft', text: m.text.slice(0, 1_000_001) } : undefined;
-    case 'log':
-      return isStr(m.text) && (m.level === 'info' || m.level === 'warn' || m.level === 'error')
-        ? { type: 'log', level: m.level, text: m.text.slice(0, 2000) }
-        : undefined;
-    default:
-      return undefined;
-  }
+  const m = raw as Fields;
+  return isMessageType(m.type) ? WEBVIEW_MESSAGE_VALIDATORS[m.type](m) : undefined;
 }

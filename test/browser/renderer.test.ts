@@ -2,6 +2,7 @@
 // that rendering the whole text gives; finished blocks are not parsed again; code blocks get their toolbar
 // and highlighting once closed; model HTML cannot load anything or run anything.
 import * as assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { CORPUS } from './markdownCorpus';
 import { bundle, closePage, launchBrowser, openPage } from './support';
@@ -389,7 +390,7 @@ describe('markdown renderer (browser)', function () {
       el.remove();
       return out;
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     assert.equal(res.pwned, 0, 'no script ran');
     assert.deepEqual(page.blocked, [], 'no request left the page');
     assert.equal(res.targets, 0);

@@ -13,6 +13,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as esbuild from 'esbuild';
 import type { Browser, Page, Request } from 'playwright-core';
 import { launchBrowser, ROOT } from './support';
@@ -310,10 +311,7 @@ for (const mode of ['no CSP (sanitiser alone)', 'webview CSP'] as const) {
           if (leaked.length) found.push(`requests: ${leaked.map((u) => u.slice(0, 80)).join(', ')}`);
           if (navigations.length) found.push(`navigated: ${navigations.join(', ').slice(0, 200)}`);
           // The page must still answer promptly after the payload.
-          const alive = await Promise.race([
-            page.evaluate(() => 1 + 1),
-            new Promise((r) => setTimeout(() => r(0), 10_000)),
-          ]);
+          const alive = await Promise.race([page.evaluate(() => 1 + 1), sleep(10_000, 0)]);
           if (alive !== 2) found.push('page unresponsive after render');
           results.push({ payload: p.id, mode, path: how, problems: found, ms: Math.round(ms), csp });
           problems.push(...found.map((f) => `[${how}] ${f}`));

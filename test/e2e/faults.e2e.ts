@@ -7,10 +7,9 @@
 // Short timeouts come from BUD_TEST_IDLE_TIMEOUT_MS / BUD_TEST_STREAM_DEADLINE_MS (honoured only with BUD_TEST_MODE=1)
 // and bud.requestTimeout; retries from bud.maxRetries.
 import * as assert from 'node:assert/strict';
-import type { Frame } from 'playwright-core';
-import { startTestServer, replies, type Handler, type TestServer } from '../../scripts/server/openai-server';
-import { startCodeServer, type CodeServer } from '../harness/codeServer';
-import type { Workbench } from '../harness/workbench';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { replies, type Handler } from '../../scripts/server/openai-server';
+import { useChatE2E, waitForAnswerEnd } from '../harness/chatE2E';
 import { recordCase } from './securityCases';
 
 const API_KEY = 'sk-faults-e2e-0123456789abcdef';
@@ -108,83 +107,45 @@ const CASES: FaultCase[] = [
   },
 ];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('faults end to end (code-server + Chromium + local test server)', function () {
   this.timeout(180_000);
-  let api: TestServer;
-  let server: CodeServer;
-  let wb: Workbench;
-  let chat: Frame;
   let errorsBefore = 0;
   let n = 0;
 
-  before(async function () {
-    this.timeout(240_000);
-    api = await startTestServer({ models: [MODEL] });
-    const settings = {
-      'bud.model': MODEL,
-      'bud.maxRetries': MAX_RETRIES,
-      'bud.requestTimeout': 20,
-      'bud.tools.enabled': false,
-    };
-    server = await startCodeServer({
-      label: 'faults-e2e',
-      settings,
-      machineSettings: { 'bud.baseUrl': api.url, ...settings },
-      env: {
-        BUD_API_KEY: API_KEY,
-        BUD_TEST_IDLE_TIMEOUT_MS: String(IDLE_MS),
-        BUD_TEST_STREAM_DEADLINE_MS: String(STREAM_DEADLINE_MS),
-      },
-    });
-    wb = await server.openWorkbench({ viewport: { width: 1280, height: 800 } });
-    chat = await wb.openChatView();
+  const e2e = useChatE2E({
+    label: 'faults-e2e',
+    models: [MODEL],
+    apiKey: API_KEY,
+    settings: { 'bud.maxRetries': MAX_RETRIES, 'bud.requestTimeout': 20, 'bud.tools.enabled': false },
+    env: { BUD_TEST_IDLE_TIMEOUT_MS: String(IDLE_MS), BUD_TEST_STREAM_DEADLINE_MS: String(STREAM_DEADLINE_MS) },
   });
 
-  after(async () => {
-    await server?.close();
-    await api?.close();
-  });
-
-  const lastAssistant = () => chat.locator('.message.assistant').last();
-  const count = () => chat.locator('.message').count();
+  const lastAssistant = () => e2e.chat.locator('.message.assistant').last();
+  const count = () => e2e.chat.locator('.message').count();
 
   async function sendAndWaitEnd(text: string, timeoutMs = 90_000): Promise<string> {
     const before = await count();
-    await wb.typeAndSend(text);
-    await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, before, {
-      timeout: 30_000,
-    });
-    await chat.waitForFunction(
-      () => {
-        const all = document.querySelectorAll('.message.assistant');
-        const s = all[all.length - 1]?.getAttribute('data-status');
-        return s && s !== 'streaming';
-      },
-      undefined,
-      { timeout: timeoutMs },
-    );
-    return (await lastAssistant().getAttribute('data-status')) ?? '';
+    await e2e.wb.typeAndSend(text);
+    return (await waitForAnswerEnd(e2e.chat, before, timeoutMs)).status;
   }
 
   /** New [error] entries of the extension host log since the last call. */
   function newHostErrors(): string[] {
-    const all = server.extHostErrors();
+    const all = e2e.server.extHostErrors();
     const fresh = all.slice(errorsBefore);
     errorsBefore = all.length;
     return fresh.filter((e) => /bud|unhandled|rejection/i.test(e));
   }
 
   async function nextMessageWorks(label: string): Promise<void> {
-    api.setDefault(replies.stream([`Fine again after `, label], { delayMs: 5 }));
+    e2e.api.setDefault(replies.stream([`Fine again after `, label], { delayMs: 5 }));
     const status = await sendAndWaitEnd(`next after ${label}`);
     assert.equal(status, 'complete', `the next message after "${label}" completes`);
     assert.match(
       await lastAssistant().locator('.content').innerText(),
       new RegExp(`Fine again after ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
     );
-    const req = api.requests[api.requests.length - 1];
+    const req = e2e.api.requests[e2e.api.requests.length - 1];
     assert.equal(req.headers.authorization, `Bearer ${API_KEY}`);
   }
 
@@ -201,13 +162,12 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
     assert.equal(await err.locator(`button[data-action="${c.action}"]`).count(), 1, `offers ${c.action}: ${text}`);
     if (c.partial)
       assert.match(await msg.locator('.content').innerText(), new RegExp(c.partial), 'the partial answer is kept');
-    assert.doesNotMatch(await chat.locator('body').innerText(), new RegExp(API_KEY));
+    assert.doesNotMatch(await e2e.chat.locator('body').innerText(), new RegExp(API_KEY));
     return text.replace(/\s+/g, ' ').trim();
   }
 
   it('connection refused (nothing listens on the base URL)', async () => {
-    const port = api.port;
-    await api.close();
+    await e2e.api.close();
     const t0 = Date.now();
     const status = await sendAndWaitEnd('is anyone there?');
     assert.equal(status, 'error');
@@ -216,8 +176,8 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
       (await lastAssistant().locator('.inline-error button[data-action="testConnection"]').count()) === 1,
       'offers Test Connection',
     );
-    await wb.screenshot('e2e-fault-connection-refused');
-    api = await startTestServer({ port, models: [MODEL] });
+    await e2e.wb.screenshot('e2e-fault-connection-refused');
+    await e2e.restartApi();
     await nextMessageWorks('refused');
     assert.deepEqual(newHostErrors(), []);
     recordCase({
@@ -231,13 +191,13 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
 
   for (const c of CASES) {
     it(c.name, async () => {
-      api.setDefault(c.fault);
-      const before = api.requests.length;
+      e2e.api.setDefault(c.fault);
+      const before = e2e.api.requests.length;
       const status = await sendAndWaitEnd(`fault ${++n}`);
       assert.equal(status, 'error', `${c.name}: the answer ends as an error`);
       const text = await checkError(c);
-      const attempts = api.requests.length - before;
-      await wb.screenshot(`e2e-fault-${n}`);
+      const attempts = e2e.api.requests.length - before;
+      await e2e.wb.screenshot(`e2e-fault-${n}`);
       await nextMessageWorks(`fault${n}`);
       await sleep(200);
       assert.deepEqual(newHostErrors(), []);
@@ -252,7 +212,7 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
   }
 
   it('missing [DONE] after a finish_reason: accepted as complete', async () => {
-    api.setDefault(replies.raw([chunk('Complete without '), chunk('the DONE line.', 'stop')], { headers: SSE }));
+    e2e.api.setDefault(replies.raw([chunk('Complete without '), chunk('the DONE line.', 'stop')], { headers: SSE }));
     const status = await sendAndWaitEnd('no done please');
     assert.equal(status, 'complete');
     assert.match(await lastAssistant().locator('.content').innerText(), /Complete without the DONE line\./);
@@ -267,26 +227,19 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
   });
 
   it('429 with Retry-After: the retry is shown, then the answer arrives', async () => {
-    api.enqueue(replies.rateLimited(2));
-    api.setDefault(replies.stream(['Worth ', 'the wait.'], { delayMs: 5 }));
-    const before = api.requests.length;
+    e2e.api.enqueue(replies.rateLimited(2));
+    e2e.api.setDefault(replies.stream(['Worth ', 'the wait.'], { delayMs: 5 }));
+    const before = e2e.api.requests.length;
     const countBefore = await count();
-    await wb.typeAndSend('rate limit me');
-    await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, countBefore);
-    const retry = chat.locator('.retry-status');
+    await e2e.wb.typeAndSend('rate limit me');
+    await e2e.chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, countBefore);
+    const retry = e2e.chat.locator('.retry-status');
     await retry.waitFor({ state: 'visible', timeout: 15_000 });
     const retryText = await retry.innerText();
     assert.match(retryText, /Retrying (in \d+ s|now) \(attempt 1 of 2\)/);
-    await chat.waitForFunction(
-      () => {
-        const all = document.querySelectorAll('.message.assistant');
-        return all[all.length - 1]?.getAttribute('data-status') === 'complete';
-      },
-      undefined,
-      { timeout: 30_000 },
-    );
+    assert.equal((await waitForAnswerEnd(e2e.chat, countBefore, 30_000)).status, 'complete');
     assert.match(await lastAssistant().locator('.content').innerText(), /Worth the wait\./);
-    assert.equal(api.requests.length - before, 2, 'one retry');
+    assert.equal(e2e.api.requests.length - before, 2, 'one retry');
     assert.equal(await lastAssistant().getAttribute('data-status'), 'complete');
     assert.deepEqual(newHostErrors(), []);
     recordCase({
@@ -299,13 +252,13 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
   });
 
   it('500 then success: retried without the user doing anything', async () => {
-    api.enqueue(replies.error(500, 'Internal server error'));
-    api.setDefault(replies.stream(['Recovered ', 'after a 500.'], { delayMs: 5 }));
-    const before = api.requests.length;
+    e2e.api.enqueue(replies.error(500, 'Internal server error'));
+    e2e.api.setDefault(replies.stream(['Recovered ', 'after a 500.'], { delayMs: 5 }));
+    const before = e2e.api.requests.length;
     const status = await sendAndWaitEnd('server error once');
     assert.equal(status, 'complete');
     assert.match(await lastAssistant().locator('.content').innerText(), /Recovered after a 500\./);
-    assert.equal(api.requests.length - before, 2);
+    assert.equal(e2e.api.requests.length - before, 2);
     assert.deepEqual(newHostErrors(), []);
     recordCase({
       kind: 'fault',
@@ -317,15 +270,15 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
   });
 
   it('500 on every attempt: error with Retry after all retries, and Retry works', async () => {
-    api.setDefault(replies.error(500, 'Internal server error'));
-    const before = api.requests.length;
+    e2e.api.setDefault(replies.error(500, 'Internal server error'));
+    const before = e2e.api.requests.length;
     const status = await sendAndWaitEnd('server error always');
     assert.equal(status, 'error');
     const text = await checkError({ kinds: ['server'], action: 'retry', says: /500|server/i });
-    assert.equal(api.requests.length - before, MAX_RETRIES + 1);
-    api.setDefault(replies.stream(['Retry button ', 'worked.'], { delayMs: 5 }));
+    assert.equal(e2e.api.requests.length - before, MAX_RETRIES + 1);
+    e2e.api.setDefault(replies.stream(['Retry button ', 'worked.'], { delayMs: 5 }));
     await lastAssistant().locator('.inline-error button[data-action="retry"]').click();
-    await chat
+    await e2e.chat
       .locator('.message.assistant[data-status="complete"]')
       .filter({ hasText: 'Retry button worked.' })
       .waitFor({ timeout: 30_000 });
@@ -340,7 +293,7 @@ describe('faults end to end (code-server + Chromium + local test server)', funct
   });
 
   it('no unhandled promise rejection or error from the extension in the whole extension host log', () => {
-    const all = server.extHostErrors().filter((e) => /bud|unhandled|rejection/i.test(e));
+    const all = e2e.server.extHostErrors().filter((e) => /bud|unhandled|rejection/i.test(e));
     assert.deepEqual(all, []);
   });
 });

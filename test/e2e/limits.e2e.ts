@@ -9,10 +9,10 @@ import * as assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
-import { startTestServer, replies, type TestServer } from '../../scripts/server/openai-server';
-import { startCodeServer, fixtureWorkspace, type CodeServer } from '../harness/codeServer';
-import type { Workbench } from '../harness/workbench';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { replies } from '../../scripts/server/openai-server';
+import { fixtureWorkspace } from '../harness/codeServer';
+import { useChatE2E } from '../harness/chatE2E';
 import { recordCase } from './securityCases';
 
 const MODEL = 'test-model';
@@ -44,51 +44,41 @@ function seededChat(): string {
 
 describe('limits end to end (code-server + Chromium)', function () {
   this.timeout(300_000);
-  let api: TestServer;
-  let server: CodeServer;
-  let wb: Workbench;
-  let chat: Frame;
   let workspace: string;
-
-  before(async function () {
-    this.timeout(300_000);
-    api = await startTestServer({ models: [MODEL] });
-    workspace = mkdtempSync(join(tmpdir(), 'bud-limits-ws-'));
-    cpSync(fixtureWorkspace(), workspace, { recursive: true });
-    // A 5 MB file (100,000 lines of 50 characters + newline ≈ 5.1 MB).
-    const line = 'const value = "0123456789012345678901234567890";';
-    writeFileSync(
-      join(workspace, 'big.ts'),
-      Array.from({ length: 100_000 }, (_, i) => `${line.slice(0, 46)}${String(i % 10000).padStart(4, '0')}`).join(
-        '\n',
-      ) + '\n',
-    );
-    const settings = { 'bud.model': MODEL, 'bud.maxRetries': 0, 'bud.tools.enabled': false };
-    server = await startCodeServer({
-      label: 'limits-e2e',
-      workspace,
-      settings,
-      machineSettings: { 'bud.baseUrl': api.url, ...settings },
-      env: { BUD_API_KEY: 'sk-limits-0123456789' },
-    });
+  const e2e = useChatE2E({
+    label: 'limits-e2e',
+    models: [MODEL],
+    apiKey: 'sk-limits-0123456789',
+    settings: { 'bud.tools.enabled': false },
+    workspace: () => {
+      workspace = mkdtempSync(join(tmpdir(), 'bud-limits-ws-'));
+      cpSync(fixtureWorkspace(), workspace, { recursive: true });
+      // A 5 MB file (100,000 lines of 50 characters + newline ≈ 5.1 MB).
+      const line = 'const value = "0123456789012345678901234567890";';
+      writeFileSync(
+        join(workspace, 'big.ts'),
+        Array.from({ length: 100_000 }, (_, i) => `${line.slice(0, 46)}${String(i % 10000).padStart(4, '0')}`).join(
+          '\n',
+        ) + '\n',
+      );
+      return workspace;
+    },
     // Seed the history before the extension host starts (it starts with the first window).
-    const dir = join(server.userDataDir, 'User/globalStorage/bud-studio.bud-chat/chats');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${SEEDED_ID}.json`), seededChat());
-    wb = await server.openWorkbench({ viewport: { width: 1280, height: 800 } });
-    chat = await wb.openChatView();
+    beforeWorkbench: (server) => {
+      const dir = join(server.userDataDir, 'User/globalStorage/bud-studio.bud-chat/chats');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${SEEDED_ID}.json`), seededChat());
+    },
   });
 
-  after(async () => {
-    await server?.close();
-    await api?.close();
-    rmSync(workspace, { recursive: true, force: true });
+  after(() => {
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   /** Time for a round trip into the webview and a layout read: the view is not frozen. */
   async function roundTrip(): Promise<number> {
     const t0 = Date.now();
-    await chat.evaluate(
+    await e2e.chat.evaluate(
       () => new Promise((r) => requestAnimationFrame(() => r(document.getElementById('messages')!.scrollHeight))),
     );
     return Date.now() - t0;
@@ -97,7 +87,7 @@ describe('limits end to end (code-server + Chromium)', function () {
   function checkRequests(): { max: number; longest: number } {
     let max = 0,
       longest = 0;
-    for (const r of api.requests.filter((x) => x.method === 'POST')) {
+    for (const r of e2e.api.requests.filter((x) => x.method === 'POST')) {
       const msgs: any[] = r.body?.messages ?? [];
       max = Math.max(max, msgs.length);
       for (const m of msgs)
@@ -112,39 +102,39 @@ describe('limits end to end (code-server + Chromium)', function () {
   }
 
   it('opens a 1,000-message chat, stays responsive, and sends at most 1,000 messages, marking what is left out', async () => {
-    await chat.locator('#history-button').click();
+    await e2e.chat.locator('#history-button').click();
     const t0 = Date.now();
-    await chat.locator('#history-panel .history-item', { hasText: SEEDED_TITLE }).locator('.history-open').click();
-    await chat.waitForFunction(() => document.querySelectorAll('.message').length === 1000, undefined, {
+    await e2e.chat.locator('#history-panel .history-item', { hasText: SEEDED_TITLE }).locator('.history-open').click();
+    await e2e.chat.waitForFunction(() => document.querySelectorAll('.message').length === 1000, undefined, {
       timeout: 60_000,
     });
     const openMs = Date.now() - t0;
-    await chat.locator('.message.assistant', { hasText: 'Answer number 499' }).waitFor({ timeout: 30_000 });
+    await e2e.chat.locator('.message.assistant', { hasText: 'Answer number 499' }).waitFor({ timeout: 30_000 });
     const rt1 = await roundTrip();
     assert.ok(rt1 < RESPONSIVE_MS, `round trip ${rt1} ms`);
-    await chat.evaluate(() => {
+    await e2e.chat.evaluate(() => {
       document.getElementById('messages')!.scrollTop = 0;
     });
-    await chat.locator('.message.user', { hasText: 'Question number 0' }).waitFor({ timeout: 30_000 });
+    await e2e.chat.locator('.message.user', { hasText: 'Question number 0' }).waitFor({ timeout: 30_000 });
     const rt2 = await roundTrip();
     assert.ok(rt2 < RESPONSIVE_MS, `round trip after scrolling ${rt2} ms`);
 
-    api.setDefault(replies.stream(['Answered ', 'message 1001.'], { delayMs: 5 }));
-    const before = api.requests.length;
-    await wb.typeAndSend('Question number 500');
-    await chat
+    e2e.api.setDefault(replies.stream(['Answered ', 'message 1001.'], { delayMs: 5 }));
+    const before = e2e.api.requests.length;
+    await e2e.wb.typeAndSend('Question number 500');
+    await e2e.chat
       .locator('.message.assistant[data-status="complete"]', { hasText: 'Answered message 1001.' })
       .waitFor({ timeout: 60_000 });
-    assert.equal(api.requests.length - before, 1);
-    const sent = api.requests[api.requests.length - 1].body.messages as unknown[];
+    assert.equal(e2e.api.requests.length - before, 1);
+    const sent = e2e.api.requests[e2e.api.requests.length - 1].body.messages as unknown[];
     assert.ok(sent.length <= 1000, `sent ${sent.length} messages`);
     // What is left out (here by the context window, which is smaller than 1,000 messages) is marked in the chat.
-    const marker = chat.locator('.not-sent-marker');
+    const marker = e2e.chat.locator('.not-sent-marker');
     await marker.waitFor({ state: 'visible', timeout: 10_000 });
     const text = await marker.innerText();
     assert.match(text, /[\d,]+ earlier messages are not sent to the model/);
     const rt3 = await roundTrip();
-    await wb.screenshot('e2e-limits-1000-messages');
+    await e2e.wb.screenshot('e2e-limits-1000-messages');
     checkRequests();
     recordCase({
       kind: 'limits',
@@ -156,26 +146,26 @@ describe('limits end to end (code-server + Chromium)', function () {
   });
 
   it('a typed message over 1,000,000 characters is refused with a clear message; nothing is sent', async () => {
-    await chat.locator('#new-chat').click();
-    await chat.locator('#empty-state').waitFor({ state: 'visible' });
-    const before = api.requests.length;
-    const input = chat.locator('#input');
+    await e2e.chat.locator('#new-chat').click();
+    await e2e.chat.locator('#empty-state').waitFor({ state: 'visible' });
+    const before = e2e.api.requests.length;
+    const input = e2e.chat.locator('#input');
     await input.evaluate((el: HTMLTextAreaElement) => {
       el.value = 'x'.repeat(1_000_001);
       el.dispatchEvent(new Event('input', { bubbles: true }));
     });
     const t0 = Date.now();
-    await chat.locator('#send').click();
-    const where = chat
+    await e2e.chat.locator('#send').click();
+    const where = e2e.chat
       .locator('#notice, .inline-error, .composer-message, [role="alert"]')
       .filter({ hasText: /1,000,00[01]|too long|at most/ });
     await where.first().waitFor({ timeout: 30_000 });
     const text = (await where.first().innerText()).replace(/\s+/g, ' ');
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(api.requests.length - before, 0, 'nothing reached the server');
+    await sleep(1000);
+    assert.equal(e2e.api.requests.length - before, 0, 'nothing reached the server');
     const rt = await roundTrip();
     assert.ok(rt < RESPONSIVE_MS, `round trip ${rt} ms`);
-    await wb.screenshot('e2e-limits-long-message');
+    await e2e.wb.screenshot('e2e-limits-long-message');
     checkRequests();
     recordCase({
       kind: 'limits',
@@ -188,39 +178,39 @@ describe('limits end to end (code-server + Chromium)', function () {
 
   it('a 5 MB selection is refused with a clear message; nothing is sent', async () => {
     // Clear the over-long draft first.
-    await chat.locator('#input').evaluate((el: HTMLTextAreaElement) => {
+    await e2e.chat.locator('#input').evaluate((el: HTMLTextAreaElement) => {
       el.value = '';
       el.dispatchEvent(new Event('input', { bubbles: true }));
     });
-    await wb.openFile('big.ts');
-    await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await wb.page.keyboard.press('Control+A');
-    const before = api.requests.length;
-    await wb.runCommand('Bud: Explain Selection');
-    const toast = wb.page
+    await e2e.wb.openFile('big.ts');
+    await e2e.wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await e2e.wb.page.keyboard.press('Control+A');
+    const before = e2e.api.requests.length;
+    await e2e.wb.runCommand('Bud: Explain Selection');
+    const toast = e2e.wb.page
       .locator('.notifications-toasts .notification-toast, .notification-list-item')
       .filter({ hasText: /nothing was sent/ });
-    const inView = (await wb.chatFrame()).locator('#notice').filter({ hasText: /nothing was sent/ });
+    const inView = (await e2e.wb.chatFrame()).locator('#notice').filter({ hasText: /nothing was sent/ });
     const t0 = Date.now();
     let text = '';
     while (Date.now() - t0 < 30_000 && !text) {
       if (await toast.count()) text = await toast.first().innerText();
       else if (await inView.count()) text = await inView.first().innerText();
-      else await new Promise((r) => setTimeout(r, 250));
+      else await sleep(250);
     }
     assert.ok(text, 'a clear message appears');
     assert.match(text, /characters/);
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(api.requests.length - before, 0, 'nothing reached the server');
-    chat = await wb.chatFrame();
+    await sleep(1000);
+    assert.equal(e2e.api.requests.length - before, 0, 'nothing reached the server');
+    e2e.chat = await e2e.wb.chatFrame();
     const rt = await roundTrip();
     assert.ok(rt < RESPONSIVE_MS, `round trip ${rt} ms`);
-    await wb.screenshot('e2e-limits-5mb-selection');
+    await e2e.wb.screenshot('e2e-limits-5mb-selection');
     checkRequests();
     // The chat still works.
-    api.setDefault(replies.stream(['Still ', 'fine.'], { delayMs: 5 }));
-    await wb.typeAndSend('still there?');
-    await chat
+    e2e.api.setDefault(replies.stream(['Still ', 'fine.'], { delayMs: 5 }));
+    await e2e.wb.typeAndSend('still there?');
+    await e2e.chat
       .locator('.message.assistant[data-status="complete"]', { hasText: 'Still fine.' })
       .waitFor({ timeout: 30_000 });
     recordCase({
@@ -234,7 +224,7 @@ describe('limits end to end (code-server + Chromium)', function () {
 
   it('every request the server received was within the limits', () => {
     const { max, longest } = checkRequests();
-    assert.ok(api.requests.length >= 2);
+    assert.ok(e2e.api.requests.length >= 2);
     recordCase({
       kind: 'limits',
       case: 'all recorded requests of the limits run',

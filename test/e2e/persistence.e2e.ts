@@ -8,14 +8,15 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame } from 'playwright-core';
-import { startTestServer, replies, type TestServer } from '../../scripts/server/openai-server';
-import { startCodeServer, type CodeServer } from '../harness/codeServer';
+import { replies } from '../../scripts/server/openai-server';
+import type { CodeServer } from '../harness/codeServer';
+import { useChatE2E, waitForAnswerEnd } from '../harness/chatE2E';
 import type { Workbench } from '../harness/workbench';
 import { recordCase } from './securityCases';
 
 const MODEL = 'test-model';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function chatsDir(server: CodeServer): string {
   const base = join(server.userDataDir, 'User/globalStorage');
@@ -32,20 +33,6 @@ function chatFiles(server: CodeServer): string[] {
     : [];
 }
 
-async function waitEnded(chat: Frame, before: number, timeoutMs = 60_000): Promise<string> {
-  await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, before, { timeout: 30_000 });
-  await chat.waitForFunction(
-    () => {
-      const all = document.querySelectorAll('.message.assistant');
-      const s = all[all.length - 1]?.getAttribute('data-status');
-      return !!s && s !== 'streaming';
-    },
-    undefined,
-    { timeout: timeoutMs },
-  );
-  return (await chat.locator('.message.assistant').last().getAttribute('data-status')) ?? '';
-}
-
 async function statuses(chat: Frame): Promise<string[]> {
   return chat
     .locator('.message')
@@ -56,53 +43,36 @@ async function statuses(chat: Frame): Promise<string[]> {
 
 describe('persistence end to end (code-server + Chromium)', function () {
   this.timeout(300_000);
-  let api: TestServer;
-  let server: CodeServer;
-  let wb: Workbench;
-  let chat: Frame;
-
-  before(async function () {
-    this.timeout(300_000);
-    api = await startTestServer({ models: [MODEL] });
-    const settings = { 'bud.model': MODEL, 'bud.maxRetries': 0, 'bud.tools.enabled': false };
-    server = await startCodeServer({
-      label: 'persistence-e2e',
-      settings,
-      machineSettings: { 'bud.baseUrl': api.url, ...settings },
-      env: { BUD_API_KEY: 'sk-persistence-0123456789' },
-    });
-    wb = await server.openWorkbench({ viewport: { width: 1280, height: 800 } });
-    chat = await wb.openChatView();
+  const e2e = useChatE2E({
+    label: 'persistence-e2e',
+    models: [MODEL],
+    apiKey: 'sk-persistence-0123456789',
+    settings: { 'bud.tools.enabled': false },
   });
 
-  after(async () => {
-    await server?.close();
-    await api?.close();
-  });
-
-  async function reopen(target: Workbench = wb): Promise<Frame> {
+  async function reopen(target: Workbench = e2e.wb): Promise<Frame> {
     await target.page.reload({ waitUntil: 'domcontentloaded' });
     await target.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    await server.waitForExtensionHost();
+    await e2e.server.waitForExtensionHost();
     return target.openChatView();
   }
 
   async function sendComplete(text: string, answer: string): Promise<void> {
-    api.setDefault(replies.stream([answer.slice(0, 5), answer.slice(5)], { delayMs: 5 }));
-    const before = await chat.locator('.message').count();
-    await wb.typeAndSend(text);
-    assert.equal(await waitEnded(chat, before), 'complete');
+    e2e.api.setDefault(replies.stream([answer.slice(0, 5), answer.slice(5)], { delayMs: 5 }));
+    const before = await e2e.chat.locator('.message').count();
+    await e2e.wb.typeAndSend(text);
+    assert.equal((await waitForAnswerEnd(e2e.chat, before)).status, 'complete');
   }
 
   async function startLongAnswer(prefix: string): Promise<void> {
-    api.setDefault(
+    e2e.api.setDefault(
       replies.stream(
         Array.from({ length: 400 }, (_, i) => `${prefix}${i} `),
         { delayMs: 100 },
       ),
     );
-    await wb.typeAndSend(`tell me a long ${prefix} story`);
-    await chat
+    await e2e.wb.typeAndSend(`tell me a long ${prefix} story`);
+    await e2e.chat
       .locator('.message.assistant')
       .last()
       .locator('.content', { hasText: `${prefix}12 ` })
@@ -113,22 +83,22 @@ describe('persistence end to end (code-server + Chromium)', function () {
   it('reload mid-stream: every completed message is back, the partial answer marked interrupted', async () => {
     await sendComplete('first question', 'First answer, complete.');
     await startLongAnswer('reload');
-    const seen = await chat.locator('.message.assistant').last().locator('.content').innerText();
-    chat = await reopen();
-    await chat.locator('.message.assistant', { hasText: 'First answer, complete.' }).waitFor({ timeout: 30_000 });
-    const st = await statuses(chat);
+    const seen = await e2e.chat.locator('.message.assistant').last().locator('.content').innerText();
+    e2e.chat = await reopen();
+    await e2e.chat.locator('.message.assistant', { hasText: 'First answer, complete.' }).waitFor({ timeout: 30_000 });
+    const st = await statuses(e2e.chat);
     assert.equal(st.length, 4, `four messages: ${st}`);
     assert.equal(st[1], 'assistant:complete');
     assert.equal(st[3], 'assistant:interrupted');
-    const partial = await chat.locator('.message.assistant').last().locator('.content').innerText();
+    const partial = await e2e.chat.locator('.message.assistant').last().locator('.content').innerText();
     assert.match(partial, /reload0 reload1 reload2/, 'the partial answer is kept');
     assert.ok(partial.length >= Math.min(seen.length, 60) * 0.5, 'most of what was seen is kept');
     assert.match(
-      await chat.locator('.message.assistant').last().innerText(),
+      await e2e.chat.locator('.message.assistant').last().innerText(),
       /interrupted|window closed/i,
       'marked in the view',
     );
-    await wb.screenshot('e2e-persistence-interrupted');
+    await e2e.wb.screenshot('e2e-persistence-interrupted');
     recordCase({
       kind: 'persistence',
       case: 'reload the window mid-stream',
@@ -140,7 +110,7 @@ describe('persistence end to end (code-server + Chromium)', function () {
 
   it('extension host killed (SIGKILL) mid-stream: after restart the partial answer is kept, marked interrupted', async () => {
     await startLongAnswer('kill');
-    const out = execFileSync('ps', ['-o', 'pid=,args=', '-g', String(server.process.pid)], { encoding: 'utf8' });
+    const out = execFileSync('ps', ['-o', 'pid=,args=', '-g', String(e2e.server.process.pid)], { encoding: 'utf8' });
     const hosts = out
       .split('\n')
       .filter((l) => /extensionHost|--type=extensionHost|bootstrap-fork.*extensionHost/.test(l))
@@ -148,12 +118,12 @@ describe('persistence end to end (code-server + Chromium)', function () {
     assert.ok(hosts.length >= 1, `an extension host process of this code-server: ${out}`);
     for (const pid of hosts) process.kill(pid, 'SIGKILL');
     await sleep(2000);
-    chat = await reopen();
-    await chat.locator('.message.assistant', { hasText: 'First answer, complete.' }).waitFor({ timeout: 60_000 });
-    const st = await statuses(chat);
+    e2e.chat = await reopen();
+    await e2e.chat.locator('.message.assistant', { hasText: 'First answer, complete.' }).waitFor({ timeout: 60_000 });
+    const st = await statuses(e2e.chat);
     assert.equal(st[st.length - 1], 'assistant:interrupted', `last answer interrupted: ${st}`);
     assert.equal(st.filter((s) => s === 'assistant:complete').length, 1, `completed answer kept: ${st}`);
-    assert.match(await chat.locator('.message.assistant').last().locator('.content').innerText(), /kill0 kill1/);
+    assert.match(await e2e.chat.locator('.message.assistant').last().locator('.content').innerText(), /kill0 kill1/);
     // The chat still works afterwards.
     await sendComplete('after the crash', 'Working again.');
     recordCase({
@@ -166,25 +136,25 @@ describe('persistence end to end (code-server + Chromium)', function () {
   });
 
   it('a corrupted history file is moved aside, kept, named in a notice; the chat starts fresh', async () => {
-    const files = chatFiles(server);
+    const files = chatFiles(e2e.server);
     assert.ok(files.length >= 1, 'the chat was saved');
     const newest = files
       .map((f) => ({ f, t: JSON.parse(readFileSync(f, 'utf8')).updatedAt ?? 0 }))
       .sort((a, b) => b.t - a.t)[0].f;
     const garbage = '{"version":1,"id":"oops", "messages": [ {"role": "user", "content": "trunc\u0000\u00ff garbage';
     writeFileSync(newest, garbage);
-    chat = await reopen();
-    const notice = chat.locator('#notice');
+    e2e.chat = await reopen();
+    const notice = e2e.chat.locator('#notice');
     await notice.filter({ hasText: /could not be read/ }).waitFor({ timeout: 30_000 });
     const text = await notice.innerText();
-    const aside = readdirSync(chatsDir(server)).filter((f) => /\.corrupt-.*\.json$/.test(f));
+    const aside = readdirSync(chatsDir(e2e.server)).filter((f) => /\.corrupt-.*\.json$/.test(f));
     assert.equal(aside.length, 1, `moved aside: ${aside}`);
-    assert.equal(readFileSync(join(chatsDir(server), aside[0]), 'utf8'), garbage, 'kept byte for byte');
+    assert.equal(readFileSync(join(chatsDir(e2e.server), aside[0]), 'utf8'), garbage, 'kept byte for byte');
     assert.ok(text.includes(aside[0]), `the notice names the file: ${text}`);
-    assert.equal(await chat.locator('.message').count(), 0, 'a fresh chat');
-    assert.equal(await chat.locator('#empty-state').isVisible(), true, 'never a blank panel');
+    assert.equal(await e2e.chat.locator('.message').count(), 0, 'a fresh chat');
+    assert.equal(await e2e.chat.locator('#empty-state').isVisible(), true, 'never a blank panel');
     await sendComplete('fresh start', 'Fresh chat works.');
-    await wb.screenshot('e2e-persistence-corrupt-notice');
+    await e2e.wb.screenshot('e2e-persistence-corrupt-notice');
     recordCase({
       kind: 'persistence',
       case: 'corrupted history file (truncated JSON with NUL bytes)',
@@ -195,18 +165,18 @@ describe('persistence end to end (code-server + Chromium)', function () {
   });
 
   it("two windows on the same workspace do not overwrite each other's chats", async () => {
-    const wb2 = await server.openWorkbench({ viewport: { width: 1280, height: 800 } });
+    const wb2 = await e2e.server.openWorkbench({ viewport: { width: 1280, height: 800 } });
     try {
       const chat2 = await wb2.openChatView();
       // Window 1 and window 2 each add a question and an answer, interleaved.
       await sendComplete('window one asks', 'Answer for window one.');
-      api.setDefault(replies.stream(['Answer for ', 'window two.'], { delayMs: 5 }));
+      e2e.api.setDefault(replies.stream(['Answer for ', 'window two.'], { delayMs: 5 }));
       const before2 = await chat2.locator('.message').count();
       await wb2.typeAndSend('window two asks');
-      assert.equal(await waitEnded(chat2, before2), 'complete');
+      assert.equal((await waitForAnswerEnd(chat2, before2)).status, 'complete');
       await sendComplete('window one again', 'Second answer for window one.');
       await sleep(2500); // debounced saves
-      const all = chatFiles(server)
+      const all = chatFiles(e2e.server)
         .map((f) => readFileSync(f, 'utf8'))
         .join('\n');
       for (const t of [
@@ -220,8 +190,8 @@ describe('persistence end to end (code-server + Chromium)', function () {
         assert.ok(all.includes(t), `saved: ${t}`);
       }
       // After reloading both windows, each still shows what it wrote.
-      chat = await reopen(wb);
-      await chat
+      e2e.chat = await reopen(e2e.wb);
+      await e2e.chat
         .locator('.message.assistant', { hasText: 'Second answer for window one.' })
         .waitFor({ timeout: 30_000 });
       const c2 = await reopen(wb2);

@@ -11,10 +11,10 @@ import * as assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Locator } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { startTestServer, replies, type TestServer } from '../../scripts/server/openai-server';
-import { startCodeServer, fixtureWorkspace, type CodeServer } from '../harness/codeServer';
-import type { Workbench } from '../harness/workbench';
+import { fixtureWorkspace } from '../harness/codeServer';
+import { useChatE2E, waitForAnswerEnd } from '../harness/chatE2E';
 import { scanSecret } from '../harness/secretScan';
 import { PAYLOADS, materialize, FORBIDDEN_ELEMENTS, SAFE_LINK_SCHEMES, countByKind } from '../fixtures/xss-payloads';
 import { recordCase } from './securityCases';
@@ -23,51 +23,22 @@ const MODEL = 'test-model';
 const EXFIL = 'https://attacker.test/x';
 const BATCH = 24;
 
-async function waitEnded(chat: Frame, before: number, timeoutMs = 120_000): Promise<string> {
-  await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, before, { timeout: 30_000 });
-  await chat.waitForFunction(
-    () => {
-      const all = document.querySelectorAll('.message.assistant');
-      const s = all[all.length - 1]?.getAttribute('data-status');
-      return !!s && s !== 'streaming';
-    },
-    undefined,
-    { timeout: timeoutMs },
-  );
-  const last = chat.locator('.message.assistant').last();
-  const status = (await last.getAttribute('data-status')) ?? '';
-  // An unexpected error names itself in the assertion that follows.
-  if (status === 'error')
-    return `error: ${(
-      await last
-        .locator('.inline-error')
-        .innerText()
-        .catch(() => '')
-    ).replace(/\s+/g, ' ')}`;
-  return status;
-}
-
 describe('security end to end: hostile model output in the real webview', function () {
   this.timeout(300_000);
-  let api: TestServer;
-  let server: CodeServer;
-  let wb: Workbench;
-  let chat: Frame;
   const dialogs: string[] = [];
+  const e2e = useChatE2E({
+    label: 'security-xss-e2e',
+    models: [MODEL],
+    apiKey: 'sk-security-xss-0123456789',
+    settings: { 'bud.tools.enabled': false },
+    viewport: { width: 1400, height: 900 },
+    openChat: false,
+  });
 
   before(async function () {
     this.timeout(300_000);
-    api = await startTestServer({ models: [MODEL] });
-    const settings = { 'bud.model': MODEL, 'bud.maxRetries': 0, 'bud.tools.enabled': false };
-    server = await startCodeServer({
-      label: 'security-xss-e2e',
-      settings,
-      machineSettings: { 'bud.baseUrl': api.url, ...settings },
-      env: { BUD_API_KEY: 'sk-security-xss-0123456789' },
-    });
-    wb = await server.openWorkbench({ viewport: { width: 1400, height: 900 } });
     // Every document (the workbench and each webview frame, nested ones included) gets the execution marker.
-    await wb.context.addInitScript(() => {
+    await e2e.wb.context.addInitScript(() => {
       const w = window as any;
       w.__pwned = [];
       w.__pwn = (n: number) => {
@@ -79,7 +50,7 @@ describe('security end to end: hostile model output in the real webview', functi
       });
     });
     // A "leave page?" prompt must be accepted, or the reload below is cancelled; any other dialog is recorded.
-    wb.page.on('dialog', (d) => {
+    e2e.wb.page.on('dialog', (d) => {
       if (d.type() === 'beforeunload') {
         void d.accept();
         return;
@@ -87,23 +58,14 @@ describe('security end to end: hostile model output in the real webview', functi
       dialogs.push(`${d.type()}: ${d.message()}`);
       void d.dismiss();
     });
-    await wb.page
-      .reload({ waitUntil: 'domcontentloaded' })
-      .catch(() => wb.page.goto(wb.page.url(), { waitUntil: 'domcontentloaded', timeout: 60_000 }));
-    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    await server.waitForExtensionHost();
-    chat = await wb.openChatView();
-  });
-
-  after(async () => {
-    await server?.close();
-    await api?.close();
+    // Reload, so the workbench and every webview start with the marker installed.
+    await e2e.reload();
   });
 
   async function pwnedEverywhere(): Promise<{ pwned: number[]; violations: string[] }> {
     const pwned: number[] = [];
     const violations: string[] = [];
-    for (const f of wb.page.frames()) {
+    for (const f of e2e.wb.page.frames()) {
       const r = await f
         .evaluate(() => ({ p: (window as any).__pwned ?? [], v: (window as any).__violations ?? [] }))
         .catch(() => ({ p: [], v: [] }));
@@ -125,21 +87,21 @@ describe('security end to end: hostile model output in the real webview', functi
       const text = b.items
         .map((p) => `\n\n---\n\n**${p.id}**\n\n${materialize(p, (n) => `self.__pwn(${n})`, EXFIL)}\n\n`)
         .join('');
-      api.setDefault(replies.streamText(text, text.length > 100_000 ? 65_536 : 97, { delayMs: 2 }));
-      const reqBefore = wb.requests.length;
-      const before = await chat.locator('.message').count();
+      e2e.api.setDefault(replies.streamText(text, text.length > 100_000 ? 65_536 : 97, { delayMs: 2 }));
+      const reqBefore = e2e.wb.requests.length;
+      const before = await e2e.chat.locator('.message').count();
       // Positive control: the execution marker is installed in the webview's document.
       assert.equal(
-        await chat.evaluate(() => typeof (window as any).__pwn),
+        await e2e.chat.evaluate(() => typeof (window as any).__pwn),
         'function',
         'marker installed in the webview',
       );
-      await wb.typeAndSend(`show ${b.name}`);
-      const status = await waitEnded(chat, before, 240_000);
-      assert.equal(status, 'complete', `${b.name}: the answer completes`);
-      const content = chat.locator('.message.assistant').last().locator('.content');
+      await e2e.wb.typeAndSend(`show ${b.name}`);
+      const end = await waitForAnswerEnd(e2e.chat, before, 240_000);
+      assert.equal(end.status, 'complete', `${b.name}: the answer completes ${end.error}`);
+      const content = e2e.chat.locator('.message.assistant').last().locator('.content');
       // Let late loads / handlers fire, then look.
-      await wb.page.waitForTimeout(500);
+      await e2e.wb.page.waitForTimeout(500);
       const dom = await content.evaluate(
         (root, { forbidden, safe }) => {
           const problems: string[] = [];
@@ -171,7 +133,7 @@ describe('security end to end: hostile model output in the real webview', functi
       const { pwned, violations } = await pwnedEverywhere();
       assert.deepEqual(pwned, [], `${b.name}: script ran (payload indexes)`);
       assert.deepEqual(dialogs, [], `${b.name}: dialogs`);
-      const reqs = wb.requests
+      const reqs = e2e.wb.requests
         .slice(reqBefore)
         .filter((r) => /attacker\.test|127\.0\.0\.1:1\/|local-exfil/.test(r.url));
       assert.deepEqual(
@@ -180,7 +142,7 @@ describe('security end to end: hostile model output in the real webview', functi
         `${b.name}: requests left the webview`,
       );
       assert.deepEqual(
-        wb.externalRequests().map((r) => r.url),
+        e2e.wb.externalRequests().map((r) => r.url),
         [],
         'no request to any non-local host',
       );
@@ -197,7 +159,7 @@ describe('security end to end: hostile model output in the real webview', functi
   }
 
   it("a link opens only after a click, through VS Code's external-link dialog; command:/javascript: links do nothing", async () => {
-    api.setDefault(
+    e2e.api.setDefault(
       replies.stream(
         [
           'Docs: [the handbook](https://example.com/handbook)\n\n',
@@ -208,15 +170,15 @@ describe('security end to end: hostile model output in the real webview', functi
         { delayMs: 5 },
       ),
     );
-    const before = await chat.locator('.message').count();
-    await wb.typeAndSend('links please');
-    assert.equal(await waitEnded(chat, before), 'complete');
-    const content = chat.locator('.message.assistant').last().locator('.content');
-    const dialog = wb.page.locator('.monaco-dialog-box');
-    await wb.page.waitForTimeout(1000);
+    const before = await e2e.chat.locator('.message').count();
+    await e2e.wb.typeAndSend('links please');
+    assert.equal((await waitForAnswerEnd(e2e.chat, before)).status, 'complete');
+    const content = e2e.chat.locator('.message.assistant').last().locator('.content');
+    const dialog = e2e.wb.page.locator('.monaco-dialog-box');
+    await e2e.wb.page.waitForTimeout(1000);
     assert.equal(await dialog.count(), 0, 'nothing opens before a click');
-    const pagesBefore = wb.context.pages().length;
-    const terminalsBefore = await wb.page.locator('.terminal-wrapper, .xterm').count();
+    const pagesBefore = e2e.wb.context.pages().length;
+    const terminalsBefore = await e2e.wb.page.locator('.terminal-wrapper, .xterm').count();
 
     // command: and javascript: links were rendered without a target: clicking them does nothing.
     for (const label of ['open a terminal', 'run me', 'settings']) {
@@ -224,10 +186,10 @@ describe('security end to end: hostile model output in the real webview', functi
       assert.equal(await a.getAttribute('href'), null, `${label}: no href kept`);
       await a.click();
     }
-    await wb.page.waitForTimeout(1500);
+    await e2e.wb.page.waitForTimeout(1500);
     assert.equal(await dialog.count(), 0, 'no dialog from command:/javascript: links');
-    assert.equal(await wb.page.locator('.terminal-wrapper, .xterm').count(), terminalsBefore, 'no terminal opened');
-    assert.equal(wb.context.pages().length, pagesBefore, 'no new window');
+    assert.equal(await e2e.wb.page.locator('.terminal-wrapper, .xterm').count(), terminalsBefore, 'no terminal opened');
+    assert.equal(e2e.wb.context.pages().length, pagesBefore, 'no new window');
     assert.deepEqual((await pwnedEverywhere()).pwned, []);
 
     // An https link: VS Code asks before opening it (its link protection), after the click.
@@ -236,16 +198,16 @@ describe('security end to end: hostile model output in the real webview', functi
     const text = await dialog.innerText();
     assert.match(text, /open the external website/i);
     assert.match(text, /example\.com/);
-    await wb.screenshot('e2e-security-open-link-dialog');
+    await e2e.wb.screenshot('e2e-security-open-link-dialog');
     const buttons = await dialog.locator('.monaco-button').allInnerTexts();
     await dialog
       .locator('.monaco-button', { hasText: /^\s*Cancel\s*$/ })
       .first()
       .click();
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
-    await wb.page.waitForTimeout(1000);
+    await e2e.wb.page.waitForTimeout(1000);
     assert.deepEqual(
-      wb.context
+      e2e.wb.context
         .pages()
         .slice(pagesBefore)
         .map((p) => p.url()),
@@ -253,7 +215,7 @@ describe('security end to end: hostile model output in the real webview', functi
       `cancelled (buttons ${buttons.join(' | ')}): nothing opened`,
     );
     assert.deepEqual(
-      wb.externalRequests().map((r) => r.url),
+      e2e.wb.externalRequests().map((r) => r.url),
       [],
     );
     recordCase({
@@ -291,79 +253,73 @@ describe('security end to end: the API key stays in the keychain', function () {
   const WRONG_KEY = 'sk-wrong-key-e2e-9f8e7d6c5b4a3210';
   const RIGHT_KEY = 'sk-right-key-e2e-0a1b2c3d4e5f6789';
   const CANARY = 'canary-message-kept-in-history-4711';
-  let api: TestServer;
   let elsewhere: TestServer;
-  let server: CodeServer;
-  let wb: Workbench;
-  let chat: Frame;
   let workspace: string;
 
-  before(async function () {
-    this.timeout(300_000);
-    api = await startTestServer({ models: [MODEL] });
+  before(async () => {
     elsewhere = await startTestServer({ models: [MODEL] });
+  });
+
+  const e2e = useChatE2E({
+    label: 'security-keys-e2e',
+    models: [MODEL],
+    settings: { 'bud.tools.enabled': false },
     // A workspace whose settings try to send requests (and the key) to another server.
-    workspace = mkdtempSync(join(tmpdir(), 'bud-sec-ws-'));
-    cpSync(fixtureWorkspace(), workspace, { recursive: true });
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(
-      join(workspace, '.vscode/settings.json'),
-      JSON.stringify({ 'bud.baseUrl': `${elsewhere.url}/v1` }, null, 2),
-    );
-    const settings = { 'bud.model': MODEL, 'bud.maxRetries': 0, 'bud.tools.enabled': false };
-    server = await startCodeServer({
-      label: 'security-keys-e2e',
-      workspace,
-      settings,
-      machineSettings: { 'bud.baseUrl': api.url, ...settings },
-    });
-    wb = await server.openWorkbench({ viewport: { width: 1280, height: 800 } });
-    chat = await wb.openChatView();
+    workspace: () => {
+      workspace = mkdtempSync(join(tmpdir(), 'bud-sec-ws-'));
+      cpSync(fixtureWorkspace(), workspace, { recursive: true });
+      mkdirSync(join(workspace, '.vscode'), { recursive: true });
+      writeFileSync(
+        join(workspace, '.vscode/settings.json'),
+        JSON.stringify({ 'bud.baseUrl': `${elsewhere.url}/v1` }, null, 2),
+      );
+      return workspace;
+    },
   });
 
   after(async () => {
-    await server?.close();
-    await api?.close();
     await elsewhere?.close();
-    rmSync(workspace, { recursive: true, force: true });
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   async function setKey(key: string, from?: Locator): Promise<void> {
     let input: Locator;
     if (from) {
       await from.click();
-      input = wb.page.locator('.quick-input-widget .quick-input-box input');
+      input = e2e.wb.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible' });
     } else {
-      input = await wb.commandWithInput('Bud: Set API Key…');
+      input = await e2e.wb.commandWithInput('Bud: Set API Key…');
     }
     assert.equal(await input.getAttribute('type'), 'password');
     await input.fill(key);
-    await wb.page.keyboard.press('Enter');
-    await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await e2e.wb.page.keyboard.press('Enter');
+    await e2e.wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
   it('set key -> send -> 401 -> Set API Key from the error -> send again -> answer', async () => {
     await setKey(WRONG_KEY);
-    await chat.locator('#empty-state button[data-action="setApiKey"]').waitFor({ state: 'detached', timeout: 30_000 });
-    api.enqueue(replies.error(401, 'Invalid API key provided.'));
-    let before = await chat.locator('.message').count();
-    await wb.typeAndSend(`first try ${CANARY}`);
-    assert.match(await waitEnded(chat, before), /^error/);
-    const err = chat.locator('.message.assistant').last().locator('.inline-error');
+    await e2e.chat
+      .locator('#empty-state button[data-action="setApiKey"]')
+      .waitFor({ state: 'detached', timeout: 30_000 });
+    e2e.api.enqueue(replies.error(401, 'Invalid API key provided.'));
+    let before = await e2e.chat.locator('.message').count();
+    await e2e.wb.typeAndSend(`first try ${CANARY}`);
+    assert.equal((await waitForAnswerEnd(e2e.chat, before)).status, 'error');
+    const err = e2e.chat.locator('.message.assistant').last().locator('.inline-error');
     assert.equal(await err.getAttribute('data-kind'), 'auth');
-    assert.equal(api.requests[api.requests.length - 1].headers.authorization, `Bearer ${WRONG_KEY}`);
+    assert.equal(e2e.api.requests[e2e.api.requests.length - 1].headers.authorization, `Bearer ${WRONG_KEY}`);
     await setKey(RIGHT_KEY, err.locator('button[data-action="setApiKey"]'));
-    api.setDefault(replies.stream(['Authenticated ', 'now.'], { delayMs: 5 }));
+    e2e.api.setDefault(replies.stream(['Authenticated ', 'now.'], { delayMs: 5 }));
     // An auth error offers Set API Key (not Retry): with the key fixed, the user sends the question again.
-    before = await chat.locator('.message').count();
-    await wb.typeAndSend(`second try ${CANARY}`);
-    assert.equal(await waitEnded(chat, before), 'complete');
-    await chat
+    before = await e2e.chat.locator('.message').count();
+    await e2e.wb.typeAndSend(`second try ${CANARY}`);
+    assert.equal((await waitForAnswerEnd(e2e.chat, before)).status, 'complete');
+    await e2e.chat
       .locator('.message.assistant[data-status="complete"]', { hasText: 'Authenticated now.' })
       .waitFor({ timeout: 30_000 });
-    assert.equal(api.requests[api.requests.length - 1].headers.authorization, `Bearer ${RIGHT_KEY}`);
-    const body = await chat.locator('body').innerText();
+    assert.equal(e2e.api.requests[e2e.api.requests.length - 1].headers.authorization, `Bearer ${RIGHT_KEY}`);
+    const body = await e2e.chat.locator('body').innerText();
     assert.ok(!body.includes(WRONG_KEY) && !body.includes(RIGHT_KEY), 'the view never shows a key');
     recordCase({
       kind: 'secret',
@@ -375,12 +331,12 @@ describe('security end to end: the API key stays in the keychain', function () {
   });
 
   it('a workspace .vscode/settings.json bud.baseUrl does not redirect the key', async () => {
-    api.setDefault(replies.stream(['Still the ', 'user-set server.'], { delayMs: 5 }));
-    const before = await chat.locator('.message').count();
-    const apiBefore = api.requests.length;
-    await wb.typeAndSend('where does this go?');
-    assert.equal(await waitEnded(chat, before), 'complete');
-    assert.equal(api.requests.length - apiBefore, 1, 'the request went to the user (machine) setting');
+    e2e.api.setDefault(replies.stream(['Still the ', 'user-set server.'], { delayMs: 5 }));
+    const before = await e2e.chat.locator('.message').count();
+    const apiBefore = e2e.api.requests.length;
+    await e2e.wb.typeAndSend('where does this go?');
+    assert.equal((await waitForAnswerEnd(e2e.chat, before)).status, 'complete');
+    assert.equal(e2e.api.requests.length - apiBefore, 1, 'the request went to the user (machine) setting');
     assert.deepEqual(
       elsewhere.requests.map((r) => `${r.method} ${r.url} auth=${r.headers.authorization ? 'yes' : 'no'}`),
       [],
@@ -390,13 +346,13 @@ describe('security end to end: the API key stays in the keychain', function () {
     // fires is recorded, not asserted (the value may never reach the extension).
     const warned =
       /bud\.baseUrl/.test(
-        server
+        e2e.server
           .logFiles()
           .map((f) => f.text)
           .join('\n'),
       ) ||
       (
-        await chat
+        await e2e.chat
           .locator('#notice')
           .innerText()
           .catch(() => '')
@@ -405,20 +361,17 @@ describe('security end to end: the API key stays in the keychain', function () {
       kind: 'secret',
       case: 'workspace .vscode/settings.json bud.baseUrl -> second local server',
       expected: 'second server receives no request, no Authorization',
-      result: `pass: 0 requests to the workspace's server, ${api.requests.length} to the user's; extension warning shown: ${warned ? 'yes' : 'no'}`,
+      result: `pass: 0 requests to the workspace's server, ${e2e.api.requests.length} to the user's; extension warning shown: ${warned ? 'yes' : 'no'}`,
       test: 'security.e2e: a workspace bud.baseUrl does not redirect the key',
     });
   });
 
   it('no file the extension or VS Code wrote, and no browser storage, holds either key', async () => {
     // Reload so the workbench flushes its state (webview state, view state) to workspaceStorage/globalStorage.
-    await wb.page.reload({ waitUntil: 'domcontentloaded' });
-    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    await server.waitForExtensionHost();
-    chat = await wb.openChatView();
-    await chat.locator('.message.assistant', { hasText: 'Authenticated now.' }).waitFor({ timeout: 30_000 });
-    await wb.page.waitForTimeout(2000);
-    const roots = [server.userDataDir, server.home, workspace];
+    await e2e.reload();
+    await e2e.chat.locator('.message.assistant', { hasText: 'Authenticated now.' }).waitFor({ timeout: 30_000 });
+    await e2e.wb.page.waitForTimeout(2000);
+    const roots = [e2e.server.userDataDir, e2e.server.home, workspace];
     // Positive control: the scan must see where the chat history lives (the canary message is saved there).
     const canary = scanSecret(roots, CANARY);
     assert.ok(
@@ -433,11 +386,11 @@ describe('security end to end: the API key stays in the keychain', function () {
       assert.ok(r.filesScanned > 20, `scanned ${r.filesScanned} files`);
     }
     const storage = JSON.stringify(
-      await wb.context.storageState({ indexedDB: true }).catch(() => wb.context.storageState()),
+      await e2e.wb.context.storageState({ indexedDB: true }).catch(() => e2e.wb.context.storageState()),
     );
     for (const key of [WRONG_KEY, RIGHT_KEY]) assert.ok(!storage.includes(key), 'browser storage holds a key');
     const frames = await Promise.all(
-      wb.page.frames().map((f) =>
+      e2e.wb.page.frames().map((f) =>
         f
           .evaluate(() => {
             const out: string[] = [];

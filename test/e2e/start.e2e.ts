@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot, toolPaths } from '../harness/paths';
 import { openWorkbench, type Workbench } from '../harness/workbench';
 
@@ -57,10 +58,7 @@ describe('npm start (no API key: demo backend in code-server)', function () {
       // Ctrl+C first: start.mjs then stops code-server's process group and the demo backend itself.
       const exited = new Promise((r) => app.child.once('exit', r));
       app.child.kill('SIGINT');
-      const done = await Promise.race([
-        exited.then(() => true),
-        new Promise((r) => setTimeout(() => r(false), 15_000)),
-      ]);
+      const done = await Promise.race([exited.then(() => true), sleep(15_000, false)]);
       if (!done) app.child.kill('SIGKILL');
     }
     rmSync(home, { recursive: true, force: true });
@@ -113,7 +111,7 @@ describe('npm start (no API key: demo backend in code-server)', function () {
     await wb.close();
     const exited = new Promise<number | null>((resolve) => app.child.once('exit', (code) => resolve(code)));
     app.child.kill('SIGINT');
-    const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
+    const code = await Promise.race([exited, sleep(20_000, 'timeout' as const)]);
     assert.equal(code, 0, 'npm start exits with 0 within 20 s of Ctrl+C');
     for (const target of [`http://127.0.0.1:${port}/healthz`, `${demo}/v1/models`]) {
       await assert.rejects(fetch(target, { signal: AbortSignal.timeout(3000) }), `${target} still answers`);

@@ -3,15 +3,8 @@
 // shows as a row in the chat. The test server's second reply is built from the tool result it received, so the
 // answer can only be right if the real file reached the model.
 import * as assert from 'node:assert/strict';
-import type { Frame } from 'playwright-core';
-import {
-  startTestServer,
-  type Handler,
-  type RecordedRequest,
-  type TestServer,
-} from '../../scripts/server/openai-server';
-import { startCodeServer, type CodeServer } from '../harness/codeServer';
-import type { Workbench } from '../harness/workbench';
+import type { Handler, RecordedRequest } from '../../scripts/server/openai-server';
+import { useChatE2E } from '../harness/chatE2E';
 
 const MODEL = 'tool-model';
 const base = { id: 'chatcmpl-e2e', object: 'chat.completion.chunk', created: 1700000000, model: MODEL };
@@ -55,43 +48,24 @@ const answerFromToolResult: Handler = (req: RecordedRequest, res) => {
 
 describe('workspace tools end to end (code-server + Chromium)', function () {
   this.timeout(240_000);
-  let api: TestServer;
-  let server: CodeServer;
-  let wb: Workbench;
-  let chat: Frame;
-
-  before(async () => {
-    api = await startTestServer({ models: [MODEL] });
-    const settings = {
-      'bud.model': MODEL,
-      'bud.maxRetries': 0,
-      'bud.tools.enabled': true,
-      'bud.tools.toolChoice': 'auto',
-    };
-    server = await startCodeServer({
-      label: 'tools-e2e',
-      settings,
-      machineSettings: { 'bud.baseUrl': api.url, ...settings },
-      env: { BUD_API_KEY: 'sk-e2e-tools-0123456789' },
-    });
-    wb = await server.openWorkbench({ viewport: { width: 1280, height: 800 } });
-  });
-
-  after(async () => {
-    await server?.close();
-    await api?.close();
+  const e2e = useChatE2E({
+    label: 'tools-e2e',
+    models: [MODEL],
+    apiKey: 'sk-e2e-tools-0123456789',
+    settings: { 'bud.tools.enabled': true, 'bud.tools.toolChoice': 'auto' },
+    openChat: false,
   });
 
   it('the model reads src/math.ts through read_file and answers with its content; the tool row is shown', async () => {
-    chat = await wb.openChatView();
-    api.enqueue(readFileCall('src/math.ts'), answerFromToolResult);
-    await wb.typeAndSend('Which line declares fibonacci in src/math.ts?');
+    await e2e.openChat();
+    e2e.api.enqueue(readFileCall('src/math.ts'), answerFromToolResult);
+    await e2e.wb.typeAndSend('Which line declares fibonacci in src/math.ts?');
 
-    const answer = chat.locator('.message.assistant').last();
+    const answer = e2e.chat.locator('.message.assistant').last();
     await answer
       .locator('.content', { hasText: 'export function fibonacci(n: number): number {' })
       .waitFor({ timeout: 60_000 });
-    await chat.locator('.message.assistant[data-status="complete"]').last().waitFor({ timeout: 30_000 });
+    await e2e.chat.locator('.message.assistant[data-status="complete"]').last().waitFor({ timeout: 30_000 });
     assert.match(
       await answer.locator('.content').innerText(),
       /The file says:\s+12: export function fibonacci\(n: number\): number \{/,
@@ -106,9 +80,9 @@ describe('workspace tools end to end (code-server + Chromium)', function () {
     assert.match(await row.locator('.tool-duration').innerText(), /\d/);
     await row.locator('summary').click();
     assert.match(await row.locator('.tool-call-args').innerText(), /"path": "src\/math\.ts"/);
-    await wb.screenshot('e2e-tool-call-read-file');
+    await e2e.wb.screenshot('e2e-tool-call-read-file');
 
-    const chats = api.requests.filter((r) => r.method === 'POST');
+    const chats = e2e.api.requests.filter((r) => r.method === 'POST');
     assert.equal(chats.length, 2);
     assert.ok(
       chats[0].body.tools.some((t: { function: { name: string } }) => t.function.name === 'read_file'),
@@ -124,7 +98,7 @@ describe('workspace tools end to end (code-server + Chromium)', function () {
   });
 
   it('a refused path comes back to the model as a tool error and shows as an error row', async () => {
-    api.enqueue(readFileCall('../../package.json'), (req, res) => {
+    e2e.api.enqueue(readFileCall('../../package.json'), (req, res) => {
       const tool = (req.body?.messages ?? []).filter((m: { role: string }) => m.role === 'tool').pop();
       const text = /outside the workspace/.test(String(tool?.content))
         ? 'I may not read outside the workspace.'
@@ -134,12 +108,12 @@ describe('workspace tools end to end (code-server + Chromium)', function () {
       res.write(delta({}, 'stop'));
       res.end('data: [DONE]\n\n');
     });
-    await wb.typeAndSend('Read the package.json above the workspace');
-    const answer = chat.locator('.message.assistant').last();
+    await e2e.wb.typeAndSend('Read the package.json above the workspace');
+    const answer = e2e.chat.locator('.message.assistant').last();
     await answer.locator('.content', { hasText: 'I may not read outside the workspace.' }).waitFor({ timeout: 60_000 });
     const row = answer.locator('.tool-call');
     assert.equal(await row.getAttribute('data-state'), 'error');
     assert.match(await row.locator('.tool-summary').innerText(), /outside the workspace/);
-    await wb.screenshot('e2e-tool-call-refused');
+    await e2e.wb.screenshot('e2e-tool-call-refused');
   });
 });

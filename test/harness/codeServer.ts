@@ -22,9 +22,11 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot, resultsDir, toolPaths } from './paths';
 import { stopGroup, killGroup, track } from './processes';
 import { openWorkbench, type Workbench, type WorkbenchOptions } from './workbench';
+import { installVsixes } from './vsix';
 
 export interface CodeServerOptions {
   /** Folder to open (default: test/fixtures/workspace). */
@@ -41,6 +43,8 @@ export interface CodeServerOptions {
   installProduct?: boolean;
   /** More extension folders to install (copied to EXT/<publisher>.<name>-<version>). */
   extraExtensions?: string[];
+  /** VSIX files to install with `code-server --install-extension` before it starts (see vsix.ts). */
+  vsixExtensions?: string[];
   /** Keep workspace trust on (default: --disable-workspace-trust). */
   workspaceTrust?: boolean;
   /** HOME of code-server and the extension host (default: an empty folder in the profile, so ~/.bud is not read). */
@@ -223,7 +227,7 @@ async function waitForReady(url: string, child: ChildProcess, logFile: string, t
     } catch {
       /* not listening yet */
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   throw new Error(
     `code-server did not answer on ${url} within ${timeoutMs / 1000} s; log: ${logFile}\n${readFileSync(logFile, 'utf8').slice(-3000)}`,
@@ -253,6 +257,14 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   writeFileSync(join(userDataDir, 'Machine/settings.json'), JSON.stringify({ ...opts.machineSettings }, null, 2));
   if (opts.installProduct !== false) installProduct(extensionsDir);
   for (const dir of opts.extraExtensions ?? []) installExtensionCopy(dir, extensionsDir);
+  if (opts.vsixExtensions?.length)
+    installVsixes(
+      tools.codeServer,
+      codeServerEnv(opts, home, tools.node24Bin),
+      extensionsDir,
+      userDataDir,
+      opts.vsixExtensions,
+    );
 
   const label = opts.label ?? 'code-server';
   let port = 0;
@@ -286,7 +298,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     // Another process may grab the port between freePort() and listen: retry on EADDRINUSE.
     const early = await Promise.race([
       new Promise<'exited'>((r) => c.once('exit', () => r('exited'))),
-      new Promise<'ok'>((r) => setTimeout(() => r('ok'), 400)),
+      sleep(400, 'ok' as const),
     ]);
     if (early === 'exited' && /EADDRINUSE/.test(readFileSync(logFile, 'utf8'))) continue;
     child = c;
@@ -401,7 +413,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
         if (logFiles(/remoteexthost\.log$/).some((f) => /Eager extensions activated/.test(f.text))) return;
         if (proc.exitCode !== null)
           throw new Error(`code-server exited (${proc.exitCode}); log:\n${server.logs().slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(250);
       }
       throw new Error(
         `the extension host did not start within ${timeoutMs / 1000} s; code-server log:\n${server.logs().slice(-3000)}`,

@@ -3,6 +3,7 @@
 // when this process exits, is interrupted (SIGINT/SIGTERM/SIGHUP) or dies of an uncaught error.
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Resource {
   name: string;
@@ -136,10 +137,10 @@ export async function stopGroup(child: ChildProcess, graceMs = 4000): Promise<vo
   if (!groupAlive(pid)) return;
   killGroup(child, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
   if (groupAlive(pid)) {
     killGroup(child, 'SIGKILL');
     const hard = Date.now() + 3000;
-    while (groupAlive(pid) && Date.now() < hard) await new Promise((r) => setTimeout(r, 50));
+    while (groupAlive(pid) && Date.now() < hard) await sleep(50);
   }
 }

@@ -2,6 +2,7 @@
 // command palette, the Bud chat webview, editors, context menus, screenshots, and what the page logged/requested.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
 import { resultsDir, toolPaths } from './paths';
 import { track } from './processes';
@@ -60,7 +61,6 @@ export function isExternal(url: string): boolean {
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Workbench {
   readonly console: ConsoleEntry[] = [];

@@ -14,6 +14,7 @@ export const ACTION_LABELS: Record<ActionId, { label: string; icon: string }> = 
   condense: { label: 'Condense', icon: 'fold' },
   contextSettings: { label: 'Context Window Setting', icon: 'settings-gear' },
   removeAttachment: { label: 'Remove an Attachment', icon: 'close' },
+  undoDelete: { label: 'Undo', icon: 'discard' },
 };
 
 /** The first action is the primary one (the fix); the rest are secondary. */

@@ -1,5 +1,6 @@
 // The chat view: builds the layout once, then applies each HostMessage as a small patch.
 import {
+  assertNever,
   isActionId,
   type ChatSnapshot,
   type ChatSummary,
@@ -8,6 +9,7 @@ import {
   type ViewStatus,
 } from '../../protocol';
 import { bindContentActions } from './contentActions';
+import { bindConversationActions } from './conversationActions';
 import { Composer } from './composer';
 import { Announcer, h } from './dom';
 import { EmptyState } from './emptyState';
@@ -15,7 +17,7 @@ import { Header } from './header';
 import { HistoryPanel } from './historyPanel';
 import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
-import type { Host } from './vscodeApi';
+import { rememberWindowChat, type Host } from './vscodeApi';
 
 /** The meter counts the draft this long after the last keystroke. */
 const DRAFT_COUNT_DELAY_MS = 400;
@@ -76,6 +78,7 @@ export class ChatApp {
     root.replaceChildren(this.header.el, this.notice.el, this.main, this.composer.el, this.announcer.el);
 
     bindContentActions(root, this.host, this.announcer);
+    bindConversationActions(this.list, this.host, this.announcer);
     // Continue (an answer cut off at the token limit) and the context markers' own buttons.
     root.addEventListener('click', (e) => {
       const target = e.target as Element;
@@ -156,8 +159,35 @@ export class ChatApp {
       case 'toolCall':
         this.list.get(msg.id)?.setToolCall(msg.call);
         break;
+      case 'toolApproval': {
+        // The call row is in the streaming answer (the newest one holding it).
+        const asked = [...this.list.all()]
+          .reverse()
+          .some((m) =>
+            m.askApproval(msg, (answer) => this.host.post({ type: 'toolApprovalAnswer', callId: msg.callId, answer })),
+          );
+        if (asked)
+          this.announcer.say(
+            `Bud asks before running ${msg.name} from ${msg.source}: allow once, always allow, or deny.`,
+          );
+        break;
+      }
+      case 'toolApprovalDone':
+        for (const m of this.list.all()) m.endApproval(msg.callId);
+        break;
       case 'messagesRemoved':
         this.list.remove(msg.ids);
+        this.refreshUsage();
+        this.updateEmpty();
+        break;
+      case 'pathChanged':
+        this.list.replaceAfter(msg.afterId, msg.messages);
+        this.composer.setHistory(
+          this.list
+            .all()
+            .filter((m) => m.role === 'user')
+            .map((m) => m.text),
+        );
         this.refreshUsage();
         this.updateEmpty();
         break;
@@ -185,6 +215,8 @@ export class ChatApp {
         if (msg.text !== undefined) this.composer.setText(msg.text);
         this.composer.focus();
         break;
+      default:
+        assertNever(msg);
     }
   }
 
@@ -207,7 +239,7 @@ export class ChatApp {
     this.history.setCurrent(chat.id);
     this.refreshUsage();
     this.updateEmpty();
-    this.host.setState({ chatId: chat.id });
+    rememberWindowChat(this.host, chat.id);
     if (initial && sameChat && saved.atBottom === false && saved.scrollTop !== undefined) {
       const top = saved.scrollTop;
       requestAnimationFrame(() => this.list.restoreScroll(top));

@@ -1,6 +1,15 @@
 // One message in the list. Created once, then patched in place (deltas, tool calls, end state): the list never
 // re-renders a message that did not change.
-import type { AnswerFinish, ErrorInfo, MessageStatus, MessageView, ToolCallView, Usage } from '../../protocol';
+import type {
+  AnswerFinish,
+  BranchInfo,
+  ErrorInfo,
+  MessageStatus,
+  MessageView,
+  ToolApproval,
+  ToolCallView,
+  Usage,
+} from '../../protocol';
 import { actionBar } from './actions';
 import { chipList } from './chips';
 import { clear, h, icon } from './dom';
@@ -13,7 +22,8 @@ import {
   type SlicedRender,
   type StreamingRenderer,
 } from './markdown';
-import { createToolCallRow, updateToolCallRow } from './toolCalls';
+import { createApprovalBar, createToolCallRow, updateToolCallRow } from './toolCalls';
+import { actionButtons, branchNav, inlineEditor, type EditorEvents } from './messageTools';
 
 const FINISH_BADGES: Record<AnswerFinish, { text: string; icon: string }> = {
   length: { text: 'Cut off', icon: 'warning' },
@@ -41,9 +51,12 @@ export class MessageItem {
   usage: Usage | undefined;
   /** The user's text (for Up-recall) or the answer text so far. */
   text: string;
+  readonly branch: BranchInfo | undefined;
 
   private readonly content: HTMLElement;
   private readonly badge = h('span', { class: 'status-badge' });
+  private readonly tools = h('div', { class: 'message-tools' });
+  private editor: HTMLElement | undefined;
   private readonly toolCalls = h('div', { class: 'tool-calls' });
   private readonly after = h('div', { class: 'message-after' });
   private reasoning: { details: HTMLDetailsElement; body: HTMLElement; text: string } | undefined;
@@ -59,6 +72,7 @@ export class MessageItem {
     this.status = msg.status;
     this.usage = msg.usage;
     this.text = msg.content;
+    this.branch = msg.branch;
     const isUser = msg.role === 'user';
     this.content = h('div', { class: 'content' });
     const header = h(
@@ -68,6 +82,7 @@ export class MessageItem {
       h('span', { class: 'author' }, isUser ? 'You' : 'Bud'),
       !isUser && msg.model ? h('span', { class: 'message-model' }, msg.model) : null,
       this.badge,
+      this.tools,
     );
     this.el = h(
       'div',
@@ -75,6 +90,7 @@ export class MessageItem {
         class: `message ${msg.role}`,
         'data-id': msg.id,
         role: 'article',
+        tabindex: '-1',
         'aria-label': isUser ? 'Your message' : 'Bud’s answer',
       },
       header,
@@ -185,6 +201,21 @@ export class MessageItem {
     else this.toolCalls.append(createToolCallRow(call));
   }
 
+  /** Asks before a tool of another extension runs; returns false when the call's row is not in this message. */
+  askApproval(call: { callId: string; name: string; source: string }, answer: (a: ToolApproval) => void): boolean {
+    const row = this.toolCalls.querySelector<HTMLElement>(`[data-call-id="${CSS.escape(call.callId)}"]`);
+    if (!row) return false;
+    this.endApproval(call.callId);
+    const bar = createApprovalBar(call, answer);
+    row.after(bar);
+    bar.querySelector<HTMLButtonElement>('button')?.focus({ preventScroll: true });
+    return true;
+  }
+
+  endApproval(callId: string): void {
+    this.toolCalls.querySelector(`[data-approval-for="${CSS.escape(callId)}"]`)?.remove();
+  }
+
   showRetry(attempt: number, maxRetries: number, delayMs: number, reason: string): void {
     if (!this.retry) {
       this.retry = new RetryStatus();
@@ -227,8 +258,10 @@ export class MessageItem {
   }
 
   private applyStatus(status: MessageStatus, error?: ErrorInfo, note?: string): void {
+    const toolsChange = this.status === 'streaming' || status === 'streaming' || !this.tools.hasChildNodes();
     this.status = status;
     this.el.setAttribute('data-status', status);
+    if (toolsChange) this.renderTools();
     const badge = (this.finish && status === 'complete' ? FINISH_BADGES[this.finish] : undefined) ?? BADGES[status];
     clear(this.badge);
     if (badge && !(status === 'error' && error)) {
@@ -275,6 +308,38 @@ export class MessageItem {
     // A stopped or interrupted answer can be asked again, like a failed one (only the latest shows it).
     if ((status === 'stopped' || status === 'interrupted') && !error)
       this.after.append(actionBar(['retry'], 'inline-error-actions'));
+  }
+
+  private renderTools(): void {
+    const streaming = this.status === 'streaming';
+    this.tools.replaceChildren(
+      ...(this.branch ? [branchNav(this.branch, this.role)] : []),
+      ...actionButtons(this.role, streaming),
+    );
+  }
+
+  /** Opens the inline editor of a question in place of its text. */
+  startEdit(events: EditorEvents): void {
+    if (this.role !== 'user' || this.editor) return;
+    const editor = inlineEditor(this.text, {
+      submit: (text) => events.submit(text),
+      cancel: () => {
+        this.stopEdit();
+        events.cancel();
+      },
+    });
+    this.editor = editor.el;
+    this.content.hidden = true;
+    this.content.after(editor.el);
+    this.el.classList.add('editing');
+    editor.focus();
+  }
+
+  private stopEdit(): void {
+    this.editor?.remove();
+    this.editor = undefined;
+    this.content.hidden = false;
+    this.el.classList.remove('editing');
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-// Public API of the Markdown renderer used by the webview app (see CONTRACTS.md).
+// Public API of the Markdown renderer: the webview app (through app/markdown.ts) and the browser tests use only this.
 import { IncrementalRenderer, type RenderStats } from './streaming';
 
 export interface StreamingRenderer {

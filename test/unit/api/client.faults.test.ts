@@ -1,13 +1,12 @@
 // Fault modes against the real local server: drops, stalls, timeouts, aborts, HTTP errors, retries.
 import * as assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, buildConnector } from 'undici';
 import { formatRequestLog } from '../../../src/api/client';
 import { toErrorInfo } from '../../../src/chat/errorInfo';
 import { replies, type Handler } from '../../../scripts/server/openai-server';
 import { basic, collect, KEY, rejects, useServer } from './helpers';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `cond` holds (at most `ms`). */
 async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {

@@ -1,5 +1,6 @@
 // The host-side delta batcher: what the webview receives while an answer streams.
 import * as assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createDeltaBatcher, clampInterval, type DeltaBatcherTimers } from '../../../src/chat/deltaBatcher';
 
 /** A fake clock: timers fire only when the test advances time. */
@@ -135,7 +136,7 @@ describe('deltaBatcher', () => {
     const all = tokens(300);
     for (let i = 0; i < all.length; i++) {
       b.push(all[i]);
-      if (i % 30 === 0) await new Promise((r) => setTimeout(r, 5));
+      if (i % 30 === 0) await sleep(5);
     }
     b.flush();
     assert.equal(posts.join(''), all.join(''));

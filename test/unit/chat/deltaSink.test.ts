@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createDeltaSink, DELTA_INTERVAL_MS } from '../../../src/chat/deltaSink';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('answer delta sink (host side of the delta batcher)', () => {
   it('coalesces the pieces of one interval into one message, text and reasoning apart', async () => {

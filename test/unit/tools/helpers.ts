@@ -4,8 +4,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ToolCall } from '../../../src/api/types';
 import type { ToolExecutor, ToolResult } from '../../../src/tools/port';
+import { findRipgrep } from '../../harness/ripgrep';
 
-export const RG = '/usr/bin/rg';
+const ripgrep = findRipgrep();
+/** The rg binary for the ripgrep engine (undefined when missing: those tests are skipped, saying why). */
+export const RG = ripgrep.path;
+
+/** `it`, or — when ripgrep is missing and `engine` needs it — `it.skip` with the reason in the title. */
+export function itFor(engine: 'ripgrep' | 'scanner'): Mocha.TestFunction | Mocha.PendingTestFunction {
+  if (engine === 'scanner' || RG) return it;
+  return ((title: string, fn?: Mocha.Func | Mocha.AsyncFunc) =>
+    it.skip(`${title} [skipped: ${ripgrep.missing}]`, fn)) as Mocha.PendingTestFunction;
+}
 
 export interface TempTree {
   root: string;

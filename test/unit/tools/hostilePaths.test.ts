@@ -8,7 +8,7 @@ import type { ToolExecutor } from '../../../src/tools/port';
 import { createDenyChecker } from '../../../src/tools/deny';
 import { createFsToolExecutor } from '../../../src/tools/fsTools';
 import { WorkspaceRoots, checkLexical } from '../../../src/tools/paths';
-import { RG, run, tempTree, type TempTree } from './helpers';
+import { itFor, RG, run, tempTree, type TempTree } from './helpers';
 
 const OUTSIDE_SECRET = 'TOP-SECRET-OUTSIDE';
 const INSIDE_SECRET = 'SECRET-IN-DENIED-FILE';
@@ -137,7 +137,8 @@ describe('hostile paths', function () {
     assert.ok(hostile().filter((p) => /link|loop|dangling|deep-out/.test(p)).length >= 8);
   });
 
-  for (const engine of ['ripgrep', 'scanner']) {
+  for (const engine of ['ripgrep', 'scanner'] as const) {
+    const it = itFor(engine);
     it(`read_file refuses every hostile path and never returns outside or secret text (${engine})`, async () => {
       for (const p of hostile()) {
         const r = await run(engines[engine], 'read_file', { path: p });

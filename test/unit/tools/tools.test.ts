@@ -16,7 +16,7 @@ import {
 } from '../../../src/tools/ripgrep';
 import { isSmartCaseInsensitive, scanText, buildRegExp } from '../../../src/tools/scan';
 import { TOOL_DEFINITIONS, validateArgs, type ObjectSchema } from '../../../src/tools/schemas';
-import { RG, run, tempTree, type TempTree } from './helpers';
+import { itFor, RG, run, tempTree, type TempTree } from './helpers';
 
 describe('workspace tools (file system)', function () {
   this.timeout(20_000);
@@ -122,6 +122,7 @@ describe('workspace tools (file system)', function () {
   });
 
   for (const engine of ['ripgrep', 'scanner'] as const) {
+    const it = itFor(engine);
     it(`find_files honours .gitignore (nested, negation), files.exclude and search.exclude (${engine})`, async () => {
       const all = await run(engines[engine], 'find_files', { glob: '**/*' });
       const listed = all.content.split('\n').slice(1);
@@ -223,7 +224,7 @@ describe('workspace tools (file system)', function () {
     });
   }
 
-  it('multi-root: results name the folder; a bare root needs the folder name', async () => {
+  itFor('ripgrep')('multi-root: results name the folder; a bare root needs the folder name', async () => {
     const m = tempTree('bud-multi-tools-');
     try {
       m.write({
@@ -431,33 +432,36 @@ describe('workspace tools (file system)', function () {
     }
   });
 
-  it('big files: read whole under 4 MB, streamed above (bounded memory); ^ / $ stay per line', async () => {
-    const s = tempTree('bud-scan-');
-    try {
-      const filler = Array.from({ length: 5000 }, (_, i) => `filler line ${i}`).join('\n');
-      s.write({ 'big.txt': `${filler}\nlate marker here\n`, 'anchored.txt': 'x\nstart of line\n  start indented\n' });
-      s.write({ 'huge.txt': `${'h'.repeat(4 * 1024 * 1024 + 10)}\nlate marker here\n` });
-      const scan = await createFsToolExecutor({ folders: [{ name: 's', fsPath: s.root }] });
-      const rg = await createFsToolExecutor({ folders: [{ name: 's', fsPath: s.root }], rgPath: RG });
-      for (const ex of [scan, rg]) {
-        const late = await run(ex, 'search_text', { query: 'late marker' });
-        assert.equal(late.content.split('\n')[0], '2 matches in 2 files for "late marker":');
-        assert.match(late.content, /\nbig\.txt:5001: late marker here/);
-        assert.match(
-          late.content,
-          /\nhuge\.txt-1- h{400} … \[line cut: \d+ more characters\]\nhuge\.txt:2: late marker here/,
-          'files over 4 MB are streamed',
-        );
-        const anchored = await run(ex, 'search_text', { query: '^start', is_regex: true });
-        assert.match(
-          anchored.content,
-          /^1 match in 1 file[^\n]*\nanchored\.txt-1- x\nanchored\.txt:2: start of line\nanchored\.txt-3- {3}start indented$/,
-        );
+  itFor('ripgrep')(
+    'big files: read whole under 4 MB, streamed above (bounded memory); ^ / $ stay per line',
+    async () => {
+      const s = tempTree('bud-scan-');
+      try {
+        const filler = Array.from({ length: 5000 }, (_, i) => `filler line ${i}`).join('\n');
+        s.write({ 'big.txt': `${filler}\nlate marker here\n`, 'anchored.txt': 'x\nstart of line\n  start indented\n' });
+        s.write({ 'huge.txt': `${'h'.repeat(4 * 1024 * 1024 + 10)}\nlate marker here\n` });
+        const scan = await createFsToolExecutor({ folders: [{ name: 's', fsPath: s.root }] });
+        const rg = await createFsToolExecutor({ folders: [{ name: 's', fsPath: s.root }], rgPath: RG });
+        for (const ex of [scan, rg]) {
+          const late = await run(ex, 'search_text', { query: 'late marker' });
+          assert.equal(late.content.split('\n')[0], '2 matches in 2 files for "late marker":');
+          assert.match(late.content, /\nbig\.txt:5001: late marker here/);
+          assert.match(
+            late.content,
+            /\nhuge\.txt-1- h{400} … \[line cut: \d+ more characters\]\nhuge\.txt:2: late marker here/,
+            'files over 4 MB are streamed',
+          );
+          const anchored = await run(ex, 'search_text', { query: '^start', is_regex: true });
+          assert.match(
+            anchored.content,
+            /^1 match in 1 file[^\n]*\nanchored\.txt-1- x\nanchored\.txt:2: start of line\nanchored\.txt-3- {3}start indented$/,
+          );
+        }
+      } finally {
+        s.cleanup();
       }
-    } finally {
-      s.cleanup();
-    }
-  });
+    },
+  );
 
   it('the scanner core: context merging, smart case, literal escaping', () => {
     const re = buildRegExp('b', false);
