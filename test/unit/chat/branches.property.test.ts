@@ -213,7 +213,10 @@ class Run {
           streaming?.parentId === undefined ? undefined : c.current.messages.find((m) => m.id === streaming.parentId);
         if (!question) this.problems.push('an answer started without a question before it');
         else {
-          const p = requestProblem(o.prepareRound ? o.prepareRound([], undefined).messages : o.params.messages, question);
+          const p = requestProblem(
+            o.prepareRound ? o.prepareRound([], undefined).messages : o.params.messages,
+            question,
+          );
           if (p) this.problems.push(p);
           if (activePath(c.current).at(-1) !== streaming)
             this.problems.push('the streaming answer is not the end of the path');

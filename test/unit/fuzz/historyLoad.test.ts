@@ -8,12 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import {
-  STORE_VERSION,
-  toSnapshot,
-  type StoredChat,
-  type StoredMessage,
-} from '../../../src/chat/conversation';
+import { STORE_VERSION, toSnapshot, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
 import { HistoryStore, INTERRUPTED_NOTE, serializeChat } from '../../../src/chat/historyStore';
 import { itHolds } from './property';
 import { activePath } from '../../../src/chat/tree';
