@@ -3,6 +3,7 @@
 // attachment again when the message goes, and adds the workspace's instructions to the system prompt. It also keeps
 // the view told about the current file and about the workspace's instructions and prompt files.
 import * as vscode from 'vscode';
+import type { ContextSetup } from '../chat/chatContext';
 import type { ChatController, TurnSetup } from '../chat/controller';
 import { withInstructions } from '../chat/instructions';
 import { readAttachmentSettings } from '../config/settings';
@@ -136,9 +137,21 @@ export class Mentions implements vscode.Disposable {
     return this.attachments.prepareForSend(contexts);
   }
 
-  /** The request's system prompt with the workspace's instruction files (trusted workspaces only). */
+  /**
+   * The request's system prompt with the workspace's instruction files (trusted workspaces only), both where the
+   * request is built and where the fitting counts it (first, never trimmed).
+   */
   async withInstructions(setup: TurnSetup | ErrorInfo): Promise<TurnSetup | ErrorInfo> {
     if (!('client' in setup)) return setup;
+    const read = await readInstructions(await this.files.context());
+    if (read.files.length === 0) return setup;
+    const systemPrompt = withInstructions(setup.systemPrompt, read.files);
+    return { ...setup, systemPrompt, context: { ...setup.context, systemPrompt } };
+  }
+
+  /** The context meter's view of the next request: its system prompt carries the instructions too. */
+  async contextWithInstructions(setup: ContextSetup | undefined): Promise<ContextSetup | undefined> {
+    if (!setup) return setup;
     const read = await readInstructions(await this.files.context());
     if (read.files.length === 0) return setup;
     return { ...setup, systemPrompt: withInstructions(setup.systemPrompt, read.files) };

@@ -13,6 +13,8 @@ import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { createWebviewMessageHandlers, dispatchWebviewMessage } from './messageHandlers';
 import { ApprovalBroker } from '../lm/foreignCore';
+import { ChatContext } from '../chat/chatContext';
+import { ContextPlanner } from '../chat/contextPlan';
 import { defaultBudget } from '../mentions/budget';
 import { Mentions } from '../mentions/mentions';
 
@@ -101,6 +103,8 @@ function createController(
     toErrorInfo,
     createDeltaSink,
     getStatus: () => session.status(),
+    context: new ChatContext(new ContextPlanner(session.counter), session.limits, (l) => log.info(l)),
+    contextSetup: async () => mentions.contextWithInstructions(await session.contextSetup()),
     currentChatId: {
       get: () => {
         const id = context.workspaceState.get<string>(CURRENT_CHAT_KEY);

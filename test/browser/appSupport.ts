@@ -374,3 +374,33 @@ export async function closeAndCheck(app: AppPage | undefined, test: Mocha.Test |
   assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
   assert.deepEqual(pageErrors, [], 'no script errors');
 }
+
+/**
+ * Mocha hooks for a suite of app tests: one browser for the suite, a fresh page per test, and after each passing
+ * test the checks every page must pass (no CSP violation, no stray request, no script error). Returns the page.
+ */
+export function useAppPage(opts: OpenOptions = {}): { app(): AppPage; browser(): Browser } {
+  let browser: Browser;
+  let app: AppPage | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    app = await openApp(browser, opts);
+  });
+  afterEach(async function () {
+    const done = app;
+    app = undefined;
+    await closeAndCheck(done, this.currentTest);
+  });
+  return {
+    app: () => {
+      if (!app) throw new Error('no app page: useAppPage() hooks have not run');
+      return app;
+    },
+    browser: () => browser,
+  };
+}

@@ -4,25 +4,17 @@
 import * as assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { ChatSummary } from '../../src/protocol';
-import { closeAndCheck, launchBrowser, openApp, type AppPage } from './appSupport';
+import { launchBrowser, openApp, useAppPage, type AppPage } from './appSupport';
 import { assistantMsg, chat, context, init, MARKDOWN_ANSWER, status, userMsg } from './appFixtures';
 
 describe('chat view (webview app in Chromium)', function () {
   this.timeout(60_000);
+  const page = useAppPage();
   let browser: Browser;
   let app: AppPage;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    app = await openApp(browser);
-  });
-  afterEach(async function () {
-    await closeAndCheck(app, this.currentTest);
+  beforeEach(() => {
+    app = page.app();
+    browser = page.browser();
   });
 
   const text = (sel: string) => app.page.locator(sel).innerText();

@@ -225,8 +225,9 @@ describe('mentions and attachments end to end (code-server + Chromium)', functio
     assert.equal(await lastUser().locator('.user-text').innerText(), '/shout rounding');
   });
 
-  it('the chips of sent messages come back after a reload', async () => {
-    await wb.page.reload({ waitUntil: 'domcontentloaded' });
+  it('the chips of sent messages come back after a reload', async function () {
+    this.timeout(600_000); // a reload on a shared 2-core machine, as in conversation.e2e.ts
+    await wb.page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 });
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await server.waitForExtensionHost();
     // A loaded machine can take a while to list the commands again after a reload: one more try after a pause.
