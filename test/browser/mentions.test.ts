@@ -280,6 +280,37 @@ describe('mentions and attachments in the chat view', function () {
     assert.equal(await chip.isVisible(), false);
   });
 
+  it("the context meter's breakdown lists the instruction files sent under the system row", async () => {
+    await app.send({
+      type: 'context',
+      info: {
+        tokens: 2100,
+        window: 8192,
+        reserve: 1638,
+        reserveRule: '20% of the window',
+        source: 'default',
+        sourceDetail: 'Bud assumes 8,192 tokens.',
+        breakdown: { system: 1400, tools: 0, history: 500, attachments: 200 },
+        notSent: 0,
+        fits: true,
+        calibrated: true,
+      },
+    });
+    await app.send({
+      type: 'workspaceContext',
+      instructions: [
+        { path: 'AGENTS.md', uri: 'file:///w/AGENTS.md', tokens: 1234 },
+        { path: '.bud/instructions.md', uri: 'file:///w/.bud/instructions.md', tokens: 0, problem: 'Too large.' },
+      ],
+      commands: [],
+    });
+    await app.page.locator('#context-meter').focus();
+    const details = app.page.locator('#context-details');
+    await details.waitFor({ state: 'visible' });
+    assert.match(await details.innerText(), /System & instructions\s+1,400\s+of which AGENTS\.md\s+1,234\s+Tools/);
+    assert.doesNotMatch(await details.innerText(), /instructions\.md/, 'a file that is not sent is not listed');
+  });
+
   it('instruction files show as chips that open them; in Restricted Mode the bar says they are ignored', async () => {
     await app.send({
       type: 'workspaceContext',

@@ -231,6 +231,7 @@ export class ChatApp {
         break;
       case 'workspaceContext':
         this.composer.bar.setInstructions(msg.instructions, msg.instructionsNote);
+        this.header.setInstructions(msg.instructions);
         this.composer.mentions.setCommands(msg.commands, msg.commandsNote);
         break;
       default:
