@@ -227,6 +227,9 @@ describe('mentions and attachments end to end (code-server + Chromium)', functio
 
   it('the chips of sent messages come back after a reload', async function () {
     this.timeout(600_000); // a reload on a shared 2-core machine, as in conversation.e2e.ts
+    // This test is about chips: the #terminal test's shell is closed first, so the reloaded window has no terminal
+    // to revive (a reload with it open never got its extension host past startup here).
+    await wb.runCommand('Terminal: Kill All Terminals');
     await wb.page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 });
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await server.waitForExtensionHost();
