@@ -8,6 +8,7 @@ import { Session } from './connection/session';
 import { registerChatHost, type ChatHost } from './panel/chatHost';
 import { registerChatCommands } from './commands/chatCommands';
 import { registerSelectionCommands } from './commands/selectionCommands';
+import { registerAttachCommands } from './commands/attachCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { registerConnectionCommands } from './commands/connectionCommands';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   host = registerChatHost(context, session, log);
   registerChatCommands(context, host, log);
   registerSelectionCommands(context, host);
+  registerAttachCommands(context, host);
   registerKeyCommands(context, keys, session, host);
   registerModelCommands(context, session, host);
   registerConnectionCommands(context, session, log);

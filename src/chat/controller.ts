@@ -69,6 +69,11 @@ export interface ChatDeps {
   newId(): string;
   now?: () => number;
   log?: (line: string) => void;
+  /**
+   * Reads a message's attachments again as it is sent and fits them into their budget (files, folders, Problems,
+   * changes are read now; a file too large goes as its outline plus head and tail). Absent: sent as attached.
+   */
+  prepareAttachments?(contexts: readonly CodeContext[]): Promise<CodeContext[]>;
 }
 
 /** The meter waits this long after the last change before it counts again. */
@@ -89,6 +94,8 @@ export class ChatController {
   private startupNotices: string[] = [];
   private idCounter = 0;
   private mergedWhileRunning = false;
+  /** Attachments of a message are being read: another send waits its turn like one during an answer. */
+  private preparing = false;
   /** The text being typed (for the meter). */
   private draft = '';
   private contextTimer: ReturnType<typeof setTimeout> | undefined;
@@ -100,7 +107,8 @@ export class ChatController {
     this.now = deps.now ?? Date.now;
     this.branches = new BranchActions({
       chat: () => this.chat,
-      busy: () => this.busy,
+      // Attachments being read count as busy: an edit now would race the send.
+      busy: () => this.busy || this.preparing,
       post: (msg) => {
         deps.post(msg);
         // What the model would see changed with the branch shown.
@@ -225,15 +233,28 @@ export class ChatController {
    */
   async send(text: string, contexts: CodeContext[] = []): Promise<boolean> {
     await this.init();
-    if (this.running) {
+    if (this.running || this.preparing) {
       this.notice({
         level: 'info',
         text: 'An answer is still arriving. Press Stop (or Escape) before sending another message.',
       });
       return false;
     }
-    const all = [...this.pending, ...contexts];
-    if (!text.trim() && all.length === 0) return false;
+    const attached = [...this.pending, ...contexts];
+    if (!text.trim() && attached.length === 0) return false;
+    let all: CodeContext[];
+    try {
+      this.preparing = true;
+      all = this.deps.prepareAttachments && attached.length ? await this.deps.prepareAttachments(attached) : attached;
+    } catch (err) {
+      this.notice({
+        level: 'error',
+        text: `The attachments could not be read, so nothing was sent: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      return false;
+    } finally {
+      this.preparing = false;
+    }
     const refusal = this.refusal(text, all);
     if (refusal) {
       this.notice({ level: 'error', text: refusal });
@@ -256,9 +277,10 @@ export class ChatController {
       return false;
     }
     const usedPending = this.pending.length > 0;
-    this.pending = [];
+    // A chip added while the attachments were read stays for the next message.
+    this.pending = this.pending.filter((p) => !attached.includes(p));
     this.draft = '';
-    if (usedPending) this.deps.post({ type: 'pendingContexts', contexts: [] });
+    if (usedPending) this.deps.post({ type: 'pendingContexts', contexts: [...this.pending] });
     this.notice(null);
 
     const first = !this.chat.messages.some((m) => m.role === 'user');
@@ -635,8 +657,14 @@ export class ChatController {
 
   // ------------------------------------------------------------------------------------ code chips
 
+  /** Adds an attachment; the same file, folder, Problems, changes or terminal attached again replaces the first. */
   addPendingContext(ctx: CodeContext): void {
-    this.pending.push(ctx);
+    const key = (c: CodeContext) =>
+      !c.kind || c.kind === 'selection' || c.kind === 'prompt' ? undefined : `${c.kind}|${c.uri}`;
+    const k = key(ctx);
+    const i = k === undefined ? -1 : this.pending.findIndex((p) => key(p) === k);
+    if (i >= 0) this.pending.splice(i, 1, ctx);
+    else this.pending.push(ctx);
     this.deps.post({ type: 'pendingContexts', contexts: [...this.pending] });
     this.scheduleContext();
   }

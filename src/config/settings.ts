@@ -91,6 +91,21 @@ export function readSettings(): BudSettings {
   };
 }
 
+export interface AttachmentSettings {
+  /** `bud.instructions.enabled`: send the workspace's instruction files (trusted workspaces only). */
+  instructions: boolean;
+  /** `bud.attachments.currentFile`: the current file goes with each message unless its chip is turned off. */
+  attachCurrentFile: boolean;
+}
+
+export function readAttachmentSettings(): AttachmentSettings {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  return {
+    instructions: cfg.get<boolean>('instructions.enabled') !== false,
+    attachCurrentFile: cfg.get<boolean>('attachments.currentFile') === true,
+  };
+}
+
 /** `bud.contextWindow` as a map of model id to tokens, or one number for every model; junk reads as not set. */
 function windowSetting(v: unknown): Record<string, unknown> | number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;

@@ -15,6 +15,8 @@ import { createWebviewMessageHandlers, dispatchWebviewMessage } from './messageH
 import { ApprovalBroker } from '../lm/foreignCore';
 import { ChatContext } from '../chat/chatContext';
 import { ContextPlanner } from '../chat/contextPlan';
+import { defaultBudget } from '../mentions/budget';
+import { Mentions } from '../mentions/mentions';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -30,6 +32,8 @@ export interface ChatHost {
   store: HistoryStore;
   /** Asks in the chat before a tool of another extension runs. */
   approvals: ApprovalBroker;
+  /** The # picker, attachments, slash commands and workspace instructions. */
+  mentions: Mentions;
   /** Opens the chat view and waits (briefly) until the webview is ready. */
   reveal(): Promise<void>;
 }
@@ -51,11 +55,18 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     (l) => log.warn(l),
   );
   const approvals = new ApprovalBroker((msg) => view.post(msg));
-  const controller = createController(context, { store, view, session, log });
-  const handlers = createWebviewMessageHandlers({ controller, session, approvals, log });
+  const mentions = new Mentions({
+    post: (msg) => view.post(msg),
+    controller: () => controller,
+    budget: defaultBudget(),
+    log: (l) => log.info(l),
+  });
+  const controller = createController(context, { store, view, session, log, mentions });
+  const handlers = createWebviewMessageHandlers({ controller, session, approvals, log, mentions });
   const onMessage = createMessageRouter(handlers, controller, log);
   registerView(context, view, store);
-  return { controller, view, store, approvals, reveal: () => revealView(view) };
+  context.subscriptions.push(mentions);
+  return { controller, view, store, approvals, mentions, reveal: () => revealView(view) };
 }
 
 function createHistoryStore(
@@ -75,22 +86,25 @@ interface ControllerParts {
   view: ChatViewProvider;
   session: Session;
   log: Logger;
+  mentions: Mentions;
 }
 
 function createController(
   context: vscode.ExtensionContext,
-  { store, view, session, log }: ControllerParts,
+  { store, view, session, log, mentions }: ControllerParts,
 ): ChatController {
   return new ChatController({
     store,
     post: (msg) => view.post(msg),
-    prepare: () => session.prepare(),
+    // The workspace's instruction files join the system prompt (counted first, never trimmed).
+    prepare: async () => mentions.withInstructions(await session.prepare()),
+    prepareAttachments: (contexts) => mentions.prepareAttachments(contexts),
     runTurn,
     toErrorInfo,
     createDeltaSink,
     getStatus: () => session.status(),
     context: new ChatContext(new ContextPlanner(session.counter), session.limits, (l) => log.info(l)),
-    contextSetup: () => session.contextSetup(),
+    contextSetup: async () => mentions.contextWithInstructions(await session.contextSetup()),
     currentChatId: {
       get: () => {
         const id = context.workspaceState.get<string>(CURRENT_CHAT_KEY);

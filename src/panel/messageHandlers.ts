@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
 import type { ActionId, WebviewMessage, WebviewMessageOf } from '../protocol';
 import type { ApprovalBroker } from '../lm/foreignCore';
+import type { Mentions } from '../mentions/mentions';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
 import { createConversationHandlers } from './conversationHandlers';
 
@@ -22,6 +23,8 @@ export interface MessageHandlerDeps {
   /** Asks in the chat before another extension's tool runs. */
   approvals: ApprovalBroker;
   log: Logger;
+  /** The # picker, attachments and slash commands. */
+  mentions: Mentions;
 }
 
 /** Runs the handler of `msg.type`. */
@@ -36,6 +39,7 @@ export function createWebviewMessageHandlers({
   session,
   approvals,
   log,
+  mentions,
 }: MessageHandlerDeps): WebviewMessageHandlers {
   const actions = createActionHandlers(controller);
   return {
@@ -43,11 +47,16 @@ export function createWebviewMessageHandlers({
       await controller.sendInit(await workspaceSettingNotes(session), isChatId(msg.chatId) ? msg.chatId : undefined);
       // A recreated view has lost the questions still waiting for an answer: ask them again.
       approvals.repost();
+      mentions.watch();
+      mentions.postEditorContext();
+      await mentions.postWorkspaceContext();
     },
     toolApprovalAnswer: (msg) => approvals.answer(msg.callId, msg.answer),
-    send: async (msg) => {
-      await controller.send(msg.text);
-    },
+    // A slash command expands and the current-file chip adds the file before the controller sends.
+    send: (msg) => mentions.handle(msg),
+    mentionQuery: (msg) => mentions.handle(msg),
+    attachMention: (msg) => mentions.handle(msg),
+    attachUris: (msg) => mentions.handle(msg),
     stop: () => controller.stop(),
     retry: () => controller.retry(),
     newChat: () => controller.newChat(),

@@ -12,6 +12,10 @@ const isLogLevel = (v: unknown): v is WebviewMessageOf<'log'>['level'] => v === 
 
 /** Longest `log` line the webview may send; the rest is cut so a runaway error cannot flood the log. */
 const MAX_LOG_CHARS = 2000;
+/** The # picker's query (longer is no file name), a picked row's id or dropped URI, and how many URIs one drop holds. */
+const MAX_QUERY_CHARS = 500;
+const MAX_URI_CHARS = 4096;
+const MAX_DROPPED = 500;
 
 /**
  * One validator per webview message type, keyed by `type`. The mapped type makes a new `WebviewMessage` member a
@@ -26,7 +30,22 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
   stop: () => ({ type: 'stop' }),
   retry: () => ({ type: 'retry' }),
   newChat: () => ({ type: 'newChat' }),
-  send: (m) => (isStr(m.text) ? { type: 'send', text: m.text } : undefined),
+  send: (m) => {
+    if (!isStr(m.text) || (m.attachCurrentFile !== undefined && typeof m.attachCurrentFile !== 'boolean'))
+      return undefined;
+    return m.attachCurrentFile === true
+      ? { type: 'send', text: m.text, attachCurrentFile: true }
+      : { type: 'send', text: m.text };
+  },
+  mentionQuery: (m) =>
+    isInt(m.requestId) && isStr(m.query)
+      ? { type: 'mentionQuery', requestId: m.requestId, query: m.query.slice(0, MAX_QUERY_CHARS) }
+      : undefined,
+  attachMention: (m) => (isStr(m.id) && m.id.length <= MAX_URI_CHARS ? { type: 'attachMention', id: m.id } : undefined),
+  attachUris: (m) =>
+    Array.isArray(m.uris) && m.uris.length <= MAX_DROPPED && m.uris.every((u) => isStr(u) && u.length <= MAX_URI_CHARS)
+      ? { type: 'attachUris', uris: m.uris as string[] }
+      : undefined,
   switchChat: (m) => (isStr(m.chatId) ? { type: 'switchChat', chatId: m.chatId } : undefined),
   deleteChat: (m) => (isStr(m.chatId) ? { type: 'deleteChat', chatId: m.chatId } : undefined),
   renameChat: (m) =>

@@ -6,23 +6,15 @@ import * as vscode from 'vscode';
 import { replies, startTestServer, type Handler, type TestServer } from '../../scripts/server/openai-server';
 import { answerReserve, DEFAULT_WINDOW } from '../../src/context/windows';
 import type { BudTestApi } from '../../src/testApi';
+import { budTestApi } from './budApi';
 
 const KEY = 'sk-lm-SECRET-77c1d0';
-const EXTENSION_ID = 'bud-studio.bud-chat';
 const G = vscode.ConfigurationTarget.Global;
 /** The newer API through a loose type: @types/vscode is the engine's 1.90. */
 const lm = vscode.lm as any;
 const V = vscode as any;
 const chatRequests = (s: TestServer) =>
   s.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/chat/completions'));
-
-async function api(): Promise<BudTestApi> {
-  const ext = vscode.extensions.getExtension<BudTestApi>(EXTENSION_ID);
-  assert.ok(ext);
-  const a = await ext.activate();
-  assert.ok(a);
-  return a;
-}
 
 /** Skips the suite on a VS Code without `what`, naming it. */
 function requireApi(ctx: Mocha.Context, present: boolean, what: string): void {
@@ -66,7 +58,7 @@ describe('Bud models in vscode.lm (LanguageModelChatProvider, VS Code 1.104+)', 
     );
     server = await startTestServer({ models: ['bud-test-model', 'bud-small'] });
     server.modelFields['bud-test-model'] = { context_length: 32768, max_output_tokens: 4096 };
-    bt = await api();
+    bt = await budTestApi();
     bt.setBaseUrlOverride(server.url);
     await vscode.workspace.getConfiguration('bud').update('model', 'my-own-model', G);
     await bt.setApiKey(KEY);
@@ -275,7 +267,7 @@ describe("Other extensions' tools in Bud's chat (bud.tools.otherExtensions, VS C
   before(async function () {
     requireApi(this, typeof lm.invokeTool === 'function', 'vscode.lm.tools / vscode.lm.invokeTool');
     server = await startTestServer();
-    bt = await api();
+    bt = await budTestApi();
     bt.setBaseUrlOverride(server.url);
     await bt.setApiKey(KEY);
     await bud().update('model', 'bud-test-model', G);

@@ -11,6 +11,7 @@ import {
 import { bindContentActions } from './contentActions';
 import { bindConversationActions } from './conversationActions';
 import { Composer } from './composer';
+import { bindDropZone } from './dropZone';
 import { Announcer, h } from './dom';
 import { EmptyState } from './emptyState';
 import { Header } from './header';
@@ -72,12 +73,19 @@ export class ChatApp {
         clearTimeout(this.draftCountTimer);
         this.draftCountTimer = setTimeout(() => this.host.post({ type: 'draft', text }), DRAFT_COUNT_DELAY_MS);
       },
+      mentionQuery: (requestId, query) => this.host.post({ type: 'mentionQuery', requestId, query }),
+      attachMention: (id) => this.host.post({ type: 'attachMention', id }),
+      announce: (text) => this.announcer.say(text),
     });
     this.main = h('main', { class: 'chat-main' }, this.list.el, this.empty.el, this.history.el, this.list.scrollButton);
     root.classList.add('bud-chat');
     root.replaceChildren(this.header.el, this.notice.el, this.main, this.composer.el, this.announcer.el);
 
     bindContentActions(root, this.host, this.announcer);
+    bindDropZone(root, {
+      drop: (uris) => this.host.post({ type: 'attachUris', uris }),
+      refuse: (text) => this.notice.show({ level: 'warning', text }),
+    });
     bindConversationActions(this.list, this.host, this.announcer);
     // Continue (an answer cut off at the token limit) and the context markers' own buttons.
     root.addEventListener('click', (e) => {
@@ -215,6 +223,17 @@ export class ChatApp {
         if (msg.text !== undefined) this.composer.setText(msg.text);
         this.composer.focus();
         break;
+      case 'mentionResults':
+        this.composer.mentions.results(msg.requestId, msg.items, msg.note);
+        break;
+      case 'editorContext':
+        this.composer.bar.setCurrentFile(msg.currentFile, msg.attachByDefault);
+        break;
+      case 'workspaceContext':
+        this.composer.bar.setInstructions(msg.instructions, msg.instructionsNote);
+        this.header.setInstructions(msg.instructions);
+        this.composer.mentions.setCommands(msg.commands, msg.commandsNote);
+        break;
       default:
         assertNever(msg);
     }
@@ -276,7 +295,9 @@ export class ChatApp {
   }
 
   private send(text: string): void {
-    this.host.post({ type: 'send', text });
+    const attachCurrentFile = this.composer.bar.attachCurrentFile;
+    this.host.post(attachCurrentFile ? { type: 'send', text, attachCurrentFile } : { type: 'send', text });
+    this.composer.bar.reset();
     this.host.setState({ draft: '' });
   }
 

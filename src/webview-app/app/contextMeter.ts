@@ -1,7 +1,7 @@
 // The context meter in the header: the tokens the next request will use out of the model's window (the room kept
 // for the answer not counted), with a breakdown on hover or focus, a warning look from 80%, and where the window
 // came from. Keyboard and screen readers get the same text through the label and the described-by popover.
-import type { ContextInfo } from '../../protocol';
+import type { ContextInfo, InstructionsInfo } from '../../protocol';
 import { append, clear, formatNumber, h, icon } from './dom';
 
 /** From this share of what the request may use, the meter warns. */
@@ -40,7 +40,17 @@ export class ContextMeter {
     this.set(null);
   }
 
+  private info: ContextInfo | null = null;
+  /** The workspace's instruction files that go with every request: listed under the system row. */
+  private instructions: readonly InstructionsInfo[] = [];
+
+  setInstructions(files: readonly InstructionsInfo[]): void {
+    this.instructions = files.filter((f) => !f.problem);
+    this.set(this.info);
+  }
+
   set(info: ContextInfo | null): void {
+    this.info = info;
     this.el.hidden = !info;
     if (!info) return;
     const limit = Math.max(1, info.window - info.reserve);
@@ -62,6 +72,14 @@ export class ContextMeter {
       this.popover,
       h('div', { class: 'context-head' }, summary),
       row('System & instructions', b.system),
+      ...this.instructions.map((f) =>
+        h(
+          'div',
+          { class: 'context-row context-sub' },
+          h('span', {}, `of which ${f.path}`),
+          h('span', { class: 'context-num' }, formatNumber(f.tokens)),
+        ),
+      ),
       row('Tools', b.tools),
       row('History', b.history),
       row('Attachments', b.attachments),

@@ -6,7 +6,10 @@ import { parseWebviewMessage, WEBVIEW_MESSAGE_VALIDATORS } from '../../../src/pa
 /** One well-formed message per type; typed like the table, so a new message type needs a sample here too. */
 const SAMPLES: { [K in WebviewMessage['type']]: WebviewMessageOf<K> } = {
   ready: { type: 'ready' },
-  send: { type: 'send', text: 'hi' },
+  send: { type: 'send', text: 'hi', attachCurrentFile: true },
+  mentionQuery: { type: 'mentionQuery', requestId: 3, query: 'mat' },
+  attachMention: { type: 'attachMention', id: 'path:src/math.ts' },
+  attachUris: { type: 'attachUris', uris: ['file:///w/a.ts', 'vscode-remote://h/w/b.ts'] },
   stop: { type: 'stop' },
   retry: { type: 'retry' },
   newChat: { type: 'newChat' },
@@ -38,6 +41,14 @@ describe('webview message validation table', () => {
       assert.ok(parseWebviewMessage({ type: 'toolApprovalAnswer', callId: 'c', answer }), answer);
     for (const answer of ['yes', 'Always', '', null])
       assert.equal(parseWebviewMessage({ type: 'toolApprovalAnswer', callId: 'c', answer }), undefined, String(answer));
+  });
+
+  it('keeps # picker queries short and refuses oversized drops', () => {
+    const long = parseWebviewMessage({ type: 'mentionQuery', requestId: 1, query: 'x'.repeat(10_000) });
+    assert.equal(long?.type === 'mentionQuery' && long.query.length, 500);
+    assert.equal(parseWebviewMessage({ type: 'attachUris', uris: Array(501).fill('file:///a') }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'attachUris', uris: ['file:///a', 7] }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'hi' }), { type: 'send', text: 'hi' });
   });
 
   it('has exactly one validator per message type', () => {
