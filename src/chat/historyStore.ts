@@ -53,6 +53,10 @@ export interface HistoryStoreOptions {
   log?: (line: string) => void;
   /** Called after a write merged messages another window had saved. */
   onMerged?: (chat: StoredChat) => void;
+  /** Called after a chat was written (the search index follows the window's own saves). */
+  onWritten?: (chat: StoredChat, mtimeMs: number) => void;
+  /** Called after a chat's file was deleted. */
+  onDeleted?: (id: string) => void;
 }
 
 interface Pending {
@@ -257,8 +261,10 @@ export class HistoryStore {
     const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     await fs.writeFile(tmp, serializeChat(chat), 'utf8');
     await fs.rename(tmp, file);
-    this.known.set(chat.id, (await fs.stat(file)).mtimeMs);
+    const mtimeMs = (await fs.stat(file)).mtimeMs;
+    this.known.set(chat.id, mtimeMs);
     this.knownIds.set(chat.id, new Set(chat.messages.map((m) => m.id)));
+    this.opts.onWritten?.(chat, mtimeMs);
   }
 
   /** True when another window wrote the chat's file since this window last read or wrote it. */
@@ -279,6 +285,7 @@ export class HistoryStore {
     this.known.delete(id);
     this.knownIds.delete(id);
     await fs.rm(this.fileOf(id), { force: true });
+    this.opts.onDeleted?.(id);
   }
 
   /** Stops timers without writing (tests); use flush() first to keep changes. */
@@ -346,7 +353,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object';
 }
 
-function markInterrupted(chat: StoredChat): void {
+/** Answers saved while streaming (the window closed) come back as `interrupted`, their running tool calls cancelled. */
+export function markInterrupted(chat: StoredChat): void {
   for (const m of chat.messages) {
     if (m.status === 'streaming') {
       m.status = 'interrupted';
