@@ -11,6 +11,7 @@ import { registerSelectionCommands } from './commands/selectionCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { registerConnectionCommands } from './commands/connectionCommands';
+import { registerExportCommands } from './commands/exportCommands';
 import { createTestApi, type BudTestApi } from './testApi';
 import { registerLanguageModelProvider } from './lm/provider';
 import { registerLanguageModelTools } from './lm/lmTools';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   registerKeyCommands(context, keys, session, host);
   registerModelCommands(context, session, host);
   registerConnectionCommands(context, session, log);
+  registerExportCommands(context, host, session, log);
   registerStatusRefresh(context, host);
   registerLanguageModelProvider(context, session, keys, log);
   registerLanguageModelTools(context, session, log);
