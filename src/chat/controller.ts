@@ -19,8 +19,8 @@ import {
 } from './conversation';
 import { buildUserContent, titleFrom } from './prompts';
 import { INTERRUPTED_NOTE, type HistoryStore } from './historyStore';
-import { activeLeaf, activePath, addChild, findMessage, pathTo } from './tree';
-import { BranchActions } from './branchActions';
+import { activeLeaf, activePath, addChild, findMessage, pathTo, selectPathTo } from './tree';
+import { BranchActions, BUSY_NOTICE } from './branchActions';
 
 /** Everything one request needs, read fresh for each request. */
 export interface TurnSetup {
@@ -186,7 +186,8 @@ export class ChatController {
     this.deps.post({ type: 'notice', notice });
   }
 
-  private async postChatList(): Promise<void> {
+  /** Posts the saved chats to the view (after an import, a rename, a delete). */
+  async postChatList(): Promise<void> {
     try {
       const list = await this.deps.store.list();
       this.deps.post({ type: 'chatList', chats: list.chats });
@@ -473,9 +474,13 @@ export class ChatController {
     await this.postChatList();
   }
 
-  async switchChat(id: string): Promise<void> {
+  /** Switches to chat `id`; with `reveal`, shows that message (switching to its branch) and highlights it. */
+  async switchChat(id: string, reveal?: string): Promise<void> {
     await this.init();
-    if (id === this.chat.id) return;
+    if (id === this.chat.id) {
+      if (reveal) await this.reveal(reveal);
+      return;
+    }
     await this.stopAndWait();
     await this.deps.store.flush();
     const res = await this.deps.store.load(id);
@@ -489,8 +494,24 @@ export class ChatController {
     }
     this.chat = res.chat;
     await this.deps.currentChatId.set(id);
-    this.deps.post({ type: 'chatLoaded', chat: toSnapshot(this.chat) });
+    const shown = reveal !== undefined && selectPathTo(this.chat, reveal);
+    if (shown) await this.deps.store.save(this.chat, { selected: true });
+    this.deps.post({ type: 'chatLoaded', chat: toSnapshot(this.chat), ...(shown ? { reveal } : {}) });
     this.notice(res.notice ? { level: 'warning', text: res.notice } : null);
+  }
+
+  /** Shows message `id` of this chat (its branch) and highlights it; not while an answer streams elsewhere. */
+  private async reveal(id: string): Promise<void> {
+    const onPath = activePath(this.chat).some((m) => m.id === id);
+    if (!onPath && this.running) return this.notice({ level: 'info', text: BUSY_NOTICE });
+    if (!onPath && !selectPathTo(this.chat, id)) return;
+    if (!onPath) await this.deps.store.save(this.chat, { selected: true });
+    this.deps.post({ type: 'chatLoaded', chat: toSnapshot(this.chat), reveal: id });
+  }
+
+  /** Posts to the view what the controller does not make itself (search results). */
+  post(msg: HostMessage): void {
+    this.deps.post(msg);
   }
 
   async renameChat(id: string, title: string): Promise<void> {

@@ -13,6 +13,7 @@ import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { createWebviewMessageHandlers, dispatchWebviewMessage } from './messageHandlers';
 import { ApprovalBroker } from '../lm/foreignCore';
+import { SearchIndex } from '../chat/searchIndex';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -28,13 +29,17 @@ export interface ChatHost {
   store: HistoryStore;
   /** Asks in the chat before a tool of another extension runs. */
   approvals: ApprovalBroker;
+  /** Full-text search of the saved chats. */
+  search: SearchIndex;
   /** Opens the chat view and waits (briefly) until the webview is ready. */
   reveal(): Promise<void>;
 }
 
 export function registerChatHost(context: vscode.ExtensionContext, session: Session, log: Logger): ChatHost {
   // The store, the view and the controller refer to each other only through callbacks that run later.
-  const store = createHistoryStore(context, log, (chat) => controller.externalChange(chat));
+  const chatsDir = vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath;
+  const search = new SearchIndex({ dir: chatsDir, log: (l) => log.warn(l) });
+  const store = createHistoryStore(chatsDir, log, search, (chat) => controller.externalChange(chat));
   const view = new ChatViewProvider(
     context.extensionUri,
     (msg) => onMessage(msg),
@@ -42,21 +47,25 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
   );
   const approvals = new ApprovalBroker((msg) => view.post(msg));
   const controller = createController(context, { store, view, session, log });
-  const handlers = createWebviewMessageHandlers({ controller, session, approvals, log });
+  const handlers = createWebviewMessageHandlers({ controller, session, approvals, search, log });
   const onMessage = createMessageRouter(handlers, controller, log);
   registerView(context, view, store);
-  return { controller, view, store, approvals, reveal: () => revealView(view) };
+  context.subscriptions.push({ dispose: () => search.dispose() });
+  return { controller, view, store, approvals, search, reveal: () => revealView(view) };
 }
 
 function createHistoryStore(
-  context: vscode.ExtensionContext,
+  dir: string,
   log: Logger,
+  search: SearchIndex,
   onMerged: (chat: StoredChat) => void,
 ): HistoryStore {
   return new HistoryStore({
-    dir: vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath,
+    dir,
     log: (l) => log.info(l),
     onMerged,
+    onWritten: (chat, mtimeMs) => search.update(chat, mtimeMs),
+    onDeleted: (id) => search.remove(id),
   });
 }
 

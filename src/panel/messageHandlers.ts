@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
 import type { ActionId, WebviewMessage, WebviewMessageOf } from '../protocol';
 import type { ApprovalBroker } from '../lm/foreignCore';
+import type { SearchIndex } from '../chat/searchIndex';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
 import { createConversationHandlers } from './conversationHandlers';
 
@@ -21,6 +22,7 @@ export interface MessageHandlerDeps {
   session: Session;
   /** Asks in the chat before another extension's tool runs. */
   approvals: ApprovalBroker;
+  search: SearchIndex;
   log: Logger;
 }
 
@@ -35,6 +37,7 @@ export function createWebviewMessageHandlers({
   controller,
   session,
   approvals,
+  search,
   log,
 }: MessageHandlerDeps): WebviewMessageHandlers {
   const actions = createActionHandlers(controller);
@@ -73,7 +76,7 @@ export function createWebviewMessageHandlers({
       else if (msg.level === 'warn') log.warn(line);
       else log.info(line);
     },
-    ...createConversationHandlers(controller),
+    ...createConversationHandlers(controller, search),
   };
 }
 

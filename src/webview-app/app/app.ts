@@ -31,6 +31,8 @@ export class ChatApp {
   private status: ViewStatus | undefined;
   private chatId = '';
   private chats: ChatSummary[] = [];
+  /** The latest search asked for; older answers are dropped. */
+  private searchSeq = 0;
   private scrollSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -55,6 +57,13 @@ export class ChatApp {
       },
       renameChat: (id, title) => this.host.post({ type: 'renameChat', chatId: id, title }),
       deleteChat: (id) => this.host.post({ type: 'deleteChat', chatId: id }),
+      exportChat: (id) => this.host.post({ type: 'exportChat', chatId: id }),
+      importChat: () => this.host.post({ type: 'importChat' }),
+      search: (query) => this.host.post({ type: 'searchChats', query, seq: ++this.searchSeq }),
+      openHit: (chatId, messageId) => {
+        this.closeHistory(false);
+        this.host.post({ type: 'openSearchHit', chatId, messageId });
+      },
       close: () => this.closeHistory(),
     });
     this.composer = new Composer({
@@ -108,6 +117,10 @@ export class ChatApp {
         break;
       case 'chatLoaded':
         this.loadChat(msg.chat, false);
+        if (msg.reveal) this.list.reveal(msg.reveal);
+        break;
+      case 'searchResults':
+        if (msg.seq === this.searchSeq) this.history.setSearchResults(msg.query, msg.hits, msg.total, msg.chats);
         break;
       case 'chatList':
         this.setChats(msg.chats);

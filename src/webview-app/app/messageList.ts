@@ -158,6 +158,22 @@ export class MessageList {
     (button ?? target?.el)?.focus();
   }
 
+  /** Scrolls message `id` to the middle of the view, highlights it for a moment and gives it focus. */
+  reveal(id: string): void {
+    const item = this.items.get(id);
+    if (!item) return;
+    item.renderDeferred();
+    this.stick = false;
+    item.el.scrollIntoView({ block: 'center' });
+    this.lastTop = this.el.scrollTop;
+    this.scrollButton.hidden = this.distanceFromBottom() <= STICK_THRESHOLD;
+    item.el.classList.remove('revealed');
+    void item.el.offsetWidth; // restart the highlight when the same message is revealed again
+    item.el.classList.add('revealed');
+    item.el.addEventListener('animationend', () => item.el.classList.remove('revealed'), { once: true });
+    item.el.focus({ preventScroll: true });
+  }
+
   get(id: string): MessageItem | undefined {
     return this.items.get(id);
   }
