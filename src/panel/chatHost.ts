@@ -2,8 +2,8 @@
 // provider, and the handlers of the webview's messages (src/panel/messageHandlers.ts).
 import * as vscode from 'vscode';
 import { ChatController } from '../chat/controller';
-import { HistoryStore, newChatId, isChatId } from '../chat/historyStore';
-import type { StoredChat } from '../chat/conversation';
+import { describeWriteError } from '../chat/atomicFile';
+import { HistoryStore, newChatId, isChatId, type HistoryStoreOptions } from '../chat/historyStore';
 import { runTurn } from '../chat/turn';
 import { toErrorInfo } from '../chat/errorInfo';
 import { createDeltaSink } from '../chat/deltaSink';
@@ -39,7 +39,17 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
   // The store, the view and the controller refer to each other only through callbacks that run later.
   const chatsDir = vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath;
   const search = new SearchIndex({ dir: chatsDir, log: (l) => log.warn(l) });
-  const store = createHistoryStore(chatsDir, log, search, (chat) => controller.externalChange(chat));
+  const store = createHistoryStore(chatsDir, log, {
+    onWritten: (chat, mtimeMs) => search.update(chat, mtimeMs),
+    onDeleted: (id) => search.remove(id),
+    onMerged: (chat) => controller.externalChange(chat),
+    onWriteError: (_id, err) =>
+      controller.notice({
+        level: 'error',
+        text: `This chat could not be saved: ${describeWriteError(err)}. It stays open in this window and is saved with the next change once the disk accepts it.`,
+        actions: ['showLog'],
+      }),
+  });
   const view = new ChatViewProvider(
     context.extensionUri,
     (msg) => onMessage(msg),
@@ -57,15 +67,12 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
 function createHistoryStore(
   dir: string,
   log: Logger,
-  search: SearchIndex,
-  onMerged: (chat: StoredChat) => void,
+  events: Pick<HistoryStoreOptions, 'onMerged' | 'onWriteError' | 'onWritten' | 'onDeleted'>,
 ): HistoryStore {
   return new HistoryStore({
     dir,
     log: (l) => log.info(l),
-    onMerged,
-    onWritten: (chat, mtimeMs) => search.update(chat, mtimeMs),
-    onDeleted: (id) => search.remove(id),
+    ...events,
   });
 }
 
