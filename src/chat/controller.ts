@@ -21,6 +21,7 @@ import { buildUserContent, titleFrom } from './prompts';
 import { INTERRUPTED_NOTE, type HistoryStore } from './historyStore';
 import { activeLeaf, activePath, addChild, findMessage, pathTo, selectPathTo } from './tree';
 import { BranchActions, BUSY_NOTICE } from './branchActions';
+import { suggestTitle } from './titles';
 
 /** Everything one request needs, read fresh for each request. */
 export interface TurnSetup {
@@ -34,6 +35,8 @@ export interface TurnSetup {
   tools?: ToolExecutor;
   toolChoice?: 'auto' | 'none' | 'required';
   maxToolRounds?: number;
+  /** Ask the model for a short title after a chat's first answer (`bud.modelTitles`). */
+  modelTitles?: boolean;
   /** Called with the final request parameters before sending (trace log, test API). */
   onRequest?(params: ChatCompletionParams): void;
 }
@@ -347,6 +350,8 @@ export class ChatController {
       const result = await this.stream(setup, built.messages, assistant, controller);
       this.finishAnswer(chat, assistant, result);
       await this.deps.store.save(chat, { upserted: [assistant.id] }, true);
+      if (setup.modelTitles && assistant.status === 'complete' && !question.parentId)
+        void this.titleFromModel(chat, setup, question, assistant);
     } finally {
       this.running = undefined;
       finish();
@@ -428,6 +433,22 @@ export class ChatController {
       sink.flush();
       sink.dispose();
     }
+  }
+
+  /** `bud.modelTitles`: the model names the chat after its first answer, unless the title was changed meanwhile. */
+  private async titleFromModel(
+    chat: StoredChat,
+    setup: TurnSetup,
+    question: StoredMessage,
+    answer: StoredMessage,
+  ): Promise<void> {
+    const auto = titleFrom(question.content, question.contexts);
+    if (chat.title !== auto) return; // renamed by the user, or the first question was edited
+    const title = await suggestTitle(setup.client, setup.params.model, question.content, answer.content);
+    if (!title || chat.title !== auto) return;
+    chat.title = title;
+    await this.deps.store.save(chat, { meta: true }, true);
+    await this.postChatList();
   }
 
   private finishAnswer(chat: StoredChat, assistant: StoredMessage, result: TurnResult): void {

@@ -21,6 +21,8 @@ export interface BudSettings {
   requestTimeout?: number;
   maxRetries?: number;
   trace: boolean;
+  /** After a chat's first answer, the model writes its title. */
+  modelTitles: boolean;
   tools: {
     enabled: boolean;
     toolChoice: 'auto' | 'none' | 'required';
@@ -75,6 +77,7 @@ export function readSettings(): BudSettings {
     requestTimeout: num(userSet(cfg, 'requestTimeout'), 1, 3600),
     maxRetries: num(userSet(cfg, 'maxRetries'), 0, 10),
     trace: cfg.get<boolean>('trace') === true,
+    modelTitles: cfg.get<boolean>('modelTitles') === true,
     tools: {
       enabled: cfg.get<boolean>('tools.enabled') !== false,
       toolChoice: choice === 'none' || choice === 'required' ? choice : 'auto',

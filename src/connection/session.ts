@@ -236,6 +236,7 @@ export class Session {
       params,
       stream: settings.stream,
       systemPrompt: buildSystemPrompt(settings.systemPrompt),
+      modelTitles: settings.modelTitles,
       onRequest: (p) => {
         this.lastRequest = p;
         if (settings.trace) this.log.trace('request messages', p.messages);
