@@ -19,6 +19,9 @@ import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
 import { rememberWindowChat, type Host } from './vscodeApi';
 
+/** The start of an answer read out when it ends; the rest is in the conversation. */
+const ANNOUNCED_CHARS = 600;
+
 export class ChatApp {
   private readonly header: Header;
   private readonly notice = new NoticeBar();
@@ -210,6 +213,8 @@ export class ChatApp {
     if (msg.usage) this.header.setUsage(msg.usage);
     if (!this.list.all().some((m) => m.status === 'streaming')) this.setBusy(false);
     if (status === 'stopped') this.announcer.say('Answer stopped.');
+    // Once, when the answer is whole (the list itself is not a live region while tokens arrive).
+    else if (status === 'complete' && item) this.announcer.say(`Bud answered: ${item.spokenText(ANNOUNCED_CHARS)}`);
   }
 
   private loadChat(chat: ChatSnapshot, initial: boolean): void {

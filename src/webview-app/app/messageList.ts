@@ -25,7 +25,12 @@ export class MessageList {
   private pump = 0;
 
   constructor(private readonly onScroll: (scrollTop: number, atBottom: boolean) => void) {
-    this.el = h('div', { id: 'messages', role: 'log', 'aria-label': 'Conversation', tabindex: '-1' }, this.inner);
+    // aria-live off: a streaming answer would be read token by token; the app announces each answer once it ends.
+    this.el = h(
+      'div',
+      { id: 'messages', role: 'log', 'aria-live': 'off', 'aria-label': 'Conversation', tabindex: '-1' },
+      this.inner,
+    );
     this.scrollButton = iconButton('arrow-down', 'Scroll to the latest message', {
       id: 'scroll-to-bottom',
       class: 'icon-button floating',
