@@ -108,11 +108,11 @@ export class HistoryStore {
     if (cleaned) this.log(`History: removed ${cleaned} temp file(s) left by a write that was interrupted`);
     const chats: ChatSummary[] = [];
     const notices: string[] = [];
-    for (const name of names) {
-      const m = FILE_RE.exec(name);
-      if (!m) continue;
-      const id = m[1];
-      const head = await this.readHead(id);
+    const ids = names.flatMap((name) => FILE_RE.exec(name)?.slice(1, 2) ?? []);
+    // Many heads read at once: with 1,000 chats, one after the other is most of the time spent waiting.
+    const heads = await mapLimit(ids, LIST_CONCURRENCY, (id) => this.readHead(id));
+    for (const [i, id] of ids.entries()) {
+      const head = heads[i];
       if (head) {
         chats.push(head);
         continue;
@@ -352,6 +352,23 @@ export function parseChat(text: string, id: string): StoredChat | string {
     messages,
     selected,
   };
+}
+
+/** Files whose heads list() reads at once. */
+const LIST_CONCURRENCY = 32;
+
+/** `fn` of every item, at most `limit` at a time, results in the items' order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { SearchHit } from '../protocol';
 import type { StoredChat, StoredMessage } from './conversation';
-import { parseChat } from './historyStore';
+import { mapLimit, parseChat } from './historyStore';
 
 /** How many hits a search returns at most (the total is counted up to MAX_COUNTED). */
 export const MAX_HITS = 60;
@@ -203,7 +203,7 @@ export class SearchIndex {
       const m = FILE_RE.exec(n);
       return m ? [m[1]] : [];
     });
-    await inBatches(files, 32, async (id) => {
+    await mapLimit(files, 32, async (id) => {
       ids.add(id);
       const file = path.join(this.opts.dir, `${id}.json`);
       try {
@@ -232,6 +232,8 @@ export class SearchIndex {
         result.total++;
         if (found.length < limit) found.push({ entry });
       }
+      // Most chats lack some word: one scan of the chat's text per word rules them out before any message is looked at.
+      if (!terms.every((t) => entry.text.includes(t))) continue;
       for (const index of matchingMessages(entry, terms)) {
         result.total++;
         if (found.length < limit) found.push({ entry, message: index });
@@ -298,12 +300,4 @@ function* matchingMessages(entry: Entry, terms: readonly string[]): Generator<nu
     }
     pos = text.indexOf(first, end);
   }
-}
-
-async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
