@@ -70,8 +70,8 @@ describe('chat view: history search, export and import', function () {
     assert.equal(await hit.locator('mark').innerText(), 'csv');
     assert.match(await app.page.locator('.search-status').innerText(), /1 match for “csv” \(1 chat\)/);
     assert.equal(
-      await hit.getAttribute('aria-label'),
-      'Bud in “Regex help”: …split the csv line on commas outside quotes…',
+      (await hit.textContent())?.replace(/\s+/g, ' '),
+      'Regex help · Bud: …split the csv line on commas outside quotes…',
     );
     await app.screenshot('browser-history-search-dark');
     // Keyboard: from the box down through the chat titles to the hit.

@@ -217,13 +217,14 @@ export class HistoryPanel {
         type: 'button',
         class: 'history-open',
         'aria-current': current ? 'true' : undefined,
-        'aria-label': `${c.title}, ${meta}${current ? ', current chat' : ''}`,
       },
       icon(current ? 'comment-discussion' : 'comment', 'history-icon'),
+      // Named by its visible text (title, then date): a label of its own would not match what is on screen.
       h(
         'span',
         { class: 'history-text' },
         h('span', { class: 'history-title' }, c.title || 'Untitled chat'),
+        h('span', { class: 'sr-only' }, ', '),
         h('span', { class: 'history-meta' }, meta),
       ),
     );

@@ -32,6 +32,8 @@ export class SearchResults {
 
   show(query: string, hits: readonly SearchHit[], total: number, chats: number): void {
     const messages = hits.filter((hit) => hit.messageId);
+    // `total` counts the chat titles that match too; those show in the list above, not here.
+    total -= hits.length - messages.length;
     this.el.hidden = false;
     const chatCount = new Set(messages.map((hit) => hit.chatId)).size;
     const counted =
@@ -52,13 +54,14 @@ export function searchHitItem(hit: SearchHit, open: () => void): HTMLLIElement {
       type: 'button',
       class: 'history-open search-hit',
       'data-message-id': hit.messageId,
-      'aria-label': `${who} in “${hit.chatTitle}”: ${hit.snippet}`,
     },
     icon(hit.role === 'user' ? 'account' : 'sparkle', 'history-icon'),
+    // Named by its visible text (chat, author, snippet), so what a screen reader says matches the screen.
     h(
       'span',
       { class: 'history-text' },
       h('span', { class: 'history-meta search-hit-chat' }, `${hit.chatTitle} · ${who}`),
+      h('span', { class: 'sr-only' }, ': '),
       markedSnippet(hit.snippet, hit.ranges),
     ),
   );
