@@ -45,6 +45,22 @@ export interface TurnOptions {
   maxToolRounds?: number;
   signal: AbortSignal;
   events: TurnEvents;
+  /**
+   * The messages (and `max_tokens`) of the next round, from what this turn has added so far and the tool
+   * definitions sent with it: the context fitting (src/chat/chatContext.ts). An error it throws ends the turn with
+   * that error. Without it, `params.messages` followed by the added messages are sent.
+   */
+  prepareRound?(
+    added: readonly ChatMessage[],
+    tools: readonly FunctionTool[] | undefined,
+  ): Pick<ChatCompletionParams, 'messages' | 'max_tokens'>;
+  /**
+   * A round failed before any of its text arrived: true prepares it again and sends it once more (the caller
+   * learned from a context refusal). Asked at most once per round.
+   */
+  onRoundRefused?(err: BudError): boolean;
+  /** After each answered round: its usage and finish reason (for calibration). */
+  onRoundDone?(info: { usage?: Usage; finishReason: string | null }): void;
 }
 
 export interface TurnResult {
@@ -60,6 +76,8 @@ export interface TurnResult {
   error?: BudError;
   /** e.g. "Stopped after 10 tool rounds". */
   note?: string;
+  /** The last round's `finish_reason` ("length": cut off at the token limit; "content_filter"). */
+  finishReason?: string | null;
 }
 
 export const DEFAULT_MAX_TOOL_ROUNDS = 10;
@@ -68,6 +86,7 @@ export const DEFAULT_MAX_TOOL_ROUNDS = 10;
 export interface RoundOutput {
   message: ChatMessage;
   usage?: Usage;
+  finishReason: string | null;
 }
 
 /** What one request to the model needs beyond its parameters (the language-model provider sends single rounds too). */
@@ -140,11 +159,16 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
   const toolsOn = !!opts.tools && definitions.length > 0 && opts.toolChoice !== 'none';
 
   try {
+    let refusedThisRound = false;
     for (;;) {
       if (signal.aborted) return result('stopped');
-      const params: ChatCompletionParams = { ...opts.params, messages: [...opts.params.messages, ...newMessages] };
-      if (opts.tools && definitions.length > 0) {
-        params.tools = definitions;
+      const tools = opts.tools && definitions.length > 0 ? definitions : undefined;
+      const prepared = opts.prepareRound
+        ? opts.prepareRound(newMessages, tools)
+        : { messages: [...opts.params.messages, ...newMessages] };
+      const params: ChatCompletionParams = { ...opts.params, ...prepared };
+      if (tools) {
+        params.tools = tools;
         // `required` forces a tool call on the first request only; afterwards the model must be free to answer.
         const choice = opts.toolChoice ?? 'auto';
         params.tool_choice = choice === 'required' && toolRounds > 0 ? 'auto' : choice;
@@ -158,18 +182,30 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
       } catch (err) {
         // Keep what arrived of this round in the history (without half-built tool calls).
         const partial = opts.stream ? acc.content : '';
+        if (signal.aborted || err instanceof AbortedError) {
+          if (partial) newMessages.push({ role: 'assistant', content: partial });
+          addUsage(opts.stream ? acc.usage : undefined);
+          return result('stopped');
+        }
+        const error = toBudError(err);
+        if (!partial && !refusedThisRound && opts.onRoundRefused?.(error)) {
+          refusedThisRound = true;
+          continue;
+        }
         if (partial) newMessages.push({ role: 'assistant', content: partial });
         addUsage(opts.stream ? acc.usage : undefined);
-        if (signal.aborted || err instanceof AbortedError) return result('stopped');
-        return result('error', { error: toBudError(err) });
+        return result('error', { error });
       }
+      refusedThisRound = false;
       addUsage(round.usage);
+      opts.onRoundDone?.({ usage: round.usage, finishReason: round.finishReason });
+      const finishReason = round.finishReason;
 
       const calls = toolsOn ? (round.message.tool_calls ?? []) : [];
       if (calls.length === 0) {
         if (!round.message.content && round.message.refusal) emitText(round.message.refusal);
         newMessages.push(finalMessage(round.message));
-        return result('complete');
+        return result('complete', { finishReason });
       }
 
       if (toolRounds >= maxRounds) {
@@ -187,6 +223,7 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
           events.onToolCall?.({ ...view });
         }
         return result('complete', {
+          finishReason,
           note: `Stopped after ${maxRounds} tool round${maxRounds === 1 ? '' : 's'}: the model asked for more tool calls than bud.tools.maxRounds allows.`,
         });
       }
@@ -225,7 +262,7 @@ async function streamRound(
     emitReasoning(added.reasoning);
     emitText(added.content);
   }
-  return { message: acc.message(), usage: acc.usage };
+  return { message: acc.message(), usage: acc.usage, finishReason: acc.finishReason };
 }
 
 async function completeRound(
@@ -248,7 +285,11 @@ async function completeRound(
   const message: ChatMessage = { role: 'assistant', content: text };
   if (toolCalls.length) message.tool_calls = toolCalls;
   if (raw.refusal) message.refusal = raw.refusal;
-  return { message, usage: completion.usage ?? undefined };
+  return {
+    message,
+    usage: completion.usage ?? undefined,
+    finishReason: completion.choices?.[0]?.finish_reason ?? null,
+  };
 }
 
 /** A whole tool call from a non-streamed answer: arguments sent as an object become a string; ids are filled in. */
