@@ -12,6 +12,7 @@ import { registerAttachCommands } from './commands/attachCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { registerConnectionCommands } from './commands/connectionCommands';
+import { registerExportCommands } from './commands/exportCommands';
 import { createTestApi, type BudTestApi } from './testApi';
 import { createContextLimits } from './panel/contextLimitsStore';
 import { registerLanguageModelProvider } from './lm/provider';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   registerKeyCommands(context, keys, session, host);
   registerModelCommands(context, session, host);
   registerConnectionCommands(context, session, log);
+  registerExportCommands(context, host, session, log);
   registerStatusRefresh(context, host);
   registerLanguageModelProvider(context, session, keys, log);
   registerLanguageModelTools(context, session, log);

@@ -233,6 +233,20 @@ export interface ChatSummary {
   messageCount: number;
 }
 
+/** One result of a full-text search of the saved chats: a chat title, or a message (of any branch) in a chat. */
+export interface SearchHit {
+  chatId: string;
+  chatTitle: string;
+  updatedAt: number;
+  /** Absent when the title matched. */
+  messageId?: string;
+  role?: 'user' | 'assistant';
+  /** A line of text around the first match (the title itself for a title hit). */
+  snippet: string;
+  /** Where the query's words are in `snippet`: [start, end) pairs, in order. */
+  ranges: [number, number][];
+}
+
 export interface Notice {
   level: 'info' | 'warning' | 'error';
   text: string;
@@ -280,6 +294,14 @@ export type WebviewMessage =
   | { type: 'deleteTurn'; id: string }
   /** Copy the whole answer `id` as Markdown. */
   | { type: 'copyMessage'; id: string }
+  /** Export chat `chatId` (Bud: Export Chat…). */
+  | { type: 'exportChat'; chatId: string }
+  /** Import a JSON export as a new chat (Bud: Import Chat…). */
+  | { type: 'importChat' }
+  /** Full-text search of every saved chat; the answer is `searchResults` with the same `seq`. */
+  | { type: 'searchChats'; query: string; seq: number }
+  /** Open chat `chatId` with message `messageId` on screen (switching to its branch), from a search hit. */
+  | { type: 'openSearchHit'; chatId: string; messageId?: string }
   | { type: 'newChat' }
   | { type: 'switchChat'; chatId: string }
   | { type: 'renameChat'; chatId: string; title: string }
@@ -321,8 +343,10 @@ export type WebviewMessageOf<K extends WebviewMessage['type']> = Extract<Webview
 export type HostMessage =
   /** Sent once after `ready` and whenever the webview is recreated: everything needed to draw the view. */
   | { type: 'init'; status: ViewStatus; chat: ChatSnapshot; chats: ChatSummary[]; pendingContexts: CodeContext[] }
-  /** Another chat became current (switch / new / delete). */
-  | { type: 'chatLoaded'; chat: ChatSnapshot }
+  /** Another chat became current (switch / new / delete); `reveal`: scroll to that message and highlight it. */
+  | { type: 'chatLoaded'; chat: ChatSnapshot; reveal?: string }
+  /** The answer to `searchChats` `seq` (total: matches counted up to 1,000; chats: how many were searched). */
+  | { type: 'searchResults'; seq: number; query: string; hits: SearchHit[]; total: number; chats: number }
   | { type: 'chatList'; chats: ChatSummary[] }
   | { type: 'status'; status: ViewStatus }
   /** A whole new message (user message on send; empty assistant message when an answer starts). */

@@ -21,6 +21,8 @@ export interface BudSettings {
   requestTimeout?: number;
   maxRetries?: number;
   trace: boolean;
+  /** After a chat's first answer, the model writes its title. */
+  modelTitles: boolean;
   /** `bud.contextWindow`: tokens per model id ("*" for any), or undefined when not set. */
   contextWindow?: Record<string, unknown> | number;
   /** `bud.autoCondense`: condense the older part of a chat by itself when messages would be left out. */
@@ -79,6 +81,7 @@ export function readSettings(): BudSettings {
     requestTimeout: num(userSet(cfg, 'requestTimeout'), 1, 3600),
     maxRetries: num(userSet(cfg, 'maxRetries'), 0, 10),
     trace: cfg.get<boolean>('trace') === true,
+    modelTitles: cfg.get<boolean>('modelTitles') === true,
     contextWindow: windowSetting(cfg.get<unknown>('contextWindow')),
     autoCondense: cfg.get<boolean>('autoCondense') === true,
     tools: {

@@ -13,6 +13,7 @@ import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { createWebviewMessageHandlers, dispatchWebviewMessage } from './messageHandlers';
 import { ApprovalBroker } from '../lm/foreignCore';
+import { SearchIndex } from '../chat/searchIndex';
 import { ChatContext } from '../chat/chatContext';
 import { ContextPlanner } from '../chat/contextPlan';
 import { defaultBudget } from '../mentions/budget';
@@ -34,13 +35,19 @@ export interface ChatHost {
   approvals: ApprovalBroker;
   /** The # picker, attachments, slash commands and workspace instructions. */
   mentions: Mentions;
+  /** Full-text search of the saved chats. */
+  search: SearchIndex;
   /** Opens the chat view and waits (briefly) until the webview is ready. */
   reveal(): Promise<void>;
 }
 
 export function registerChatHost(context: vscode.ExtensionContext, session: Session, log: Logger): ChatHost {
   // The store, the view and the controller refer to each other only through callbacks that run later.
-  const store = createHistoryStore(context, log, {
+  const chatsDir = vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath;
+  const search = new SearchIndex({ dir: chatsDir, log: (l) => log.warn(l) });
+  const store = createHistoryStore(chatsDir, log, {
+    onWritten: (chat, mtimeMs) => search.update(chat, mtimeMs),
+    onDeleted: (id) => search.remove(id),
     onMerged: (chat) => controller.externalChange(chat),
     onWriteError: (_id, err) =>
       controller.notice({
@@ -62,20 +69,20 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     log: (l) => log.info(l),
   });
   const controller = createController(context, { store, view, session, log, mentions });
-  const handlers = createWebviewMessageHandlers({ controller, session, approvals, log, mentions });
+  const handlers = createWebviewMessageHandlers({ controller, session, approvals, search, log, mentions });
   const onMessage = createMessageRouter(handlers, controller, log);
   registerView(context, view, store);
-  context.subscriptions.push(mentions);
-  return { controller, view, store, approvals, mentions, reveal: () => revealView(view) };
+  context.subscriptions.push(mentions, { dispose: () => search.dispose() });
+  return { controller, view, store, approvals, mentions, search, reveal: () => revealView(view) };
 }
 
 function createHistoryStore(
-  context: vscode.ExtensionContext,
+  dir: string,
   log: Logger,
-  events: Pick<HistoryStoreOptions, 'onMerged' | 'onWriteError'>,
+  events: Pick<HistoryStoreOptions, 'onMerged' | 'onWriteError' | 'onWritten' | 'onDeleted'>,
 ): HistoryStore {
   return new HistoryStore({
-    dir: vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath,
+    dir,
     log: (l) => log.info(l),
     ...events,
   });

@@ -8,6 +8,7 @@ import type { Session } from '../connection/session';
 import type { ActionId, WebviewMessage, WebviewMessageOf } from '../protocol';
 import type { ApprovalBroker } from '../lm/foreignCore';
 import type { Mentions } from '../mentions/mentions';
+import type { SearchIndex } from '../chat/searchIndex';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
 import { createConversationHandlers } from './conversationHandlers';
 
@@ -22,6 +23,7 @@ export interface MessageHandlerDeps {
   session: Session;
   /** Asks in the chat before another extension's tool runs. */
   approvals: ApprovalBroker;
+  search: SearchIndex;
   log: Logger;
   /** The # picker, attachments and slash commands. */
   mentions: Mentions;
@@ -38,6 +40,7 @@ export function createWebviewMessageHandlers({
   controller,
   session,
   approvals,
+  search,
   log,
   mentions,
 }: MessageHandlerDeps): WebviewMessageHandlers {
@@ -85,7 +88,7 @@ export function createWebviewMessageHandlers({
       else if (msg.level === 'warn') log.warn(line);
       else log.info(line);
     },
-    ...createConversationHandlers(controller),
+    ...createConversationHandlers(controller, search),
   };
 }
 

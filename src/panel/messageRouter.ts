@@ -10,6 +10,9 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 const isApproval = (v: unknown): v is ToolApproval => (TOOL_APPROVALS as readonly unknown[]).includes(v);
 const isLogLevel = (v: unknown): v is WebviewMessageOf<'log'>['level'] => v === 'info' || v === 'warn' || v === 'error';
 
+/** Longest search query; a longer one is cut (no one types more, and each search scans every chat). */
+const MAX_SEARCH_CHARS = 500;
+
 /** Longest `log` line the webview may send; the rest is cut so a runaway error cannot flood the log. */
 const MAX_LOG_CHARS = 2000;
 /** The # picker's query (longer is no file name), a picked row's id or dropped URI, and how many URIs one drop holds. */
@@ -54,6 +57,16 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
   regenerate: (m) => (isStr(m.id) ? { type: 'regenerate', id: m.id } : undefined),
   deleteTurn: (m) => (isStr(m.id) ? { type: 'deleteTurn', id: m.id } : undefined),
   copyMessage: (m) => (isStr(m.id) ? { type: 'copyMessage', id: m.id } : undefined),
+  exportChat: (m) => (isStr(m.chatId) ? { type: 'exportChat', chatId: m.chatId } : undefined),
+  importChat: () => ({ type: 'importChat' }),
+  searchChats: (m) =>
+    isStr(m.query) && isInt(m.seq)
+      ? { type: 'searchChats', query: m.query.slice(0, MAX_SEARCH_CHARS), seq: m.seq }
+      : undefined,
+  openSearchHit: (m) =>
+    isStr(m.chatId) && (m.messageId === undefined || isStr(m.messageId))
+      ? { type: 'openSearchHit', chatId: m.chatId, ...(isStr(m.messageId) ? { messageId: m.messageId } : {}) }
+      : undefined,
   switchBranch: (m) => (isStr(m.id) && isInt(m.index) ? { type: 'switchBranch', id: m.id, index: m.index } : undefined),
   action: (m) => (isActionId(m.action) ? { type: 'action', action: m.action } : undefined),
   openLink: (m) => (isStr(m.href) ? { type: 'openLink', href: m.href } : undefined),

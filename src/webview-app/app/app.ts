@@ -20,6 +20,8 @@ import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
 import { rememberWindowChat, type Host } from './vscodeApi';
 
+/** The start of an answer read out when it ends; the rest is in the conversation. */
+const ANNOUNCED_CHARS = 600;
 /** The meter counts the draft this long after the last keystroke. */
 const DRAFT_COUNT_DELAY_MS = 400;
 
@@ -35,6 +37,8 @@ export class ChatApp {
   private status: ViewStatus | undefined;
   private chatId = '';
   private chats: ChatSummary[] = [];
+  /** The latest search asked for; older answers are dropped. */
+  private searchSeq = 0;
   private scrollSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftCountTimer: ReturnType<typeof setTimeout> | undefined;
@@ -60,6 +64,13 @@ export class ChatApp {
       },
       renameChat: (id, title) => this.host.post({ type: 'renameChat', chatId: id, title }),
       deleteChat: (id) => this.host.post({ type: 'deleteChat', chatId: id }),
+      exportChat: (id) => this.host.post({ type: 'exportChat', chatId: id }),
+      importChat: () => this.host.post({ type: 'importChat' }),
+      search: (query) => this.host.post({ type: 'searchChats', query, seq: ++this.searchSeq }),
+      openHit: (chatId, messageId) => {
+        this.closeHistory(false);
+        this.host.post({ type: 'openSearchHit', chatId, messageId });
+      },
       close: () => this.closeHistory(),
     });
     this.composer = new Composer({
@@ -134,6 +145,10 @@ export class ChatApp {
         break;
       case 'chatLoaded':
         this.loadChat(msg.chat, false);
+        if (msg.reveal) this.list.reveal(msg.reveal);
+        break;
+      case 'searchResults':
+        if (msg.seq === this.searchSeq) this.history.setSearchResults(msg.query, msg.hits, msg.total, msg.chats);
         break;
       case 'chatList':
         this.setChats(msg.chats);
@@ -246,6 +261,8 @@ export class ChatApp {
     if (msg.usage) this.header.setUsage(msg.usage);
     if (!this.list.all().some((m) => m.status === 'streaming')) this.setBusy(false);
     if (status === 'stopped') this.announcer.say('Answer stopped.');
+    // Once, when the answer is whole (the list itself is not a live region while tokens arrive).
+    else if (status === 'complete' && item) this.announcer.say(`Bud answered: ${item.spokenText(ANNOUNCED_CHARS)}`);
   }
 
   private loadChat(chat: ChatSnapshot, initial: boolean): void {

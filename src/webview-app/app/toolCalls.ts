@@ -55,11 +55,11 @@ export function updateToolCallRow(row: HTMLElement, call: ToolCallView): void {
   row.setAttribute('data-state', call.state);
   const args = shortArgs(call.argsText);
   const [glyph, modifier] = STATE_ICON[call.state] ?? STATE_ICON.done;
+  // Named by its visible text, so what a screen reader says matches the screen.
   const summary = h(
     'summary',
-    {
-      'aria-label': `Tool ${call.name}${call.source ? ` from ${call.source}` : ''}${args ? ' ' + args : ''}: ${call.summary ?? STATE_TEXT[call.state]}`,
-    },
+    {},
+    h('span', { class: 'sr-only' }, 'Tool '),
     icon('chevron-right', 'tool-chevron'),
     icon(glyph, `tool-state ${modifier}`.trim()),
     h('span', { class: 'tool-name' }, call.name),

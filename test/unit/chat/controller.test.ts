@@ -113,6 +113,47 @@ describe('ChatController', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
+  it('bud.modelTitles: after the first answer the model titles the chat, unless the user renamed it', async () => {
+    const asked: string[] = [];
+    prepareResult = () => ({
+      ...setup(),
+      modelTitles: true,
+      client: {
+        ...setup().client,
+        createChatCompletion: async (p) => {
+          asked.push(String(p.messages[1].content));
+          return {
+            id: 't',
+            object: 'chat.completion',
+            created: 0,
+            model: 'm1',
+            choices: [{ index: 0, message: { role: 'assistant', content: '"Adding numbers"' }, finish_reason: 'stop' }],
+          };
+        },
+      },
+    });
+    const c = make();
+    await c.sendInit();
+    await c.send('What is 2+2?');
+    await until(() => of('chatList').some((m) => m.chats.some((x) => x.title === 'Adding numbers')));
+    assert.deepEqual(asked, ['Question:\nWhat is 2+2?\n\nAnswer:\nHello']);
+    assert.equal((await savedChat(c.current.id)).title, 'Adding numbers');
+    await c.send('And 3+3?');
+    await sleep(30);
+    assert.equal(asked.length, 1, 'only after the first answer');
+
+    // Renamed before the answer ends: the user's title stays.
+    await c.newChat();
+    turnImpl = async (o) => {
+      await c.renameChat(c.current.id, 'Mine');
+      return streaming(['x'])(o);
+    };
+    await c.send('Another question');
+    await sleep(30);
+    assert.equal(c.current.title, 'Mine');
+    assert.equal(asked.length, 1);
+  });
+
   it('send: user message, empty answer, deltas, end with usage; saved; titled', async () => {
     const c = make();
     await c.sendInit();
