@@ -24,12 +24,11 @@ async function api(): Promise<BudTestApi> {
   return a;
 }
 
-/** Skips the suite on a VS Code without `what`, naming it. */
+/** Skips the suite (from its `before`) on a VS Code without `what`; each skipped test's title names what is missing. */
 function requireApi(ctx: Mocha.Context, present: boolean, what: string): void {
-  if (!present) {
-    ctx.test!.title += ` — skipped: VS Code ${vscode.version} has no ${what}`;
-    ctx.skip();
-  }
+  if (present) return;
+  for (const t of ctx.test?.parent?.tests ?? []) t.title += ` (skipped: VS Code ${vscode.version} has no ${what})`;
+  ctx.skip();
 }
 
 async function budModels(): Promise<vscode.LanguageModelChat[]> {
