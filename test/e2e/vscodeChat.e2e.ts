@@ -66,16 +66,15 @@ describe("Bud in VS Code's Chat view (code-server + Chromium)", function () {
     const input = page.locator('.interactive-input-part .monaco-editor').first();
     await input.waitFor({ timeout: 60_000 });
     await wb.screenshot('vscode-chat-open');
-    // The model picker of the Chat view's input shows a Bud model once Manage Language Models has listed them.
+    // The model picker of the Chat view's input shows a Bud model once Manage Language Models has listed them. It
+    // opens a list with the current model on top and the rest folded under "Other Models", above a "Search models"
+    // box: typing the id there lists it whatever the grouping, and each row is an option named "<name>, <detail>…".
     const picker = page.locator('.interactive-input-part').getByText(/^bud-/).first();
     await picker.waitFor({ timeout: 30_000 });
     if ((await picker.innerText()).trim() !== MODEL) {
       await picker.click();
-      await page
-        .locator('.action-widget, .context-view, .monaco-list')
-        .getByText(MODEL, { exact: true })
-        .first()
-        .click();
+      await page.getByRole('combobox', { name: 'Search models' }).fill(MODEL);
+      await page.getByRole('option', { name: new RegExp(`^${MODEL}, Bud · `) }).click();
     }
     await page
       .locator('.interactive-input-part')
