@@ -111,7 +111,9 @@ export function registerChatParticipant(context: vscode.ExtensionContext, sessio
         response.markdown('\n\n');
         note(response, result.note);
       }
-      log.info(`@bud answer ended: model=${params.model} status=${result.status} references=${refs.used.length}`);
+      log.info(
+        `@bud answer ended: model=${params.model} status=${result.status} references=${refs.used.length}${refs.ignored.length ? ` ignored=${refs.ignored.join(',')}` : ''}`,
+      );
       if (result.status === 'error') return { errorDetails: { message: toErrorInfo(result.error).message } };
       return {};
     } finally {

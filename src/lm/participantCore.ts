@@ -64,6 +64,13 @@ export type ReferenceTarget =
   | { kind: 'other'; name: string; why: string };
 
 /**
+ * References VS Code adds by itself that are not the user's content and are not for Bud's model, by id. VS Code
+ * 1.139 adds its index of Copilot skills and agents to every request: it tells the model to call tools Bud does not
+ * have (`#tool:read/readFile`, `#tool:agent/runSubagent`), so sending it would only lead the model astray.
+ */
+export const NOT_FOR_BUD: ReadonlySet<string> = new Set(['vscode.customizations.index']);
+
+/**
  * The `read_file` arguments for a file reference: a whole file as far as one call may read, or the lines asked for.
  * Attachments go through Bud's `read_file` so they obey the tools' rules (inside the workspace, the deny list,
  * Restricted Mode, binary files, size caps).

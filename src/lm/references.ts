@@ -3,7 +3,7 @@
 // bud.tools.exclude, Restricted Mode, binary files, size caps). What is cut or refused is said in the answer.
 import * as vscode from 'vscode';
 import type { ToolExecutor } from '../tools/port';
-import { readFileArgs, referenceOutcome, type Attachment, type ReferenceTarget } from './participantCore';
+import { NOT_FOR_BUD, readFileArgs, referenceOutcome, type Attachment, type ReferenceTarget } from './participantCore';
 
 export interface ReadReferences {
   attachments: Attachment[];
@@ -11,6 +11,8 @@ export interface ReadReferences {
   notes: string[];
   /** The files and ranges sent, for VS Code's "Used references" list. */
   used: (vscode.Uri | vscode.Location)[];
+  /** The ids of references VS Code added that are not for Bud (NOT_FOR_BUD), for the log. */
+  ignored: string[];
 }
 
 const NOT_ON_DISK = 'only files on disk in the workspace are sent';
@@ -41,9 +43,13 @@ export async function readReferences(
   signal: AbortSignal,
   skip: (ref: vscode.ChatPromptReference) => boolean = () => false,
 ): Promise<ReadReferences> {
-  const out: ReadReferences = { attachments: [], notes: [], used: [] };
+  const out: ReadReferences = { attachments: [], notes: [], used: [], ignored: [] };
   for (const [i, ref] of refs.entries()) {
     if (skip(ref)) continue;
+    if (NOT_FOR_BUD.has(ref.id)) {
+      out.ignored.push(ref.id);
+      continue;
+    }
     const target = referenceTarget(ref);
     const read =
       target.kind === 'file'
