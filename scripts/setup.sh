@@ -211,15 +211,21 @@ else
 fi
 
 # ---------------------------------------------------------------- 4. wait for the code-server download
+# Waits for a download started in step 2 and checks the package arrived. Clears the pid variable first, so the EXIT
+# trap never kills a pid that has been reused.
+wait_code_server_npm() { # <pid variable> <version> <log> <package dir>
+  local -n pid_var=$1
+  local pid=$pid_var
+  pid_var=
+  if ! wait "$pid"; then
+    tail -n 30 "$3" >&2
+    fail "npm i code-server@$2 failed (full log: $3)"
+  fi
+  [[ -f "$4/package.json" ]] || fail "code-server $2 package missing after npm i"
+}
 if [[ -n "$CS_NPM_PID" ]]; then
   step code-server-npm "waiting for npm i code-server@$CODE_SERVER_VERSION"
-  if ! wait "$CS_NPM_PID"; then
-    CS_NPM_PID=
-    tail -n 30 "$LOGS/code-server-npm.log" >&2
-    fail "npm i code-server@$CODE_SERVER_VERSION failed (full log: $LOGS/code-server-npm.log)"
-  fi
-  CS_NPM_PID=
-  [[ -f "$CS_PKG/package.json" ]] || fail "code-server package missing after npm i"
+  wait_code_server_npm CS_NPM_PID "$CODE_SERVER_VERSION" "$LOGS/code-server-npm.log" "$CS_PKG"
   rm -f "$MARK_CS_POST" "$MARK_CS_NATIVE" "$MARK_CS_OK"
   touch "$MARK_CS_NPM"
   echo "    downloaded ($(elapsed) since start)"
@@ -279,18 +285,23 @@ rgv=$("$CS_RG" --version) || fail "$CS_RG does not run"
 echo "    ${rgv%%$'\n'*}"
 
 # ---------------------------------------------------------------- 8. verify code-server runs
-step code-server-verify "code-server --version"
-if [[ -f "$MARK_CS_OK" && -x "$CS_BIN" ]]; then
-  echo "    cached: $(cat "$MARK_CS_OK")"
-else
+# Runs a release's `code-server --version` once and keeps its line in the mark file (later runs print the mark).
+verify_code_server() { # <PATH> <binary> <version> <mark file>
+  local out v
+  if [[ -f "$4" && -x "$2" ]]; then
+    echo "    cached: $(head -n 1 "$4")"
+    return
+  fi
   # code-server writes a default config file on first run: keep it inside the cache, not in ~/.config.
-  out=$(PATH="$PATH_NODE24" XDG_CONFIG_HOME="$CACHE/xdg-config" XDG_DATA_HOME="$CACHE/xdg-data" "$CS_BIN" --version 2>&1) \
-    || { echo "$out" >&2; fail "code-server --version failed"; }
-  v=$(grep -E "^$CODE_SERVER_VERSION " <<<"$out" || true)
-  [[ -n "$v" ]] || { echo "$out" >&2; fail "expected code-server $CODE_SERVER_VERSION from code-server --version"; }
-  echo "$v" > "$MARK_CS_OK"
-  echo "    $(head -n 1 "$MARK_CS_OK")"
-fi
+  out=$(PATH="$1" XDG_CONFIG_HOME="$CACHE/xdg-config" XDG_DATA_HOME="$CACHE/xdg-data" "$2" --version 2>&1) \
+    || { echo "$out" >&2; fail "code-server $3 --version failed"; }
+  v=$(grep -E "^$3 " <<<"$out" || true)
+  [[ -n "$v" ]] || { echo "$out" >&2; fail "expected code-server $3 from code-server --version"; }
+  echo "$v" > "$4"
+  echo "    $v"
+}
+step code-server-verify "code-server --version"
+verify_code_server "$PATH_NODE24" "$CS_BIN" "$CODE_SERVER_VERSION" "$MARK_CS_OK"
 
 # ---------------------------------------------------------------- 9. code-server at the engine minimum (VS Code 1.90)
 # Like steps 4-8 for code-server $CODE_SERVER_MIN_VERSION on Node $NODE_MIN_MAJOR, with what that release needs besides:
@@ -303,13 +314,7 @@ CS_MIN_RG="$CS_MIN_VSCODE/node_modules/@vscode/ripgrep/bin/rg"
 MARK_MIN() { echo "$CS_MIN_DIR/.bud-$1-$CODE_SERVER_MIN_VERSION"; }
 if [[ -n "$CS_MIN_NPM_PID" ]]; then
   step code-server-min-npm "waiting for npm i code-server@$CODE_SERVER_MIN_VERSION"
-  if ! wait "$CS_MIN_NPM_PID"; then
-    CS_MIN_NPM_PID=
-    tail -n 30 "$LOGS/code-server-min-npm.log" >&2
-    fail "npm i code-server@$CODE_SERVER_MIN_VERSION failed (full log: $LOGS/code-server-min-npm.log)"
-  fi
-  CS_MIN_NPM_PID=
-  [[ -f "$CS_MIN_PKG/package.json" ]] || fail "code-server $CODE_SERVER_MIN_VERSION package missing after npm i"
+  wait_code_server_npm CS_MIN_NPM_PID "$CODE_SERVER_MIN_VERSION" "$LOGS/code-server-min-npm.log" "$CS_MIN_PKG"
   rm -f "$(MARK_MIN postinstall)" "$(MARK_MIN native)" "$(MARK_MIN verified)"
   touch "$(MARK_MIN npm)"
 fi
@@ -362,16 +367,7 @@ else
 fi
 
 step code-server-min-verify "code-server --version ($CODE_SERVER_MIN_VERSION)"
-if [[ -f "$(MARK_MIN verified)" ]]; then
-  echo "    cached: $(cat "$(MARK_MIN verified)")"
-else
-  out=$(PATH="$PATH_NODE_MIN" XDG_CONFIG_HOME="$CACHE/xdg-config" XDG_DATA_HOME="$CACHE/xdg-data" "$CS_MIN_BIN" --version 2>&1) \
-    || { echo "$out" >&2; fail "code-server $CODE_SERVER_MIN_VERSION --version failed"; }
-  v=$(grep -E "^$CODE_SERVER_MIN_VERSION " <<<"$out" || true)
-  [[ -n "$v" ]] || { echo "$out" >&2; fail "expected code-server $CODE_SERVER_MIN_VERSION from code-server --version"; }
-  echo "$v" > "$(MARK_MIN verified)"
-  echo "    $v"
-fi
+verify_code_server "$PATH_NODE_MIN" "$CS_MIN_BIN" "$CODE_SERVER_MIN_VERSION" "$(MARK_MIN verified)"
 
 # ---------------------------------------------------------------- 10. repo packages
 step npm-ci "node_modules in $REPO"
