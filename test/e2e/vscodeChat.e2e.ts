@@ -104,7 +104,13 @@ describe("Bud in VS Code's Chat view (code-server + Chromium)", function () {
     await e2e.wb.openFile('README.md');
     await e2e.wb.runCommand('Chat: Add File to Chat');
     await page.locator('.interactive-input-part .monaco-editor').first().click();
-    await page.keyboard.type('@bud what is in it?');
+    // Inserted at once, not typed key by key: typing `@` opens a completion list that a busy machine lets take the
+    // next keys (it picked "@attachment:README.md"). VS Code reads `@bud` from the text itself; a completion list
+    // that still opens is closed before Enter so that Enter sends.
+    await page.keyboard.insertText('@bud what is in it?');
+    const suggest = page.locator('.interactive-input-part .suggest-widget.visible');
+    if (await suggest.isVisible()) await page.keyboard.press('Escape');
+    await suggest.waitFor({ state: 'hidden', timeout: 10_000 });
     await page.keyboard.press('Enter');
     await page.locator('.interactive-session').getByText('what is in it?').first().waitFor({ timeout: 30_000 });
     await page.locator('.interactive-session').getByText(BUD_ANSWER).first().waitFor({ timeout: 90_000 });
