@@ -7,6 +7,7 @@ import type { StoredChat } from '../chat/conversation';
 import { runTurn } from '../chat/turn';
 import { toErrorInfo } from '../chat/errorInfo';
 import { createDeltaSink } from '../chat/deltaSink';
+import { DeltaPacing } from '../chat/deltaPacing';
 import type { WebviewMessage } from '../protocol';
 import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
@@ -32,13 +33,19 @@ export interface ChatHost {
 export function registerChatHost(context: vscode.ExtensionContext, session: Session, log: Logger): ChatHost {
   // The store, the view and the controller refer to each other only through callbacks that run later.
   const store = createHistoryStore(context, log, (chat) => controller.externalChange(chat));
+  const pacing = new DeltaPacing();
   const view = new ChatViewProvider(
     context.extensionUri,
     (msg) => onMessage(msg),
     (l) => log.warn(l),
+    (visible) => pacing.setVisible(visible),
   );
-  const controller = createController(context, { store, view, session, log });
-  const onMessage = createMessageRouter(createWebviewMessageHandlers({ controller, session, log }), controller, log);
+  const controller = createController(context, { store, view, session, log, pacing });
+  const onMessage = createMessageRouter(
+    createWebviewMessageHandlers({ controller, session, log, pacing }),
+    controller,
+    log,
+  );
   registerView(context, view, store);
   return { controller, view, store, reveal: () => revealView(view) };
 }
@@ -60,11 +67,12 @@ interface ControllerParts {
   view: ChatViewProvider;
   session: Session;
   log: Logger;
+  pacing: DeltaPacing;
 }
 
 function createController(
   context: vscode.ExtensionContext,
-  { store, view, session, log }: ControllerParts,
+  { store, view, session, log, pacing }: ControllerParts,
 ): ChatController {
   return new ChatController({
     store,
@@ -72,7 +80,7 @@ function createController(
     prepare: () => session.prepare(),
     runTurn,
     toErrorInfo,
-    createDeltaSink,
+    createDeltaSink: (onFlush) => createDeltaSink(onFlush, pacing),
     getStatus: () => session.status(),
     currentChatId: {
       get: () => {

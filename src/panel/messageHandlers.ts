@@ -2,6 +2,7 @@
 // Both maps are typed over the protocol, so a new message type or action id does not compile until it is handled.
 import * as vscode from 'vscode';
 import type { ChatController } from '../chat/controller';
+import type { DeltaPacing } from '../chat/deltaPacing';
 import { isChatId } from '../chat/historyStore';
 import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
@@ -18,6 +19,8 @@ export interface MessageHandlerDeps {
   controller: ChatController;
   session: Session;
   log: Logger;
+  /** The pace of answer text, set by what the user can see of it. */
+  pacing: DeltaPacing;
 }
 
 /** Runs the handler of `msg.type`. */
@@ -27,10 +30,18 @@ export function dispatchWebviewMessage(handlers: WebviewMessageHandlers, msg: We
   return handler(msg);
 }
 
-export function createWebviewMessageHandlers({ controller, session, log }: MessageHandlerDeps): WebviewMessageHandlers {
+export function createWebviewMessageHandlers({
+  controller,
+  session,
+  log,
+  pacing,
+}: MessageHandlerDeps): WebviewMessageHandlers {
   const actions = createActionHandlers(controller);
   return {
-    ready: async () => controller.sendInit(await workspaceSettingNotes(session)),
+    ready: async () => {
+      pacing.setFollowing(true); // a new webview starts at the end of the chat, and says so when that changes
+      controller.sendInit(await workspaceSettingNotes(session));
+    },
     send: async (msg) => {
       await controller.send(msg.text);
     },
@@ -53,6 +64,7 @@ export function createWebviewMessageHandlers({ controller, session, log }: Messa
     copyCode: (msg) => copyCode(msg.code),
     insertCode: (msg) => insertCode(msg.code),
     openCodeInEditor: (msg) => openCodeInEditor(msg.code, msg.language),
+    viewState: (msg) => pacing.setFollowing(msg.following),
     log: (msg) => {
       const line = `[webview] ${msg.text}`;
       if (msg.level === 'error') log.error(line);

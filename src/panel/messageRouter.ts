@@ -41,6 +41,7 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
     isStr(m.code)
       ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
       : undefined,
+  viewState: (m) => (typeof m.following === 'boolean' ? { type: 'viewState', following: m.following } : undefined),
   log: (m) =>
     isStr(m.text) && isLogLevel(m.level)
       ? { type: 'log', level: m.level, text: m.text.slice(0, MAX_LOG_CHARS) }

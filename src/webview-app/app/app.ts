@@ -31,6 +31,8 @@ export class ChatApp {
   private chatId = '';
   private chats: ChatSummary[] = [];
   private scrollSaveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the host was last told of whether the list follows the end (a new webview starts at the end). */
+  private following = true;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -43,6 +45,11 @@ export class ChatApp {
       toggleHistory: () => this.toggleHistory(),
     });
     this.list = new MessageList((scrollTop, atBottom) => {
+      // The host paces answer text by whether its end is on screen: tell it only when that changes.
+      if (atBottom !== this.following) {
+        this.following = atBottom;
+        this.host.post({ type: 'viewState', following: atBottom });
+      }
       clearTimeout(this.scrollSaveTimer);
       this.scrollSaveTimer = setTimeout(() => this.host.setState({ scrollTop, atBottom }), 200);
     });

@@ -21,6 +21,7 @@ const SAMPLES: { [K in WebviewMessage['type']]: WebviewMessageOf<K> } = {
   insertCode: { type: 'insertCode', code: 'x' },
   openCodeInEditor: { type: 'openCodeInEditor', code: 'x', language: 'ts' },
   log: { type: 'log', level: 'warn', text: 'w' },
+  viewState: { type: 'viewState', following: false },
 };
 
 describe('webview message validation table', () => {
