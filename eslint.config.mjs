@@ -18,6 +18,18 @@ import tseslint from 'typescript-eslint';
 /** Source files that talk to VS Code inside otherwise vscode-free folders. */
 const VSCODE_BACKED_TOOLS = ['src/tools/workspaceTools.ts'];
 
+/** The pure part of src/lm (mapping, model info, tool names): no `vscode`, so plain-Node tests cover it. */
+const PURE_LM = [
+  'src/lm/messages.ts',
+  'src/lm/responseParts.ts',
+  'src/lm/parts.ts',
+  'src/lm/modelInfo.ts',
+  'src/lm/toolNames.ts',
+  'src/lm/participantCore.ts',
+  'src/lm/foreignCore.ts',
+  'src/lm/apiSurface.ts',
+];
+
 /** The folders whose code may not import `vscode` (tests run them in plain Node). */
 const PURE = ['./src/chat', './src/context', './src/tools'];
 
@@ -128,7 +140,14 @@ export default tseslint.config(
   },
   {
     // The vscode-free layers.
-    files: ['src/api/**/*.ts', 'src/chat/**/*.ts', 'src/context/**/*.ts', 'src/tools/**/*.ts', 'src/protocol.ts'],
+    files: [
+      'src/api/**/*.ts',
+      'src/chat/**/*.ts',
+      'src/context/**/*.ts',
+      'src/tools/**/*.ts',
+      'src/protocol.ts',
+      ...PURE_LM,
+    ],
     ignores: VSCODE_BACKED_TOOLS,
     rules: {
       'no-restricted-imports': noVscode('This layer is pure (no vscode): pass what it needs in through an interface.'),

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { createLogger } from './log/logger';
 import { KeyStore } from './config/secrets';
-import { affectsBud } from './config/settings';
+import { affectsBud, affectsContextWindow } from './config/settings';
 import { Session } from './connection/session';
 import { registerChatHost, type ChatHost } from './panel/chatHost';
 import { registerChatCommands } from './commands/chatCommands';
@@ -12,6 +12,11 @@ import { registerKeyCommands } from './commands/keyCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { createTestApi, type BudTestApi } from './testApi';
+import { createContextLimits } from './panel/contextLimitsStore';
+import { registerLanguageModelProvider } from './lm/provider';
+import { registerLanguageModelTools } from './lm/lmTools';
+import { registerChatParticipant } from './lm/participant';
+import { registerForeignTools } from './lm/foreignTools';
 
 let host: ChatHost | undefined;
 let session: Session | undefined;
@@ -19,7 +24,8 @@ let session: Session | undefined;
 export function activate(context: vscode.ExtensionContext): BudTestApi | undefined {
   const log = createLogger(context);
   const keys = new KeyStore(context.secrets);
-  session = new Session(keys, log, String((context.extension.packageJSON as { version?: string }).version ?? '0'));
+  const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
+  session = new Session(keys, log, version, createContextLimits(context));
   host = registerChatHost(context, session, log);
   registerChatCommands(context, host, log);
   registerSelectionCommands(context, host);
@@ -27,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   registerModelCommands(context, session, host);
   registerConnectionCommands(context, session, log);
   registerStatusRefresh(context, host);
+  registerLanguageModelProvider(context, session, keys, log);
+  registerLanguageModelTools(context, session, log);
+  registerChatParticipant(context, session, log);
+  registerForeignTools(context, session, host, log);
   return process.env.BUD_TEST_MODE === '1' ? createTestApi(host, session, keys, context.logUri) : undefined;
 }
 
@@ -34,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
 function registerStatusRefresh(context: vscode.ExtensionContext, chat: ChatHost): void {
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsBud(e)) void chat.controller.refreshStatus();
+      if (!affectsBud(e)) return;
+      // Model lists are read again; a changed bud.contextWindow replaces the windows learned from refusals.
+      session?.modelLists.reset();
+      if (affectsContextWindow(e)) session?.limits.settingsChanged();
+      void chat.controller.refreshStatus();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void chat.controller.refreshStatus();

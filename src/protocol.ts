@@ -38,6 +38,14 @@ export const ACTION_IDS = [
   'testConnection',
   'newChat',
   'manageTrust',
+  /** Summarise the older part of the chat (Bud: Condense Chat). */
+  'condense',
+  /** Open the settings at bud.contextWindow. */
+  'contextSettings',
+  /** Remove the largest code attachment waiting to be sent. */
+  'removeAttachment',
+  /** Put back the turn just deleted. */
+  'undoDelete',
 ] as const;
 
 export type ActionId = (typeof ACTION_IDS)[number];
@@ -76,7 +84,19 @@ export interface ToolCallView {
   /** One line: "42 lines of src/a.ts", "3 matches", or the error text. */
   summary?: string;
   durationMs?: number;
+  /** Where a tool that is not Bud's own comes from ("Extension GitLens", "MCP server github"). */
+  source?: string;
 }
+
+/** Where a message stands among its siblings (edits of one question, regenerations of one answer). 0-based. */
+export interface BranchInfo {
+  index: number;
+  count: number;
+}
+
+/** The answers to "may this tool of another extension run?". */
+export const TOOL_APPROVALS = ['once', 'always', 'deny'] as const;
+export type ToolApproval = (typeof TOOL_APPROVALS)[number];
 
 export interface MessageView {
   id: string;
@@ -93,7 +113,55 @@ export interface MessageView {
   model?: string;
   /** A note shown under the message (e.g. "Stopped after 10 tool rounds"). */
   note?: string;
+  /**
+   * Why a `complete` answer ended early: `length` — cut off at the token limit (Continue asks for the rest);
+   * `content_filter` — stopped by the server's content filter. Absent for a whole answer (and in older files).
+   */
+  finish?: AnswerFinish;
   createdAt: number;
+  /** Set when the message has siblings: the view shows ‹ index+1 / count › to switch between them. */
+  branch?: BranchInfo;
+}
+
+export type AnswerFinish = 'length' | 'content_filter';
+
+/** The summary that stands for the older part of a chat in what is sent (Condense); saved with the chat. */
+export interface SummaryView {
+  id: string;
+  /** The summary as the model wrote it (Markdown). */
+  text: string;
+  /** The last stored message it covers: it stands for every message up to and including this one. */
+  throughId: string;
+  /** How many stored messages it stands for. */
+  coveredCount: number;
+  createdAt: number;
+  /** The model that wrote it. */
+  model?: string;
+}
+
+/** Where a model's context window came from: a refusal, the setting, the server's model list, or Bud's default. */
+export type WindowSource = 'learned' | 'setting' | 'server' | 'default';
+
+/** What the next request will carry, for the context meter and the "not sent" marker. */
+export interface ContextInfo {
+  /** Tokens the next request will use (the reserve for the answer not included). */
+  tokens: number;
+  /** The model's window. */
+  window: number;
+  /** Tokens kept free for the answer, and how that was chosen. */
+  reserve: number;
+  reserveRule: string;
+  source: WindowSource;
+  /** A sentence: where the window came from. */
+  sourceDetail: string;
+  breakdown: { system: number; tools: number; history: number; attachments: number };
+  /** Stored messages not sent (oldest first), and the first message that is sent (the marker goes above it). */
+  notSent: number;
+  firstSentId?: string;
+  /** False when even the newest message (the draft) does not fit. */
+  fits: boolean;
+  /** Calibrated against the server's own counts (answers seen). */
+  calibrated: boolean;
 }
 
 export interface ChatSummary {
@@ -125,6 +193,7 @@ export interface ChatSnapshot {
   id: string;
   title: string;
   messages: MessageView[];
+  summary?: SummaryView;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,11 +201,22 @@ export interface ChatSnapshot {
 // ---------------------------------------------------------------------------------------------
 
 export type WebviewMessage =
-  | { type: 'ready' }
+  /** The view is ready; `chatId` is the chat this window showed before a reload (the webview's own state). */
+  | { type: 'ready'; chatId?: string }
   | { type: 'send'; text: string }
   | { type: 'stop' }
   /** Re-ask the last user message after a failed / stopped answer. */
   | { type: 'retry' }
+  /** Send `text` as a new version of user message `id` (a new branch; the old one is kept). */
+  | { type: 'editMessage'; id: string; text: string }
+  /** A new answer beside answer `id` (a new branch). */
+  | { type: 'regenerate'; id: string }
+  /** Show sibling `index` (0-based) of message `id`. */
+  | { type: 'switchBranch'; id: string; index: number }
+  /** Delete the turn of user message `id` (its answers too); the host offers Undo. */
+  | { type: 'deleteTurn'; id: string }
+  /** Copy the whole answer `id` as Markdown. */
+  | { type: 'copyMessage'; id: string }
   | { type: 'newChat' }
   | { type: 'switchChat'; chatId: string }
   | { type: 'renameChat'; chatId: string; title: string }
@@ -151,6 +231,14 @@ export type WebviewMessage =
   | { type: 'copyCode'; code: string }
   | { type: 'insertCode'; code: string }
   | { type: 'openCodeInEditor'; code: string; language?: string }
+  /** Continue an answer cut off at the token limit: the rest is appended to the same answer. */
+  | { type: 'continueAnswer'; id: string }
+  /** Remove the chat's summary (Condense undone): the original messages are sent again. */
+  | { type: 'undoCondense' }
+  /** The text being typed (debounced), so the context meter counts it. */
+  | { type: 'draft'; text: string }
+  /** The user's answer to a `toolApproval` question. */
+  | { type: 'toolApprovalAnswer'; callId: string; answer: ToolApproval }
   /** A failure inside the webview, for the host's log (the error's message only; never message content or secrets). */
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string }
   /** Whether the list follows the end of the conversation (false once the user scrolled up): sets the answer's pace. */
@@ -175,16 +263,39 @@ export type HostMessage =
   /** Answer text appended to message `id` (batched: the first at once, then one per 100 ms, slower off screen). */
   | { type: 'answerDelta'; id: string; text: string; reasoning?: string }
   /** The answer ended. `content` is absent when the webview already has every byte through deltas. */
-  | { type: 'answerEnded'; id: string; status: MessageStatus; error?: ErrorInfo; usage?: Usage; note?: string }
+  | {
+      type: 'answerEnded';
+      id: string;
+      status: MessageStatus;
+      error?: ErrorInfo;
+      usage?: Usage;
+      note?: string;
+      finish?: AnswerFinish;
+    }
+  /** An ended answer streams again (Continue): deltas append to its text. */
+  | { type: 'answerResumed'; id: string }
   /** A retry is scheduled before the first byte arrived ("retrying in 4 s"). */
   | { type: 'retrying'; id: string; attempt: number; maxRetries: number; delayMs: number; reason: string }
   /** A tool call started or changed state, inside assistant message `id`. */
   | { type: 'toolCall'; id: string; call: ToolCallView }
   /** Messages removed from the end (Retry replaces a failed answer). */
   | { type: 'messagesRemoved'; ids: string[] }
+  /**
+   * The conversation on screen changed below message `afterId` (null: from the start), by an edit, a regeneration,
+   * a branch switch, a deleted turn or its undo: the view replaces everything after it with `messages`.
+   */
+  | { type: 'pathChanged'; afterId: string | null; messages: MessageView[] }
   | { type: 'pendingContexts'; contexts: CodeContext[] }
   | { type: 'notice'; notice: Notice | null }
-  | { type: 'focusInput'; text?: string };
+  | { type: 'focusInput'; text?: string }
+  /** What the next request will carry (null: unknown, e.g. no model selected). */
+  | { type: 'context'; info: ContextInfo | null }
+  /** The chat's summary was made or undone. */
+  | { type: 'summary'; summary: SummaryView | null }
+  /** A tool of another extension wants to run (call row `callId` of the streaming answer): ask the user. */
+  | { type: 'toolApproval'; callId: string; name: string; source: string }
+  /** The question for `callId` was answered (here or by Stop): remove it. */
+  | { type: 'toolApprovalDone'; callId: string };
 
 /** The member of `HostMessage` with this `type`. */
 export type HostMessageOf<K extends HostMessage['type']> = Extract<HostMessage, { type: K }>;

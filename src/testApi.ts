@@ -1,7 +1,7 @@
 // What `activate` returns when BUD_TEST_MODE=1 (integration tests only; undefined otherwise).
 import * as path from 'node:path';
 import type { ChatCompletionParams } from './api/types';
-import type { ChatSnapshot } from './protocol';
+import type { ChatSnapshot, ToolApproval } from './protocol';
 import { toSnapshot } from './chat/conversation';
 import type { KeyStore } from './config/secrets';
 import type { ChatHost } from './panel/chatHost';
@@ -23,6 +23,8 @@ export interface BudTestApi {
     readonly historyDir: string;
     pendingContexts(): number;
   };
+  /** Questions "may this tool of another extension run?" waiting in the chat, and the user's click. */
+  approvals: { waiting(): string[]; answer(callId: string, answer: ToolApproval): void };
   /** Points requests at a local test server (machine settings cannot be written from a test). */
   setBaseUrlOverride(url: string | undefined): void;
   setApiKey(key: string): Promise<void>;
@@ -64,6 +66,10 @@ export function createTestApi(
         return host.store.dir;
       },
       pendingContexts: () => host.controller.pendingContexts.length,
+    },
+    approvals: {
+      waiting: () => host.approvals.waiting,
+      answer: (callId, answer) => host.approvals.answer(callId, answer),
     },
     setBaseUrlOverride: (url) => {
       session.overrideBaseUrl = url;

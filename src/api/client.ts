@@ -10,25 +10,13 @@
 // Retries: 408/409/429/5xx and connection failures, only before the first byte of a stream.
 import type { Dispatcher } from 'undici';
 import { AttemptControl } from './attempt';
-import { buildRequestBody, completionToChunks, normaliseCompletion } from './body';
-import {
-  AbortedError,
-  BadRequestError,
-  BudError,
-  ConnectionError,
-  IncompleteResponseError,
-  InvalidResponseError,
-  redact,
-  StreamError,
-  ValidationError,
-} from './errors';
+import { buildRequestBody, normaliseCompletion } from './body';
+import { AbortedError, BadRequestError, BudError, InvalidResponseError, redact, ValidationError } from './errors';
 import { errorForStatus, errorForTransport, headerValue, retryHeaders, shortReason } from './httpErrors';
-import { redactDeep } from './redact';
 import type { ApiLogger, RequestLogInfo } from './log';
 import { abortableSleep, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry';
-import { messageFromJson, serverMessageFromBody } from './serverMessage';
+import { serverMessageFromBody } from './serverMessage';
 import { DEFAULT_MAX_LINE_BYTES } from './sse';
-import { ChatChunkReader } from './stream';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -39,6 +27,8 @@ import type {
 } from './types';
 import { normaliseBaseUrl } from './url';
 import { validateParams } from './validate';
+import { preview, readBounded, throwIfErrorBody } from './responseBody';
+import { readStreamedResponse, type Sent, type StreamReading } from './streamResponse';
 
 /**
  * undici, loaded at the first client made rather than when the extension loads: it is most of the bundle,
@@ -82,6 +72,11 @@ export interface ClientConfig {
   random?: () => number;
   /** Longest SSE line / event accepted (default 8 MB). */
   maxLineBytes?: number;
+  /**
+   * A 400 to a stream is asked once more without `stream_options` (some servers refuse that field), unless this
+   * says the 400 is about something else: a context refusal would only be refused twice (see src/context).
+   */
+  isUnrelated400?: (err: BudError) => boolean;
   /** Largest non-streaming response body accepted (default 64 MB). */
   maxResponseBytes?: number;
 }
@@ -100,16 +95,6 @@ const ERROR_BODY_LIMIT = 64 * 1024;
  */
 const refusesStreamOptions = new Set<string>();
 
-interface Sent {
-  res: Dispatcher.ResponseData;
-  ctl: AttemptControl;
-  url: string;
-  requestId?: string;
-  started: number;
-  attempt: number;
-  model?: string;
-}
-
 interface RequestSpec {
   method: 'GET' | 'POST';
   path: string;
@@ -123,27 +108,6 @@ interface RequestSpec {
 
 interface RetryState {
   retriesDone: number;
-}
-
-async function readBounded(
-  body: Dispatcher.ResponseData['body'],
-  limit: number,
-): Promise<{ text: string; truncated: boolean }> {
-  const parts: Buffer[] = [];
-  let n = 0;
-  let truncated = false;
-  for await (const c of body) {
-    const b = c as Buffer;
-    if (n + b.length > limit) {
-      parts.push(b.subarray(0, limit - n));
-      truncated = true;
-      break;
-    }
-    parts.push(b);
-    n += b.length;
-  }
-  if (truncated) body.destroy();
-  return { text: Buffer.concat(parts).toString('utf8'), truncated };
 }
 
 export class BudClient {
@@ -163,6 +127,7 @@ export class BudClient {
   private readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly logger?: ApiLogger;
+  private readonly isUnrelated400?: (err: BudError) => boolean;
 
   constructor(config: ClientConfig) {
     const n = normaliseBaseUrl(config.baseUrl);
@@ -177,6 +142,7 @@ export class BudClient {
     this.maxResponseBytes = config.maxResponseBytes ?? 64 * 1024 * 1024;
     this.userAgent = config.userAgent ?? DEFAULT_USER_AGENT;
     this.logger = config.logger;
+    this.isUnrelated400 = config.isUnrelated400;
     this.policy = {
       maxRetries: Math.max(0, Math.floor(config.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries)),
       baseDelayMs: config.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
@@ -219,11 +185,10 @@ export class BudClient {
       headersTimeoutMs: this.timeoutMs,
     };
     const obj = await this.requestJson(spec, opts);
-    if (obj && typeof obj === 'object' && (obj as { error?: unknown }).error)
-      throw this.errorInsteadOfAnswer(obj, this.url(spec.path));
+    throwIfErrorBody(obj, { url: this.url(spec.path), apiKey: this.apiKey });
     if (!obj || typeof obj !== 'object' || !Array.isArray((obj as ChatCompletion).choices)) {
       throw new InvalidResponseError(
-        `The server's answer is not a chat completion (no "choices"): ${this.preview(JSON.stringify(obj) ?? '')}.`,
+        `The server's answer is not a chat completion (no "choices"): ${preview(JSON.stringify(obj) ?? '', this.apiKey)}.`,
         { url: this.url(spec.path) },
       );
     }
@@ -277,21 +242,6 @@ export class BudClient {
 
   private url(path: string): string {
     return this.baseUrl + path;
-  }
-
-  /** The first 200 characters of server text for a message, the key removed before the cut (so no part of it is left). */
-  private preview(text: string): string {
-    return redact(text, this.apiKey).slice(0, 200);
-  }
-
-  /** A 200 whose JSON body is an error object instead of an answer. */
-  private errorInsteadOfAnswer(obj: object, url: string, requestId?: string): StreamError {
-    const msg = redact(messageFromJson(redactDeep(obj, this.apiKey)) ?? 'no details given', this.apiKey);
-    return new StreamError(`The server returned an error instead of an answer: ${msg}.`, {
-      serverMessage: msg,
-      url,
-      requestId,
-    });
   }
 
   private ready(): void {
@@ -498,6 +448,21 @@ export class BudClient {
     });
   }
 
+  /** What reading a streamed response needs from this client. */
+  private get streamReading(): StreamReading {
+    return {
+      apiKey: this.apiKey,
+      maxLineBytes: this.maxLineBytes,
+      maxResponseBytes: this.maxResponseBytes,
+      timeoutMs: this.timeoutMs,
+      idleTimeoutMs: this.idleTimeoutMs,
+      streamDeadlineMs: this.streamDeadlineMs,
+      log: (info) => this.log(info),
+      transportError: (e, sent, partialContent) =>
+        this.transportError(e, sent.ctl, sent.url, sent.requestId, false, partialContent),
+    };
+  }
+
   private async *streamGen(params: ChatCompletionParams, opts: RequestOptions): AsyncGenerator<ChatCompletionChunk> {
     validateParams(params);
     this.ready();
@@ -519,136 +484,15 @@ export class BudClient {
         sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, withUsage) }, opts, state);
       } catch (e) {
         if (!(withUsage && e instanceof BadRequestError && e.status === 400)) throw e;
+        if (this.isUnrelated400?.(e)) throw e;
         // Some servers refuse `stream_options`: ask once more without it, and remember when that works.
         sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, false) }, opts, state);
         refusesStreamOptions.add(this.baseUrl);
       }
-      const outcome = yield* this.readStream(sent);
+      const outcome = yield* readStreamedResponse(sent, this.streamReading);
       if (outcome === 'done') return;
       // The connection closed before the first byte of the body: this may be retried like a failed request.
       await this.beforeRetry(outcome, opts, state);
-    }
-  }
-
-  /** Reads one streamed response; returns 'done', or a retryable error when nothing at all had arrived. */
-  private async *readStream(sent: Sent): AsyncGenerator<ChatCompletionChunk, 'done' | BudError> {
-    const { res, ctl, url, requestId } = sent;
-    const queue: ChatCompletionChunk[] = [];
-    const reader = new ChatChunkReader({
-      onChunk: (c) => queue.push(c),
-      maxLineBytes: this.maxLineBytes,
-      secret: this.apiKey,
-    });
-    const body = res.body;
-    const it = body[Symbol.asyncIterator]();
-    let bytes = 0;
-    let status = 'ok';
-    const finishLog = () =>
-      this.log({
-        method: 'POST',
-        url,
-        stream: true,
-        model: sent.model,
-        attempt: sent.attempt,
-        status: res.statusCode,
-        durationMs: Date.now() - sent.started,
-        requestId,
-        chunks: reader.chunks,
-        error: status === 'ok' ? undefined : status,
-      });
-    try {
-      const ctype = headerValue(res.headers, 'content-type') ?? '';
-      if (ctype.includes('application/json')) {
-        // The server ignored `stream: true` and sent one whole completion.
-        const r = await readBounded(body, this.maxResponseBytes);
-        let obj: ChatCompletion & { error?: unknown };
-        try {
-          obj = JSON.parse(r.text) as ChatCompletion & { error?: unknown };
-        } catch {
-          throw new InvalidResponseError(
-            `The server answered a streaming request with invalid JSON: ${JSON.stringify(this.preview(r.text))}.`,
-            { url, requestId },
-          );
-        }
-        if (obj && obj.error) throw this.errorInsteadOfAnswer(obj, url, requestId);
-        for (const c of completionToChunks(normaliseCompletion(obj))) {
-          reader.chunks++;
-          yield c;
-        }
-        return 'done';
-      }
-      ctl.setDeadline(this.timeoutMs); // until the first byte
-      for (;;) {
-        // After [DONE] the body normally ends at once; a server that keeps it open is cut after 1 s.
-        ctl.armIdle(reader.done ? Math.min(this.idleTimeoutMs, 1000) : this.idleTimeoutMs);
-        const r = await it.next();
-        ctl.disarmIdle();
-        if (r.done) break;
-        const buf = r.value as Buffer;
-        if (bytes === 0) ctl.setDeadline(this.streamDeadlineMs);
-        bytes += buf.length;
-        if (reader.done) continue; // drain what follows [DONE] so the connection can be reused
-        let bad: unknown;
-        try {
-          reader.push(buf);
-        } catch (e) {
-          bad = e;
-        }
-        if (queue.length > 0) {
-          for (let i = 0; i < queue.length; i++) yield queue[i]; // chunks before a bad event still count
-          queue.length = 0;
-        }
-        if (bad) throw bad as Error;
-      }
-      if (!reader.done) {
-        let bad: unknown;
-        try {
-          reader.end();
-        } catch (e) {
-          bad = e;
-        }
-        for (let i = 0; i < queue.length; i++) yield queue[i];
-        queue.length = 0;
-        if (bad) throw bad as Error;
-        if (!reader.finishSeen) {
-          throw new IncompleteResponseError(
-            reader.content
-              ? 'The response ended before it was complete (the stream stopped without a finish). The partial answer was kept.'
-              : 'The response ended before any answer arrived (the stream was empty).',
-            { url, requestId, partialContent: reader.content || undefined },
-          );
-        }
-      }
-      return 'done';
-    } catch (e) {
-      let err: BudError;
-      if (e instanceof BudError) {
-        err = e;
-        err.url ??= url;
-        err.requestId ??= requestId;
-        if (err.serverMessage) err.serverMessage = redact(err.serverMessage, this.apiKey);
-        err.message = redact(err.message, this.apiKey);
-      } else {
-        if (reader.done && ctl.why !== 'user') return 'done'; // trouble after [DONE] does not matter
-        if (!ctl.why && reader.finishSeen) return 'done'; // closed after the finish but before [DONE]: complete
-        err = this.transportError(e, ctl, url, requestId, false, reader.content);
-        if (bytes === 0 && !ctl.why && err instanceof IncompleteResponseError) {
-          // Nothing arrived: a connection failure before the first byte, which may be retried.
-          const retry = new ConnectionError('The connection closed before the answer started.', {
-            url,
-            requestId,
-            cause: e,
-          });
-          status = retry.message;
-          return retry;
-        }
-      }
-      status = err.message;
-      throw err;
-    } finally {
-      ctl.dispose();
-      if (!body.destroyed && !reader.done) body.destroy();
-      finishLog();
     }
   }
 }

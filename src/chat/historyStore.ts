@@ -1,17 +1,21 @@
-// Saved chats: one JSON file per chat (`<dir>/<id>.json`), written atomically (temp file + rename).
+// Saved chats: one JSON file per chat (`<dir>/<id>.json`), written atomically (temp file, fsync, rename: see
+// atomicFile.ts); listing the chats also removes temp files that a killed window left behind.
 // Pure Node (no `vscode`): the extension passes `<globalStorageUri>/chats` as `dir`.
 //
 // Several windows may share the directory. Each write touches only its own chat's file, and before writing
 // the store checks the file's mtime: if another window wrote it since this window last read or wrote it,
 // the file is re-read and merged (this window's changed messages win, everything else comes from disk), so
-// no window overwrites another's newer messages.
+// no window overwrites another's newer messages. Messages form a tree (tree.ts): a merge keeps it one.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ChatSummary } from '../protocol';
-import { STORE_VERSION, type StoredChat, type StoredMessage } from './conversation';
+import { isSummaryRecord } from '../context/condense';
+import { STORE_VERSION, toSummary, type StoredChat, type StoredMessage } from './conversation';
+import { removeStaleTemps, writeFileAtomic } from './atomicFile';
 import { messageProblem } from './storedShape';
+import { repairTree, treeProblem } from './tree';
 
-/** node:crypto, loaded at the first id or temp file rather than when the extension loads. */
+/** node:crypto, loaded at the first id rather than when the extension loads. */
 function randomBytes(n: number): Buffer {
   return (require('node:crypto') as typeof import('node:crypto')).randomBytes(n);
 }
@@ -35,6 +39,8 @@ export interface Changes {
   removed?: Iterable<string>;
   /** Title (or other chat-level field) changed in this window. */
   meta?: boolean;
+  /** Which branch is shown changed in this window. */
+  selected?: boolean;
 }
 
 export interface LoadResult {
@@ -50,6 +56,8 @@ export interface HistoryStoreOptions {
   log?: (line: string) => void;
   /** Called after a write merged messages another window had saved. */
   onMerged?: (chat: StoredChat) => void;
+  /** Called when a chat could not be written (the file on disk keeps its previous version). */
+  onWriteError?: (chatId: string, err: unknown) => void;
 }
 
 interface Pending {
@@ -57,6 +65,7 @@ interface Pending {
   upserted: Set<string>;
   removed: Set<string>;
   meta: boolean;
+  selected: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -92,6 +101,8 @@ export class HistoryStore {
     } catch {
       return { chats: [], notices: [] };
     }
+    const cleaned = await removeStaleTemps(this.dir, names);
+    if (cleaned) this.log(`History: removed ${cleaned} temp file(s) left by a write that was interrupted`);
     const chats: ChatSummary[] = [];
     const notices: string[] = [];
     for (const name of names) {
@@ -104,13 +115,7 @@ export class HistoryStore {
         continue;
       }
       const full = await this.load(id);
-      if (full.chat)
-        chats.push({
-          id,
-          title: full.chat.title,
-          updatedAt: full.chat.updatedAt,
-          messageCount: full.chat.messages.length,
-        });
+      if (full.chat) chats.push(toSummary(full.chat));
       if (full.notice) notices.push(full.notice);
     }
     chats.sort((a, b) => b.updatedAt - a.updatedAt);
@@ -179,7 +184,7 @@ export class HistoryStore {
   save(chat: StoredChat, changes: Changes = {}, immediate = false): Promise<void> {
     let p = this.pending.get(chat.id);
     if (!p) {
-      p = { chat, upserted: new Set(), removed: new Set(), meta: false };
+      p = { chat, upserted: new Set(), removed: new Set(), meta: false, selected: false };
       this.pending.set(chat.id, p);
     }
     p.chat = chat;
@@ -192,6 +197,7 @@ export class HistoryStore {
       p.upserted.delete(id);
     }
     if (changes.meta) p.meta = true;
+    if (changes.selected) p.selected = true;
     if (immediate) return this.flushChat(chat.id);
     if (!p.timer)
       p.timer = setTimeout(() => {
@@ -217,6 +223,7 @@ export class HistoryStore {
         await this.write(p);
       } catch (err) {
         this.log(`History: could not save chat ${id}: ${(err as Error).message}`);
+        this.opts.onWriteError?.(id, err);
       }
     });
     this.writing.set(id, next);
@@ -247,6 +254,7 @@ export class HistoryStore {
           removedHere: (id) => p.removed.has(id) || !!next?.removed.has(id),
           seenOnDisk: (id) => !!this.knownIds.get(chat.id)?.has(id),
           titleChangedHere: p.meta || !!next?.meta,
+          selectionChangedHere: p.selected || !!next?.selected,
         });
         this.log(`History: chat ${chat.id} was changed by another window; merged ${chat.messages.length} messages`);
         this.opts.onMerged?.(chat);
@@ -254,9 +262,7 @@ export class HistoryStore {
     }
     if (chat.messages.length === 0 && diskMtime === undefined) return;
     await fs.mkdir(this.dir, { recursive: true });
-    const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    await fs.writeFile(tmp, serializeChat(chat), 'utf8');
-    await fs.rename(tmp, file);
+    await writeFileAtomic(file, serializeChat(chat));
     this.known.set(chat.id, (await fs.stat(file)).mtimeMs);
     this.knownIds.set(chat.id, new Set(chat.messages.map((m) => m.id)));
   }
@@ -289,14 +295,17 @@ export class HistoryStore {
 
 /** Serialises with the summary fields first, so list() can read them from the file's head. */
 export function serializeChat(chat: StoredChat): string {
+  const summary = toSummary(chat);
   return JSON.stringify({
     version: STORE_VERSION,
     id: chat.id,
     title: chat.title,
     createdAt: chat.createdAt,
     updatedAt: chat.updatedAt,
-    messageCount: chat.messages.length,
+    messageCount: summary.messageCount,
     messages: chat.messages,
+    selected: chat.selected,
+    ...(chat.summary ? { summary: chat.summary } : {}),
   });
 }
 
@@ -313,19 +322,37 @@ export function parseChat(text: string, id: string): StoredChat | string {
     return `unsupported version ${JSON.stringify(data.version) ?? 'missing'}`;
   if (data.id !== id) return 'the id inside does not match the file name';
   if (!Array.isArray(data.messages)) return 'no message list';
-  const messages = data.messages as unknown[];
-  for (let i = 0; i < messages.length; i++) {
-    const problem = messageProblem(messages[i]);
+  const raw = data.messages as unknown[];
+  for (let i = 0; i < raw.length; i++) {
+    const problem = messageProblem(raw[i]);
     if (problem) return `message ${i + 1} is malformed: ${problem}`;
+    const m = raw[i] as Record<string, unknown>;
+    // A finish reason this version does not know is dropped, not trusted (older files have none).
+    if (m.finish !== undefined && m.finish !== 'length' && m.finish !== 'content_filter') delete m.finish;
   }
-  return {
+  const messages = data.messages as StoredMessage[];
+  // Version 1 kept one linear conversation: each message followed the one before it.
+  if (data.version < 2) {
+    delete messages[0]?.parentId;
+    for (let i = 1; i < messages.length; i++) messages[i].parentId = messages[i - 1].id;
+  }
+  const problem = treeProblem(messages);
+  if (problem) return problem;
+  const selected: Record<string, string> = {};
+  if (isRecord(data.selected))
+    for (const [k, v] of Object.entries(data.selected)) if (typeof v === 'string') selected[k] = v;
+  const chat: StoredChat = {
     version: STORE_VERSION,
     id,
     title: typeof data.title === 'string' ? data.title : 'Untitled chat',
     createdAt: Number(data.createdAt) || 0,
     updatedAt: Number(data.updatedAt) || 0,
-    messages: data.messages as StoredMessage[],
+    messages,
+    selected,
   };
+  // A damaged summary is dropped: the messages it stood for are sent again, nothing is lost.
+  if (isSummaryRecord(data.summary)) chat.summary = data.summary;
+  return chat;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -348,7 +375,9 @@ interface MergeRules {
   removedHere(id: string): boolean;
   /** Was in the file when this window last read or wrote it. */
   seenOnDisk(id: string): boolean;
+  /** The title or the summary changed in this window. */
   titleChangedHere: boolean;
+  selectionChangedHere: boolean;
 }
 
 /**
@@ -358,6 +387,7 @@ interface MergeRules {
  */
 function mergeInto(chat: StoredChat, disk: StoredChat, rules: MergeRules): void {
   const ours = new Map(chat.messages.map((m) => [m.id, m]));
+  const formerParent = new Map(chat.messages.map((m) => [m.id, m.parentId]));
   const out: StoredMessage[] = [];
   const seen = new Set<string>();
   for (const d of disk.messages) {
@@ -377,7 +407,15 @@ function mergeInto(chat: StoredChat, disk: StoredChat, rules: MergeRules): void 
   }
   const order = new Map(out.map((m, i) => [m, i]));
   out.sort((a, b) => a.createdAt - b.createdAt || order.get(a)! - order.get(b)!);
+  repairTree(out, (id) => formerParent.get(id));
   chat.messages = out;
-  if (!rules.titleChangedHere) chat.title = disk.title;
+  chat.selected = rules.selectionChangedHere
+    ? { ...disk.selected, ...chat.selected }
+    : { ...chat.selected, ...disk.selected };
+  if (!rules.titleChangedHere) {
+    chat.title = disk.title;
+    if (disk.summary) chat.summary = disk.summary;
+    else delete chat.summary;
+  }
   chat.updatedAt = Math.max(chat.updatedAt, disk.updatedAt);
 }

@@ -45,6 +45,22 @@ export interface TurnOptions {
   maxToolRounds?: number;
   signal: AbortSignal;
   events: TurnEvents;
+  /**
+   * The messages (and `max_tokens`) of the next round, from what this turn has added so far and the tool
+   * definitions sent with it: the context fitting (src/chat/chatContext.ts). An error it throws ends the turn with
+   * that error. Without it, `params.messages` followed by the added messages are sent.
+   */
+  prepareRound?(
+    added: readonly ChatMessage[],
+    tools: readonly FunctionTool[] | undefined,
+  ): Pick<ChatCompletionParams, 'messages' | 'max_tokens'>;
+  /**
+   * A round failed before any of its text arrived: true prepares it again and sends it once more (the caller
+   * learned from a context refusal). Asked at most once per round.
+   */
+  onRoundRefused?(err: BudError): boolean;
+  /** After each answered round: its usage and finish reason (for calibration). */
+  onRoundDone?(info: { usage?: Usage; finishReason: string | null }): void;
 }
 
 export interface TurnResult {
@@ -60,14 +76,37 @@ export interface TurnResult {
   error?: BudError;
   /** e.g. "Stopped after 10 tool rounds". */
   note?: string;
+  /** The last round's `finish_reason` ("length": cut off at the token limit; "content_filter"). */
+  finishReason?: string | null;
 }
 
 export const DEFAULT_MAX_TOOL_ROUNDS = 10;
 
 /** What one request to the model produced. */
-interface RoundOutput {
+export interface RoundOutput {
   message: ChatMessage;
   usage?: Usage;
+  finishReason: string | null;
+}
+
+/** What one request to the model needs beyond its parameters (the language-model provider sends single rounds too). */
+export type RoundContext = Pick<TurnOptions, 'client' | 'signal' | 'events'>;
+
+/**
+ * One request to the model, streamed or not: text and reasoning go to the emitters as they arrive, and the whole
+ * assistant message (with its tool calls, merged by index) comes back. Throws the client's typed errors.
+ */
+export function requestRound(
+  ctx: RoundContext,
+  params: ChatCompletionParams,
+  stream: boolean,
+  acc: ChatAccumulator,
+  emitText: (t: string) => void,
+  emitReasoning: (t: string) => void,
+): Promise<RoundOutput> {
+  return stream
+    ? streamRound(ctx, params, acc, emitText, emitReasoning)
+    : completeRound(ctx, params, emitText, emitReasoning);
 }
 
 export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
@@ -120,11 +159,16 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
   const toolsOn = !!opts.tools && definitions.length > 0 && opts.toolChoice !== 'none';
 
   try {
+    let refusedThisRound = false;
     for (;;) {
       if (signal.aborted) return result('stopped');
-      const params: ChatCompletionParams = { ...opts.params, messages: [...opts.params.messages, ...newMessages] };
-      if (opts.tools && definitions.length > 0) {
-        params.tools = definitions;
+      const tools = opts.tools && definitions.length > 0 ? definitions : undefined;
+      const prepared = opts.prepareRound
+        ? opts.prepareRound(newMessages, tools)
+        : { messages: [...opts.params.messages, ...newMessages] };
+      const params: ChatCompletionParams = { ...opts.params, ...prepared };
+      if (tools) {
+        params.tools = tools;
         // `required` forces a tool call on the first request only; afterwards the model must be free to answer.
         const choice = opts.toolChoice ?? 'auto';
         params.tool_choice = choice === 'required' && toolRounds > 0 ? 'auto' : choice;
@@ -134,24 +178,34 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
       let round: RoundOutput;
       const acc = new ChatAccumulator();
       try {
-        round = opts.stream
-          ? await streamRound(opts, params, acc, emitText, emitReasoning)
-          : await completeRound(opts, params, emitText, emitReasoning);
+        round = await requestRound(opts, params, opts.stream, acc, emitText, emitReasoning);
       } catch (err) {
         // Keep what arrived of this round in the history (without half-built tool calls).
         const partial = opts.stream ? acc.content : '';
+        if (signal.aborted || err instanceof AbortedError) {
+          if (partial) newMessages.push({ role: 'assistant', content: partial });
+          addUsage(opts.stream ? acc.usage : undefined);
+          return result('stopped');
+        }
+        const error = toBudError(err);
+        if (!partial && !refusedThisRound && opts.onRoundRefused?.(error)) {
+          refusedThisRound = true;
+          continue;
+        }
         if (partial) newMessages.push({ role: 'assistant', content: partial });
         addUsage(opts.stream ? acc.usage : undefined);
-        if (signal.aborted || err instanceof AbortedError) return result('stopped');
-        return result('error', { error: toBudError(err) });
+        return result('error', { error });
       }
+      refusedThisRound = false;
       addUsage(round.usage);
+      opts.onRoundDone?.({ usage: round.usage, finishReason: round.finishReason });
+      const finishReason = round.finishReason;
 
       const calls = toolsOn ? (round.message.tool_calls ?? []) : [];
       if (calls.length === 0) {
         if (!round.message.content && round.message.refusal) emitText(round.message.refusal);
         newMessages.push(finalMessage(round.message));
-        return result('complete');
+        return result('complete', { finishReason });
       }
 
       if (toolRounds >= maxRounds) {
@@ -169,6 +223,7 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
           events.onToolCall?.({ ...view });
         }
         return result('complete', {
+          finishReason,
           note: `Stopped after ${maxRounds} tool round${maxRounds === 1 ? '' : 's'}: the model asked for more tool calls than bud.tools.maxRounds allows.`,
         });
       }
@@ -192,7 +247,7 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
 }
 
 async function streamRound(
-  opts: TurnOptions,
+  opts: RoundContext,
   params: ChatCompletionParams,
   acc: ChatAccumulator,
   emitText: (t: string) => void,
@@ -207,11 +262,11 @@ async function streamRound(
     emitReasoning(added.reasoning);
     emitText(added.content);
   }
-  return { message: acc.message(), usage: acc.usage };
+  return { message: acc.message(), usage: acc.usage, finishReason: acc.finishReason };
 }
 
 async function completeRound(
-  opts: TurnOptions,
+  opts: RoundContext,
   params: ChatCompletionParams,
   emitText: (t: string) => void,
   emitReasoning: (t: string) => void,
@@ -230,7 +285,11 @@ async function completeRound(
   const message: ChatMessage = { role: 'assistant', content: text };
   if (toolCalls.length) message.tool_calls = toolCalls;
   if (raw.refusal) message.refusal = raw.refusal;
-  return { message, usage: completion.usage ?? undefined };
+  return {
+    message,
+    usage: completion.usage ?? undefined,
+    finishReason: completion.choices?.[0]?.finish_reason ?? null,
+  };
 }
 
 /** A whole tool call from a non-streamed answer: arguments sent as an object become a string; ids are filled in. */
@@ -277,6 +336,8 @@ async function runCalls(
       argsText: call.function.arguments,
       state: 'running',
     };
+    const source = tools.sourceOf?.(call.function.name);
+    if (source) view.source = source;
     toolViews.push(view);
     const update = (patch: Partial<ToolCallView>) => {
       Object.assign(view, patch);

@@ -4,106 +4,128 @@ import { setModel } from '../config/settings';
 import { toErrorInfo } from '../chat/errorInfo';
 import type { ChatHost } from '../panel/chatHost';
 import type { Session } from '../connection/session';
+import type { Connection } from '../connection/connection';
+import type { Model } from '../api/types';
 
 interface ModelItem extends vscode.QuickPickItem {
+  /** What accepting the row does: use `modelId`, type an id, set a key first, or nothing (a row that informs). */
+  action: 'model' | 'manual' | 'setApiKey' | 'none';
   modelId?: string;
-  manual?: boolean;
 }
 
-const MANUAL: ModelItem = { label: '$(edit) Enter a model ID manually…', manual: true, alwaysShow: true };
+const MANUAL: ModelItem = { label: '$(edit) Enter a model ID manually…', action: 'manual', alwaysShow: true };
 
 export function registerModelCommands(context: vscode.ExtensionContext, session: Session, host: ChatHost): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('bud.selectModel', async () => {
-      const { settings, conn } = await session.resolve();
-      const current = settings.model;
-      const pick = vscode.window.createQuickPick<ModelItem>();
-      pick.title = 'Bud: Select Model';
-      pick.placeholder = current
-        ? `Current: ${current} — loading models from the server…`
-        : 'Loading models from the server…';
-      pick.busy = true;
-      pick.matchOnDescription = true;
-      pick.items = [MANUAL];
-      pick.show();
-      const cts = new vscode.CancellationTokenSource();
-      const abort = new AbortController();
-      cts.token.onCancellationRequested(() => abort.abort());
+  context.subscriptions.push(vscode.commands.registerCommand('bud.selectModel', () => selectModel(session, host)));
+}
 
-      const load = async () => {
-        if (!conn.apiKey) {
-          pick.placeholder = 'No API key is set: set one to list the models, or enter a model ID manually.';
-          pick.items = [
-            {
-              label: '$(key) Set API Key…',
-              modelId: undefined,
-              description: 'needed to list models',
-              detail: 'bud.setApiKey',
-            },
-            MANUAL,
-          ];
-          return;
-        }
-        try {
-          const models = await session.client(conn).listModels({ signal: abort.signal });
-          const ids = [...new Set(models.map((m) => m.id))].sort((a, b) => a.localeCompare(b));
-          const items: ModelItem[] = ids.map((id) => ({
-            label: id === current ? `$(check) ${id}` : id,
-            description: id === current ? 'current' : models.find((m) => m.id === id)?.owned_by,
-            modelId: id,
-          }));
-          if (current && !ids.includes(current))
-            items.unshift({
-              label: `$(warning) ${current}`,
-              description: 'current — not offered by this server',
-              modelId: current,
-            });
-          pick.items = [...items, MANUAL];
-          pick.placeholder = ids.length
-            ? `${ids.length} models at ${session.client(conn).baseUrl}`
-            : 'The server lists no models; enter a model ID manually.';
-          const active = items.find((i) => i.modelId === current);
-          if (active) pick.activeItems = [active];
-        } catch (err) {
-          if (abort.signal.aborted) return;
-          const info = toErrorInfo(err);
-          pick.placeholder = `Could not load models: ${info.message}`;
-          pick.items = [
-            { label: '$(error) Could not load the model list', detail: info.message, alwaysShow: true },
-            MANUAL,
-          ];
-        } finally {
-          pick.busy = false;
-        }
-      };
-      void load();
+async function selectModel(session: Session, host: ChatHost): Promise<void> {
+  const { settings, conn } = await session.resolve();
+  const current = settings.model;
+  const chosen = await pickModel(session, conn, current);
+  if (!chosen) return;
+  if (chosen.action === 'setApiKey') {
+    await vscode.commands.executeCommand('bud.setApiKey');
+    return;
+  }
+  const model = chosen.action === 'manual' ? await enterModelId(current) : chosen.modelId;
+  if (!model) return;
+  await setModel(model);
+  await host.controller.refreshStatus();
+  void vscode.window.setStatusBarMessage(`$(check) Bud model: ${model}`, 3000);
+}
 
-      const chosen = await new Promise<ModelItem | undefined>((resolve) => {
-        pick.onDidAccept(() => resolve(pick.selectedItems[0]));
-        pick.onDidHide(() => resolve(undefined));
-      });
-      cts.cancel();
-      pick.dispose();
-      if (!chosen) return;
-      let model = chosen.modelId;
-      if (chosen.detail === 'bud.setApiKey') {
-        await vscode.commands.executeCommand('bud.setApiKey');
-        return;
-      }
-      if (chosen.manual) {
-        model = await vscode.window.showInputBox({
-          title: 'Bud: Enter a model ID',
-          value: current,
-          prompt: 'The model ID exactly as the server knows it',
-          validateInput: (v) =>
-            v.trim() ? (/\s/.test(v.trim()) ? 'A model ID has no spaces.' : undefined) : 'Enter a model ID.',
-        });
-        model = model?.trim();
-      }
-      if (!model) return;
-      await setModel(model);
-      await host.controller.refreshStatus();
-      void vscode.window.setStatusBarMessage(`$(check) Bud model: ${model}`, 3000);
-    }),
-  );
+/** Shows the picker at once and fills it while the server answers; resolves with the accepted row, if any. */
+async function pickModel(session: Session, conn: Connection, current: string): Promise<ModelItem | undefined> {
+  const pick = vscode.window.createQuickPick<ModelItem>();
+  pick.title = 'Bud: Select Model';
+  pick.placeholder = current
+    ? `Current: ${current} — loading models from the server…`
+    : 'Loading models from the server…';
+  pick.busy = true;
+  pick.matchOnDescription = true;
+  pick.items = [MANUAL];
+  pick.show();
+  // Closing the picker stops the request for the list.
+  const abort = new AbortController();
+  void fillModelList(pick, session, conn, current, abort.signal);
+  try {
+    return await new Promise<ModelItem | undefined>((resolve) => {
+      pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+      pick.onDidHide(() => resolve(undefined));
+    });
+  } finally {
+    abort.abort();
+    pick.dispose();
+  }
+}
+
+async function fillModelList(
+  pick: vscode.QuickPick<ModelItem>,
+  session: Session,
+  conn: Connection,
+  current: string,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!conn.apiKey) {
+    pick.placeholder = 'No API key is set: set one to list the models, or enter a model ID manually.';
+    pick.items = [{ label: '$(key) Set API Key…', description: 'needed to list models', action: 'setApiKey' }, MANUAL];
+    pick.busy = false;
+    return;
+  }
+  try {
+    const client = session.client(conn);
+    const models = await client.listModels({ signal });
+    // The list also carries each model's context window: use it rather than reading it again.
+    session.modelLists.record(client.baseUrl, models);
+    const items = modelItems(models, current);
+    pick.items = [...items, MANUAL];
+    const count = new Set(models.map((m) => m.id)).size;
+    pick.placeholder = count
+      ? `${count} models at ${client.baseUrl}`
+      : 'The server lists no models; enter a model ID manually.';
+    const active = items.find((i) => i.modelId === current);
+    if (active) pick.activeItems = [active];
+  } catch (err) {
+    if (signal.aborted) return;
+    const info = toErrorInfo(err);
+    pick.placeholder = `Could not load models: ${info.message}`;
+    pick.items = [
+      { label: '$(error) Could not load the model list', detail: info.message, alwaysShow: true, action: 'none' },
+      MANUAL,
+    ];
+  } finally {
+    pick.busy = false;
+  }
+}
+
+/** One row per model id (sorted), the current one marked; a current model the server does not offer comes first. */
+function modelItems(models: Model[], current: string): ModelItem[] {
+  const ids = [...new Set(models.map((m) => m.id))].sort((a, b) => a.localeCompare(b));
+  const items: ModelItem[] = ids.map((id) => ({
+    label: id === current ? `$(check) ${id}` : id,
+    description: id === current ? 'current' : models.find((m) => m.id === id)?.owned_by,
+    action: 'model',
+    modelId: id,
+  }));
+  if (current && !ids.includes(current)) {
+    items.unshift({
+      label: `$(warning) ${current}`,
+      description: 'current — not offered by this server',
+      action: 'model',
+      modelId: current,
+    });
+  }
+  return items;
+}
+
+async function enterModelId(current: string): Promise<string | undefined> {
+  const model = await vscode.window.showInputBox({
+    title: 'Bud: Enter a model ID',
+    value: current,
+    prompt: 'The model ID exactly as the server knows it',
+    validateInput: (v) =>
+      v.trim() ? (/\s/.test(v.trim()) ? 'A model ID has no spaces.' : undefined) : 'Enter a model ID.',
+  });
+  return model?.trim() || undefined;
 }

@@ -2,8 +2,8 @@
 // provider, and the handlers of the webview's messages (src/panel/messageHandlers.ts).
 import * as vscode from 'vscode';
 import { ChatController } from '../chat/controller';
-import { HistoryStore, newChatId, isChatId } from '../chat/historyStore';
-import type { StoredChat } from '../chat/conversation';
+import { describeWriteError } from '../chat/atomicFile';
+import { HistoryStore, newChatId, isChatId, type HistoryStoreOptions } from '../chat/historyStore';
 import { runTurn } from '../chat/turn';
 import { toErrorInfo } from '../chat/errorInfo';
 import { createDeltaSink } from '../chat/deltaSink';
@@ -13,6 +13,9 @@ import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { createWebviewMessageHandlers, dispatchWebviewMessage } from './messageHandlers';
+import { ApprovalBroker } from '../lm/foreignCore';
+import { ChatContext } from '../chat/chatContext';
+import { ContextPlanner } from '../chat/contextPlan';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -26,13 +29,23 @@ export interface ChatHost {
   controller: ChatController;
   view: ChatViewProvider;
   store: HistoryStore;
+  /** Asks in the chat before a tool of another extension runs. */
+  approvals: ApprovalBroker;
   /** Opens the chat view and waits (briefly) until the webview is ready. */
   reveal(): Promise<void>;
 }
 
 export function registerChatHost(context: vscode.ExtensionContext, session: Session, log: Logger): ChatHost {
   // The store, the view and the controller refer to each other only through callbacks that run later.
-  const store = createHistoryStore(context, log, (chat) => controller.externalChange(chat));
+  const store = createHistoryStore(context, log, {
+    onMerged: (chat) => controller.externalChange(chat),
+    onWriteError: (_id, err) =>
+      controller.notice({
+        level: 'error',
+        text: `This chat could not be saved: ${describeWriteError(err)}. It stays open in this window and is saved with the next change once the disk accepts it.`,
+        actions: ['showLog'],
+      }),
+  });
   const pacing = new DeltaPacing();
   const view = new ChatViewProvider(
     context.extensionUri,
@@ -40,25 +53,23 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     (l) => log.warn(l),
     (visible) => pacing.setVisible(visible),
   );
+  const approvals = new ApprovalBroker((msg) => view.post(msg));
   const controller = createController(context, { store, view, session, log, pacing });
-  const onMessage = createMessageRouter(
-    createWebviewMessageHandlers({ controller, session, log, pacing }),
-    controller,
-    log,
-  );
+  const handlers = createWebviewMessageHandlers({ controller, session, approvals, log, pacing });
+  const onMessage = createMessageRouter(handlers, controller, log);
   registerView(context, view, store);
-  return { controller, view, store, reveal: () => revealView(view) };
+  return { controller, view, store, approvals, reveal: () => revealView(view) };
 }
 
 function createHistoryStore(
   context: vscode.ExtensionContext,
   log: Logger,
-  onMerged: (chat: StoredChat) => void,
+  events: Pick<HistoryStoreOptions, 'onMerged' | 'onWriteError'>,
 ): HistoryStore {
   return new HistoryStore({
     dir: vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath,
     log: (l) => log.info(l),
-    onMerged,
+    ...events,
   });
 }
 
@@ -82,6 +93,8 @@ function createController(
     toErrorInfo,
     createDeltaSink: (onFlush) => createDeltaSink(onFlush, pacing),
     getStatus: () => session.status(),
+    context: new ChatContext(new ContextPlanner(session.counter), session.limits, (l) => log.info(l)),
+    contextSetup: () => session.contextSetup(),
     currentChatId: {
       get: () => {
         const id = context.workspaceState.get<string>(CURRENT_CHAT_KEY);

@@ -7,7 +7,9 @@ import { isChatId } from '../chat/historyStore';
 import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
 import type { ActionId, WebviewMessage, WebviewMessageOf } from '../protocol';
+import type { ApprovalBroker } from '../lm/foreignCore';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
+import { createConversationHandlers } from './conversationHandlers';
 
 export type WebviewMessageHandlers = {
   readonly [K in WebviewMessage['type']]: (msg: WebviewMessageOf<K>) => void | Promise<void>;
@@ -18,6 +20,8 @@ type ActionHandlers = { readonly [A in ActionId]: () => void | Promise<void> };
 export interface MessageHandlerDeps {
   controller: ChatController;
   session: Session;
+  /** Asks in the chat before another extension's tool runs. */
+  approvals: ApprovalBroker;
   log: Logger;
   /** The pace of answer text, set by what the user can see of it. */
   pacing: DeltaPacing;
@@ -33,15 +37,19 @@ export function dispatchWebviewMessage(handlers: WebviewMessageHandlers, msg: We
 export function createWebviewMessageHandlers({
   controller,
   session,
+  approvals,
   log,
   pacing,
 }: MessageHandlerDeps): WebviewMessageHandlers {
   const actions = createActionHandlers(controller);
   return {
-    ready: async () => {
+    ready: async (msg) => {
       pacing.setFollowing(true); // a new webview starts at the end of the chat, and says so when that changes
-      controller.sendInit(await workspaceSettingNotes(session));
+      await controller.sendInit(await workspaceSettingNotes(session), isChatId(msg.chatId) ? msg.chatId : undefined);
+      // A recreated view has lost the questions still waiting for an answer: ask them again.
+      approvals.repost();
     },
+    toolApprovalAnswer: (msg) => approvals.answer(msg.callId, msg.answer),
     send: async (msg) => {
       await controller.send(msg.text);
     },
@@ -65,12 +73,16 @@ export function createWebviewMessageHandlers({
     insertCode: (msg) => insertCode(msg.code),
     openCodeInEditor: (msg) => openCodeInEditor(msg.code, msg.language),
     viewState: (msg) => pacing.setFollowing(msg.following),
+    continueAnswer: (msg) => controller.continueAnswer(msg.id),
+    undoCondense: () => controller.undoCondense(),
+    draft: (msg) => controller.setDraft(msg.text),
     log: (msg) => {
       const line = `[webview] ${msg.text}`;
       if (msg.level === 'error') log.error(line);
       else if (msg.level === 'warn') log.warn(line);
       else log.info(line);
     },
+    ...createConversationHandlers(controller),
   };
 }
 
@@ -84,12 +96,18 @@ function createActionHandlers(controller: ChatController): ActionHandlers {
   return {
     retry: () => controller.retry(),
     newChat: () => controller.newChat(),
+    undoDelete: () => controller.branches.undoDelete(),
     setApiKey: command('bud.setApiKey'),
     selectModel: command('bud.selectModel'),
     showLog: command('bud.showLog'),
     testConnection: command('bud.testConnection'),
     openSettings: command('workbench.action.openSettings', '@ext:bud-studio.bud-chat'),
     manageTrust: command('workbench.trust.manage'),
+    condense: async () => {
+      await controller.condense();
+    },
+    contextSettings: command('workbench.action.openSettings', 'bud.contextWindow'),
+    removeAttachment: () => controller.removeLargestAttachment(),
   };
 }
 

@@ -1,12 +1,13 @@
 // Checks every message from the webview before the host acts on it. The webview renders untrusted model
 // output (sanitised), so the host still treats what it receives as input: known types and field types only.
-import { isActionId, type WebviewMessage, type WebviewMessageOf } from '../protocol';
+import { isActionId, TOOL_APPROVALS, type ToolApproval, type WebviewMessage, type WebviewMessageOf } from '../protocol';
 
 type Fields = Readonly<Record<string, unknown>>;
 type WebviewMessageType = WebviewMessage['type'];
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isApproval = (v: unknown): v is ToolApproval => (TOOL_APPROVALS as readonly unknown[]).includes(v);
 const isLogLevel = (v: unknown): v is WebviewMessageOf<'log'>['level'] => v === 'info' || v === 'warn' || v === 'error';
 
 /** Longest `log` line the webview may send; the rest is cut so a runaway error cannot flood the log. */
@@ -16,10 +17,12 @@ const MAX_LOG_CHARS = 2000;
  * One validator per webview message type, keyed by `type`. The mapped type makes a new `WebviewMessage` member a
  * compile error until it has its entry here. Each validator copies only the known fields, with their types checked.
  */
+const MAX_DRAFT_CHARS = 1_000_001;
+
 export const WEBVIEW_MESSAGE_VALIDATORS: {
   readonly [K in WebviewMessageType]: (m: Fields) => WebviewMessageOf<K> | undefined;
 } = {
-  ready: () => ({ type: 'ready' }),
+  ready: (m) => (isStr(m.chatId) ? { type: 'ready', chatId: m.chatId } : { type: 'ready' }),
   stop: () => ({ type: 'stop' }),
   retry: () => ({ type: 'retry' }),
   newChat: () => ({ type: 'newChat' }),
@@ -28,6 +31,11 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
   deleteChat: (m) => (isStr(m.chatId) ? { type: 'deleteChat', chatId: m.chatId } : undefined),
   renameChat: (m) =>
     isStr(m.chatId) && isStr(m.title) ? { type: 'renameChat', chatId: m.chatId, title: m.title } : undefined,
+  editMessage: (m) => (isStr(m.id) && isStr(m.text) ? { type: 'editMessage', id: m.id, text: m.text } : undefined),
+  regenerate: (m) => (isStr(m.id) ? { type: 'regenerate', id: m.id } : undefined),
+  deleteTurn: (m) => (isStr(m.id) ? { type: 'deleteTurn', id: m.id } : undefined),
+  copyMessage: (m) => (isStr(m.id) ? { type: 'copyMessage', id: m.id } : undefined),
+  switchBranch: (m) => (isStr(m.id) && isInt(m.index) ? { type: 'switchBranch', id: m.id, index: m.index } : undefined),
   action: (m) => (isActionId(m.action) ? { type: 'action', action: m.action } : undefined),
   openLink: (m) => (isStr(m.href) ? { type: 'openLink', href: m.href } : undefined),
   openContext: (m) =>
@@ -42,6 +50,14 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
       ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
       : undefined,
   viewState: (m) => (typeof m.following === 'boolean' ? { type: 'viewState', following: m.following } : undefined),
+  continueAnswer: (m) => (isStr(m.id) ? { type: 'continueAnswer', id: m.id } : undefined),
+  undoCondense: () => ({ type: 'undoCondense' }),
+  // A draft longer than one message may be is cut: the meter then shows it as over the limit anyway.
+  draft: (m) => (isStr(m.text) ? { type: 'draft', text: m.text.slice(0, MAX_DRAFT_CHARS) } : undefined),
+  toolApprovalAnswer: (m) =>
+    isStr(m.callId) && isApproval(m.answer)
+      ? { type: 'toolApprovalAnswer', callId: m.callId, answer: m.answer }
+      : undefined,
   log: (m) =>
     isStr(m.text) && isLogLevel(m.level)
       ? { type: 'log', level: m.level, text: m.text.slice(0, MAX_LOG_CHARS) }

@@ -13,4 +13,6 @@ export interface ToolExecutor {
   /** The OpenAI `tools` array. */
   definitions(): FunctionTool[];
   execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
+  /** Where a tool comes from, for tools that are not Bud's own (shown on the call row). */
+  sourceOf?(name: string): string | undefined;
 }

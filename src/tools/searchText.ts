@@ -32,92 +32,127 @@ export async function searchWorkspace(
   q: SearchQuery,
   signal?: AbortSignal,
 ): Promise<SearchOutcome> {
-  const files = new Map<string, RgLine[]>();
-  let matches = 0;
-  let truncated = false;
-  const context = q.contextLines ?? CAPS.searchContextLines;
-  const include = q.includeGlob ? createGlobMatcher(q.includeGlob) : undefined;
+  const found = new FoundLines(ctx, q.maxResults, q.contextLines ?? CAPS.searchContextLines);
+  for (const folder of ctx.roots.folders) {
+    if (found.truncated || signal?.aborted) break;
+    if (ctx.rgPath) await searchWithRipgrep(ctx.rgPath, ctx, folder, q, found, signal);
+    else await searchWithScanner(ctx, folder, q, found, signal);
+  }
+  return {
+    files: found.files,
+    matches: found.matches,
+    truncated: found.truncated,
+    engine: ctx.rgPath ? 'ripgrep' : 'scan',
+  };
+}
+
+/** The lines found so far, per file, up to the match limit. */
+class FoundLines {
+  readonly files = new Map<string, RgLine[]>();
+  matches = 0;
+  /** The match limit was reached: nothing more is kept. */
+  truncated = false;
+
+  constructor(
+    private readonly ctx: FsToolContext,
+    private readonly maxResults: number,
+    readonly contextLines: number,
+  ) {}
 
   /** Adds one file's lines (already in order); false once the match limit is reached. */
-  const addFile = (folder: ResolvedFolder, lines: RgLine[]): boolean => {
-    if (truncated || lines.length === 0) return !truncated;
+  addFile(folder: ResolvedFolder, lines: RgLine[]): boolean {
+    if (this.truncated || lines.length === 0) return !this.truncated;
     const rel = lines[0].path;
-    if (ctx.deny.denied(rel)) return true;
-    const display = ctx.roots.display(folder, rel);
+    if (this.ctx.deny.denied(rel)) return true;
+    const display = this.ctx.roots.display(folder, rel);
     const kept: RgLine[] = [];
     let lastMatch = -1;
     for (const l of lines) {
       if (l.kind === 'match') {
-        if (matches >= q.maxResults) {
-          truncated = true;
+        if (this.matches >= this.maxResults) {
+          this.truncated = true;
           break;
         }
-        matches++;
+        this.matches++;
         lastMatch = kept.length;
       }
       kept.push({ ...l, path: display, text: capLine(l.text) });
     }
     // Trailing context after the last kept match stays; lines after a cut-off match do not.
-    if (truncated) kept.splice(lastMatch + 1 + context);
-    if (kept.some((l) => l.kind === 'match')) files.set(display, kept);
-    return !truncated;
-  };
-
-  for (const folder of ctx.roots.folders) {
-    if (truncated || signal?.aborted) break;
-    const ex = excludesOf(ctx, folder);
-    const exclude = [...ex.files, ...ex.search];
-    if (ctx.rgPath) {
-      let current: RgLine[] = [];
-      const flush = () => {
-        const ok = addFile(folder, current);
-        current = [];
-        return ok;
-      };
-      const res = await runRipgrep(
-        ctx.rgPath,
-        buildSearchArgs({
-          useIgnoreFiles: ex.useIgnoreFiles,
-          query: q.query,
-          isRegex: q.isRegex,
-          includeGlob: q.includeGlob,
-          exclude,
-          contextLines: context,
-        }),
-        {
-          cwd: folder.real,
-          signal,
-          onLine: (line) => {
-            if (line.startsWith('{"type":"end"')) return flush();
-            const l = parseRgJsonLine(line);
-            if (!l) return true;
-            if (current.length && current[0].path !== l.path && !flush()) return false;
-            current.push(l);
-            return true;
-          },
-        },
-      );
-      if (current.length) flush();
-      if (res.code === 2 && !res.stopped && matches === 0) {
-        throw new Error(`ripgrep could not run the search: ${res.stderr.split('\n')[0] || 'exit code 2'}`);
-      }
-    } else {
-      await scanFolder(folder.real, {
-        query: q.query,
-        isRegex: q.isRegex,
-        include: include ? (rel) => include(rel, ctx.roots.display(folder, rel)) : undefined,
-        exclude,
-        gitignore: ex.useIgnoreFiles !== false,
-        deny: ctx.deny,
-        contextLines: context,
-        maxFileBytes: CAPS.searchMaxFileBytes,
-        maxMatches: q.maxResults + 1, // one more than shown, so a cut is detected and reported
-        signal,
-        onFile: (lines) => addFile(folder, lines),
-      });
-    }
+    if (this.truncated) kept.splice(lastMatch + 1 + this.contextLines);
+    if (kept.some((l) => l.kind === 'match')) this.files.set(display, kept);
+    return !this.truncated;
   }
-  return { files, matches, truncated, engine: ctx.rgPath ? 'ripgrep' : 'scan' };
+}
+
+/** One folder through `rg --json`: its lines are grouped per file as they stream in. */
+async function searchWithRipgrep(
+  rgPath: string,
+  ctx: FsToolContext,
+  folder: ResolvedFolder,
+  q: SearchQuery,
+  found: FoundLines,
+  signal?: AbortSignal,
+): Promise<void> {
+  const ex = excludesOf(ctx, folder);
+  let current: RgLine[] = [];
+  const flush = () => {
+    const ok = found.addFile(folder, current);
+    current = [];
+    return ok;
+  };
+  const res = await runRipgrep(
+    rgPath,
+    buildSearchArgs({
+      useIgnoreFiles: ex.useIgnoreFiles,
+      query: q.query,
+      isRegex: q.isRegex,
+      includeGlob: q.includeGlob,
+      exclude: [...ex.files, ...ex.search],
+      contextLines: found.contextLines,
+    }),
+    {
+      cwd: folder.real,
+      signal,
+      onLine: (line) => {
+        if (line.startsWith('{"type":"end"')) return flush();
+        const l = parseRgJsonLine(line);
+        if (!l) return true;
+        if (current.length && current[0].path !== l.path && !flush()) return false;
+        current.push(l);
+        return true;
+      },
+    },
+  );
+  if (current.length) flush();
+  if (res.code === 2 && !res.stopped && found.matches === 0) {
+    throw new Error(`ripgrep could not run the search: ${res.stderr.split('\n')[0] || 'exit code 2'}`);
+  }
+}
+
+/** One folder through the built-in scanner (no ripgrep): the same excludes, .gitignore and deny list. */
+async function searchWithScanner(
+  ctx: FsToolContext,
+  folder: ResolvedFolder,
+  q: SearchQuery,
+  found: FoundLines,
+  signal?: AbortSignal,
+): Promise<void> {
+  const ex = excludesOf(ctx, folder);
+  const include = q.includeGlob ? createGlobMatcher(q.includeGlob) : undefined;
+  await scanFolder(folder.real, {
+    query: q.query,
+    isRegex: q.isRegex,
+    include: include ? (rel) => include(rel, ctx.roots.display(folder, rel)) : undefined,
+    exclude: [...ex.files, ...ex.search],
+    gitignore: ex.useIgnoreFiles !== false,
+    deny: ctx.deny,
+    contextLines: found.contextLines,
+    maxFileBytes: CAPS.searchMaxFileBytes,
+    maxMatches: q.maxResults + 1, // one more than shown, so a cut is detected and reported
+    signal,
+    onFile: (lines) => found.addFile(folder, lines),
+  });
 }
 
 /** grep-style lines: files sorted by path, "--" between non-adjacent groups. */

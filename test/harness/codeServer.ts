@@ -26,6 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot, resultsDir, toolPaths } from './paths';
 import { stopGroup, killGroup, track } from './processes';
 import { openWorkbench, type Workbench, type WorkbenchOptions } from './workbench';
+import { installVsixes } from './vsix';
 
 export interface CodeServerOptions {
   /** Folder to open (default: test/fixtures/workspace). */
@@ -42,6 +43,8 @@ export interface CodeServerOptions {
   installProduct?: boolean;
   /** More extension folders to install (copied to EXT/<publisher>.<name>-<version>). */
   extraExtensions?: string[];
+  /** VSIX files to install with `code-server --install-extension` before it starts (see vsix.ts). */
+  vsixExtensions?: string[];
   /** Keep workspace trust on (default: --disable-workspace-trust). */
   workspaceTrust?: boolean;
   /** HOME of code-server and the extension host (default: an empty folder in the profile, so ~/.bud is not read). */
@@ -254,6 +257,14 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   writeFileSync(join(userDataDir, 'Machine/settings.json'), JSON.stringify({ ...opts.machineSettings }, null, 2));
   if (opts.installProduct !== false) installProduct(extensionsDir);
   for (const dir of opts.extraExtensions ?? []) installExtensionCopy(dir, extensionsDir);
+  if (opts.vsixExtensions?.length)
+    installVsixes(
+      tools.codeServer,
+      codeServerEnv(opts, home, tools.node24Bin),
+      extensionsDir,
+      userDataDir,
+      opts.vsixExtensions,
+    );
 
   const label = opts.label ?? 'code-server';
   let port = 0;

@@ -11,6 +11,7 @@ import type { SuiteResults } from '../integration/index';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { repoRoot } from './paths';
 import { closeAll } from './processes';
+import { packageVsix } from './vsix';
 
 export interface IntegrationRun extends SuiteResults {
   /** Where the extension host said it ran (Node / VS Code version). */
@@ -30,9 +31,12 @@ export async function runIntegration(
   let server: CodeServer | undefined;
   const t0 = Date.now();
   try {
+    // A second extension with a language-model tool, for the tests of other extensions' tools in Bud's chat.
+    const fixtureVsix = packageVsix(join(repo, 'test/fixtures/lm-tool-extension'), tmp);
     server = await startCodeServer({
       label: 'integration',
       extraExtensions: [join(repo, 'test/harness/runner-extension')],
+      vsixExtensions: [fixtureVsix],
       env: { BUD_TEST_RESULTS: resultsFile, BUD_TEST_INDEX: index, BUD_TEST_GREP: opts.grep, BUD_TEST_MODE: '1' },
     });
     log(`  code-server ${server.url} up in ${((Date.now() - t0) / 1000).toFixed(1)} s; opening the fixture workspace`);

@@ -11,6 +11,10 @@ export const ACTION_LABELS: Record<ActionId, { label: string; icon: string }> = 
   testConnection: { label: 'Test Connection', icon: 'plug' },
   newChat: { label: 'New Chat', icon: 'add' },
   manageTrust: { label: 'Manage Workspace Trust', icon: 'shield' },
+  condense: { label: 'Condense', icon: 'fold' },
+  contextSettings: { label: 'Context Window Setting', icon: 'settings-gear' },
+  removeAttachment: { label: 'Remove an Attachment', icon: 'close' },
+  undoDelete: { label: 'Undo', icon: 'discard' },
 };
 
 /** The first action is the primary one (the fix); the rest are secondary. */

@@ -9,6 +9,7 @@ import {
   type ViewStatus,
 } from '../../protocol';
 import { bindContentActions } from './contentActions';
+import { bindConversationActions } from './conversationActions';
 import { Composer } from './composer';
 import { Announcer, h } from './dom';
 import { EmptyState } from './emptyState';
@@ -16,7 +17,10 @@ import { Header } from './header';
 import { HistoryPanel } from './historyPanel';
 import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
-import type { Host } from './vscodeApi';
+import { rememberWindowChat, type Host } from './vscodeApi';
+
+/** The meter counts the draft this long after the last keystroke. */
+const DRAFT_COUNT_DELAY_MS = 400;
 
 export class ChatApp {
   private readonly header: Header;
@@ -34,6 +38,7 @@ export class ChatApp {
   /** What the host was last told of whether the list follows the end (a new webview starts at the end). */
   private following = true;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
+  private draftCountTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -70,6 +75,9 @@ export class ChatApp {
       draftChanged: (text) => {
         clearTimeout(this.draftSaveTimer);
         this.draftSaveTimer = setTimeout(() => this.host.setState({ draft: text }), 300);
+        // The meter counts the draft too; the host counts it after a pause in typing, never per keystroke.
+        clearTimeout(this.draftCountTimer);
+        this.draftCountTimer = setTimeout(() => this.host.post({ type: 'draft', text }), DRAFT_COUNT_DELAY_MS);
       },
     });
     this.main = h('main', { class: 'chat-main' }, this.list.el, this.empty.el, this.history.el, this.list.scrollButton);
@@ -77,6 +85,18 @@ export class ChatApp {
     root.replaceChildren(this.header.el, this.notice.el, this.main, this.composer.el, this.announcer.el);
 
     bindContentActions(root, this.host, this.announcer);
+    bindConversationActions(this.list, this.host, this.announcer);
+    // Continue (an answer cut off at the token limit) and the context markers' own buttons.
+    root.addEventListener('click', (e) => {
+      const target = e.target as Element;
+      const cont = target.closest<HTMLElement>('button[data-continue]');
+      if (cont) {
+        this.host.post({ type: 'continueAnswer', id: cont.getAttribute('data-continue')! });
+        return;
+      }
+      if (target.closest('button[data-undo-condense]')) this.host.post({ type: 'undoCondense' });
+      else if (target.closest('button[data-show-not-sent]')) this.list.showNotSent();
+    });
     // Buttons that run a host action (inline errors, notices, the empty state's Set API Key).
     root.addEventListener('click', (e) => {
       const button = (e.target as Element).closest<HTMLElement>('button[data-action]');
@@ -146,8 +166,35 @@ export class ChatApp {
       case 'toolCall':
         this.list.get(msg.id)?.setToolCall(msg.call);
         break;
+      case 'toolApproval': {
+        // The call row is in the streaming answer (the newest one holding it).
+        const asked = [...this.list.all()]
+          .reverse()
+          .some((m) =>
+            m.askApproval(msg, (answer) => this.host.post({ type: 'toolApprovalAnswer', callId: msg.callId, answer })),
+          );
+        if (asked)
+          this.announcer.say(
+            `Bud asks before running ${msg.name} from ${msg.source}: allow once, always allow, or deny.`,
+          );
+        break;
+      }
+      case 'toolApprovalDone':
+        for (const m of this.list.all()) m.endApproval(msg.callId);
+        break;
       case 'messagesRemoved':
         this.list.remove(msg.ids);
+        this.refreshUsage();
+        this.updateEmpty();
+        break;
+      case 'pathChanged':
+        this.list.replaceAfter(msg.afterId, msg.messages);
+        this.composer.setHistory(
+          this.list
+            .all()
+            .filter((m) => m.role === 'user')
+            .map((m) => m.text),
+        );
         this.refreshUsage();
         this.updateEmpty();
         break;
@@ -157,6 +204,18 @@ export class ChatApp {
         break;
       case 'notice':
         this.notice.show(msg.notice);
+        break;
+      case 'context':
+        this.header.setContext(msg.info);
+        this.list.setNotSent(msg.info?.firstSentId, msg.info?.notSent ?? 0);
+        break;
+      case 'summary':
+        this.list.setSummary(msg.summary ?? undefined);
+        break;
+      case 'answerResumed':
+        this.list.get(msg.id)?.resume();
+        this.list.updateBusy();
+        this.setBusy(true);
         break;
       case 'focusInput':
         this.closeHistory(false);
@@ -170,7 +229,7 @@ export class ChatApp {
 
   private onAnswerEnded(id: string, status: MessageStatus, msg: Extract<HostMessage, { type: 'answerEnded' }>): void {
     const item = this.list.get(id);
-    item?.end(status, msg.error, msg.usage, msg.note);
+    item?.end(status, msg.error, msg.usage, msg.note, msg.finish);
     this.list.updateBusy();
     if (msg.usage) this.header.setUsage(msg.usage);
     if (!this.list.all().some((m) => m.status === 'streaming')) this.setBusy(false);
@@ -182,11 +241,12 @@ export class ChatApp {
     const sameChat = saved.chatId === chat.id;
     this.chatId = chat.id;
     this.list.load(chat.messages);
+    this.list.setSummary(chat.summary);
     this.composer.setHistory(chat.messages.filter((m) => m.role === 'user').map((m) => m.content));
     this.history.setCurrent(chat.id);
     this.refreshUsage();
     this.updateEmpty();
-    this.host.setState({ chatId: chat.id });
+    rememberWindowChat(this.host, chat.id);
     if (initial && sameChat && saved.atBottom === false && saved.scrollTop !== undefined) {
       const top = saved.scrollTop;
       requestAnimationFrame(() => this.list.restoreScroll(top));

@@ -1,5 +1,7 @@
-// The view's top bar: the model in use (click to change), the last answer's token usage, history and New Chat.
-import type { Usage } from '../../protocol';
+// The view's top bar: the model in use (click to change), the context meter, the last answer's token usage,
+// history and New Chat.
+import type { ContextInfo, Usage } from '../../protocol';
+import { ContextMeter } from './contextMeter';
 import { formatNumber, h, icon, iconButton } from './dom';
 
 export interface HeaderEvents {
@@ -14,6 +16,7 @@ export class Header {
   private readonly modelButton: HTMLButtonElement;
   private readonly modelName = h('span', { class: 'model-name' });
   private readonly usage = h('div', { id: 'usage' });
+  private readonly meter = new ContextMeter();
 
   constructor(events: HeaderEvents) {
     this.modelButton = h(
@@ -36,6 +39,7 @@ export class Header {
       'header',
       { class: 'view-header' },
       this.modelButton,
+      this.meter.el,
       this.usage,
       h('div', { class: 'header-actions' }, this.historyButton, newChat),
     );
@@ -68,6 +72,10 @@ export class Header {
       h('span', { class: 'usage-detail', 'aria-hidden': 'true' }, `${p} in · ${c} out · `),
       h('span', { class: 'usage-total', 'aria-hidden': 'true' }, `${t} tokens`),
     );
+  }
+
+  setContext(info: ContextInfo | null): void {
+    this.meter.set(info);
   }
 
   setHistoryOpen(open: boolean): void {

@@ -1,6 +1,15 @@
 // One message in the list. Created once, then patched in place (deltas, tool calls, end state): the list never
 // re-renders a message that did not change.
-import type { ErrorInfo, MessageStatus, MessageView, ToolCallView, Usage } from '../../protocol';
+import type {
+  AnswerFinish,
+  BranchInfo,
+  ErrorInfo,
+  MessageStatus,
+  MessageView,
+  ToolApproval,
+  ToolCallView,
+  Usage,
+} from '../../protocol';
 import { actionBar } from './actions';
 import { chipList } from './chips';
 import { clear, h, icon } from './dom';
@@ -13,7 +22,13 @@ import {
   type SlicedRender,
   type StreamingRenderer,
 } from './markdown';
-import { createToolCallRow, updateToolCallRow } from './toolCalls';
+import { createApprovalBar, createToolCallRow, updateToolCallRow } from './toolCalls';
+import { actionButtons, branchNav, inlineEditor, type EditorEvents } from './messageTools';
+
+const FINISH_BADGES: Record<AnswerFinish, { text: string; icon: string }> = {
+  length: { text: 'Cut off', icon: 'warning' },
+  content_filter: { text: 'Filtered', icon: 'shield' },
+};
 
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
   stopped: { text: 'Stopped', icon: 'debug-stop' },
@@ -31,12 +46,17 @@ export class MessageItem {
   readonly id: string;
   readonly role: MessageView['role'];
   status: MessageStatus;
+  /** Why a complete answer ended early (cut off at the token limit, content filter). */
+  finish: AnswerFinish | undefined;
   usage: Usage | undefined;
   /** The user's text (for Up-recall) or the answer text so far. */
   text: string;
+  readonly branch: BranchInfo | undefined;
 
   private readonly content: HTMLElement;
   private readonly badge = h('span', { class: 'status-badge' });
+  private readonly tools = h('div', { class: 'message-tools' });
+  private editor: HTMLElement | undefined;
   private readonly toolCalls = h('div', { class: 'tool-calls' });
   private readonly after = h('div', { class: 'message-after' });
   private reasoning: { details: HTMLDetailsElement; body: HTMLElement; text: string } | undefined;
@@ -52,6 +72,7 @@ export class MessageItem {
     this.status = msg.status;
     this.usage = msg.usage;
     this.text = msg.content;
+    this.branch = msg.branch;
     const isUser = msg.role === 'user';
     this.content = h('div', { class: 'content' });
     const header = h(
@@ -61,6 +82,7 @@ export class MessageItem {
       h('span', { class: 'author' }, isUser ? 'You' : 'Bud'),
       !isUser && msg.model ? h('span', { class: 'message-model' }, msg.model) : null,
       this.badge,
+      this.tools,
     );
     this.el = h(
       'div',
@@ -68,6 +90,7 @@ export class MessageItem {
         class: `message ${msg.role}`,
         'data-id': msg.id,
         role: 'article',
+        tabindex: '-1',
         'aria-label': isUser ? 'Your message' : 'Bud’s answer',
       },
       header,
@@ -88,6 +111,7 @@ export class MessageItem {
         this.renderStatic(msg.content, opts.lazy);
       }
     }
+    this.finish = msg.finish;
     this.applyStatus(msg.status, msg.error, msg.note);
   }
 
@@ -177,6 +201,21 @@ export class MessageItem {
     else this.toolCalls.append(createToolCallRow(call));
   }
 
+  /** Asks before a tool of another extension runs; returns false when the call's row is not in this message. */
+  askApproval(call: { callId: string; name: string; source: string }, answer: (a: ToolApproval) => void): boolean {
+    const row = this.toolCalls.querySelector<HTMLElement>(`[data-call-id="${CSS.escape(call.callId)}"]`);
+    if (!row) return false;
+    this.endApproval(call.callId);
+    const bar = createApprovalBar(call, answer);
+    row.after(bar);
+    bar.querySelector<HTMLButtonElement>('button')?.focus({ preventScroll: true });
+    return true;
+  }
+
+  endApproval(callId: string): void {
+    this.toolCalls.querySelector(`[data-approval-for="${CSS.escape(callId)}"]`)?.remove();
+  }
+
   showRetry(attempt: number, maxRetries: number, delayMs: number, reason: string): void {
     if (!this.retry) {
       this.retry = new RetryStatus();
@@ -197,20 +236,33 @@ export class MessageItem {
     this.progress = undefined;
   }
 
-  end(status: MessageStatus, error?: ErrorInfo, usage?: Usage, note?: string): void {
+  end(status: MessageStatus, error?: ErrorInfo, usage?: Usage, note?: string, finish?: AnswerFinish): void {
     this.renderer?.finish();
     this.renderer = undefined;
     this.removeProgress();
     this.clearRetry();
     this.content.setAttribute('aria-busy', 'false');
     if (usage) this.usage = usage;
+    this.finish = finish;
     this.applyStatus(status, error, note);
   }
 
+  /** Continue: the ended answer streams again; its text so far is drawn anew and deltas are appended to it. */
+  resume(): void {
+    if (this.role !== 'assistant' || this.status === 'streaming') return;
+    if (this.deferred) this.renderDeferred();
+    this.finish = undefined;
+    this.applyStatus('streaming');
+    this.startStreaming();
+    if (this.text) this.renderer!.append(this.text);
+  }
+
   private applyStatus(status: MessageStatus, error?: ErrorInfo, note?: string): void {
+    const toolsChange = this.status === 'streaming' || status === 'streaming' || !this.tools.hasChildNodes();
     this.status = status;
     this.el.setAttribute('data-status', status);
-    const badge = BADGES[status];
+    if (toolsChange) this.renderTools();
+    const badge = (this.finish && status === 'complete' ? FINISH_BADGES[this.finish] : undefined) ?? BADGES[status];
     clear(this.badge);
     if (badge && !(status === 'error' && error)) {
       this.badge.append(icon(badge.icon), h('span', {}, badge.text));
@@ -228,9 +280,66 @@ export class MessageItem {
         h('div', { class: 'message-note' }, icon('debug-stop'), h('span', {}, 'Stopped before any text arrived.')),
       );
     }
+    if (status === 'complete' && this.finish === 'length') {
+      this.after.append(
+        h('div', { class: 'message-note cut-off' }, icon('warning'), h('span', {}, 'Cut off at the token limit.')),
+        h(
+          'div',
+          { class: 'inline-error-actions' },
+          h(
+            'button',
+            { type: 'button', class: 'button primary', 'data-continue': this.id },
+            icon('debug-continue'),
+            h('span', {}, 'Continue'),
+          ),
+        ),
+      );
+    }
+    if (status === 'complete' && this.finish === 'content_filter') {
+      this.after.append(
+        h(
+          'div',
+          { class: 'message-note filtered' },
+          icon('shield'),
+          h('span', {}, "Stopped by the server's content filter."),
+        ),
+      );
+    }
     // A stopped or interrupted answer can be asked again, like a failed one (only the latest shows it).
     if ((status === 'stopped' || status === 'interrupted') && !error)
       this.after.append(actionBar(['retry'], 'inline-error-actions'));
+  }
+
+  private renderTools(): void {
+    const streaming = this.status === 'streaming';
+    this.tools.replaceChildren(
+      ...(this.branch ? [branchNav(this.branch, this.role)] : []),
+      ...actionButtons(this.role, streaming),
+    );
+  }
+
+  /** Opens the inline editor of a question in place of its text. */
+  startEdit(events: EditorEvents): void {
+    if (this.role !== 'user' || this.editor) return;
+    const editor = inlineEditor(this.text, {
+      submit: (text) => events.submit(text),
+      cancel: () => {
+        this.stopEdit();
+        events.cancel();
+      },
+    });
+    this.editor = editor.el;
+    this.content.hidden = true;
+    this.content.after(editor.el);
+    this.el.classList.add('editing');
+    editor.focus();
+  }
+
+  private stopEdit(): void {
+    this.editor?.remove();
+    this.editor = undefined;
+    this.content.hidden = false;
+    this.el.classList.remove('editing');
   }
 
   dispose(): void {

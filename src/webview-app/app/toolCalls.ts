@@ -1,5 +1,5 @@
 // Compact, collapsible rows for the workspace tools the model called: icon, name, short args, summary, duration.
-import type { ToolCallView } from '../../protocol';
+import type { ToolApproval, ToolCallView } from '../../protocol';
 import { clear, formatDuration, h, icon } from './dom';
 
 const STATE_ICON: Record<ToolCallView['state'], [string, string]> = {
@@ -57,10 +57,15 @@ export function updateToolCallRow(row: HTMLElement, call: ToolCallView): void {
   const [glyph, modifier] = STATE_ICON[call.state] ?? STATE_ICON.done;
   const summary = h(
     'summary',
-    { 'aria-label': `Tool ${call.name}${args ? ' ' + args : ''}: ${call.summary ?? STATE_TEXT[call.state]}` },
+    {
+      'aria-label': `Tool ${call.name}${call.source ? ` from ${call.source}` : ''}${args ? ' ' + args : ''}: ${call.summary ?? STATE_TEXT[call.state]}`,
+    },
     icon('chevron-right', 'tool-chevron'),
     icon(glyph, `tool-state ${modifier}`.trim()),
     h('span', { class: 'tool-name' }, call.name),
+    call.source
+      ? h('span', { class: 'tool-source', title: `Not one of Bud's tools: from ${call.source}` }, call.source)
+      : null,
     args ? h('span', { class: 'tool-args' }, args) : null,
     h(
       'span',
@@ -72,6 +77,10 @@ export function updateToolCallRow(row: HTMLElement, call: ToolCallView): void {
   const body = h(
     'div',
     { class: 'tool-call-body' },
+    call.source ? h('div', { class: 'tool-call-label' }, 'From') : null,
+    call.source
+      ? h('div', { class: 'tool-call-result' }, `${call.source} (not one of Bud's tools; its output is untrusted)`)
+      : null,
     h('div', { class: 'tool-call-label' }, 'Arguments'),
     h('pre', { class: 'tool-call-args' }, prettyArgs(call.argsText || '{}')),
     call.summary ? h('div', { class: 'tool-call-label' }, call.state === 'error' ? 'Error' : 'Result') : null,
@@ -81,4 +90,43 @@ export function updateToolCallRow(row: HTMLElement, call: ToolCallView): void {
   clear(row);
   row.append(summary, body);
   (row as HTMLDetailsElement).open = wasOpen;
+}
+
+const APPROVAL_BUTTONS: [ToolApproval, string, string][] = [
+  ['once', 'Allow once', 'check'],
+  ['always', 'Always allow this tool', 'check-all'],
+  ['deny', 'Deny', 'close'],
+];
+
+/**
+ * The question under a call row before a tool of another extension runs: Allow once / Always allow this tool /
+ * Deny. `answer` is called once; the buttons are then disabled until the host removes the bar.
+ */
+export function createApprovalBar(
+  call: { callId: string; name: string; source: string },
+  answer: (a: ToolApproval) => void,
+): HTMLElement {
+  const question = `Run ${call.name} from ${call.source}? It is not one of Bud's read-only tools, so Bud asks first.`;
+  const buttons = APPROVAL_BUTTONS.map(([value, label, glyph]) =>
+    h(
+      'button',
+      { type: 'button', class: value === 'once' ? 'approval-primary' : 'approval-secondary', 'data-approval': value },
+      icon(glyph),
+      label,
+    ),
+  );
+  const bar = h(
+    'div',
+    { class: 'tool-approval', role: 'group', 'aria-label': question, 'data-approval-for': call.callId },
+    h('div', { class: 'tool-approval-question' }, icon('shield'), h('span', {}, question)),
+    h('div', { class: 'tool-approval-buttons' }, ...buttons),
+  );
+  bar.addEventListener('click', (e) => {
+    const b = (e.target as Element).closest<HTMLButtonElement>('button[data-approval]');
+    const value = b?.getAttribute('data-approval') as ToolApproval | null;
+    if (!b || !value || b.disabled) return;
+    for (const x of buttons) x.disabled = true;
+    answer(value);
+  });
+  return bar;
 }

@@ -8,9 +8,13 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { buildRequestMessages, toSnapshot, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
+import { STORE_VERSION, toSnapshot, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
 import { HistoryStore, INTERRUPTED_NOTE, serializeChat } from '../../../src/chat/historyStore';
 import { itHolds } from './property';
+import { activePath } from '../../../src/chat/tree';
+import { ContextPlanner } from '../../../src/chat/contextPlan';
+import { TokenCounter } from '../../../src/context/counter';
+import { ContextLimits } from '../../../src/context/limits';
 
 const word = fc.string({ maxLength: 12 });
 const nat = fc.nat(1e6);
@@ -77,9 +81,10 @@ const chatArb = (id: string) =>
       title: word,
       createdAt: nat,
       updatedAt: nat,
-      messages: fc.array(messageArb, { minLength: 1, maxLength: 5 }),
+      // Message ids are unique within a chat (they name the tree's links); without parentId all are first messages.
+      messages: fc.uniqueArray(messageArb, { minLength: 1, maxLength: 5, selector: (m) => m.id }),
     })
-    .map((c): StoredChat => ({ version: 1, id, ...c }));
+    .map((c): StoredChat => ({ version: STORE_VERSION, id, selected: {}, ...c }));
 
 /** Any JSON value of another kind than `v` (the "wrong type" of a field). */
 const OTHER_VALUES: unknown[] = [
@@ -185,6 +190,8 @@ function asLoaded(chat: StoredChat): StoredChat {
   return c;
 }
 
+const planner = new ContextPlanner(new TokenCounter());
+
 /** What the rest of the extension does with a loaded chat: the view's snapshot and the next request. */
 function useDownstream(chat: StoredChat): void {
   const snap = toSnapshot(chat);
@@ -196,8 +203,14 @@ function useDownstream(chat: StoredChat): void {
     status: 'complete',
     createdAt: Date.now(),
   };
-  const req = buildRequestMessages([...chat.messages, next], { systemPrompt: 'S' });
-  for (const m of req.messages)
+  const fitted = planner.fit({
+    history: [...activePath(chat), next],
+    summary: chat.summary,
+    systemPrompt: 'S',
+    budget: new ContextLimits().budget('http://x/v1', 'm', { contextWindow: 100_000_000 }),
+  });
+  assert.ok(fitted.ok, 'a loaded chat always fits a large window');
+  for (const m of fitted.messages)
     assert.ok(m.content === null || typeof m.content === 'string', 'request contents are text');
   for (const m of snap.messages) {
     assert.equal(typeof m.id, 'string');
@@ -212,6 +225,8 @@ function useDownstream(chat: StoredChat): void {
 }
 
 describe('history loader property (fast-check)', () => {
+  // The tokenizer loads at its first count: not inside the property's time budget.
+  before(() => planner.counter.text('warm up'));
   itHolds(
     'history: a damaged chat file never breaks loading; it loads usable or is set aside with a notice',
     { numRuns: 150, timeLimitMs: 8000 },
@@ -282,6 +297,7 @@ describe('history loader: shrunk cases', () => {
       createdAt: 0,
       updatedAt: 0,
       messages: [{ id: 'a', role: 'user', content: '', status: 'complete', createdAt: 0 }],
+      selected: {},
     };
     await fs.writeFile(path.join(dir, 'good.json'), serializeChat(good));
     await fs.writeFile(

@@ -13,6 +13,11 @@ const SAMPLES: { [K in WebviewMessage['type']]: WebviewMessageOf<K> } = {
   switchChat: { type: 'switchChat', chatId: 'c1' },
   renameChat: { type: 'renameChat', chatId: 'c1', title: 'T' },
   deleteChat: { type: 'deleteChat', chatId: 'c1' },
+  editMessage: { type: 'editMessage', id: 'm1', text: 'new text' },
+  regenerate: { type: 'regenerate', id: 'm2' },
+  switchBranch: { type: 'switchBranch', id: 'm2', index: 1 },
+  deleteTurn: { type: 'deleteTurn', id: 'm1' },
+  copyMessage: { type: 'copyMessage', id: 'm2' },
   action: { type: 'action', action: 'retry' },
   openLink: { type: 'openLink', href: 'https://example.com' },
   openContext: { type: 'openContext', uri: 'file:///a', startLine: 1, endLine: 3 },
@@ -20,11 +25,22 @@ const SAMPLES: { [K in WebviewMessage['type']]: WebviewMessageOf<K> } = {
   copyCode: { type: 'copyCode', code: 'x' },
   insertCode: { type: 'insertCode', code: 'x' },
   openCodeInEditor: { type: 'openCodeInEditor', code: 'x', language: 'ts' },
+  continueAnswer: { type: 'continueAnswer', id: 'm1' },
+  undoCondense: { type: 'undoCondense' },
+  draft: { type: 'draft', text: 'a draft' },
+  toolApprovalAnswer: { type: 'toolApprovalAnswer', callId: 'call_1', answer: 'always' },
   log: { type: 'log', level: 'warn', text: 'w' },
   viewState: { type: 'viewState', following: false },
 };
 
 describe('webview message validation table', () => {
+  it('accepts only the three answers to a tool approval', () => {
+    for (const answer of ['once', 'always', 'deny'])
+      assert.ok(parseWebviewMessage({ type: 'toolApprovalAnswer', callId: 'c', answer }), answer);
+    for (const answer of ['yes', 'Always', '', null])
+      assert.equal(parseWebviewMessage({ type: 'toolApprovalAnswer', callId: 'c', answer }), undefined, String(answer));
+  });
+
   it('has exactly one validator per message type', () => {
     assert.deepEqual(Object.keys(WEBVIEW_MESSAGE_VALIDATORS).sort(), Object.keys(SAMPLES).sort());
   });
