@@ -331,7 +331,9 @@ export type WebviewMessage =
   /** The user's answer to a `toolApproval` question. */
   | { type: 'toolApprovalAnswer'; callId: string; answer: ToolApproval }
   /** A failure inside the webview, for the host's log (the error's message only; never message content or secrets). */
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string }
+  /** Whether the list follows the end of the conversation (false once the user scrolled up): sets the answer's pace. */
+  | { type: 'viewState'; following: boolean };
 
 /** The member of `WebviewMessage` with this `type`. */
 export type WebviewMessageOf<K extends WebviewMessage['type']> = Extract<WebviewMessage, { type: K }>;
@@ -351,7 +353,7 @@ export type HostMessage =
   | { type: 'status'; status: ViewStatus }
   /** A whole new message (user message on send; empty assistant message when an answer starts). */
   | { type: 'messageAdded'; message: MessageView }
-  /** Answer text appended to message `id` (batched: at most one of these per 16–50 ms). */
+  /** Answer text appended to message `id` (batched: the first at once, then one per 100 ms, slower off screen). */
   | { type: 'answerDelta'; id: string; text: string; reasoning?: string }
   /** The answer ended. `content` is absent when the webview already has every byte through deltas. */
   | {

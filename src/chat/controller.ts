@@ -398,7 +398,9 @@ export class ChatController {
       }),
     };
     try {
-      if (answer) await this.deps.store.save(this.chat, { upserted: [answer.id], selected: true }, true);
+      // The answer's first write goes on while the request is sent: the request does not wait for the disk (writes
+      // of one chat are queued in order, and a failed write is reported by the store, so nothing is lost).
+      if (answer) void this.deps.store.save(this.chat, { upserted: [answer.id], selected: true }, true);
       void this.refreshStatus();
       await work(controller.signal);
       if (answer) await this.deps.store.save(this.chat, { upserted: [answer.id] }, true);

@@ -1,13 +1,22 @@
-// Answer deltas to the webview, batched by the shared delta batcher (at most one `answerDelta` per interval
-// for the answer text, and one for reasoning text, which the view keeps apart).
+// Answer deltas to the webview, batched by the shared delta batcher at the pace `pacing` sets (one `answerDelta` per
+// interval for the answer text, and one for reasoning text, which the view keeps apart). The first text of an
+// answer is posted at once.
 import type { DeltaSink } from './controller';
-import { createDeltaBatcher, DEFAULT_INTERVAL_MS } from './deltaBatcher';
+import { createDeltaBatcher, type DeltaBatcherTimers } from './deltaBatcher';
+import { DeltaPacing } from './deltaPacing';
 
-export const DELTA_INTERVAL_MS = DEFAULT_INTERVAL_MS;
-
-export function createDeltaSink(onFlush: (text: string, reasoning: string) => void): DeltaSink {
-  const text = createDeltaBatcher({ intervalMs: DELTA_INTERVAL_MS, post: (t) => onFlush(t, '') });
-  const reasoning = createDeltaBatcher({ intervalMs: DELTA_INTERVAL_MS, post: (r) => onFlush('', r) });
+export function createDeltaSink(
+  onFlush: (text: string, reasoning: string) => void,
+  pacing: DeltaPacing = new DeltaPacing(),
+  timers?: DeltaBatcherTimers,
+): DeltaSink {
+  const intervalMs = () => pacing.intervalMs;
+  const text = createDeltaBatcher({ intervalMs, post: (t) => onFlush(t, ''), timers });
+  const reasoning = createDeltaBatcher({ intervalMs, post: (r) => onFlush('', r), timers });
+  const unsubscribe = pacing.onChange(() => {
+    reasoning.repace();
+    text.repace();
+  });
   return {
     push(t, r) {
       if (t) text.push(t);
@@ -18,6 +27,7 @@ export function createDeltaSink(onFlush: (text: string, reasoning: string) => vo
       text.flush();
     },
     dispose() {
+      unsubscribe();
       text.dispose();
       reasoning.dispose();
     },

@@ -7,6 +7,7 @@ import { HistoryStore, newChatId, isChatId, type HistoryStoreOptions } from '../
 import { runTurn } from '../chat/turn';
 import { toErrorInfo } from '../chat/errorInfo';
 import { createDeltaSink } from '../chat/deltaSink';
+import { DeltaPacing } from '../chat/deltaPacing';
 import type { WebviewMessage } from '../protocol';
 import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
@@ -56,10 +57,12 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
         actions: ['showLog'],
       }),
   });
+  const pacing = new DeltaPacing();
   const view = new ChatViewProvider(
     context.extensionUri,
     (msg) => onMessage(msg),
     (l) => log.warn(l),
+    (visible) => pacing.setVisible(visible),
   );
   const approvals = new ApprovalBroker((msg) => view.post(msg));
   const mentions = new Mentions({
@@ -68,8 +71,8 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     budget: defaultBudget(),
     log: (l) => log.info(l),
   });
-  const controller = createController(context, { store, view, session, log, mentions });
-  const handlers = createWebviewMessageHandlers({ controller, session, approvals, search, log, mentions });
+  const controller = createController(context, { store, view, session, log, mentions, pacing });
+  const handlers = createWebviewMessageHandlers({ controller, session, approvals, search, log, mentions, pacing });
   const onMessage = createMessageRouter(handlers, controller, log);
   registerView(context, view, store);
   context.subscriptions.push(mentions, { dispose: () => search.dispose() });
@@ -94,11 +97,12 @@ interface ControllerParts {
   session: Session;
   log: Logger;
   mentions: Mentions;
+  pacing: DeltaPacing;
 }
 
 function createController(
   context: vscode.ExtensionContext,
-  { store, view, session, log, mentions }: ControllerParts,
+  { store, view, session, log, mentions, pacing }: ControllerParts,
 ): ChatController {
   return new ChatController({
     store,
@@ -108,7 +112,7 @@ function createController(
     prepareAttachments: (contexts) => mentions.prepareAttachments(contexts),
     runTurn,
     toErrorInfo,
-    createDeltaSink,
+    createDeltaSink: (onFlush) => createDeltaSink(onFlush, pacing),
     getStatus: () => session.status(),
     context: new ChatContext(new ContextPlanner(session.counter), session.limits, (l) => log.info(l)),
     contextSetup: async () => mentions.contextWithInstructions(await session.contextSetup()),

@@ -19,6 +19,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly extensionUri: vscode.Uri,
     private readonly onMessage: (msg: WebviewMessage) => void,
     private readonly log: (line: string) => void,
+    /** Told whether the view is visible whenever that changes (the answer's pace follows it). */
+    private readonly onVisible: (visible: boolean) => void = () => {},
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -43,13 +45,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         if (msg.type === 'ready') this.markReady();
         this.onMessage(msg);
       }),
+      view.onDidChangeVisibility(() => this.onVisible(view.visible)),
       view.onDidDispose(() => {
         if (this.view === view) {
           this.view = undefined;
           this.ready = false;
+          this.onVisible(false);
         }
       }),
     );
+    this.onVisible(view.visible);
   }
 
   get isReady(): boolean {

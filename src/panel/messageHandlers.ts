@@ -2,6 +2,7 @@
 // Both maps are typed over the protocol, so a new message type or action id does not compile until it is handled.
 import * as vscode from 'vscode';
 import type { ChatController } from '../chat/controller';
+import type { DeltaPacing } from '../chat/deltaPacing';
 import { isChatId } from '../chat/historyStore';
 import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
@@ -27,6 +28,8 @@ export interface MessageHandlerDeps {
   log: Logger;
   /** The # picker, attachments and slash commands. */
   mentions: Mentions;
+  /** The pace of answer text, set by what the user can see of it. */
+  pacing: DeltaPacing;
 }
 
 /** Runs the handler of `msg.type`. */
@@ -43,10 +46,12 @@ export function createWebviewMessageHandlers({
   search,
   log,
   mentions,
+  pacing,
 }: MessageHandlerDeps): WebviewMessageHandlers {
   const actions = createActionHandlers(controller);
   return {
     ready: async (msg) => {
+      pacing.setFollowing(true); // a new webview starts at the end of the chat, and says so when that changes
       await controller.sendInit(await workspaceSettingNotes(session), isChatId(msg.chatId) ? msg.chatId : undefined);
       // A recreated view has lost the questions still waiting for an answer: ask them again.
       approvals.repost();
@@ -79,6 +84,7 @@ export function createWebviewMessageHandlers({
     copyCode: (msg) => copyCode(msg.code),
     insertCode: (msg) => insertCode(msg.code),
     openCodeInEditor: (msg) => openCodeInEditor(msg.code, msg.language),
+    viewState: (msg) => pacing.setFollowing(msg.following),
     continueAnswer: (msg) => controller.continueAnswer(msg.id),
     undoCondense: () => controller.undoCondense(),
     draft: (msg) => controller.setDraft(msg.text),

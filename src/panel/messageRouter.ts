@@ -81,6 +81,7 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
     isStr(m.code)
       ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
       : undefined,
+  viewState: (m) => (typeof m.following === 'boolean' ? { type: 'viewState', following: m.following } : undefined),
   continueAnswer: (m) => (isStr(m.id) ? { type: 'continueAnswer', id: m.id } : undefined),
   undoCondense: () => ({ type: 'undoCondense' }),
   // A draft longer than one message may be is cut: the meter then shows it as over the limit anyway.

@@ -40,6 +40,8 @@ export class ChatApp {
   /** The latest search asked for; older answers are dropped. */
   private searchSeq = 0;
   private scrollSaveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the host was last told of whether the list follows the end (a new webview starts at the end). */
+  private following = true;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftCountTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -53,6 +55,11 @@ export class ChatApp {
       toggleHistory: () => this.toggleHistory(),
     });
     this.list = new MessageList((scrollTop, atBottom) => {
+      // The host paces answer text by whether its end is on screen: tell it only when that changes.
+      if (atBottom !== this.following) {
+        this.following = atBottom;
+        this.host.post({ type: 'viewState', following: atBottom });
+      }
       clearTimeout(this.scrollSaveTimer);
       this.scrollSaveTimer = setTimeout(() => this.host.setState({ scrollTop, atBottom }), 200);
     });

@@ -53,10 +53,10 @@ function tokens(n: number): string[] {
 }
 
 describe('deltaBatcher', () => {
-  it('clamps the interval to 16–50 ms, default 32', () => {
+  it('clamps the interval to 16–2000 ms, default 32', () => {
     assert.equal(clampInterval(undefined), 32);
     assert.equal(clampInterval(1), 16);
-    assert.equal(clampInterval(1000), 50);
+    assert.equal(clampInterval(10_000), 2000);
     assert.equal(clampInterval(20), 20);
     assert.equal(clampInterval(Number.NaN), 32);
   });
@@ -87,19 +87,49 @@ describe('deltaBatcher', () => {
     assert.ok(posts.length > 10, 'text is posted while it streams, not only at the end');
   });
 
-  it('posts the first text after a quiet spell on the next tick, not after a full interval', () => {
+  it('posts the first text after a quiet spell at once, and what follows after the interval', () => {
     const t = fakeTimers();
-    const posts: string[] = [];
-    const b = createDeltaBatcher({ post: (text) => posts.push(text), timers: t });
+    const posts: { at: number; text: string }[] = [];
+    const b = createDeltaBatcher({ intervalMs: 100, post: (text) => posts.push({ at: t.now(), text }), timers: t });
     b.push('Hel');
+    assert.deepEqual(posts, [{ at: 0, text: 'Hel' }], 'the first text of an answer is posted synchronously');
     b.push('lo');
-    assert.deepEqual(posts, [], 'nothing is posted synchronously');
-    t.advance(0);
-    assert.deepEqual(posts, ['Hello']);
+    t.advance(99);
+    assert.equal(posts.length, 1);
+    t.advance(1);
+    assert.deepEqual(posts[1], { at: 100, text: 'lo' });
     t.advance(1000);
     b.push(' again');
-    t.advance(0);
-    assert.deepEqual(posts, ['Hello', ' again']);
+    assert.deepEqual(posts[2], { at: 1100, text: ' again' }, 'after a quiet spell, at once again');
+  });
+
+  it('reads a changing interval at every post; repace() applies a new one to text already waiting', () => {
+    const t = fakeTimers();
+    const posts: { at: number; text: string }[] = [];
+    let interval = 500;
+    const b = createDeltaBatcher({
+      intervalMs: () => interval,
+      post: (text) => posts.push({ at: t.now(), text }),
+      timers: t,
+    });
+    b.push('a'); // at 0, at once
+    b.push('b'); // due at 500
+    t.advance(200);
+    interval = 100;
+    b.repace(); // now overdue: at once
+    assert.deepEqual(posts, [
+      { at: 0, text: 'a' },
+      { at: 200, text: 'b' },
+    ]);
+    b.push('c'); // due at 300
+    interval = 2000;
+    b.repace(); // due at 2200 now
+    t.advance(1000);
+    assert.equal(posts.length, 2);
+    t.advance(1000);
+    assert.deepEqual(posts[2], { at: 2200, text: 'c' });
+    b.repace(); // nothing waiting: no-op
+    assert.equal(t.pending(), 0);
   });
 
   it('flush posts what is queued at once and leaves no timer behind', () => {
@@ -107,7 +137,6 @@ describe('deltaBatcher', () => {
     const posts: string[] = [];
     const b = createDeltaBatcher({ intervalMs: 50, post: (text) => posts.push(text), timers: t });
     b.push('a');
-    t.advance(0);
     b.push('b');
     b.push('c');
     b.flush();
@@ -122,11 +151,12 @@ describe('deltaBatcher', () => {
     const posts: string[] = [];
     const b = createDeltaBatcher({ post: (text) => posts.push(text), timers: t });
     b.push('x');
-    b.dispose();
     b.push('y');
+    b.dispose();
+    b.push('z');
     t.advance(100);
     b.flush();
-    assert.deepEqual(posts, []);
+    assert.deepEqual(posts, ['x'], 'only the first text, posted at once, went out');
     assert.equal(t.pending(), 0);
   });
 

@@ -37,6 +37,7 @@ const SAMPLES: { [K in WebviewMessage['type']]: WebviewMessageOf<K> } = {
   draft: { type: 'draft', text: 'a draft' },
   toolApprovalAnswer: { type: 'toolApprovalAnswer', callId: 'call_1', answer: 'always' },
   log: { type: 'log', level: 'warn', text: 'w' },
+  viewState: { type: 'viewState', following: false },
 };
 
 describe('webview message validation table', () => {
