@@ -52,6 +52,12 @@ export const NO_COMMAND_YET =
 export const NO_OUTPUT =
   '[No output was captured. VS Code passes on output only from the moment it reports the command started, so output printed at once can be missed; the command may also have printed nothing.]';
 
+/** Whether VS Code `version` ("1.93.1", "1.94.0-insider") is at least major.minor. */
+export function atLeast(version: string, major: number, minor: number): boolean {
+  const [a, b] = version.split('.').map((p) => parseInt(p, 10));
+  return a > major || (a === major && b >= minor);
+}
+
 export class TerminalWatcher implements vscode.Disposable {
   private readonly running = new Map<ShellExecution, { buffer: OutputBuffer; done: Promise<void> }>();
   private readonly last = new Map<vscode.Terminal, FinishedCommand>();
@@ -60,7 +66,10 @@ export class TerminalWatcher implements vscode.Disposable {
 
   constructor(now: () => number = Date.now) {
     const api = vscode.window as unknown as Partial<ShellIntegrationWindow>;
+    // Stable since 1.93; before that the same names are a proposed API (present where proposals are on, as in
+    // code-server), which Bud never uses.
     this.supported =
+      atLeast(vscode.version, 1, 93) &&
       typeof api.onDidStartTerminalShellExecution === 'function' &&
       typeof api.onDidEndTerminalShellExecution === 'function';
     if (!this.supported) return;

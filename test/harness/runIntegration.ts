@@ -28,7 +28,7 @@ export async function runIntegration(
   if (!existsSync(index)) throw new Error(`${index} is missing: run node esbuild.mjs --tests first`);
   const tmp = mkdtempSync(join(tmpdir(), 'bud-it-'));
   const resultsFile = join(tmp, 'results.json');
-  const timeoutMs = opts.timeoutMs ?? Number(process.env.BUD_INTEGRATION_TIMEOUT_MS || 300_000);
+  const timeoutMs = opts.timeoutMs ?? Number(process.env.BUD_INTEGRATION_TIMEOUT_MS || 600_000);
   let server: CodeServer | undefined;
   const t0 = Date.now();
   try {

@@ -178,6 +178,17 @@ describe('mentions and attachments in the extension host', function () {
   });
 
   it('#terminal reads the last command and its output through shell integration, not the clipboard', async function () {
+    const [major, minor] = vscode.version.split('.').map(Number);
+    if (major === 1 && minor < 93) {
+      // Before 1.93 the API is proposed only (code-server turns proposals on): Bud must not use it, and says why.
+      assert.equal(bt.mentions.terminalSupported, false, `VS Code ${vscode.version}: shell integration is not stable`);
+      const why = await bt.mentions.read('special:terminal');
+      assert.ok(
+        typeof why === 'string' && /needs VS Code 1\.93/.test(why),
+        `#terminal says why: ${JSON.stringify(why)}`,
+      );
+      return;
+    }
     assert.equal(bt.mentions.terminalSupported, true, `VS Code ${vscode.version} has the shell-integration API`);
     await vscode.env.clipboard.writeText('clipboard-untouched-7');
     // What the API itself delivers, listened to here too: printed when the output is missing, to tell a Bud fault
@@ -204,7 +215,7 @@ describe('mentions and attachments in the extension host', function () {
     const si = await waitFor(
       'shell integration in the terminal',
       () => (term as WithIntegration).shellIntegration,
-      180_000,
+      90_000,
     );
     // Output printed in the same instant the command starts can be missed by VS Code's API (see NO_OUTPUT): the
     // command prints a second later, as real builds and tests do.
@@ -215,7 +226,7 @@ describe('mentions and attachments in the extension host', function () {
         const c = bt.mentions.lastTerminalCommand();
         return c && c.commandLine.includes('bud-terminal-probe') ? c : undefined;
       },
-      120_000,
+      30_000,
     );
     assert.equal(last.exitCode, 0);
     assert.match(last.output, /^bud-terminal-probe-42$/m, `raw: ${raw.join('\n')}`);
