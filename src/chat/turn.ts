@@ -21,6 +21,7 @@ import type {
 } from '../api/types';
 import type { ToolCallView } from '../protocol';
 import type { ToolExecutor, ToolResult } from '../tools/port';
+import { TurnTranscript } from './turnTranscript';
 
 export type { ToolExecutor, ToolResult };
 
@@ -91,122 +92,109 @@ export function requestRound(
 }
 
 export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
-  const { events, signal } = opts;
+  const { signal } = opts;
   const maxRounds = Math.max(0, Math.floor(opts.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS));
-  const newMessages: ChatMessage[] = [];
-  const toolViews: ToolCallView[] = [];
-  let content = '';
-  let reasoning = '';
-  let usage: Usage | undefined;
-  let toolRounds = 0;
-
-  // Text of one round is appended to the text of earlier rounds; a blank line keeps them apart.
-  let roundHasText = false;
-  const emitText = (t: string) => {
-    if (!t) return;
-    if (!roundHasText && content && !content.endsWith('\n\n')) {
-      const sep = content.endsWith('\n') ? '\n' : '\n\n';
-      content += sep;
-      events.onText(sep);
-    }
-    roundHasText = true;
-    content += t;
-    events.onText(t);
-  };
-  const emitReasoning = (t: string) => {
-    if (!t) return;
-    reasoning += t;
-    events.onReasoning?.(t);
-  };
-  const addUsage = (u: Usage | undefined) => {
-    if (!u) return;
-    usage = {
-      prompt_tokens: (usage?.prompt_tokens ?? 0) + (u.prompt_tokens ?? 0),
-      completion_tokens: (usage?.completion_tokens ?? 0) + (u.completion_tokens ?? 0),
-      total_tokens: (usage?.total_tokens ?? 0) + (u.total_tokens ?? 0),
-    };
-  };
-  const result = (status: TurnResult['status'], extra: Partial<TurnResult> = {}): TurnResult => ({
-    status,
-    content,
-    reasoning,
-    newMessages,
-    toolCalls: toolViews,
-    ...(usage ? { usage } : {}),
-    ...extra,
-  });
-
+  const turn = new TurnTranscript(opts.events);
   const definitions = safeDefinitions(opts.tools);
   const toolsOn = !!opts.tools && definitions.length > 0 && opts.toolChoice !== 'none';
-
   try {
-    for (;;) {
-      if (signal.aborted) return result('stopped');
-      const params: ChatCompletionParams = { ...opts.params, messages: [...opts.params.messages, ...newMessages] };
-      if (opts.tools && definitions.length > 0) {
-        params.tools = definitions;
-        // `required` forces a tool call on the first request only; afterwards the model must be free to answer.
-        const choice = opts.toolChoice ?? 'auto';
-        params.tool_choice = choice === 'required' && toolRounds > 0 ? 'auto' : choice;
-      }
-
-      roundHasText = false;
-      let round: RoundOutput;
-      const acc = new ChatAccumulator();
-      try {
-        round = await requestRound(opts, params, opts.stream, acc, emitText, emitReasoning);
-      } catch (err) {
-        // Keep what arrived of this round in the history (without half-built tool calls).
-        const partial = opts.stream ? acc.content : '';
-        if (partial) newMessages.push({ role: 'assistant', content: partial });
-        addUsage(opts.stream ? acc.usage : undefined);
-        if (signal.aborted || err instanceof AbortedError) return result('stopped');
-        return result('error', { error: toBudError(err) });
-      }
-      addUsage(round.usage);
-
+    for (let toolRounds = 0; ; toolRounds++) {
+      if (signal.aborted) return turn.result('stopped');
+      const round = await askModel(opts, roundParams(opts, definitions, turn.newMessages, toolRounds), turn);
+      if ('status' in round) return round;
+      turn.addUsage(round.usage);
       const calls = toolsOn ? (round.message.tool_calls ?? []) : [];
-      if (calls.length === 0) {
-        if (!round.message.content && round.message.refusal) emitText(round.message.refusal);
-        newMessages.push(finalMessage(round.message));
-        return result('complete');
-      }
-
-      if (toolRounds >= maxRounds) {
-        // The model wants more tools than allowed: keep its text, show the calls as not run, and say so.
-        newMessages.push(finalMessage(round.message));
-        for (const call of calls) {
-          const view: ToolCallView = {
-            id: call.id,
-            name: call.function.name,
-            argsText: call.function.arguments,
-            state: 'cancelled',
-            summary: 'Not run: tool round limit reached',
-          };
-          toolViews.push(view);
-          events.onToolCall?.({ ...view });
-        }
-        return result('complete', {
-          note: `Stopped after ${maxRounds} tool round${maxRounds === 1 ? '' : 's'}: the model asked for more tool calls than bud.tools.maxRounds allows.`,
-        });
-      }
-
-      toolRounds++;
-      const calledMessage: ChatMessage = {
-        role: 'assistant',
-        content: round.message.content || null,
-        tool_calls: calls,
-      };
-      newMessages.push(calledMessage);
-      const toolMessages = await runCalls(calls, opts.tools!, definitions, signal, events, toolViews);
-      newMessages.push(...toolMessages);
-      if (signal.aborted) return result('stopped');
+      if (calls.length === 0) return answered(turn, round.message);
+      if (toolRounds >= maxRounds) return roundLimitReached(turn, round.message, calls, maxRounds);
+      await runToolRound(opts, definitions, turn, round.message, calls);
+      if (signal.aborted) return turn.result('stopped');
     }
   } catch (err) {
     // Only a bug in an event handler or executor can land here; the turn still ends cleanly.
-    if (signal.aborted || err instanceof AbortedError) return result('stopped');
-    return result('error', { error: toBudError(err) });
+    if (signal.aborted || err instanceof AbortedError) return turn.result('stopped');
+    return turn.result('error', { error: toBudError(err) });
   }
+}
+
+/** The request of the next round: the history so far plus what this turn added, and the tools. */
+function roundParams(
+  opts: TurnOptions,
+  definitions: FunctionTool[],
+  added: ChatMessage[],
+  toolRounds: number,
+): ChatCompletionParams {
+  const params: ChatCompletionParams = { ...opts.params, messages: [...opts.params.messages, ...added] };
+  if (opts.tools && definitions.length > 0) {
+    params.tools = definitions;
+    // `required` forces a tool call on the first request only; afterwards the model must be free to answer.
+    const choice = opts.toolChoice ?? 'auto';
+    params.tool_choice = choice === 'required' && toolRounds > 0 ? 'auto' : choice;
+  }
+  return params;
+}
+
+/** One round's answer, or the end of the turn when the request failed or was stopped (what arrived is kept). */
+async function askModel(
+  opts: TurnOptions,
+  params: ChatCompletionParams,
+  turn: TurnTranscript,
+): Promise<RoundOutput | TurnResult> {
+  turn.startRound();
+  const acc = new ChatAccumulator();
+  try {
+    return await requestRound(opts, params, opts.stream, acc, turn.emitText, turn.emitReasoning);
+  } catch (err) {
+    // Keep what arrived of this round in the history (without half-built tool calls).
+    const partial = opts.stream ? acc.content : '';
+    if (partial) turn.newMessages.push({ role: 'assistant', content: partial });
+    turn.addUsage(opts.stream ? acc.usage : undefined);
+    if (opts.signal.aborted || err instanceof AbortedError) return turn.result('stopped');
+    return turn.result('error', { error: toBudError(err) });
+  }
+}
+
+/** The model answered without tool calls: the turn is complete. */
+function answered(turn: TurnTranscript, message: ChatMessage): TurnResult {
+  if (!message.content && message.refusal) turn.emitText(message.refusal);
+  turn.newMessages.push(finalMessage(message));
+  return turn.result('complete');
+}
+
+/** The model wants more tools than allowed: keep its text, show the calls as not run, and say so. */
+function roundLimitReached(
+  turn: TurnTranscript,
+  message: ChatMessage,
+  calls: ToolCall[],
+  maxRounds: number,
+): TurnResult {
+  turn.newMessages.push(finalMessage(message));
+  for (const call of calls) {
+    const view: ToolCallView = {
+      id: call.id,
+      name: call.function.name,
+      argsText: call.function.arguments,
+      state: 'cancelled',
+      summary: 'Not run: tool round limit reached',
+    };
+    turn.toolViews.push(view);
+    turn.showToolCall(view);
+  }
+  return turn.result('complete', {
+    note: `Stopped after ${maxRounds} tool round${maxRounds === 1 ? '' : 's'}: the model asked for more tool calls than bud.tools.maxRounds allows.`,
+  });
+}
+
+/** The assistant message with its calls, then one `tool` message per call, into the history. */
+async function runToolRound(
+  opts: TurnOptions,
+  definitions: FunctionTool[],
+  turn: TurnTranscript,
+  message: ChatMessage,
+  calls: ToolCall[],
+): Promise<void> {
+  turn.newMessages.push({ role: 'assistant', content: message.content || null, tool_calls: calls });
+  const toolMessages = await runCalls(calls, opts.tools!, definitions, opts.signal, opts.events, turn.toolViews);
+  turn.newMessages.push(...toolMessages);
 }
 
 async function streamRound(
