@@ -150,6 +150,7 @@ export function installProduct(extensionsDir: string): string {
     throw new Error(`${relative(repo, main)} is missing: build the extension first (node esbuild.mjs)`);
   return installExtensionCopy(repo, extensionsDir, [
     'package.json',
+    'package.nls.json',
     'dist',
     'media',
     'README.md',
