@@ -7,6 +7,7 @@
 // - every assistant `tool_calls` entry gets exactly one `tool` message with its `tool_call_id`, even when the
 //   call is unknown, has bad arguments, fails, or is cancelled — so the history stays valid for the next request;
 // - Stop aborts the request and any running tool; partial text is kept; `runTurn` never throws.
+import * as l10n from '@vscode/l10n';
 import { ChatAccumulator } from '../api/accumulator';
 import { AbortedError, BudError } from '../api/errors';
 import type { BudClient } from '../api/client';
@@ -180,7 +181,13 @@ function roundLimitReached(
     turn.showToolCall(view);
   }
   return turn.result('complete', {
-    note: `Stopped after ${maxRounds} tool round${maxRounds === 1 ? '' : 's'}: the model asked for more tool calls than bud.tools.maxRounds allows.`,
+    note:
+      maxRounds === 1
+        ? l10n.t('Stopped after 1 tool round: the model asked for more tool calls than bud.tools.maxRounds allows.')
+        : l10n.t(
+            'Stopped after {0} tool rounds: the model asked for more tool calls than bud.tools.maxRounds allows.',
+            maxRounds,
+          ),
   });
 }
 
