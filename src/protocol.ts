@@ -38,6 +38,8 @@ export const ACTION_IDS = [
   'testConnection',
   'newChat',
   'manageTrust',
+  /** Put back the turn just deleted. */
+  'undoDelete',
 ] as const;
 
 export type ActionId = (typeof ACTION_IDS)[number];
@@ -80,6 +82,12 @@ export interface ToolCallView {
   source?: string;
 }
 
+/** Where a message stands among its siblings (edits of one question, regenerations of one answer). 0-based. */
+export interface BranchInfo {
+  index: number;
+  count: number;
+}
+
 /** The answers to "may this tool of another extension run?". */
 export const TOOL_APPROVALS = ['once', 'always', 'deny'] as const;
 export type ToolApproval = (typeof TOOL_APPROVALS)[number];
@@ -100,6 +108,8 @@ export interface MessageView {
   /** A note shown under the message (e.g. "Stopped after 10 tool rounds"). */
   note?: string;
   createdAt: number;
+  /** Set when the message has siblings: the view shows ‹ index+1 / count › to switch between them. */
+  branch?: BranchInfo;
 }
 
 export interface ChatSummary {
@@ -138,11 +148,22 @@ export interface ChatSnapshot {
 // ---------------------------------------------------------------------------------------------
 
 export type WebviewMessage =
-  | { type: 'ready' }
+  /** The view is ready; `chatId` is the chat this window showed before a reload (the webview's own state). */
+  | { type: 'ready'; chatId?: string }
   | { type: 'send'; text: string }
   | { type: 'stop' }
   /** Re-ask the last user message after a failed / stopped answer. */
   | { type: 'retry' }
+  /** Send `text` as a new version of user message `id` (a new branch; the old one is kept). */
+  | { type: 'editMessage'; id: string; text: string }
+  /** A new answer beside answer `id` (a new branch). */
+  | { type: 'regenerate'; id: string }
+  /** Show sibling `index` (0-based) of message `id`. */
+  | { type: 'switchBranch'; id: string; index: number }
+  /** Delete the turn of user message `id` (its answers too); the host offers Undo. */
+  | { type: 'deleteTurn'; id: string }
+  /** Copy the whole answer `id` as Markdown. */
+  | { type: 'copyMessage'; id: string }
   | { type: 'newChat' }
   | { type: 'switchChat'; chatId: string }
   | { type: 'renameChat'; chatId: string; title: string }
@@ -188,6 +209,11 @@ export type HostMessage =
   | { type: 'toolCall'; id: string; call: ToolCallView }
   /** Messages removed from the end (Retry replaces a failed answer). */
   | { type: 'messagesRemoved'; ids: string[] }
+  /**
+   * The conversation on screen changed below message `afterId` (null: from the start), by an edit, a regeneration,
+   * a branch switch, a deleted turn or its undo: the view replaces everything after it with `messages`.
+   */
+  | { type: 'pathChanged'; afterId: string | null; messages: MessageView[] }
   | { type: 'pendingContexts'; contexts: CodeContext[] }
   | { type: 'notice'; notice: Notice | null }
   | { type: 'focusInput'; text?: string }

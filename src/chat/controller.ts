@@ -12,12 +12,15 @@ import {
   newChat,
   omittedNotice,
   toSnapshot,
-  toView,
+  toViews,
+  viewOf,
   type StoredChat,
   type StoredMessage,
 } from './conversation';
 import { buildUserContent, titleFrom } from './prompts';
-import type { HistoryStore } from './historyStore';
+import { INTERRUPTED_NOTE, type HistoryStore } from './historyStore';
+import { activeLeaf, activePath, addChild, findMessage, pathTo } from './tree';
+import { BranchActions } from './branchActions';
 
 /** Everything one request needs, read fresh for each request. */
 export interface TurnSetup {
@@ -78,8 +81,22 @@ export class ChatController {
   private idCounter = 0;
   private mergedWhileRunning = false;
 
+  /** Edit, regenerate, switch branches, delete a turn (branchActions.ts). */
+  readonly branches: BranchActions;
+
   constructor(private readonly deps: ChatDeps) {
     this.now = deps.now ?? Date.now;
+    this.branches = new BranchActions({
+      chat: () => this.chat,
+      busy: () => this.busy,
+      post: (msg) => deps.post(msg),
+      notice: (n) => this.notice(n),
+      save: (chat, changes, immediate) => deps.store.save(chat, changes, immediate),
+      newMessageId: () => this.messageId(),
+      now: () => this.now(),
+      refuse: (text, m) => this.refusal(text, m.contexts ?? []),
+      answer: (question) => this.answer(question),
+    });
   }
 
   /** Loads the window's current chat (once). */
@@ -117,9 +134,14 @@ export class ChatController {
     return this.pending;
   }
 
-  /** Everything the webview needs to draw itself (after `ready`, and whenever it is recreated). */
-  async sendInit(extraNotices: string[] = []): Promise<void> {
+  /**
+   * Everything the webview needs to draw itself (after `ready`, and whenever it is recreated). `shownId` is the
+   * chat this window's view showed before (its own state): each window keeps its chat across reloads, while a
+   * window without one gets the workspace's most recent chat.
+   */
+  async sendInit(extraNotices: string[] = [], shownId?: string): Promise<void> {
     await this.init();
+    if (shownId && shownId !== this.chat.id && !this.running) await this.showOwnChat(shownId);
     // Another window may have added to this chat since it was loaded: show the file's version.
     if (!this.running && (await this.deps.store.isStale(this.chat.id))) {
       const res = await this.deps.store.load(this.chat.id);
@@ -137,6 +159,14 @@ export class ChatController {
     const notices = [...this.startupNotices, ...list.notices, ...extraNotices];
     this.startupNotices = [];
     if (notices.length) this.notice({ level: 'warning', text: notices.join(' ') });
+  }
+
+  private async showOwnChat(id: string): Promise<void> {
+    await this.deps.store.flush();
+    const res = await this.deps.store.load(id);
+    if (res.notice) this.startupNotices.push(res.notice);
+    // Not on disk and not unreadable: a new chat that was still empty.
+    if (res.chat || !res.notice) this.chat = res.chat ?? newChat(id, this.now());
   }
 
   private async status(): Promise<ViewStatus> {
@@ -186,10 +216,7 @@ export class ChatController {
     }
     const all = [...this.pending, ...contexts];
     if (!text.trim() && all.length === 0) return false;
-    const refusal = checkContentLimit(
-      buildUserContent(text, all),
-      all.length ? 'This message with its code' : 'This message',
-    );
+    const refusal = this.refusal(text, all);
     if (refusal) {
       this.notice({ level: 'error', text: refusal });
       return false;
@@ -208,31 +235,63 @@ export class ChatController {
     };
     if (all.length) user.contexts = all;
     const first = !this.chat.messages.some((m) => m.role === 'user');
-    this.chat.messages.push(user);
+    const upserted = [user.id];
+    let parent = activeLeaf(this.chat);
+    if (parent?.role === 'user') {
+      // A question left without an answer (the window died before it started): mark it, so turns alternate.
+      const gap = this.interruptedAnswer();
+      addChild(this.chat, parent, gap);
+      this.deps.post({ type: 'messageAdded', message: viewOf(this.chat, gap) });
+      upserted.unshift(gap.id);
+      parent = gap;
+    }
+    addChild(this.chat, parent, user);
     if (first) this.chat.title = titleFrom(text, all);
     this.chat.updatedAt = this.now();
-    this.deps.post({ type: 'messageAdded', message: toView(user) });
-    void this.deps.store.save(this.chat, { upserted: [user.id], meta: first }, true).then(() => {
+    this.deps.post({ type: 'messageAdded', message: viewOf(this.chat, user) });
+    void this.deps.store.save(this.chat, { upserted, meta: first, selected: true }, true).then(() => {
       if (first) return this.postChatList();
     });
-    await this.answer();
+    await this.answer(user);
     return true;
   }
 
-  /** Re-asks the last user message, replacing a failed / stopped answer after it. */
+  private refusal(text: string, contexts: readonly CodeContext[]): string | undefined {
+    return checkContentLimit(
+      buildUserContent(text, contexts),
+      contexts.length ? 'This message with its code' : 'This message',
+    );
+  }
+
+  private interruptedAnswer(): StoredMessage {
+    return {
+      id: this.messageId(),
+      role: 'assistant',
+      content: '',
+      status: 'interrupted',
+      note: INTERRUPTED_NOTE,
+      createdAt: this.now(),
+    };
+  }
+
+  /** Re-asks the question on screen, replacing the failed / stopped answer after it. */
   async retry(): Promise<void> {
     await this.init();
     if (this.running) return;
-    const msgs = this.chat.messages;
-    const removed: string[] = [];
-    while (msgs.length && msgs[msgs.length - 1].role === 'assistant') removed.push(msgs.pop()!.id);
-    if (!msgs.length) return;
-    if (removed.length) {
-      this.deps.post({ type: 'messagesRemoved', ids: removed });
-      void this.deps.store.save(this.chat, { removed });
+    const leaf = activeLeaf(this.chat);
+    if (!leaf) return;
+    let question = leaf;
+    if (leaf.role === 'assistant') {
+      const parent = leaf.parentId === undefined ? undefined : findMessage(this.chat, leaf.parentId);
+      if (!parent) return;
+      question = parent;
+      this.chat.messages = this.chat.messages.filter((m) => m !== leaf);
+      delete this.chat.selected[question.id];
+      this.deps.post({ type: 'messagesRemoved', ids: [leaf.id] });
+      void this.deps.store.save(this.chat, { removed: [leaf.id] });
     }
     this.notice(null);
-    await this.answer();
+    await this.answer(question);
   }
 
   /** Stops the streaming answer at once; the partial text is kept and marked as stopped. */
@@ -240,8 +299,8 @@ export class ChatController {
     this.running?.controller.abort();
   }
 
-  /** Streams an answer to the chat's last (user) message. */
-  private async answer(): Promise<void> {
+  /** Streams an answer to `question`, which is the end of the active path. */
+  private async answer(question: StoredMessage): Promise<void> {
     const chat = this.chat;
     const assistant: StoredMessage = {
       id: this.messageId(),
@@ -264,14 +323,14 @@ export class ChatController {
       if (!('client' in setup)) {
         assistant.status = 'error';
         assistant.error = setup;
-        chat.messages.push(assistant);
-        this.deps.post({ type: 'messageAdded', message: toView(assistant) });
+        addChild(chat, question, assistant);
+        this.deps.post({ type: 'messageAdded', message: viewOf(chat, assistant) });
         this.deps.post({ type: 'answerEnded', id: assistant.id, status: 'error', error: setup });
-        await this.deps.store.save(chat, { upserted: [assistant.id] }, true);
+        await this.deps.store.save(chat, { upserted: [assistant.id], selected: true }, true);
         return;
       }
       assistant.model = setup.params.model;
-      const history = chat.messages.slice();
+      const history = pathTo(chat, question);
       const built = buildRequestMessages(history, {
         systemPrompt: setup.systemPrompt,
         maxMessages: MAX_MESSAGES,
@@ -280,10 +339,10 @@ export class ChatController {
       if (built.omitted > 0) {
         this.notice({ level: 'warning', text: omittedNotice(built.omitted, history.length), actions: ['newChat'] });
       }
-      chat.messages.push(assistant);
-      this.deps.post({ type: 'messageAdded', message: toView(assistant) });
+      addChild(chat, question, assistant);
+      this.deps.post({ type: 'messageAdded', message: viewOf(chat, assistant) });
       void this.refreshStatus();
-      await this.deps.store.save(chat, { upserted: [assistant.id] }, true);
+      await this.deps.store.save(chat, { upserted: [assistant.id], selected: true }, true);
       const result = await this.stream(setup, built.messages, assistant, controller);
       this.finishAnswer(chat, assistant, result);
       await this.deps.store.save(chat, { upserted: [assistant.id] }, true);
@@ -487,7 +546,8 @@ export class ChatController {
     await this.deps.store.flush();
   }
 
+  /** The active path as the view shows it. */
   snapshotMessages(): MessageView[] {
-    return this.chat ? this.chat.messages.map(toView) : [];
+    return this.chat ? toViews(this.chat, activePath(this.chat)) : [];
   }
 }

@@ -5,18 +5,24 @@
 // - `complete` answers: exactly as the model produced them, including the tool-call rounds of that turn;
 // - `stopped`, `error` and `interrupted` answers that have text: the partial text, followed by a bracketed
 //   marker saying it was cut off and why, so the model never mistakes it for a finished answer;
-//   such answers without text are left out (their tool rounds are never sent);
+//   such answers without text are sent as a bracketed "no answer" note, so questions and answers alternate
+//   (their tool rounds are never sent);
+// - only the active path of the chat's tree of branches (tree.ts) is sent;
 // - a request never holds more than LIMITS.maxMessages messages: the oldest whole exchanges are left out
 //   (the system prompt is always kept) and the caller tells the user how many.
 import type { ChatMessage } from '../api/types';
 import type { ChatSnapshot, ChatSummary, MessageStatus, MessageView } from '../protocol';
 import { buildUserContent } from './prompts';
+import { activePath, branchInfo, childIndex } from './tree';
 
-export const STORE_VERSION = 1;
+/** 2: messages form a tree (`parentId`, `selected`); version 1 files were one linear list and load as one branch. */
+export const STORE_VERSION = 2;
 
 /** A message as saved: what the view shows, plus (for complete answers) the exact API messages of that turn. */
 export interface StoredMessage extends MessageView {
   apiMessages?: ChatMessage[];
+  /** The message this one follows (see tree.ts); absent for a chat's first message and its edited siblings. */
+  parentId?: string;
 }
 
 export interface StoredChat {
@@ -25,34 +31,59 @@ export interface StoredChat {
   title: string;
   createdAt: number;
   updatedAt: number;
+  /** Every message of every branch, oldest first. */
   messages: StoredMessage[];
+  /** The child shown after each message id ('' for the first messages) where it is not the newest. */
+  selected: Record<string, string>;
 }
 
 export const MAX_MESSAGES = 1000;
 export const MAX_CONTENT_CHARS = 1_000_000;
 
 export function newChat(id: string, now: number): StoredChat {
-  return { version: STORE_VERSION, id, title: 'New chat', createdAt: now, updatedAt: now, messages: [] };
+  return { version: STORE_VERSION, id, title: 'New chat', createdAt: now, updatedAt: now, messages: [], selected: {} };
 }
 
-/** What the webview sees of a message: never the API messages (tool outputs stay in the host). */
+/** What the webview sees of a message: never the API messages (tool outputs stay in the host) nor the tree links. */
 export function toView(m: StoredMessage): MessageView {
-  const { apiMessages: _omit, ...view } = m;
+  const { apiMessages: _api, parentId: _parent, ...view } = m;
   return view;
 }
 
+/** Views of `messages` (usually part of the active path) with where each stands among its siblings (‹ 1 / 2 ›). */
+export function toViews(chat: Pick<StoredChat, 'messages'>, messages: readonly StoredMessage[]): MessageView[] {
+  const kids = childIndex(chat.messages);
+  return messages.map((m) => {
+    const view = toView(m);
+    const branch = branchInfo(kids, m);
+    if (branch) view.branch = branch;
+    return view;
+  });
+}
+
+export function viewOf(chat: Pick<StoredChat, 'messages'>, m: StoredMessage): MessageView {
+  return toViews(chat, [m])[0];
+}
+
 export function toSnapshot(chat: StoredChat): ChatSnapshot {
-  return { id: chat.id, title: chat.title, messages: chat.messages.map(toView) };
+  return { id: chat.id, title: chat.title, messages: toViews(chat, activePath(chat)) };
 }
 
 export function toSummary(chat: StoredChat): ChatSummary {
-  return { id: chat.id, title: chat.title, updatedAt: chat.updatedAt, messageCount: chat.messages.length };
+  return { id: chat.id, title: chat.title, updatedAt: chat.updatedAt, messageCount: activePath(chat).length };
 }
 
 const CUT_OFF: Partial<Record<MessageStatus, string>> = {
   stopped: '[This answer is incomplete: the user stopped it before it finished.]',
   error: '[This answer is incomplete: the request failed before it finished.]',
   interrupted: '[This answer is incomplete: the editor window closed before it finished.]',
+};
+
+/** Sent for a cut-off answer that has no text, so questions and answers keep alternating in every request. */
+const NO_ANSWER: Partial<Record<MessageStatus, string>> = {
+  stopped: '[No answer: the user stopped it before any text arrived.]',
+  error: '[No answer: the request failed before any text arrived.]',
+  interrupted: '[No answer: the editor window closed before any text arrived.]',
 };
 
 /**
@@ -74,7 +105,8 @@ export function apiMessagesFor(m: StoredMessage): ChatMessage[] {
   }
   if (m.status === 'streaming') return [];
   const marker = CUT_OFF[m.status];
-  if (!m.content.trim() || !marker) return [];
+  if (!marker) return [];
+  if (!m.content.trim()) return [{ role: 'assistant', content: NO_ANSWER[m.status] ?? marker }];
   return [{ role: 'assistant', content: `${fitForRequest(m.content, marker.length + 2)}\n\n${marker}` }];
 }
 

@@ -4,12 +4,13 @@
 // Several windows may share the directory. Each write touches only its own chat's file, and before writing
 // the store checks the file's mtime: if another window wrote it since this window last read or wrote it,
 // the file is re-read and merged (this window's changed messages win, everything else comes from disk), so
-// no window overwrites another's newer messages.
+// no window overwrites another's newer messages. Messages form a tree (tree.ts): a merge keeps it one.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ChatSummary } from '../protocol';
-import { STORE_VERSION, type StoredChat, type StoredMessage } from './conversation';
+import { STORE_VERSION, toSummary, type StoredChat, type StoredMessage } from './conversation';
 import { messageProblem } from './storedShape';
+import { repairTree, treeProblem } from './tree';
 
 /** node:crypto, loaded at the first id or temp file rather than when the extension loads. */
 function randomBytes(n: number): Buffer {
@@ -35,6 +36,8 @@ export interface Changes {
   removed?: Iterable<string>;
   /** Title (or other chat-level field) changed in this window. */
   meta?: boolean;
+  /** Which branch is shown changed in this window. */
+  selected?: boolean;
 }
 
 export interface LoadResult {
@@ -57,6 +60,7 @@ interface Pending {
   upserted: Set<string>;
   removed: Set<string>;
   meta: boolean;
+  selected: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -104,13 +108,7 @@ export class HistoryStore {
         continue;
       }
       const full = await this.load(id);
-      if (full.chat)
-        chats.push({
-          id,
-          title: full.chat.title,
-          updatedAt: full.chat.updatedAt,
-          messageCount: full.chat.messages.length,
-        });
+      if (full.chat) chats.push(toSummary(full.chat));
       if (full.notice) notices.push(full.notice);
     }
     chats.sort((a, b) => b.updatedAt - a.updatedAt);
@@ -179,7 +177,7 @@ export class HistoryStore {
   save(chat: StoredChat, changes: Changes = {}, immediate = false): Promise<void> {
     let p = this.pending.get(chat.id);
     if (!p) {
-      p = { chat, upserted: new Set(), removed: new Set(), meta: false };
+      p = { chat, upserted: new Set(), removed: new Set(), meta: false, selected: false };
       this.pending.set(chat.id, p);
     }
     p.chat = chat;
@@ -192,6 +190,7 @@ export class HistoryStore {
       p.upserted.delete(id);
     }
     if (changes.meta) p.meta = true;
+    if (changes.selected) p.selected = true;
     if (immediate) return this.flushChat(chat.id);
     if (!p.timer)
       p.timer = setTimeout(() => {
@@ -247,6 +246,7 @@ export class HistoryStore {
           removedHere: (id) => p.removed.has(id) || !!next?.removed.has(id),
           seenOnDisk: (id) => !!this.knownIds.get(chat.id)?.has(id),
           titleChangedHere: p.meta || !!next?.meta,
+          selectionChangedHere: p.selected || !!next?.selected,
         });
         this.log(`History: chat ${chat.id} was changed by another window; merged ${chat.messages.length} messages`);
         this.opts.onMerged?.(chat);
@@ -289,14 +289,16 @@ export class HistoryStore {
 
 /** Serialises with the summary fields first, so list() can read them from the file's head. */
 export function serializeChat(chat: StoredChat): string {
+  const summary = toSummary(chat);
   return JSON.stringify({
     version: STORE_VERSION,
     id: chat.id,
     title: chat.title,
     createdAt: chat.createdAt,
     updatedAt: chat.updatedAt,
-    messageCount: chat.messages.length,
+    messageCount: summary.messageCount,
     messages: chat.messages,
+    selected: chat.selected,
   });
 }
 
@@ -313,18 +315,30 @@ export function parseChat(text: string, id: string): StoredChat | string {
     return `unsupported version ${JSON.stringify(data.version) ?? 'missing'}`;
   if (data.id !== id) return 'the id inside does not match the file name';
   if (!Array.isArray(data.messages)) return 'no message list';
-  const messages = data.messages as unknown[];
-  for (let i = 0; i < messages.length; i++) {
-    const problem = messageProblem(messages[i]);
+  const raw = data.messages as unknown[];
+  for (let i = 0; i < raw.length; i++) {
+    const problem = messageProblem(raw[i]);
     if (problem) return `message ${i + 1} is malformed: ${problem}`;
   }
+  const messages = data.messages as StoredMessage[];
+  // Version 1 kept one linear conversation: each message followed the one before it.
+  if (data.version < 2) {
+    delete messages[0]?.parentId;
+    for (let i = 1; i < messages.length; i++) messages[i].parentId = messages[i - 1].id;
+  }
+  const problem = treeProblem(messages);
+  if (problem) return problem;
+  const selected: Record<string, string> = {};
+  if (isRecord(data.selected))
+    for (const [k, v] of Object.entries(data.selected)) if (typeof v === 'string') selected[k] = v;
   return {
     version: STORE_VERSION,
     id,
     title: typeof data.title === 'string' ? data.title : 'Untitled chat',
     createdAt: Number(data.createdAt) || 0,
     updatedAt: Number(data.updatedAt) || 0,
-    messages: data.messages as StoredMessage[],
+    messages,
+    selected,
   };
 }
 
@@ -349,6 +363,7 @@ interface MergeRules {
   /** Was in the file when this window last read or wrote it. */
   seenOnDisk(id: string): boolean;
   titleChangedHere: boolean;
+  selectionChangedHere: boolean;
 }
 
 /**
@@ -358,6 +373,7 @@ interface MergeRules {
  */
 function mergeInto(chat: StoredChat, disk: StoredChat, rules: MergeRules): void {
   const ours = new Map(chat.messages.map((m) => [m.id, m]));
+  const formerParent = new Map(chat.messages.map((m) => [m.id, m.parentId]));
   const out: StoredMessage[] = [];
   const seen = new Set<string>();
   for (const d of disk.messages) {
@@ -377,7 +393,11 @@ function mergeInto(chat: StoredChat, disk: StoredChat, rules: MergeRules): void 
   }
   const order = new Map(out.map((m, i) => [m, i]));
   out.sort((a, b) => a.createdAt - b.createdAt || order.get(a)! - order.get(b)!);
+  repairTree(out, (id) => formerParent.get(id));
   chat.messages = out;
+  chat.selected = rules.selectionChangedHere
+    ? { ...disk.selected, ...chat.selected }
+    : { ...chat.selected, ...disk.selected };
   if (!rules.titleChangedHere) chat.title = disk.title;
   chat.updatedAt = Math.max(chat.updatedAt, disk.updatedAt);
 }

@@ -73,6 +73,7 @@ const MESSAGE_FIELDS: Record<string, Check> = {
   model: optional(str),
   note: optional(str),
   apiMessages: optional(arrayOf(apiMessage)),
+  parentId: optional(str),
 };
 
 /** Why `m` is not a usable stored message ("its toolCalls field is malformed"), or undefined when it is. */

@@ -38,9 +38,9 @@ export async function openContext(uri: string, startLine: number, endLine: numbe
   }
 }
 
-export async function copyCode(code: string): Promise<void> {
+export async function copyCode(code: string, what = 'Code'): Promise<void> {
   await vscode.env.clipboard.writeText(code);
-  void vscode.window.setStatusBarMessage('$(check) Code copied', 2000);
+  void vscode.window.setStatusBarMessage(`$(check) ${what} copied`, 2000);
 }
 
 export async function insertCode(code: string): Promise<void> {

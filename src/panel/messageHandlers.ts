@@ -8,6 +8,7 @@ import type { Session } from '../connection/session';
 import type { ActionId, WebviewMessage, WebviewMessageOf } from '../protocol';
 import type { ApprovalBroker } from '../lm/foreignCore';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
+import { createConversationHandlers } from './conversationHandlers';
 
 export type WebviewMessageHandlers = {
   readonly [K in WebviewMessage['type']]: (msg: WebviewMessageOf<K>) => void | Promise<void>;
@@ -38,8 +39,8 @@ export function createWebviewMessageHandlers({
 }: MessageHandlerDeps): WebviewMessageHandlers {
   const actions = createActionHandlers(controller);
   return {
-    ready: async () => {
-      await controller.sendInit(await workspaceSettingNotes(session));
+    ready: async (msg) => {
+      await controller.sendInit(await workspaceSettingNotes(session), isChatId(msg.chatId) ? msg.chatId : undefined);
       // A recreated view has lost the questions still waiting for an answer: ask them again.
       approvals.repost();
     },
@@ -72,6 +73,7 @@ export function createWebviewMessageHandlers({
       else if (msg.level === 'warn') log.warn(line);
       else log.info(line);
     },
+    ...createConversationHandlers(controller),
   };
 }
 
@@ -85,6 +87,7 @@ function createActionHandlers(controller: ChatController): ActionHandlers {
   return {
     retry: () => controller.retry(),
     newChat: () => controller.newChat(),
+    undoDelete: () => controller.branches.undoDelete(),
     setApiKey: command('bud.setApiKey'),
     selectModel: command('bud.selectModel'),
     showLog: command('bud.showLog'),

@@ -20,7 +20,7 @@ const MAX_LOG_CHARS = 2000;
 export const WEBVIEW_MESSAGE_VALIDATORS: {
   readonly [K in WebviewMessageType]: (m: Fields) => WebviewMessageOf<K> | undefined;
 } = {
-  ready: () => ({ type: 'ready' }),
+  ready: (m) => (isStr(m.chatId) ? { type: 'ready', chatId: m.chatId } : { type: 'ready' }),
   stop: () => ({ type: 'stop' }),
   retry: () => ({ type: 'retry' }),
   newChat: () => ({ type: 'newChat' }),
@@ -29,6 +29,11 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
   deleteChat: (m) => (isStr(m.chatId) ? { type: 'deleteChat', chatId: m.chatId } : undefined),
   renameChat: (m) =>
     isStr(m.chatId) && isStr(m.title) ? { type: 'renameChat', chatId: m.chatId, title: m.title } : undefined,
+  editMessage: (m) => (isStr(m.id) && isStr(m.text) ? { type: 'editMessage', id: m.id, text: m.text } : undefined),
+  regenerate: (m) => (isStr(m.id) ? { type: 'regenerate', id: m.id } : undefined),
+  deleteTurn: (m) => (isStr(m.id) ? { type: 'deleteTurn', id: m.id } : undefined),
+  copyMessage: (m) => (isStr(m.id) ? { type: 'copyMessage', id: m.id } : undefined),
+  switchBranch: (m) => (isStr(m.id) && isInt(m.index) ? { type: 'switchBranch', id: m.id, index: m.index } : undefined),
   action: (m) => (isActionId(m.action) ? { type: 'action', action: m.action } : undefined),
   openLink: (m) => (isStr(m.href) ? { type: 'openLink', href: m.href } : undefined),
   openContext: (m) =>

@@ -1,7 +1,7 @@
 // Webview entry: connect to the host once, build the chat view, forward host messages, then say `ready`.
 import type { HostMessage } from '../protocol';
 import { ChatApp } from './app/app';
-import { connectHost } from './app/vscodeApi';
+import { connectHost, windowChatId } from './app/vscodeApi';
 
 const host = connectHost();
 const root = document.getElementById('root') ?? document.body;
@@ -21,4 +21,6 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
 });
 
-host.post({ type: 'ready' });
+// The chat this window showed before a reload, so each window keeps its own chat.
+const shown = windowChatId(host);
+host.post(shown ? { type: 'ready', chatId: shown } : { type: 'ready' });

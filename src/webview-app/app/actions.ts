@@ -11,6 +11,7 @@ export const ACTION_LABELS: Record<ActionId, { label: string; icon: string }> = 
   testConnection: { label: 'Test Connection', icon: 'plug' },
   newChat: { label: 'New Chat', icon: 'add' },
   manageTrust: { label: 'Manage Workspace Trust', icon: 'shield' },
+  undoDelete: { label: 'Undo', icon: 'discard' },
 };
 
 /** The first action is the primary one (the fix); the rest are secondary. */

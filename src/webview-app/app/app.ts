@@ -9,6 +9,7 @@ import {
   type ViewStatus,
 } from '../../protocol';
 import { bindContentActions } from './contentActions';
+import { bindConversationActions } from './conversationActions';
 import { Composer } from './composer';
 import { Announcer, h } from './dom';
 import { EmptyState } from './emptyState';
@@ -16,7 +17,7 @@ import { Header } from './header';
 import { HistoryPanel } from './historyPanel';
 import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
-import type { Host } from './vscodeApi';
+import { rememberWindowChat, type Host } from './vscodeApi';
 
 export class ChatApp {
   private readonly header: Header;
@@ -70,6 +71,7 @@ export class ChatApp {
     root.replaceChildren(this.header.el, this.notice.el, this.main, this.composer.el, this.announcer.el);
 
     bindContentActions(root, this.host, this.announcer);
+    bindConversationActions(this.list, this.host, this.announcer);
     // Buttons that run a host action (inline errors, notices, the empty state's Set API Key).
     root.addEventListener('click', (e) => {
       const button = (e.target as Element).closest<HTMLElement>('button[data-action]');
@@ -160,6 +162,17 @@ export class ChatApp {
         this.refreshUsage();
         this.updateEmpty();
         break;
+      case 'pathChanged':
+        this.list.replaceAfter(msg.afterId, msg.messages);
+        this.composer.setHistory(
+          this.list
+            .all()
+            .filter((m) => m.role === 'user')
+            .map((m) => m.text),
+        );
+        this.refreshUsage();
+        this.updateEmpty();
+        break;
       case 'pendingContexts':
         this.composer.setPending(msg.contexts);
         if (msg.contexts.length) this.composer.focus();
@@ -195,7 +208,7 @@ export class ChatApp {
     this.history.setCurrent(chat.id);
     this.refreshUsage();
     this.updateEmpty();
-    this.host.setState({ chatId: chat.id });
+    rememberWindowChat(this.host, chat.id);
     if (initial && sameChat && saved.atBottom === false && saved.scrollTop !== undefined) {
       const top = saved.scrollTop;
       requestAnimationFrame(() => this.list.restoreScroll(top));

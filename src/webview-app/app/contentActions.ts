@@ -73,7 +73,8 @@ function runCodeAction(button: HTMLElement, host: Host, announcer: Announcer): v
 
 const copiedTimers = new WeakMap<HTMLElement, ReturnType<typeof setTimeout>>();
 
-function showCopied(button: HTMLElement): void {
+/** Shows a check mark and "Copied" on a copy button for a moment. */
+export function showCopied(button: HTMLElement): void {
   if (!copiedTimers.has(button)) {
     button.setAttribute('data-label', button.getAttribute('aria-label') ?? 'Copy code');
     button.setAttribute('data-title', button.getAttribute('title') ?? 'Copy code');

@@ -18,6 +18,7 @@ export class MessageList {
   private readonly inner = h('div', { class: 'messages-inner' });
   private readonly items = new Map<string, MessageItem>();
   private stick = true;
+  private lastTop = 0;
   /** Deferred answers that came near the viewport, waiting to be rendered (the newest wish first). */
   private wanted: MessageItem[] = [];
   private rendering: MessageItem | undefined;
@@ -34,9 +35,14 @@ export class MessageList {
     this.el.addEventListener(
       'scroll',
       () => {
-        this.stick = this.distanceFromBottom() <= STICK_THRESHOLD;
+        // Only a move up lets go of the end. A scroll event comes a frame late: the list may have grown since a
+        // jump to the end (the answer started below the question just sent), which is not the user scrolling away.
+        const top = this.el.scrollTop;
+        if (this.distanceFromBottom() <= STICK_THRESHOLD) this.stick = true;
+        else if (top < this.lastTop - 1) this.stick = false;
+        this.lastTop = top;
         this.scrollButton.hidden = this.stick || this.items.size === 0;
-        this.onScroll(this.el.scrollTop, this.stick);
+        this.onScroll(top, this.stick);
       },
       { passive: true },
     );
@@ -126,6 +132,32 @@ export class MessageList {
     return item;
   }
 
+  /**
+   * Replaces every message after `afterId` (null: all of them) with `messages` — the path on screen changed below
+   * that point. Focus that was on a removed message moves to the same control of the message now at its place.
+   */
+  replaceAfter(afterId: string | null, messages: readonly MessageView[]): void {
+    const items = this.all();
+    const keep = afterId === null ? 0 : items.findIndex((i) => i.id === afterId) + 1;
+    if (afterId !== null && keep === 0) return;
+    const active = document.activeElement;
+    const focusedAt = items.findIndex((i) => i.el.contains(active));
+    const control =
+      focusedAt >= keep ? active?.closest('[data-message-action]')?.getAttribute('data-message-action') : null;
+    this.remove(items.slice(keep).map((i) => i.id));
+    for (const m of messages) this.add(m);
+    if (focusedAt < keep) return;
+    const target = this.all()[Math.min(focusedAt, this.size - 1)];
+    // The same control, else (an arrow at the end of its branches is disabled) the other arrow.
+    const button = control
+      ? (target?.el.querySelector<HTMLButtonElement>(`[data-message-action="${control}"]:not([disabled])`) ??
+        (control.startsWith('branch-')
+          ? target?.el.querySelector<HTMLButtonElement>('.branch-nav button:not([disabled])')
+          : null))
+      : null;
+    (button ?? target?.el)?.focus();
+  }
+
   get(id: string): MessageItem | undefined {
     return this.items.get(id);
   }
@@ -164,6 +196,7 @@ export class MessageList {
 
   restoreScroll(top: number): void {
     this.el.scrollTop = top;
+    this.lastTop = this.el.scrollTop;
     this.stick = this.distanceFromBottom() <= STICK_THRESHOLD;
     this.scrollButton.hidden = this.stick;
   }

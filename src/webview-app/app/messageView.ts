@@ -1,6 +1,14 @@
 // One message in the list. Created once, then patched in place (deltas, tool calls, end state): the list never
 // re-renders a message that did not change.
-import type { ErrorInfo, MessageStatus, MessageView, ToolApproval, ToolCallView, Usage } from '../../protocol';
+import type {
+  BranchInfo,
+  ErrorInfo,
+  MessageStatus,
+  MessageView,
+  ToolApproval,
+  ToolCallView,
+  Usage,
+} from '../../protocol';
 import { actionBar } from './actions';
 import { chipList } from './chips';
 import { clear, h, icon } from './dom';
@@ -14,6 +22,7 @@ import {
   type StreamingRenderer,
 } from './markdown';
 import { createApprovalBar, createToolCallRow, updateToolCallRow } from './toolCalls';
+import { actionButtons, branchNav, inlineEditor, type EditorEvents } from './messageTools';
 
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
   stopped: { text: 'Stopped', icon: 'debug-stop' },
@@ -34,9 +43,12 @@ export class MessageItem {
   usage: Usage | undefined;
   /** The user's text (for Up-recall) or the answer text so far. */
   text: string;
+  readonly branch: BranchInfo | undefined;
 
   private readonly content: HTMLElement;
   private readonly badge = h('span', { class: 'status-badge' });
+  private readonly tools = h('div', { class: 'message-tools' });
+  private editor: HTMLElement | undefined;
   private readonly toolCalls = h('div', { class: 'tool-calls' });
   private readonly after = h('div', { class: 'message-after' });
   private reasoning: { details: HTMLDetailsElement; body: HTMLElement; text: string } | undefined;
@@ -52,6 +64,7 @@ export class MessageItem {
     this.status = msg.status;
     this.usage = msg.usage;
     this.text = msg.content;
+    this.branch = msg.branch;
     const isUser = msg.role === 'user';
     this.content = h('div', { class: 'content' });
     const header = h(
@@ -61,6 +74,7 @@ export class MessageItem {
       h('span', { class: 'author' }, isUser ? 'You' : 'Bud'),
       !isUser && msg.model ? h('span', { class: 'message-model' }, msg.model) : null,
       this.badge,
+      this.tools,
     );
     this.el = h(
       'div',
@@ -68,6 +82,7 @@ export class MessageItem {
         class: `message ${msg.role}`,
         'data-id': msg.id,
         role: 'article',
+        tabindex: '-1',
         'aria-label': isUser ? 'Your message' : 'Bud’s answer',
       },
       header,
@@ -223,8 +238,10 @@ export class MessageItem {
   }
 
   private applyStatus(status: MessageStatus, error?: ErrorInfo, note?: string): void {
+    const toolsChange = this.status === 'streaming' || status === 'streaming' || !this.tools.hasChildNodes();
     this.status = status;
     this.el.setAttribute('data-status', status);
+    if (toolsChange) this.renderTools();
     const badge = BADGES[status];
     clear(this.badge);
     if (badge && !(status === 'error' && error)) {
@@ -246,6 +263,38 @@ export class MessageItem {
     // A stopped or interrupted answer can be asked again, like a failed one (only the latest shows it).
     if ((status === 'stopped' || status === 'interrupted') && !error)
       this.after.append(actionBar(['retry'], 'inline-error-actions'));
+  }
+
+  private renderTools(): void {
+    const streaming = this.status === 'streaming';
+    this.tools.replaceChildren(
+      ...(this.branch ? [branchNav(this.branch, this.role)] : []),
+      ...actionButtons(this.role, streaming),
+    );
+  }
+
+  /** Opens the inline editor of a question in place of its text. */
+  startEdit(events: EditorEvents): void {
+    if (this.role !== 'user' || this.editor) return;
+    const editor = inlineEditor(this.text, {
+      submit: (text) => events.submit(text),
+      cancel: () => {
+        this.stopEdit();
+        events.cancel();
+      },
+    });
+    this.editor = editor.el;
+    this.content.hidden = true;
+    this.content.after(editor.el);
+    this.el.classList.add('editing');
+    editor.focus();
+  }
+
+  private stopEdit(): void {
+    this.editor?.remove();
+    this.editor = undefined;
+    this.content.hidden = false;
+    this.el.classList.remove('editing');
   }
 
   dispose(): void {

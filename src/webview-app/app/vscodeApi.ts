@@ -25,6 +25,32 @@ export interface Host {
 }
 
 const MAX_DRAFT_CHARS = 100_000;
+const WINDOW_CHAT_KEY = 'bud.chatId';
+
+/**
+ * The chat this window showed, for the `ready` after a reload. The webview's own state (getState) is kept per
+ * view, but in VS Code for the Web (code-server) two tabs of one browser share it through the browser's storage,
+ * so the tab written last would win after a reload; sessionStorage is per tab and survives its reloads (seen in
+ * code-server 4.139). getState is the fallback where sessionStorage is empty (a view recreated elsewhere).
+ */
+export function windowChatId(host: Host): string | undefined {
+  try {
+    const id = sessionStorage.getItem(WINDOW_CHAT_KEY);
+    if (id) return id;
+  } catch {
+    // sessionStorage may be unavailable in a webview: the view state alone will do.
+  }
+  return host.getState().chatId;
+}
+
+export function rememberWindowChat(host: Host, id: string): void {
+  host.setState({ chatId: id });
+  try {
+    sessionStorage.setItem(WINDOW_CHAT_KEY, id);
+  } catch {
+    // see windowChatId
+  }
+}
 
 export function connectHost(): Host {
   const api = acquireVsCodeApi();

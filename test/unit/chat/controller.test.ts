@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ChatController, type ChatDeps, type DeltaSink, type TurnSetup } from '../../../src/chat/controller';
 import { HistoryStore, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredMessage } from '../../../src/chat/conversation';
+import { addChild } from '../../../src/chat/tree';
 import { ConnectionError } from '../../../src/api/errors';
 import { toErrorInfo } from '../../../src/chat/errorInfo';
 import type { TurnOptions, TurnResult } from '../../../src/chat/turn';
@@ -173,8 +174,14 @@ describe('ChatController', () => {
   it('at 1,000 messages: tells the user the oldest are left out, offers New Chat, sends at most 1,000', async () => {
     const chat = newChat('big-chat', 1);
     for (let i = 0; i < 500; i++) {
-      chat.messages.push({ id: `u${i}`, role: 'user', content: `q${i}`, status: 'complete', createdAt: i * 2 });
-      chat.messages.push({
+      addChild(chat, chat.messages.at(-1), {
+        id: `u${i}`,
+        role: 'user',
+        content: `q${i}`,
+        status: 'complete',
+        createdAt: i * 2,
+      });
+      addChild(chat, chat.messages.at(-1), {
         id: `a${i}`,
         role: 'assistant',
         content: `a${i}`,
@@ -385,6 +392,40 @@ describe('ChatController', () => {
       saved.messages.map((m: StoredMessage) => m.content),
       ['from window 1', 'Hello', 'from window 2', 'Second', 'window 1 again', 'Second'],
     );
+  });
+
+  it("each window keeps its own chat across reloads; a window without one gets the workspace's latest", async () => {
+    const w1 = make();
+    await w1.sendInit();
+    await w1.send('chat of window 1');
+    const chatA = w1.current.id;
+    const w2 = make();
+    await w2.sendInit(); // a new window: the workspace's most recent chat
+    assert.equal(w2.current.id, chatA);
+    await w2.newChat();
+    await w2.send('chat of window 2');
+    const chatB = w2.current.id;
+    assert.notEqual(chatB, chatA);
+    await w1.flush();
+    await w2.flush();
+    posted = [];
+    const w1again = make(); // window 1 reloads; its view remembers chat A
+    await w1again.sendInit([], chatA);
+    assert.equal(w1again.current.id, chatA);
+    assert.deepEqual(
+      of('init')[0].chat.messages.map((m) => m.content),
+      ['chat of window 1', 'Hello'],
+    );
+    const w2again = make();
+    await w2again.sendInit([], chatB);
+    assert.equal(w2again.current.id, chatB);
+    const w3 = make(); // a third, new window
+    await w3.sendInit();
+    assert.equal(w3.current.id, chatB, 'the chat used last');
+    const w4 = make(); // a view that remembers a new chat it never wrote
+    await w4.sendInit([], 'never-written');
+    assert.equal(w4.current.id, 'never-written');
+    assert.equal(w4.current.messages.length, 0);
   });
 
   it('a corrupted current chat: moved aside, named in a notice, and a fresh chat (never a blank panel)', async () => {

@@ -40,14 +40,17 @@ describe('conversation: what goes back to the model', () => {
     assert.deepEqual(apiMessagesFor(answer('Plain')), [{ role: 'assistant', content: 'Plain' }]);
   });
 
-  it('stopped, failed and interrupted answers are sent marked as incomplete; empty ones are left out', () => {
+  it('stopped, failed and interrupted answers are sent marked as incomplete; empty ones as a "no answer" note', () => {
     assert.match(
       apiMessagesFor(answer('Half', 'stopped'))[0].content!,
       /^Half\n\n\[This answer is incomplete: the user stopped it/,
     );
     assert.match(apiMessagesFor(answer('Half', 'error'))[0].content!, /request failed/);
     assert.match(apiMessagesFor(answer('Half', 'interrupted'))[0].content!, /window closed/);
-    assert.deepEqual(apiMessagesFor(answer('', 'error')), []);
+    assert.deepEqual(apiMessagesFor(answer('', 'error')), [
+      { role: 'assistant', content: '[No answer: the request failed before any text arrived.]' },
+    ]);
+    assert.match(apiMessagesFor(answer(' ', 'stopped'))[0].content!, /^\[No answer: the user stopped it/);
     assert.deepEqual(apiMessagesFor(answer('x', 'streaming')), []);
   });
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HistoryStore, INTERRUPTED_NOTE, isChatId, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
+import { activePath, addChild, deleteTurn, selectPathTo, treeProblem } from '../../../src/chat/tree';
 
 const msg = (
   id: string,
@@ -200,6 +201,130 @@ describe('HistoryStore', () => {
     assert.deepEqual(
       disk.messages.map((m) => m.id),
       ['u1', 'u2'],
+    );
+  });
+
+  it('a version 1 file (one linear list) loads as a single branch; list() reads its head before and after', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    const v1 = {
+      version: 1,
+      id: 'old',
+      title: 'Old chat',
+      createdAt: 1,
+      updatedAt: 9,
+      messageCount: 4,
+      messages: [
+        msg('u1', 'user', 'q1', 1),
+        msg('a1', 'assistant', 'r1', 2),
+        msg('u2', 'user', 'q2', 3),
+        msg('a2', 'assistant', 'r2', 4),
+      ],
+    };
+    await fs.writeFile(path.join(dir, 'old.json'), JSON.stringify(v1));
+    assert.deepEqual((await store().list()).chats, [{ id: 'old', title: 'Old chat', updatedAt: 9, messageCount: 4 }]);
+    const s = store();
+    const chat = (await s.load('old')).chat!;
+    assert.deepEqual(
+      chat.messages.map((m) => [m.id, m.parentId]),
+      [
+        ['u1', undefined],
+        ['a1', 'u1'],
+        ['u2', 'a1'],
+        ['a2', 'u2'],
+      ],
+    );
+    assert.deepEqual(
+      activePath(chat).map((m) => m.id),
+      ['u1', 'a1', 'u2', 'a2'],
+    );
+    // An edit of q2 adds a branch; the file is rewritten as version 2, and its head still lists it.
+    addChild(chat, chat.messages[1], msg('u2e', 'user', 'q2 edited', 5));
+    chat.updatedAt = 10;
+    await s.save(chat, { upserted: ['u2e'], selected: true }, true);
+    const text = await fs.readFile(path.join(dir, 'old.json'), 'utf8');
+    assert.match(
+      text,
+      /^\{"version":2,"id":"old","title":"Old chat","createdAt":1,"updatedAt":10,"messageCount":3,"messages":/,
+    );
+    assert.deepEqual((await store().list()).chats, [{ id: 'old', title: 'Old chat', updatedAt: 10, messageCount: 3 }]);
+    const again = (await store().load('old')).chat!;
+    assert.deepEqual(
+      activePath(again).map((m) => m.id),
+      ['u1', 'a1', 'u2e'],
+    );
+    assert.deepEqual(again.selected, { a1: 'u2e' });
+  });
+
+  it('a file whose messages do not form a tree is moved aside like any unreadable file', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    const bad = {
+      version: 2,
+      id: 'loop',
+      title: 't',
+      createdAt: 1,
+      updatedAt: 1,
+      messageCount: 0,
+      messages: [
+        { ...msg('x', 'user', 'q', 1), parentId: 'y' },
+        { ...msg('y', 'assistant', 'r', 2), parentId: 'x' },
+      ],
+    };
+    await fs.writeFile(path.join(dir, 'loop.json'), JSON.stringify(bad));
+    const res = await store().load('loop');
+    assert.equal(res.chat, undefined);
+    assert.match(res.notice!, /loop back on themselves/);
+  });
+
+  it('two windows branching the same chat: both branches kept, each window keeps its own choice', async () => {
+    const w1 = store(),
+      w2 = store();
+    const c = newChat('branches', 1);
+    addChild(c, undefined, msg('u1', 'user', 'q', 1));
+    addChild(c, c.messages[0], msg('a1', 'assistant', 'r', 2));
+    await w1.save(c, { upserted: ['u1', 'a1'], selected: true }, true);
+    const c2 = (await w2.load('branches')).chat!;
+    addChild(c2, c2.messages[0], msg('a1r', 'assistant', 'regenerated in window 2', 5)); // window 2 regenerates
+    await w2.save(c2, { upserted: ['a1r'], selected: true }, true);
+    const later = new Date(Date.now() + 5000);
+    await fs.utimes(path.join(dir, 'branches.json'), later, later);
+    addChild(c, undefined, msg('u1e', 'user', 'edited in window 1', 3)); // window 1 edits the question
+    await w1.save(c, { upserted: ['u1e'], selected: true }, true);
+    const disk = (await store().load('branches')).chat!;
+    assert.deepEqual(disk.messages.map((m) => m.id).sort(), ['a1', 'a1r', 'u1', 'u1e']);
+    assert.equal(treeProblem(disk.messages), undefined);
+    assert.deepEqual(
+      activePath(disk).map((m) => m.id),
+      ['u1e'],
+      'window 1 wrote last and shows its edit',
+    );
+    assert.ok(selectPathTo(disk, 'a1r'), 'the other branch is one switch away');
+    assert.deepEqual(
+      activePath(disk).map((m) => m.id),
+      ['u1', 'a1r'],
+    );
+  });
+
+  it('a message added under a turn another window deleted moves up to the nearest answer that is left', async () => {
+    const w1 = store(),
+      w2 = store();
+    const c = newChat('moved', 1);
+    addChild(c, undefined, msg('u1', 'user', 'q1', 1));
+    addChild(c, c.messages[0], msg('a1', 'assistant', 'r1', 2));
+    addChild(c, c.messages[1], msg('u2', 'user', 'q2', 3));
+    addChild(c, c.messages[2], msg('a2', 'assistant', 'r2', 4));
+    await w1.save(c, { upserted: c.messages.map((m) => m.id), selected: true }, true);
+    const c2 = (await w2.load('moved')).chat!;
+    const undo = deleteTurn(c2, 'u2')!; // window 2 deletes the second turn
+    await w2.save(c2, { removed: undo.removed.map((r) => r.message.id), selected: true }, true);
+    const later = new Date(Date.now() + 5000);
+    await fs.utimes(path.join(dir, 'moved.json'), later, later);
+    addChild(c, c.messages[3], msg('u3', 'user', 'q3 after a2, in window 1', 5));
+    await w1.save(c, { upserted: ['u3'], selected: true }, true);
+    const disk = (await store().load('moved')).chat!;
+    assert.equal(treeProblem(disk.messages), undefined);
+    assert.deepEqual(
+      activePath(disk).map((m) => m.id),
+      ['u1', 'a1', 'u3'],
     );
   });
 

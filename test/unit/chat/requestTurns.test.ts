@@ -62,9 +62,12 @@ describe('chat: the history as turns for the fitter', () => {
     assert.match(turns[0].messages[0].content!, /^From `a\.ts`, lines 1-2 \(ts\):[\s\S]*explain$/);
     assert.ok(turns[0].attachmentTokens! > 0);
     assert.deepEqual(
-      turns[1].messages.map((m) => m.role),
-      ['user'],
-      'a failed answer without text is not sent',
+      turns[1].messages.map((m) => [m.role, m.content]),
+      [
+        ['user', 'and?'],
+        ['assistant', '[No answer: the request failed before any text arrived.]'],
+      ],
+      'a failed answer without text is sent as a short note, so questions and answers alternate',
     );
     assert.equal(turnIndexOf(turns, 'a2'), 1);
     assert.equal(turnIndexOf(turns, 'nope'), -1);

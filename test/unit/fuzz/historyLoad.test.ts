@@ -8,7 +8,13 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { buildRequestMessages, toSnapshot, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
+import {
+  buildRequestMessages,
+  STORE_VERSION,
+  toSnapshot,
+  type StoredChat,
+  type StoredMessage,
+} from '../../../src/chat/conversation';
 import { HistoryStore, INTERRUPTED_NOTE, serializeChat } from '../../../src/chat/historyStore';
 import { itHolds } from './property';
 
@@ -77,9 +83,10 @@ const chatArb = (id: string) =>
       title: word,
       createdAt: nat,
       updatedAt: nat,
-      messages: fc.array(messageArb, { minLength: 1, maxLength: 5 }),
+      // Message ids are unique within a chat (they name the tree's links); without parentId all are first messages.
+      messages: fc.uniqueArray(messageArb, { minLength: 1, maxLength: 5, selector: (m) => m.id }),
     })
-    .map((c): StoredChat => ({ version: 1, id, ...c }));
+    .map((c): StoredChat => ({ version: STORE_VERSION, id, selected: {}, ...c }));
 
 /** Any JSON value of another kind than `v` (the "wrong type" of a field). */
 const OTHER_VALUES: unknown[] = [
@@ -282,6 +289,7 @@ describe('history loader: shrunk cases', () => {
       createdAt: 0,
       updatedAt: 0,
       messages: [{ id: 'a', role: 'user', content: '', status: 'complete', createdAt: 0 }],
+      selected: {},
     };
     await fs.writeFile(path.join(dir, 'good.json'), serializeChat(good));
     await fs.writeFile(
