@@ -1,4 +1,5 @@
-// Saved chats: one JSON file per chat (`<dir>/<id>.json`), written atomically (temp file + rename).
+// Saved chats: one JSON file per chat (`<dir>/<id>.json`), written atomically (temp file, fsync, rename: see
+// atomicFile.ts); listing the chats also removes temp files that a killed window left behind.
 // Pure Node (no `vscode`): the extension passes `<globalStorageUri>/chats` as `dir`.
 //
 // Several windows may share the directory. Each write touches only its own chat's file, and before writing
@@ -9,10 +10,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ChatSummary } from '../protocol';
 import { STORE_VERSION, toSummary, type StoredChat, type StoredMessage } from './conversation';
+import { removeStaleTemps, writeFileAtomic } from './atomicFile';
 import { messageProblem } from './storedShape';
 import { repairTree, treeProblem } from './tree';
 
-/** node:crypto, loaded at the first id or temp file rather than when the extension loads. */
+/** node:crypto, loaded at the first id rather than when the extension loads. */
 function randomBytes(n: number): Buffer {
   return (require('node:crypto') as typeof import('node:crypto')).randomBytes(n);
 }
@@ -53,6 +55,8 @@ export interface HistoryStoreOptions {
   log?: (line: string) => void;
   /** Called after a write merged messages another window had saved. */
   onMerged?: (chat: StoredChat) => void;
+  /** Called when a chat could not be written (the file on disk keeps its previous version). */
+  onWriteError?: (chatId: string, err: unknown) => void;
 }
 
 interface Pending {
@@ -96,6 +100,8 @@ export class HistoryStore {
     } catch {
       return { chats: [], notices: [] };
     }
+    const cleaned = await removeStaleTemps(this.dir, names);
+    if (cleaned) this.log(`History: removed ${cleaned} temp file(s) left by a write that was interrupted`);
     const chats: ChatSummary[] = [];
     const notices: string[] = [];
     for (const name of names) {
@@ -216,6 +222,7 @@ export class HistoryStore {
         await this.write(p);
       } catch (err) {
         this.log(`History: could not save chat ${id}: ${(err as Error).message}`);
+        this.opts.onWriteError?.(id, err);
       }
     });
     this.writing.set(id, next);
@@ -254,9 +261,7 @@ export class HistoryStore {
     }
     if (chat.messages.length === 0 && diskMtime === undefined) return;
     await fs.mkdir(this.dir, { recursive: true });
-    const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    await fs.writeFile(tmp, serializeChat(chat), 'utf8');
-    await fs.rename(tmp, file);
+    await writeFileAtomic(file, serializeChat(chat));
     this.known.set(chat.id, (await fs.stat(file)).mtimeMs);
     this.knownIds.set(chat.id, new Set(chat.messages.map((m) => m.id)));
   }

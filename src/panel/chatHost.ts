@@ -2,8 +2,8 @@
 // provider, and the handlers of the webview's messages (src/panel/messageHandlers.ts).
 import * as vscode from 'vscode';
 import { ChatController } from '../chat/controller';
-import { HistoryStore, newChatId, isChatId } from '../chat/historyStore';
-import type { StoredChat } from '../chat/conversation';
+import { describeWriteError } from '../chat/atomicFile';
+import { HistoryStore, newChatId, isChatId, type HistoryStoreOptions } from '../chat/historyStore';
 import { runTurn } from '../chat/turn';
 import { toErrorInfo } from '../chat/errorInfo';
 import { createDeltaSink } from '../chat/deltaSink';
@@ -34,7 +34,15 @@ export interface ChatHost {
 
 export function registerChatHost(context: vscode.ExtensionContext, session: Session, log: Logger): ChatHost {
   // The store, the view and the controller refer to each other only through callbacks that run later.
-  const store = createHistoryStore(context, log, (chat) => controller.externalChange(chat));
+  const store = createHistoryStore(context, log, {
+    onMerged: (chat) => controller.externalChange(chat),
+    onWriteError: (_id, err) =>
+      controller.notice({
+        level: 'error',
+        text: `This chat could not be saved: ${describeWriteError(err)}. It stays open in this window and is saved with the next change once the disk accepts it.`,
+        actions: ['showLog'],
+      }),
+  });
   const view = new ChatViewProvider(
     context.extensionUri,
     (msg) => onMessage(msg),
@@ -51,12 +59,12 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
 function createHistoryStore(
   context: vscode.ExtensionContext,
   log: Logger,
-  onMerged: (chat: StoredChat) => void,
+  events: Pick<HistoryStoreOptions, 'onMerged' | 'onWriteError'>,
 ): HistoryStore {
   return new HistoryStore({
     dir: vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath,
     log: (l) => log.info(l),
-    onMerged,
+    ...events,
   });
 }
 
