@@ -82,9 +82,11 @@ export function registerForeignTools(
       const n = (context.workspaceState.get<string[]>(ALWAYS_ALLOWED_KEY) ?? []).length;
       await context.workspaceState.update(ALWAYS_ALLOWED_KEY, undefined);
       void vscode.window.showInformationMessage(
-        n
-          ? `Bud forgot the ${n} tool${n === 1 ? '' : 's'} you always allowed in this workspace: each call asks again.`
-          : 'No tool is always allowed in this workspace.',
+        n === 1
+          ? vscode.l10n.t('Bud forgot the tool you always allowed in this workspace: each call asks again.')
+          : n
+            ? vscode.l10n.t('Bud forgot the {0} tools you always allowed in this workspace: each call asks again.', n)
+            : vscode.l10n.t('No tool is always allowed in this workspace.'),
       );
     }),
   );

@@ -8,7 +8,7 @@ import { selectionContext } from '../commands/selection';
 import type { Session } from '../connection/session';
 import type { Logger } from '../log/logger';
 import type { CodeContext } from '../protocol';
-import { NO_SELECTION, participantMessages, type ParticipantTurn } from './participantCore';
+import { noSelectionMessage, participantMessages, type ParticipantTurn } from './participantCore';
 import { VENDOR } from './provider';
 import type { ChatRequest } from './vscodeLm';
 
@@ -38,7 +38,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, sessio
     if (request.command === 'explain') {
       const sel = selectionContext();
       if (typeof sel === 'string') {
-        response.markdown(NO_SELECTION);
+        response.markdown(noSelectionMessage());
         return {};
       }
       contexts.push(sel);

@@ -1,4 +1,5 @@
 // The pure part of the `@bud` chat participant: the request it sends from VS Code's chat history. No `vscode` import.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../api/types';
 import { buildUserContent, EXPLAIN_INSTRUCTION } from '../chat/prompts';
 import type { CodeContext } from '../protocol';
@@ -31,5 +32,5 @@ export function participantMessages(
 }
 
 /** What the participant says when `/explain` has no selection to explain. */
-export const NO_SELECTION =
-  'Select the code to explain in an editor first (or attach a file with #), then ask `@bud /explain` again.';
+export const noSelectionMessage = (): string =>
+  l10n.t('Select the code to explain in an editor first (or attach a file with #), then ask `@bud /explain` again.');
