@@ -1,4 +1,5 @@
 // The chat view: builds the layout once, then applies each HostMessage as a small patch.
+import * as l10n from '@vscode/l10n';
 import {
   assertNever,
   isActionId,
@@ -135,7 +136,12 @@ export class ChatApp {
       case 'retrying':
         this.list.get(msg.id)?.showRetry(msg.attempt, msg.maxRetries, msg.delayMs, msg.reason);
         this.announcer.say(
-          `Retrying in ${Math.round(msg.delayMs / 1000)} seconds, attempt ${msg.attempt} of ${msg.maxRetries}.`,
+          l10n.t(
+            'Retrying in {0} seconds, attempt {1} of {2}.',
+            Math.round(msg.delayMs / 1000),
+            msg.attempt,
+            msg.maxRetries,
+          ),
         );
         break;
       case 'toolCall':
@@ -150,7 +156,7 @@ export class ChatApp {
           );
         if (asked)
           this.announcer.say(
-            `Bud asks before running ${msg.name} from ${msg.source}: allow once, always allow, or deny.`,
+            l10n.t('Bud asks before running {0} from {1}: allow once, always allow, or deny.', msg.name, msg.source),
           );
         break;
       }
@@ -196,7 +202,7 @@ export class ChatApp {
     this.list.updateBusy();
     if (msg.usage) this.header.setUsage(msg.usage);
     if (!this.list.all().some((m) => m.status === 'streaming')) this.setBusy(false);
-    if (status === 'stopped') this.announcer.say('Answer stopped.');
+    if (status === 'stopped') this.announcer.say(l10n.t('Answer stopped.'));
   }
 
   private loadChat(chat: ChatSnapshot, initial: boolean): void {
@@ -251,7 +257,7 @@ export class ChatApp {
 
   private stop(): void {
     this.host.post({ type: 'stop' });
-    this.announcer.say('Stopping…');
+    this.announcer.say(l10n.t('Stopping…'));
   }
 
   private onExamplePrompt(text: string): void {

@@ -1,4 +1,5 @@
 // Compact chips for code attached to a message: "a.ts:12-20" with a file icon; activating one opens the file at the range.
+import * as l10n from '@vscode/l10n';
 import type { CodeContext } from '../../protocol';
 import { h, icon, iconButton } from './dom';
 
@@ -26,8 +27,8 @@ export function contextChip(c: CodeContext): HTMLButtonElement {
       'data-uri': c.uri,
       'data-start': c.startLine,
       'data-end': c.endLine,
-      title: `Open ${describe(c)}`,
-      'aria-label': `Open ${describe(c)}`,
+      title: l10n.t('Open {0}', describe(c)),
+      'aria-label': l10n.t('Open {0}', describe(c)),
     },
     icon('file-code'),
     h('span', { class: 'chip-label' }, `${baseName(c.path)}:${rangeLabel(c)}`),
@@ -37,7 +38,7 @@ export function contextChip(c: CodeContext): HTMLButtonElement {
 /** A pending chip above the input: the chip plus a remove button. */
 export function pendingChip(c: CodeContext, index: number): HTMLSpanElement {
   const chip = contextChip(c);
-  const remove = iconButton('close', `Remove ${baseName(c.path)}:${rangeLabel(c)} from the message`, {
+  const remove = iconButton('close', l10n.t('Remove {0}:{1} from the message', baseName(c.path), rangeLabel(c)), {
     class: 'icon-button chip-remove',
     'data-remove-index': index,
   });
@@ -45,7 +46,7 @@ export function pendingChip(c: CodeContext, index: number): HTMLSpanElement {
 }
 
 export function chipList(contexts: readonly CodeContext[]): HTMLDivElement {
-  const list = h('div', { class: 'context-chips', role: 'list', 'aria-label': 'Attached code' });
+  const list = h('div', { class: 'context-chips', role: 'list', 'aria-label': l10n.t('Attached code') });
   for (const c of contexts) list.appendChild(h('span', { role: 'listitem' }, contextChip(c)));
   return list;
 }

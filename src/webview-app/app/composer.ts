@@ -1,5 +1,6 @@
 // The input area: pending code chips, the auto-growing textarea (`#input`) and the Send/Stop button (`#send`).
 // Enter sends, Shift+Enter adds a line, Up in an empty input recalls earlier messages, Escape stops an answer.
+import * as l10n from '@vscode/l10n';
 import type { CodeContext } from '../../protocol';
 import { pendingChip } from './chips';
 import { clear, formatNumber, h, icon, setIcon } from './dom';
@@ -24,7 +25,7 @@ export class Composer {
   private readonly pending = h('div', {
     class: 'pending-contexts',
     role: 'list',
-    'aria-label': 'Code attached to your next message',
+    'aria-label': l10n.t('Code attached to your next message'),
   });
   private readonly message = h('div', { class: 'composer-message', role: 'status', 'aria-live': 'polite' });
   private busy = false;
@@ -37,10 +38,10 @@ export class Composer {
     this.input = h('textarea', {
       id: 'input',
       rows: 1,
-      'aria-label': 'Message Bud',
+      'aria-label': l10n.t('Message Bud'),
       spellcheck: 'true',
-      placeholder: 'Ask Bud about your code…',
-      title: 'Enter sends, Shift+Enter adds a line, Up recalls your last message',
+      placeholder: l10n.t('Ask Bud about your code…'),
+      title: l10n.t('Enter sends, Shift+Enter adds a line, Up recalls your last message'),
     });
     this.sendButton = h('button', { id: 'send', type: 'button', class: 'send-button' }, icon('send'));
     this.grow = h('div', { class: 'grow-wrap' }, this.input);
@@ -79,7 +80,7 @@ export class Composer {
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       if (!this.busy) this.submit();
-      else this.showMessage('info', 'Bud is still answering. Press Escape or Stop to stop it first.');
+      else this.showMessage('info', l10n.t('Bud is still answering. Press Escape or Stop to stop it first.'));
       return;
     }
     if (e.key === 'Escape' && this.busy) {
@@ -169,10 +170,10 @@ export class Composer {
   setBusy(busy: boolean): void {
     const wasBusy = this.busy;
     this.busy = busy;
-    const label = busy ? 'Stop' : 'Send';
+    const label = busy ? l10n.t('Stop') : l10n.t('Send');
     this.sendButton.setAttribute('data-mode', busy ? 'stop' : 'send');
     this.sendButton.setAttribute('aria-label', label);
-    this.sendButton.title = busy ? 'Stop (Escape)' : 'Send (Enter)';
+    this.sendButton.title = busy ? l10n.t('Stop (Escape)') : l10n.t('Send (Enter)');
     setIcon(this.sendButton, busy ? 'debug-stop' : 'send');
     if (wasBusy && !busy) this.clearMessage(); // "still answering" no longer applies
   }
@@ -187,7 +188,11 @@ export class Composer {
   private showTooLong(length: number): void {
     this.showMessage(
       'error',
-      `This message is ${formatNumber(length)} characters long; Bud Chat sends at most ${formatNumber(MAX_MESSAGE_CHARS)} characters in one message, so it will not be sent. Shorten it or split it into parts.`,
+      l10n.t(
+        'This message is {0} characters long; Bud Chat sends at most {1} characters in one message, so it will not be sent. Shorten it or split it into parts.',
+        formatNumber(length),
+        formatNumber(MAX_MESSAGE_CHARS),
+      ),
     );
   }
 

@@ -1,5 +1,6 @@
 // The in-view list of past chats (`#history-panel`): switch to one, rename it inline, delete it after a confirm.
 // Keyboard: Up/Down move between chats, Enter opens, F2 renames, Delete asks to delete, Escape closes.
+import * as l10n from '@vscode/l10n';
 import type { ChatSummary } from '../../protocol';
 import { formatRelativeTime, h, icon, iconButton } from './dom';
 
@@ -12,7 +13,7 @@ export interface HistoryEvents {
 
 export class HistoryPanel {
   readonly el: HTMLElement;
-  private readonly list = h('ul', { id: 'history-list', class: 'history-list', 'aria-label': 'Past chats' });
+  private readonly list = h('ul', { id: 'history-list', class: 'history-list', 'aria-label': l10n.t('Past chats') });
   private readonly filter: HTMLInputElement;
   private readonly emptyText = h('p', { class: 'history-empty' });
   private chats: ChatSummary[] = [];
@@ -24,17 +25,17 @@ export class HistoryPanel {
     this.filter = h('input', {
       type: 'search',
       class: 'history-filter',
-      placeholder: 'Search chats',
-      'aria-label': 'Search chats',
+      placeholder: l10n.t('Search chats'),
+      'aria-label': l10n.t('Search chats'),
       'aria-controls': 'history-list',
     });
     this.filter.addEventListener('input', () => this.render());
-    const close = iconButton('close', 'Close chat history', { class: 'icon-button history-close' });
+    const close = iconButton('close', l10n.t('Close chat history'), { class: 'icon-button history-close' });
     close.addEventListener('click', () => this.events.close());
     this.el = h(
       'section',
-      { id: 'history-panel', class: 'history-panel', 'aria-label': 'Chat history' },
-      h('div', { class: 'history-header' }, h('h2', {}, 'Chats'), close),
+      { id: 'history-panel', class: 'history-panel', 'aria-label': l10n.t('Chat history') },
+      h('div', { class: 'history-header' }, h('h2', {}, l10n.t('Chats')), close),
       h('div', { class: 'history-search' }, icon('search'), this.filter),
       this.list,
       this.emptyText,
@@ -80,7 +81,8 @@ export class HistoryPanel {
     const shown = this.chats.filter((c) => !query || c.title.toLowerCase().includes(query));
     this.list.replaceChildren(...shown.map((c) => this.item(c)));
     this.emptyText.hidden = shown.length > 0;
-    this.emptyText.textContent = this.chats.length === 0 ? 'No saved chats yet.' : 'No chat matches your search.';
+    this.emptyText.textContent =
+      this.chats.length === 0 ? l10n.t('No saved chats yet.') : l10n.t('No chat matches your search.');
     if (focusedId)
       this.list.querySelector<HTMLElement>(`[data-chat-id="${CSS.escape(focusedId)}"] .history-open`)?.focus();
     // The focused row went away (deleted): keep keyboard users inside the list.
@@ -104,7 +106,7 @@ export class HistoryPanel {
         type: 'text',
         class: 'history-rename',
         value: c.title,
-        'aria-label': `New title for “${c.title}”`,
+        'aria-label': l10n.t('New title for “{0}”', c.title),
         maxlength: 200,
       });
       let done = false;
@@ -144,9 +146,9 @@ export class HistoryPanel {
         'button',
         { type: 'button', class: 'button danger', 'data-confirm-delete': c.id },
         icon('trash'),
-        h('span', {}, 'Delete'),
+        h('span', {}, l10n.t('Delete')),
       );
-      const cancel = h('button', { type: 'button', class: 'button secondary' }, 'Cancel');
+      const cancel = h('button', { type: 'button', class: 'button secondary' }, l10n.t('Cancel'));
       del.addEventListener('click', () => {
         this.confirmingId = undefined;
         this.events.deleteChat(c.id);
@@ -160,8 +162,8 @@ export class HistoryPanel {
       li.append(
         h(
           'div',
-          { class: 'history-confirm', role: 'group', 'aria-label': `Delete “${c.title}”?` },
-          h('span', { class: 'history-confirm-text' }, `Delete “${c.title}”? This cannot be undone.`),
+          { class: 'history-confirm', role: 'group', 'aria-label': l10n.t('Delete “{0}”?', c.title) },
+          h('span', { class: 'history-confirm-text' }, l10n.t('Delete “{0}”? This cannot be undone.', c.title)),
           h('div', { class: 'history-confirm-actions' }, del, cancel),
         ),
       );
@@ -180,17 +182,17 @@ export class HistoryPanel {
       h(
         'span',
         { class: 'history-text' },
-        h('span', { class: 'history-title' }, c.title || 'Untitled chat'),
+        h('span', { class: 'history-title' }, c.title || l10n.t('Untitled chat')),
         h('span', { class: 'history-meta' }, meta),
       ),
     );
     open.addEventListener('click', () => this.events.switchChat(c.id));
-    const rename = iconButton('edit', `Rename “${c.title}”`, { class: 'icon-button history-rename-button' });
+    const rename = iconButton('edit', l10n.t('Rename “{0}”', c.title), { class: 'icon-button history-rename-button' });
     rename.addEventListener('click', () => {
       this.editingId = c.id;
       this.render();
     });
-    const remove = iconButton('trash', `Delete “${c.title}”`, { class: 'icon-button history-delete-button' });
+    const remove = iconButton('trash', l10n.t('Delete “{0}”', c.title), { class: 'icon-button history-delete-button' });
     remove.addEventListener('click', () => {
       this.confirmingId = c.id;
       this.render();

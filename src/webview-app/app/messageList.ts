@@ -1,5 +1,6 @@
 // The conversation (`#messages`, role=log): a map of message items, appended and patched in place, that follows
 // new output while the user is at the bottom and leaves the scroll position alone once they scroll up.
+import * as l10n from '@vscode/l10n';
 import type { MessageView } from '../../protocol';
 import { cancel as cancelLazy, renderWhenVisible } from '../lazy';
 import { h, iconButton } from './dom';
@@ -25,8 +26,12 @@ export class MessageList {
   private pump = 0;
 
   constructor(private readonly onScroll: (scrollTop: number, atBottom: boolean) => void) {
-    this.el = h('div', { id: 'messages', role: 'log', 'aria-label': 'Conversation', tabindex: '-1' }, this.inner);
-    this.scrollButton = iconButton('arrow-down', 'Scroll to the latest message', {
+    this.el = h(
+      'div',
+      { id: 'messages', role: 'log', 'aria-label': l10n.t('Conversation'), tabindex: '-1' },
+      this.inner,
+    );
+    this.scrollButton = iconButton('arrow-down', l10n.t('Scroll to the latest message'), {
       id: 'scroll-to-bottom',
       class: 'icon-button floating',
     });

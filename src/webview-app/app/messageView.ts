@@ -1,5 +1,6 @@
 // One message in the list. Created once, then patched in place (deltas, tool calls, end state): the list never
 // re-renders a message that did not change.
+import * as l10n from '@vscode/l10n';
 import type {
   BranchInfo,
   ErrorInfo,
@@ -25,9 +26,9 @@ import { createApprovalBar, createToolCallRow, updateToolCallRow } from './toolC
 import { actionButtons, branchNav, inlineEditor, type EditorEvents } from './messageTools';
 
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
-  stopped: { text: 'Stopped', icon: 'debug-stop' },
-  interrupted: { text: 'Interrupted', icon: 'debug-disconnect' },
-  error: { text: 'Failed', icon: 'error' },
+  stopped: { text: l10n.t('Stopped'), icon: 'debug-stop' },
+  interrupted: { text: l10n.t('Interrupted'), icon: 'debug-disconnect' },
+  error: { text: l10n.t('Failed'), icon: 'error' },
 };
 
 export interface MessageOptions {
@@ -83,7 +84,7 @@ export class MessageItem {
         'data-id': msg.id,
         role: 'article',
         tabindex: '-1',
-        'aria-label': isUser ? 'Your message' : 'Bud’s answer',
+        'aria-label': isUser ? l10n.t('Your message') : l10n.t('Bud’s answer'),
       },
       header,
     );
@@ -115,7 +116,7 @@ export class MessageItem {
       'div',
       { class: 'progress' },
       icon('loading', 'codicon-modifier-spin'),
-      h('span', {}, 'Working…'),
+      h('span', {}, l10n.t('Working…')),
     );
     this.after.before(this.progress);
   }
@@ -175,7 +176,13 @@ export class MessageItem {
       const details = h(
         'details',
         { class: 'reasoning' },
-        h('summary', {}, icon('chevron-right', 'reasoning-chevron'), icon('lightbulb'), h('span', {}, 'Reasoning')),
+        h(
+          'summary',
+          {},
+          icon('chevron-right', 'reasoning-chevron'),
+          icon('lightbulb'),
+          h('span', {}, l10n.t('Reasoning')),
+        ),
         body,
       );
       this.reasoning = { details, body, text: '' };
@@ -257,7 +264,12 @@ export class MessageItem {
     if (note) this.after.append(h('div', { class: 'message-note' }, icon('info'), h('span', {}, note)));
     if (status === 'stopped' && !this.text && !error) {
       this.after.append(
-        h('div', { class: 'message-note' }, icon('debug-stop'), h('span', {}, 'Stopped before any text arrived.')),
+        h(
+          'div',
+          { class: 'message-note' },
+          icon('debug-stop'),
+          h('span', {}, l10n.t('Stopped before any text arrived.')),
+        ),
       );
     }
     // A stopped or interrupted answer can be asked again, like a failed one (only the latest shows it).
