@@ -71,6 +71,21 @@ const undiciApart = {
 };
 
 /**
+ * The o200k tokenizer is 2.4 MB of rank table and only needed when the first request or meter is counted, so it is
+ * its own bundle too: dist/tokenizer.js, required at first use by src/context/tokenizer.ts.
+ */
+const TOKENIZER = 'gpt-tokenizer/encoding/o200k_base';
+const tokenizerApart = {
+  name: 'tokenizer-apart',
+  setup(build) {
+    build.onResolve({ filter: /^gpt-tokenizer\/cjs\/encoding\/o200k_base$/ }, () => ({
+      path: './tokenizer.js',
+      external: true,
+    }));
+  },
+};
+
+/**
  * Every `import … from 'vscode'` of the extension resolves to src/lm/apiRecorder.ts, which hands back VS Code's API
  * object (and, in test mode only, a view of it that records what is read; see src/lm/apiSurface.ts). The recorder
  * itself gets the real, external `vscode`.
@@ -93,7 +108,15 @@ const contexts = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [...common.plugins, undiciApart, vscodeApiRecorder],
+    plugins: [...common.plugins, undiciApart, tokenizerApart, vscodeApiRecorder],
+  }),
+  await esbuild.context({
+    ...common,
+    entryPoints: [{ in: TOKENIZER, out: 'tokenizer' }],
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   }),
   await esbuild.context({
     ...common,

@@ -15,6 +15,8 @@
 // Called by bench/run.mjs: `export default async function run(): Promise<Record<string, unknown>>`.
 // Env: BUD_BENCH_RUNS (default 15).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import type { ChatMessage } from '../src/api/types';
 import type { StoredMessage } from '../src/chat/conversation';
 import { RequestTurns } from '../src/chat/requestTurns';
@@ -225,14 +227,18 @@ export default async function run(): Promise<Record<string, unknown>> {
   }
   const ratio = median(ours) / median(base);
 
+  // The bundle the VSIX ships (dist/tokenizer.js, production build by npm run bench), else the package itself.
+  const bundle = existsSync(path.join(process.cwd(), 'dist/tokenizer.js'))
+    ? path.join(process.cwd(), 'dist/tokenizer.js')
+    : 'gpt-tokenizer/cjs/encoding/o200k_base';
   const tokenizerLoad = fresh(`
     const t0 = performance.now();
-    const t = require('gpt-tokenizer/cjs/encoding/o200k_base');
+    const t = require(${JSON.stringify(bundle)});
     t.countTokens('hello', { disallowedSpecial: new Set() });
     console.log(JSON.stringify({ ms: performance.now() - t0 }));`);
   const heap = fresh(`
     global.gc(); const h0 = process.memoryUsage().heapUsed;
-    const t = require('gpt-tokenizer/cjs/encoding/o200k_base');
+    const t = require(${JSON.stringify(bundle)});
     t.countTokens('hello world', { disallowedSpecial: new Set() });
     global.gc(); const h1 = process.memoryUsage().heapUsed;
     console.log(JSON.stringify({ addedMB: (h1 - h0) / 1048576, heapMB: h1 / 1048576 }));`);
@@ -253,6 +259,7 @@ export default async function run(): Promise<Record<string, unknown>> {
       },
       firstSendAfterReload: cold,
       tokenizer: {
+        module: path.isAbsolute(bundle) ? path.relative(process.cwd(), bundle) : bundle,
         loadMs: r2(tokenizerLoad.ms, 1),
         heapAddedMB: r2(heap.addedMB, 1),
         heapWithTokenizerMB: r2(heap.heapMB, 1),

@@ -129,6 +129,17 @@ async function newChat(page, frame) {
     .catch(() => {});
 }
 
+/** Picks a model with the header's model button (Select Model's quick pick). */
+async function pickModel(page, frame, id) {
+  await frame.locator('#model-button').click();
+  const rows = page.locator('.quick-input-widget .monaco-list-row');
+  await rows
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${id}\\s*$`) }) })
+    .first()
+    .click();
+  await frame.locator('#model-button .model-name', { hasText: new RegExp(`^${id}$`) }).waitFor({ timeout: 30_000 });
+}
+
 /** Widens the side bar so answers are readable in the pictures. */
 async function widenSidebar(page, by = 150) {
   const sidebar = await page.locator('#workbench\\.parts\\.sidebar').boundingBox();
@@ -217,6 +228,32 @@ try {
   await frame.locator('.inline-error').first().waitFor({ timeout: 30_000 });
   await page.waitForTimeout(400);
   await shot(page, 'inline-error');
+
+  // 6. the context window: the meter, the "not sent" marker, and an answer cut off at the token limit (Continue).
+  //    bud-demo-mini states a 4,096-token window in the demo's model list, so a few questions fill it.
+  await newChat(page, frame);
+  await pickModel(page, frame, 'bud-demo-mini');
+  const question = (i) =>
+    `Question ${i}: how does Bud decide what to send when the chat grows? ` +
+    'I pasted a long log and a few files into this chat, and I want to understand which parts the model still sees. '.repeat(
+      6,
+    );
+  for (let i = 1; i <= 4; i++) {
+    await send(frame, question(i));
+    await waitForAnswer(frame);
+  }
+  await send(frame, '/cut');
+  await waitForAnswer(frame, { text: 'token limit' });
+  const marker = frame.locator('.not-sent-marker');
+  await marker.waitFor({ timeout: 20_000 });
+  await scrollToTop(marker);
+  await shot(page, 'context-window');
+  await frame.locator('#context-meter').hover();
+  await frame.locator('#context-details').waitFor();
+  await page.waitForTimeout(300);
+  await shot(page, 'context-meter');
+  // Back to the default model for whoever uses this profile next.
+  await pickModel(page, frame, 'bud-demo');
 
   if (process.argv.includes('--keep')) {
     log(`done; code-server still running at ${url} (Ctrl+C to stop)`);

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { createLogger } from './log/logger';
 import { KeyStore } from './config/secrets';
-import { affectsBud } from './config/settings';
+import { affectsBud, affectsContextWindow } from './config/settings';
 import { configureL10n } from './config/l10n';
 import { Session } from './connection/session';
 import { registerChatHost, type ChatHost } from './panel/chatHost';
@@ -13,6 +13,7 @@ import { registerKeyCommands } from './commands/keyCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { createTestApi, type BudTestApi } from './testApi';
+import { createContextLimits } from './panel/contextLimitsStore';
 import { registerLanguageModelProvider } from './lm/provider';
 import { registerLanguageModelTools } from './lm/lmTools';
 import { registerChatParticipant } from './lm/participant';
@@ -26,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   const log = createLogger(context);
   const keys = new KeyStore(context.secrets);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
-  session = new Session(keys, log, version, context.globalState);
+  session = new Session(keys, log, version, createContextLimits(context));
   host = registerChatHost(context, session, log);
   registerChatCommands(context, host, log);
   registerSelectionCommands(context, host);
@@ -45,7 +46,11 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
 function registerStatusRefresh(context: vscode.ExtensionContext, chat: ChatHost): void {
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsBud(e)) void chat.controller.refreshStatus();
+      if (!affectsBud(e)) return;
+      // Model lists are read again; a changed bud.contextWindow replaces the windows learned from refusals.
+      session?.modelLists.reset();
+      if (affectsContextWindow(e)) session?.limits.settingsChanged();
+      void chat.controller.refreshStatus();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void chat.controller.refreshStatus();

@@ -38,6 +38,12 @@ export const ACTION_IDS = [
   'testConnection',
   'newChat',
   'manageTrust',
+  /** Summarise the older part of the chat (Bud: Condense Chat). */
+  'condense',
+  /** Open the settings at bud.contextWindow. */
+  'contextSettings',
+  /** Remove the largest code attachment waiting to be sent. */
+  'removeAttachment',
   /** Put back the turn just deleted. */
   'undoDelete',
 ] as const;
@@ -107,9 +113,55 @@ export interface MessageView {
   model?: string;
   /** A note shown under the message (e.g. "Stopped after 10 tool rounds"). */
   note?: string;
+  /**
+   * Why a `complete` answer ended early: `length` — cut off at the token limit (Continue asks for the rest);
+   * `content_filter` — stopped by the server's content filter. Absent for a whole answer (and in older files).
+   */
+  finish?: AnswerFinish;
   createdAt: number;
   /** Set when the message has siblings: the view shows ‹ index+1 / count › to switch between them. */
   branch?: BranchInfo;
+}
+
+export type AnswerFinish = 'length' | 'content_filter';
+
+/** The summary that stands for the older part of a chat in what is sent (Condense); saved with the chat. */
+export interface SummaryView {
+  id: string;
+  /** The summary as the model wrote it (Markdown). */
+  text: string;
+  /** The last stored message it covers: it stands for every message up to and including this one. */
+  throughId: string;
+  /** How many stored messages it stands for. */
+  coveredCount: number;
+  createdAt: number;
+  /** The model that wrote it. */
+  model?: string;
+}
+
+/** Where a model's context window came from: a refusal, the setting, the server's model list, or Bud's default. */
+export type WindowSource = 'learned' | 'setting' | 'server' | 'default';
+
+/** What the next request will carry, for the context meter and the "not sent" marker. */
+export interface ContextInfo {
+  /** Tokens the next request will use (the reserve for the answer not included). */
+  tokens: number;
+  /** The model's window. */
+  window: number;
+  /** Tokens kept free for the answer, and how that was chosen. */
+  reserve: number;
+  reserveRule: string;
+  source: WindowSource;
+  /** A sentence: where the window came from. */
+  sourceDetail: string;
+  breakdown: { system: number; tools: number; history: number; attachments: number };
+  /** Stored messages not sent (oldest first), and the first message that is sent (the marker goes above it). */
+  notSent: number;
+  firstSentId?: string;
+  /** False when even the newest message (the draft) does not fit. */
+  fits: boolean;
+  /** Calibrated against the server's own counts (answers seen). */
+  calibrated: boolean;
 }
 
 export interface ChatSummary {
@@ -141,6 +193,7 @@ export interface ChatSnapshot {
   id: string;
   title: string;
   messages: MessageView[];
+  summary?: SummaryView;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,6 +231,12 @@ export type WebviewMessage =
   | { type: 'copyCode'; code: string }
   | { type: 'insertCode'; code: string }
   | { type: 'openCodeInEditor'; code: string; language?: string }
+  /** Continue an answer cut off at the token limit: the rest is appended to the same answer. */
+  | { type: 'continueAnswer'; id: string }
+  /** Remove the chat's summary (Condense undone): the original messages are sent again. */
+  | { type: 'undoCondense' }
+  /** The text being typed (debounced), so the context meter counts it. */
+  | { type: 'draft'; text: string }
   /** The user's answer to a `toolApproval` question. */
   | { type: 'toolApprovalAnswer'; callId: string; answer: ToolApproval }
   /** A failure inside the webview, for the host's log (the error's message only; never message content or secrets). */
@@ -202,7 +261,17 @@ export type HostMessage =
   /** Answer text appended to message `id` (batched: at most one of these per 16–50 ms). */
   | { type: 'answerDelta'; id: string; text: string; reasoning?: string }
   /** The answer ended. `content` is absent when the webview already has every byte through deltas. */
-  | { type: 'answerEnded'; id: string; status: MessageStatus; error?: ErrorInfo; usage?: Usage; note?: string }
+  | {
+      type: 'answerEnded';
+      id: string;
+      status: MessageStatus;
+      error?: ErrorInfo;
+      usage?: Usage;
+      note?: string;
+      finish?: AnswerFinish;
+    }
+  /** An ended answer streams again (Continue): deltas append to its text. */
+  | { type: 'answerResumed'; id: string }
   /** A retry is scheduled before the first byte arrived ("retrying in 4 s"). */
   | { type: 'retrying'; id: string; attempt: number; maxRetries: number; delayMs: number; reason: string }
   /** A tool call started or changed state, inside assistant message `id`. */
@@ -217,6 +286,10 @@ export type HostMessage =
   | { type: 'pendingContexts'; contexts: CodeContext[] }
   | { type: 'notice'; notice: Notice | null }
   | { type: 'focusInput'; text?: string }
+  /** What the next request will carry (null: unknown, e.g. no model selected). */
+  | { type: 'context'; info: ContextInfo | null }
+  /** The chat's summary was made or undone. */
+  | { type: 'summary'; summary: SummaryView | null }
   /** A tool of another extension wants to run (call row `callId` of the streaming answer): ask the user. */
   | { type: 'toolApproval'; callId: string; name: string; source: string }
   /** The question for `callId` was answered (here or by Stop): remove it. */

@@ -3,9 +3,12 @@
 // Deterministic: the same request always gets the same reply.
 
 export const DEMO_MODELS = ['bud-demo', 'bud-demo-mini'];
+/** The context windows the demo's model list states (it does not enforce them). */
+export const DEMO_WINDOWS: Record<string, number> = { 'bud-demo': 8192, 'bud-demo-mini': 4096 };
 
 export type DemoPlan =
-  | { kind: 'text'; text: string }
+  /** `finish` "length": the answer is cut off at the token limit (Continue asks for the rest). */
+  | { kind: 'text'; text: string; finish?: 'length' }
   | { kind: 'toolCall'; name: string; args: Record<string, unknown> }
   | { kind: 'error'; status: number; message: string; headers?: Record<string, string> }
   /** Stream `text`, then drop the connection without a finish (an incomplete answer). */
@@ -279,6 +282,10 @@ const LONG = Array.from(
     `### Part ${i + 1}\n\nThis is paragraph ${i + 1} of a deliberately long answer, streamed slowly so you can press **Stop** and see the partial text kept and marked as stopped. Each part adds a few more sentences about gardens, buds and patience; nothing here is important.`,
 ).join('\n\n');
 
+const CUT_START = 'This answer is long, and the server will stop it at its token limit';
+const CUT_MIDDLE = ": the first part explains how a request is fitted into the model's window, the second part";
+const CUT_REST = ' — the part Continue asked for — explains what happens next. It ends here, in the same answer.';
+
 /** Decides the reply to one chat-completions request. */
 export function planReply(req: DemoRequest): DemoPlan {
   const msgs = req.messages ?? [];
@@ -318,6 +325,9 @@ export function planReply(req: DemoRequest): DemoPlan {
       headers: status === 429 ? { 'retry-after': '2' } : undefined,
     };
   }
+  // "/cut": an answer cut off at the token limit; Continue (the partial answer sent back last) gets the rest.
+  if (last?.role === 'assistant' && text(last.content).startsWith(CUT_START)) return { kind: 'text', text: CUT_REST };
+  if (/^\/cut\b/.test(question)) return { kind: 'text', text: CUT_START + CUT_MIDDLE, finish: 'length' };
   if (/^\/drop\b/.test(question))
     return {
       kind: 'drop',

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer, type RecordedRequest, type TestServer } from '../server/openai-server';
-import { DEMO_MODELS, planReply, roughTokens, streamPieces, type DemoPlan } from './answers';
+import { DEMO_MODELS, DEMO_WINDOWS, planReply, roughTokens, streamPieces, type DemoPlan } from './answers';
 
 export interface DemoServerOptions {
   port?: number;
@@ -62,7 +62,7 @@ async function respond(plan: DemoPlan, req: RecordedRequest, res: ServerResponse
             message: toolCall
               ? { role: 'assistant', content: null, tool_calls: [toolCall] }
               : { role: 'assistant', content },
-            finish_reason: toolCall ? 'tool_calls' : 'stop',
+            finish_reason: toolCall ? 'tool_calls' : plan.kind === 'text' && plan.finish ? plan.finish : 'stop',
           },
         ],
         usage: usageFor(req, content || JSON.stringify(toolCall)),
@@ -107,7 +107,7 @@ async function respond(plan: DemoPlan, req: RecordedRequest, res: ServerResponse
       res.socket?.destroy();
       return;
     }
-    sse(res, chunk({}, 'stop'));
+    sse(res, chunk({}, plan.kind === 'text' && plan.finish ? plan.finish : 'stop'));
   }
   if (req.body?.stream_options?.include_usage)
     sse(res, {
@@ -133,5 +133,18 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       return respond(planReply(req.body ?? {}), req, res, delayMs);
     },
   });
+  // The list states each model's context window, as vLLM and gateways do (the meter then says "server").
+  const entry = (id: string) => ({ id, object: 'model', owned_by: 'bud', context_length: DEMO_WINDOWS[id] });
+  server.modelsHandler = (req, res) => {
+    const one = /\/models\/([^/?]+)/.exec(req.url)?.[1];
+    const id = one ? decodeURIComponent(one) : undefined;
+    if (id && !DEMO_MODELS.includes(id)) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `The model '${id}' does not exist`, type: 'error', code: 404 } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(id ? entry(id) : { object: 'list', data: DEMO_MODELS.map(entry) }));
+  };
   return server;
 }

@@ -73,6 +73,11 @@ export interface ClientConfig {
   random?: () => number;
   /** Longest SSE line / event accepted (default 8 MB). */
   maxLineBytes?: number;
+  /**
+   * A 400 to a stream is asked once more without `stream_options` (some servers refuse that field), unless this
+   * says the 400 is about something else: a context refusal would only be refused twice (see src/context).
+   */
+  isUnrelated400?: (err: BudError) => boolean;
   /** Largest non-streaming response body accepted (default 64 MB). */
   maxResponseBytes?: number;
 }
@@ -123,6 +128,7 @@ export class BudClient {
   private readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly logger?: ApiLogger;
+  private readonly isUnrelated400?: (err: BudError) => boolean;
 
   constructor(config: ClientConfig) {
     const n = normaliseBaseUrl(config.baseUrl);
@@ -137,6 +143,7 @@ export class BudClient {
     this.maxResponseBytes = config.maxResponseBytes ?? 64 * 1024 * 1024;
     this.userAgent = config.userAgent ?? DEFAULT_USER_AGENT;
     this.logger = config.logger;
+    this.isUnrelated400 = config.isUnrelated400;
     this.policy = {
       maxRetries: Math.max(0, Math.floor(config.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries)),
       baseDelayMs: config.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
@@ -490,6 +497,7 @@ export class BudClient {
         sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, withUsage) }, opts, state);
       } catch (e) {
         if (!(withUsage && e instanceof BadRequestError && e.status === 400)) throw e;
+        if (this.isUnrelated400?.(e)) throw e;
         // Some servers refuse `stream_options`: ask once more without it, and remember when that works.
         sent = await this.sendWithRetries({ ...base, body: buildRequestBody(params, true, false) }, opts, state);
         refusesStreamOptions.add(this.baseUrl);

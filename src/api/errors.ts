@@ -15,6 +15,7 @@ export type ErrorKind =
   | 'incomplete' // stream ended without a finish, invalid chunk, oversized line
   | 'streamError' // `data: {"error": …}` inside a 200 stream
   | 'validation' // refused before sending (limits, ranges)
+  | 'contextWindow' // the request does not fit the model's context window (refused by the server, or before sending)
   | 'noApiKey'
   | 'noModel'
   | 'aborted'
@@ -26,6 +27,8 @@ export interface BudErrorOptions {
   url?: string;
   serverMessage?: string;
   partialContent?: string;
+  /** The error response body (bounded, scrubbed of the key): read for fields beside the message (llama.cpp's n_ctx). */
+  body?: string;
   retryable?: boolean;
   cause?: unknown;
 }
@@ -39,6 +42,8 @@ export class BudError extends Error {
   serverMessage?: string;
   /** The answer text that had arrived before the failure (streaming), if any. */
   partialContent?: string;
+  /** The error response body (bounded, scrubbed of the key), for 4xx answers. */
+  body?: string;
   retryable: boolean;
   /** The system / undici error code of a transport failure (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET, …). */
   code?: string;
@@ -52,6 +57,7 @@ export class BudError extends Error {
     this.url = opts.url;
     this.serverMessage = opts.serverMessage;
     this.partialContent = opts.partialContent;
+    if (opts.body !== undefined) this.body = opts.body;
     this.retryable = opts.retryable ?? false;
     if (opts.cause !== undefined) (this as { cause?: unknown }).cause = opts.cause;
   }

@@ -67,7 +67,9 @@ export function errorForStatus(
   const sm = sm0 !== undefined ? redact(sm0, ctx.apiKey) : undefined;
   const said = sm ? ' ' + l10n.t('The server said: "{0}".', sm) : '';
   const rid = requestId ? ' ' + l10n.t('(request id {0})', requestId) : '';
-  const o = { status, url, requestId, serverMessage: sm };
+  // A 4xx body is kept (bounded) for readers of fields beside the message, such as a context refusal's numbers.
+  const kept = status >= 400 && status < 500 && body ? { body: redact(body.slice(0, 16_384), ctx.apiKey) } : {};
+  const o = { status, url, requestId, serverMessage: sm, ...kept };
   const statusText = `${status}${STATUS_CODES[status] ? ' ' + STATUS_CODES[status] : ''}`;
   let err: BudError;
   if (status === 401)

@@ -102,11 +102,13 @@ export interface ChatCompletionChunk {
   usage?: Usage | null;
 }
 
+/** A `/v1/models` entry, kept whole: servers state limits in fields of their own (see src/context/modelInfo.ts). */
 export interface Model {
   id: string;
   object?: 'model';
   created?: number;
   owned_by?: string;
+  [field: string]: unknown;
 }
 
 /** Told to the caller before each retry, so the UI can say "retrying in 4 s". */

@@ -1,16 +1,14 @@
 // The chat controller: the conversation state of one window, what happens on send / stop / retry, and the
 // chat list. Pure: no `vscode` import. Everything it needs from the outside comes in through `ChatDeps`
 // (see src/panel/chatHost.ts for the VS Code side), so unit tests drive it with a fake turn and a temp dir.
-import type { ChatCompletionParams, ChatMessage } from '../api/types';
+import type { ChatCompletionParams } from '../api/types';
 import type { CodeContext, ErrorInfo, HostMessage, MessageView, Notice, ViewStatus } from '../protocol';
 import type { TurnOptions, TurnResult } from './turn';
 import type { ToolExecutor } from '../tools/port';
 import {
-  buildRequestMessages,
   checkContentLimit,
-  MAX_MESSAGES,
+  continuationMessages,
   newChat,
-  omittedNotice,
   toSnapshot,
   toViews,
   viewOf,
@@ -21,6 +19,9 @@ import { buildUserContent, titleFrom } from './prompts';
 import { INTERRUPTED_NOTE, type HistoryStore } from './historyStore';
 import { activeLeaf, activePath, addChild, findMessage, pathTo } from './tree';
 import { BranchActions } from './branchActions';
+import { type ChatContext, type ContextSetup } from './chatContext';
+import { applyResult, endedMessage, streamAnswer } from './answerStream';
+import { CondenseError, condenseChat } from './condenser';
 
 /** Everything one request needs, read fresh for each request. */
 export interface TurnSetup {
@@ -36,6 +37,10 @@ export interface TurnSetup {
   maxToolRounds?: number;
   /** Called with the final request parameters before sending (trace log, test API). */
   onRequest?(params: ChatCompletionParams): void;
+  /** What the context fitting needs (base URL, model, system prompt, tool definitions, window settings). */
+  context: ContextSetup;
+  /** bud.autoCondense: condense the older part by itself when messages would be left out. */
+  autoCondense?: boolean;
 }
 
 export interface DeltaSink {
@@ -56,14 +61,18 @@ export interface ChatDeps {
   createDeltaSink(onFlush: (text: string, reasoning: string) => void): DeltaSink;
   /** Status without `busy`. */
   getStatus(): Promise<Omit<ViewStatus, 'busy'>>;
+  /** The context window logic of this window (limits, counter, planner). */
+  context: ChatContext;
+  /** What the meter needs, without a request (no API key needed); undefined when no model is selected. */
+  contextSetup(): Promise<ContextSetup | undefined>;
   currentChatId: { get(): string | undefined; set(id: string): void | PromiseLike<void> };
   newId(): string;
   now?: () => number;
   log?: (line: string) => void;
 }
 
-/** Room kept for the assistant and tool messages the tool loop adds within one turn. */
-export const TOOL_RESERVE = 64;
+/** The meter waits this long after the last change before it counts again. */
+const CONTEXT_DEBOUNCE_MS = 50;
 
 interface Running {
   controller: AbortController;
@@ -80,6 +89,9 @@ export class ChatController {
   private startupNotices: string[] = [];
   private idCounter = 0;
   private mergedWhileRunning = false;
+  /** The text being typed (for the meter). */
+  private draft = '';
+  private contextTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Edit, regenerate, switch branches, delete a turn (branchActions.ts). */
   readonly branches: BranchActions;
@@ -89,7 +101,11 @@ export class ChatController {
     this.branches = new BranchActions({
       chat: () => this.chat,
       busy: () => this.busy,
-      post: (msg) => deps.post(msg),
+      post: (msg) => {
+        deps.post(msg);
+        // What the model would see changed with the branch shown.
+        this.scheduleContext();
+      },
       notice: (n) => this.notice(n),
       save: (chat, changes, immediate) => deps.store.save(chat, changes, immediate),
       newMessageId: () => this.messageId(),
@@ -156,6 +172,7 @@ export class ChatController {
       chats: list.chats,
       pendingContexts: [...this.pending],
     });
+    this.scheduleContext();
     const notices = [...this.startupNotices, ...list.notices, ...extraNotices];
     this.startupNotices = [];
     if (notices.length) this.notice({ level: 'warning', text: notices.join(' ') });
@@ -177,6 +194,7 @@ export class ChatController {
   async refreshStatus(): Promise<void> {
     try {
       this.deps.post({ type: 'status', status: await this.status() });
+      if (!this.running) this.scheduleContext();
     } catch (err) {
       this.deps.log?.(`Could not read the status: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -221,11 +239,6 @@ export class ChatController {
       this.notice({ level: 'error', text: refusal });
       return false;
     }
-    const usedPending = this.pending.length > 0;
-    this.pending = [];
-    if (usedPending) this.deps.post({ type: 'pendingContexts', contexts: [] });
-    this.notice(null);
-
     const user: StoredMessage = {
       id: this.messageId(),
       role: 'user',
@@ -234,6 +247,20 @@ export class ChatController {
       createdAt: this.now(),
     };
     if (all.length) user.contexts = all;
+    const setup = await this.deps.prepare().catch((err) => this.deps.toErrorInfo(err));
+    // Even the system prompt and this message do not fit: say so before sending, keep the text and the code.
+    const tooLarge = isSetup(setup) && this.ctx.checkSend(this.chat, user, setup.context, this.pending.length);
+    if (tooLarge) {
+      this.notice(tooLarge);
+      this.deps.post({ type: 'focusInput', text });
+      return false;
+    }
+    const usedPending = this.pending.length > 0;
+    this.pending = [];
+    this.draft = '';
+    if (usedPending) this.deps.post({ type: 'pendingContexts', contexts: [] });
+    this.notice(null);
+
     const first = !this.chat.messages.some((m) => m.role === 'user');
     const upserted = [user.id];
     let parent = activeLeaf(this.chat);
@@ -252,7 +279,8 @@ export class ChatController {
     void this.deps.store.save(this.chat, { upserted, meta: first, selected: true }, true).then(() => {
       if (first) return this.postChatList();
     });
-    await this.answer(user);
+    if (isSetup(setup) && setup.autoCondense) await this.autoCondense(setup);
+    await this.answer(user, setup);
     return true;
   }
 
@@ -294,13 +322,76 @@ export class ChatController {
     await this.answer(question);
   }
 
-  /** Stops the streaming answer at once; the partial text is kept and marked as stopped. */
+  /**
+   * Continues the last answer, cut off at the token limit: the model sees its partial answer as the last
+   * assistant message and what it writes is appended to the same answer. Can be repeated.
+   */
+  async continueAnswer(id: string): Promise<void> {
+    await this.init();
+    if (this.running) return;
+    const answer = findMessage(this.chat, id);
+    if (!answer || answer.role !== 'assistant' || answer.finish !== 'length' || answer !== activeLeaf(this.chat)) {
+      this.notice({
+        level: 'info',
+        text: 'Only the latest answer, when it was cut off at the token limit, can be continued.',
+      });
+      return;
+    }
+    const setup = await this.deps.prepare().catch((err) => this.deps.toErrorInfo(err));
+    if (!isSetup(setup)) {
+      this.notice({ level: 'error', text: setup.message, actions: setup.actions });
+      return;
+    }
+    this.notice(null);
+    const prefix = continuationMessages(answer);
+    const base = { text: answer.content, prefix, toolCalls: answer.toolCalls };
+    answer.status = 'streaming';
+    delete answer.finish;
+    this.deps.post({ type: 'answerResumed', id: answer.id });
+    await this.run(answer, async (signal) => {
+      const hooks = this.ctx.turnHooks(pathTo(this.chat, answer).slice(0, -1), this.chat, setup.context, prefix);
+      const result = await streamAnswer(this.deps, this.chat, answer, setup, hooks, signal);
+      this.finishAnswer(answer, result, base);
+    });
+  }
+
+  /** Stops the streaming answer (or Condense) at once; the partial text is kept and marked as stopped. */
   stop(): void {
     this.running?.controller.abort();
   }
 
-  /** Streams an answer to `question`, which is the end of the active path. */
-  private async answer(question: StoredMessage): Promise<void> {
+  /** Runs `work` as the window's one running job (Stop aborts it), then saves and refreshes the view. */
+  private async run(answer: StoredMessage | undefined, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const controller = new AbortController();
+    let finish!: () => void;
+    this.running = {
+      controller,
+      messageId: answer?.id ?? '',
+      done: new Promise<void>((r) => {
+        finish = r;
+      }),
+    };
+    try {
+      if (answer) await this.deps.store.save(this.chat, { upserted: [answer.id], selected: true }, true);
+      void this.refreshStatus();
+      await work(controller.signal);
+      if (answer) await this.deps.store.save(this.chat, { upserted: [answer.id] }, true);
+    } finally {
+      this.running = undefined;
+      finish();
+      void this.refreshStatus();
+      void this.postChatList();
+      this.scheduleContext();
+      if (this.mergedWhileRunning) {
+        this.mergedWhileRunning = false;
+        this.externalChange(this.chat);
+      }
+    }
+  }
+
+  /** Streams an answer to `question`, which is the end of the active path (`setup` when already prepared). */
+  private async answer(question: StoredMessage, prepared?: TurnSetup | ErrorInfo): Promise<void> {
+    const setup = prepared ?? (await this.deps.prepare().catch((err) => this.deps.toErrorInfo(err)));
     const chat = this.chat;
     const assistant: StoredMessage = {
       id: this.messageId(),
@@ -309,148 +400,157 @@ export class ChatController {
       status: 'streaming',
       createdAt: this.now(),
     };
-    const controller = new AbortController();
-    let finish!: () => void;
-    this.running = {
-      controller,
-      messageId: assistant.id,
-      done: new Promise<void>((r) => {
-        finish = r;
-      }),
-    };
-    try {
-      const setup = await this.deps.prepare().catch((err) => this.deps.toErrorInfo(err));
-      if (!('client' in setup)) {
-        assistant.status = 'error';
-        assistant.error = setup;
-        addChild(chat, question, assistant);
-        this.deps.post({ type: 'messageAdded', message: viewOf(chat, assistant) });
-        this.deps.post({ type: 'answerEnded', id: assistant.id, status: 'error', error: setup });
-        await this.deps.store.save(chat, { upserted: [assistant.id], selected: true }, true);
-        return;
-      }
-      assistant.model = setup.params.model;
-      const history = pathTo(chat, question);
-      const built = buildRequestMessages(history, {
-        systemPrompt: setup.systemPrompt,
-        maxMessages: MAX_MESSAGES,
-        reserve: setup.tools ? TOOL_RESERVE : 0,
-      });
-      if (built.omitted > 0) {
-        this.notice({ level: 'warning', text: omittedNotice(built.omitted, history.length), actions: ['newChat'] });
-      }
+    if (!isSetup(setup)) {
+      assistant.status = 'error';
+      assistant.error = setup;
       addChild(chat, question, assistant);
       this.deps.post({ type: 'messageAdded', message: viewOf(chat, assistant) });
-      void this.refreshStatus();
+      this.deps.post({ type: 'answerEnded', id: assistant.id, status: 'error', error: setup });
       await this.deps.store.save(chat, { upserted: [assistant.id], selected: true }, true);
-      const result = await this.stream(setup, built.messages, assistant, controller);
-      this.finishAnswer(chat, assistant, result);
-      await this.deps.store.save(chat, { upserted: [assistant.id] }, true);
-    } finally {
-      this.running = undefined;
-      finish();
-      void this.refreshStatus();
-      void this.postChatList();
-      if (this.mergedWhileRunning) {
-        this.mergedWhileRunning = false;
-        this.externalChange(this.chat);
-      }
+      return;
     }
-  }
-
-  private async stream(
-    setup: TurnSetup,
-    messages: ChatMessage[],
-    assistant: StoredMessage,
-    controller: AbortController,
-  ): Promise<TurnResult> {
-    const chat = this.chat;
-    const saveSoon = () => {
-      void this.deps.store.save(chat, { upserted: [assistant.id] });
-    };
-    // The stored message gets the text when it is posted, so a snapshot never duplicates a later delta.
-    const sink = this.deps.createDeltaSink((text, reasoning) => {
-      if (text) assistant.content += text;
-      if (reasoning) assistant.reasoning = (assistant.reasoning ?? '') + reasoning;
-      this.deps.post(
-        reasoning
-          ? { type: 'answerDelta', id: assistant.id, text, reasoning }
-          : { type: 'answerDelta', id: assistant.id, text },
-      );
-      saveSoon();
+    assistant.model = setup.params.model;
+    const history = pathTo(chat, question);
+    addChild(chat, question, assistant);
+    this.deps.post({ type: 'messageAdded', message: viewOf(chat, assistant) });
+    await this.run(assistant, async (signal) => {
+      const hooks = this.ctx.turnHooks(history, chat, setup.context);
+      const result = await streamAnswer(this.deps, chat, assistant, setup, hooks, signal);
+      this.finishAnswer(assistant, result, { text: '', prefix: [], toolCalls: undefined });
     });
-    const params: ChatCompletionParams = { ...setup.params, messages };
-    setup.onRequest?.(params);
-    try {
-      return await this.deps.runTurn({
-        client: setup.client,
-        params,
-        stream: setup.stream,
-        tools: setup.tools,
-        toolChoice: setup.toolChoice,
-        maxToolRounds: setup.maxToolRounds,
-        signal: controller.signal,
-        events: {
-          onText: (t) => sink.push(t),
-          onReasoning: (t) => sink.push('', t),
-          onRetry: (e) =>
-            this.deps.post({
-              type: 'retrying',
-              id: assistant.id,
-              attempt: e.attempt,
-              maxRetries: e.maxRetries,
-              delayMs: e.delayMs,
-              reason: e.reason,
-            }),
-          onToolCall: (call) => {
-            sink.flush();
-            const calls = (assistant.toolCalls ??= []);
-            const i = calls.findIndex((c) => c.id === call.id);
-            if (i >= 0) calls[i] = call;
-            else calls.push(call);
-            this.deps.post({ type: 'toolCall', id: assistant.id, call });
-            saveSoon();
-          },
-        },
-      });
-    } catch (err) {
-      // runTurn never throws by contract; keep the answer honest if it ever does.
-      return {
-        status: 'error',
-        content: assistant.content,
-        reasoning: '',
-        newMessages: [],
-        toolCalls: assistant.toolCalls ?? [],
-        error: err as TurnResult['error'],
-      };
-    } finally {
-      sink.flush();
-      sink.dispose();
-    }
   }
 
-  private finishAnswer(chat: StoredChat, assistant: StoredMessage, result: TurnResult): void {
-    assistant.status = result.status;
-    // Deltas already carried the text; the result is the authority if they differ.
-    if (result.content && result.content !== assistant.content) assistant.content = result.content;
-    if (result.reasoning) assistant.reasoning = result.reasoning;
-    if (result.toolCalls.length) assistant.toolCalls = result.toolCalls;
-    if (result.usage) assistant.usage = result.usage;
-    if (result.note) assistant.note = result.note;
-    if (result.status === 'error')
-      assistant.error = this.deps.toErrorInfo(result.error ?? new Error('The request failed.'));
-    if (result.status === 'complete' && result.newMessages.length) assistant.apiMessages = result.newMessages;
-    chat.updatedAt = this.now();
-    const ended: HostMessage = { type: 'answerEnded', id: assistant.id, status: assistant.status };
-    if (assistant.error) ended.error = assistant.error;
-    if (assistant.usage) ended.usage = assistant.usage;
-    if (assistant.note) ended.note = assistant.note;
-    this.deps.post(ended);
+  private finishAnswer(assistant: StoredMessage, result: TurnResult, base: Parameters<typeof applyResult>[2]): void {
+    applyResult(assistant, result, base);
+    if (result.status === 'error') {
+      const err = result.error ?? new Error('The request failed.');
+      assistant.error = this.ctx.refusalInfo(err, this.deps.toErrorInfo(err));
+    } else delete assistant.error;
+    this.chat.updatedAt = this.now();
+    this.deps.post(endedMessage(assistant));
     const u = assistant.usage;
     const tokens = u ? ` tokens=${u.prompt_tokens}+${u.completion_tokens}=${u.total_tokens}` : '';
     const tools = assistant.toolCalls?.length ? ` toolCalls=${assistant.toolCalls.length}` : '';
+    const finish = assistant.finish ? ` finish=${assistant.finish}` : '';
     const why = assistant.error ? `: ${assistant.error.message}` : '';
-    this.deps.log?.(`Answer ended: model=${assistant.model ?? '?'} status=${assistant.status}${tokens}${tools}${why}`);
+    this.deps.log?.(
+      `Answer ended: model=${assistant.model ?? '?'} status=${assistant.status}${finish}${tokens}${tools}${why}`,
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------ context
+
+  private get ctx(): ChatContext {
+    return this.deps.context;
+  }
+
+  /** Summarises the older part of the chat (Bud: Condense Chat); the summary stands for it in what is sent. */
+  async condense(): Promise<boolean> {
+    await this.init();
+    if (this.running) {
+      this.notice({ level: 'info', text: 'Wait for the answer to end (or press Stop) before condensing.' });
+      return false;
+    }
+    const setup = await this.deps.prepare().catch((err) => this.deps.toErrorInfo(err));
+    if (!isSetup(setup)) {
+      this.notice({ level: 'error', text: setup.message, actions: setup.actions });
+      return false;
+    }
+    return this.runCondense(setup, false);
+  }
+
+  private async autoCondense(setup: TurnSetup): Promise<void> {
+    const history = activePath(this.chat);
+    const r = this.ctx.fit(this.chat, history, setup.context);
+    if (r.ok && r.omitted.count > 0) await this.runCondense(setup, true);
+  }
+
+  private async runCondense(setup: TurnSetup, automatic: boolean): Promise<boolean> {
+    const chat = this.chat;
+    let done = false;
+    await this.run(undefined, async (signal) => {
+      this.notice({ level: 'info', text: 'Condensing the older part of this chat…' });
+      try {
+        const summary = await condenseChat(chat, this.ctx, {
+          client: setup.client,
+          params: setup.params,
+          setup: setup.context,
+          signal,
+          newId: () => this.messageId(),
+          now: this.now,
+          onStep: (step, steps) => {
+            if (steps > 1)
+              this.notice({
+                level: 'info',
+                text: `Condensing the older part of this chat (part ${step} of ${steps})…`,
+              });
+          },
+        });
+        chat.summary = summary;
+        chat.updatedAt = this.now();
+        await this.deps.store.save(chat, { meta: true }, true);
+        this.deps.post({ type: 'summary', summary });
+        this.deps.log?.(`Condensed ${summary.coveredCount} messages into a summary${automatic ? ' (automatic)' : ''}`);
+        this.notice({
+          level: 'info',
+          text:
+            `Condensed ${summary.coveredCount} earlier messages: the model now sees a summary instead of them (they stay in this chat). ` +
+            'Open or undo it at the summary marker.',
+        });
+        done = true;
+      } catch (err) {
+        if (signal.aborted) {
+          this.notice({ level: 'info', text: 'Condensing was stopped; nothing changed.' });
+          return;
+        }
+        const text =
+          err instanceof CondenseError
+            ? err.message
+            : `Could not condense the chat: ${this.deps.toErrorInfo(err).message}`;
+        this.notice({
+          level: automatic ? 'warning' : 'error',
+          text,
+          actions: err instanceof CondenseError ? undefined : ['showLog'],
+        });
+      }
+    });
+    return done;
+  }
+
+  /** Removes the summary: the original messages are sent again (as far as they fit). */
+  async undoCondense(): Promise<void> {
+    await this.init();
+    if (!this.chat.summary) return;
+    delete this.chat.summary;
+    this.chat.updatedAt = this.now();
+    await this.deps.store.save(this.chat, { meta: true }, true);
+    this.deps.post({ type: 'summary', summary: null });
+    this.notice(null);
+    this.scheduleContext();
+  }
+
+  /** The text being typed changed: the meter counts it (debounced by the view). */
+  setDraft(text: string): void {
+    this.draft = text;
+    this.scheduleContext();
+  }
+
+  /** Recounts what the next request carries and posts it to the meter (coalesced). */
+  scheduleContext(): void {
+    clearTimeout(this.contextTimer);
+    this.contextTimer = setTimeout(() => void this.postContext(), CONTEXT_DEBOUNCE_MS);
+  }
+
+  /** Never rejects: the meter is hidden when its numbers cannot be had. */
+  async postContext(): Promise<void> {
+    try {
+      await this.init();
+      const setup = await this.deps.contextSetup();
+      const info = setup ? this.ctx.info(this.chat, setup, this.draft, this.pending) : null;
+      this.deps.post({ type: 'context', info });
+    } catch (err) {
+      this.deps.log?.(`Could not count the context: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   // --------------------------------------------------------------------------------------- chat list
@@ -470,6 +570,7 @@ export class ChatController {
     await this.deps.currentChatId.set(this.chat.id);
     this.deps.post({ type: 'chatLoaded', chat: toSnapshot(this.chat) });
     this.notice(null);
+    this.scheduleContext();
     await this.postChatList();
   }
 
@@ -491,6 +592,7 @@ export class ChatController {
     await this.deps.currentChatId.set(id);
     this.deps.post({ type: 'chatLoaded', chat: toSnapshot(this.chat) });
     this.notice(res.notice ? { level: 'warning', text: res.notice } : null);
+    this.scheduleContext();
   }
 
   async renameChat(id: string, title: string): Promise<void> {
@@ -525,7 +627,10 @@ export class ChatController {
   externalChange(chat: StoredChat): void {
     if (chat !== this.chat) return;
     if (this.running) this.mergedWhileRunning = true;
-    else this.deps.post({ type: 'chatLoaded', chat: toSnapshot(chat) });
+    else {
+      this.deps.post({ type: 'chatLoaded', chat: toSnapshot(chat) });
+      this.scheduleContext();
+    }
   }
 
   // ------------------------------------------------------------------------------------ code chips
@@ -533,12 +638,25 @@ export class ChatController {
   addPendingContext(ctx: CodeContext): void {
     this.pending.push(ctx);
     this.deps.post({ type: 'pendingContexts', contexts: [...this.pending] });
+    this.scheduleContext();
   }
 
   removePendingContext(index: number): void {
     if (!Number.isInteger(index) || index < 0 || index >= this.pending.length) return;
     this.pending.splice(index, 1);
     this.deps.post({ type: 'pendingContexts', contexts: [...this.pending] });
+    this.scheduleContext();
+  }
+
+  /** The "Remove an Attachment" action of a message that does not fit: the largest pending code goes. */
+  removeLargestAttachment(): void {
+    if (!this.pending.length) return;
+    let largest = 0;
+    this.pending.forEach((c, i) => {
+      if (c.text.length > this.pending[largest].text.length) largest = i;
+    });
+    this.removePendingContext(largest);
+    this.notice(null);
   }
 
   /** Ensures every change is on disk (deactivate, tests). */
@@ -550,4 +668,8 @@ export class ChatController {
   snapshotMessages(): MessageView[] {
     return this.chat ? toViews(this.chat, activePath(this.chat)) : [];
   }
+}
+
+function isSetup(s: TurnSetup | ErrorInfo): s is TurnSetup {
+  return 'client' in s;
 }

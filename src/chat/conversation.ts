@@ -7,11 +7,13 @@
 //   marker saying it was cut off and why, so the model never mistakes it for a finished answer;
 //   such answers without text are sent as a bracketed "no answer" note, so questions and answers alternate
 //   (their tool rounds are never sent);
+// - answers cut off at the token limit or stopped by a content filter: their text, with a marker saying so
+//   (except the answer being continued, which the model sees exactly as it wrote it: `continuationMessages`);
 // - only the active path of the chat's tree of branches (tree.ts) is sent;
-// - a request never holds more than LIMITS.maxMessages messages: the oldest whole exchanges are left out
-//   (the system prompt is always kept) and the caller tells the user how many.
+// - what fits the model's context window and at most MAX_MESSAGES messages (contextPlan.ts, src/context/fit.ts);
+//   the chat shows what is left out.
 import type { ChatMessage } from '../api/types';
-import type { ChatSnapshot, ChatSummary, MessageStatus, MessageView } from '../protocol';
+import type { AnswerFinish, ChatSnapshot, ChatSummary, MessageStatus, MessageView, SummaryView } from '../protocol';
 import { buildUserContent } from './prompts';
 import { activePath, branchInfo, childIndex } from './tree';
 
@@ -33,6 +35,8 @@ export interface StoredChat {
   updatedAt: number;
   /** Every message of every branch, oldest first. */
   messages: StoredMessage[];
+  /** Condense: stands for the older messages in what is sent (they stay here). */
+  summary?: SummaryView;
   /** The child shown after each message id ('' for the first messages) where it is not the newest. */
   selected: Record<string, string>;
 }
@@ -66,7 +70,9 @@ export function viewOf(chat: Pick<StoredChat, 'messages'>, m: StoredMessage): Me
 }
 
 export function toSnapshot(chat: StoredChat): ChatSnapshot {
-  return { id: chat.id, title: chat.title, messages: toViews(chat, activePath(chat)) };
+  const snap: ChatSnapshot = { id: chat.id, title: chat.title, messages: toViews(chat, activePath(chat)) };
+  if (chat.summary) snap.summary = chat.summary;
+  return snap;
 }
 
 export function toSummary(chat: StoredChat): ChatSummary {
@@ -77,6 +83,11 @@ const CUT_OFF: Partial<Record<MessageStatus, string>> = {
   stopped: '[This answer is incomplete: the user stopped it before it finished.]',
   error: '[This answer is incomplete: the request failed before it finished.]',
   interrupted: '[This answer is incomplete: the editor window closed before it finished.]',
+};
+
+const ENDED_EARLY: Record<AnswerFinish, string> = {
+  length: '[This answer was cut off at the token limit before it finished.]',
+  content_filter: "[This answer is incomplete: the server's content filter stopped it.]",
 };
 
 /** Sent for a cut-off answer that has no text, so questions and answers keep alternating in every request. */
@@ -100,14 +111,41 @@ export function fitForRequest(text: string, reserve = 0): string {
 export function apiMessagesFor(m: StoredMessage): ChatMessage[] {
   if (m.role === 'user') return [{ role: 'user', content: buildUserContent(m.content, m.contexts) }];
   if (m.status === 'complete') {
-    if (m.apiMessages && m.apiMessages.length) return m.apiMessages.map(stripForRequest);
-    return [{ role: 'assistant', content: fitForRequest(m.content) }];
+    const ended = m.finish ? ENDED_EARLY[m.finish] : undefined;
+    if (!ended) return continuationMessages(m);
+    const out = continuationMessages(m);
+    const last = out[out.length - 1];
+    if (last?.role === 'assistant' && !last.tool_calls?.length) {
+      const text = typeof last.content === 'string' ? last.content : '';
+      out[out.length - 1] = { ...last, content: `${fitForRequest(text, ended.length + 2)}\n\n${ended}` };
+    }
+    return out;
   }
   if (m.status === 'streaming') return [];
   const marker = CUT_OFF[m.status];
   if (!marker) return [];
   if (!m.content.trim()) return [{ role: 'assistant', content: NO_ANSWER[m.status] ?? marker }];
   return [{ role: 'assistant', content: `${fitForRequest(m.content, marker.length + 2)}\n\n${marker}` }];
+}
+
+/** A complete answer exactly as the model produced it (tool rounds included), for history and for Continue. */
+export function continuationMessages(m: StoredMessage): ChatMessage[] {
+  if (m.apiMessages && m.apiMessages.length) return m.apiMessages.map(stripForRequest);
+  return [{ role: 'assistant', content: fitForRequest(m.content) }];
+}
+
+/**
+ * The API messages of an answer after Continue: the continuation's first text joins the partial answer it goes
+ * on from (one assistant message, as if it had never stopped); tool rounds it made follow.
+ */
+export function mergeContinuation(before: readonly ChatMessage[], added: readonly ChatMessage[]): ChatMessage[] {
+  const last = before[before.length - 1];
+  const first = added[0];
+  if (!last || !first || last.role !== 'assistant' || last.tool_calls?.length || first.role !== 'assistant') {
+    return [...before, ...added];
+  }
+  const joined: ChatMessage = { ...first, content: `${last.content ?? ''}${first.content ?? ''}` };
+  return [...before.slice(0, -1), joined, ...added.slice(1)];
 }
 
 /** Reasoning and refusal fields are never sent back. */
@@ -122,59 +160,11 @@ function stripForRequest(m: ChatMessage): ChatMessage {
   return out;
 }
 
-export interface BuiltRequest {
-  messages: ChatMessage[];
-  /** Stored messages left out because the request would exceed the message limit. */
-  omitted: number;
-}
-
-export interface BuildOptions {
-  systemPrompt: string;
-  maxMessages?: number;
-  /** Room kept free for the messages the tool loop adds during the turn. */
-  reserve?: number;
-}
-
-/**
- * The request messages for answering the last user message in `history` (which must end with it).
- * Oldest exchanges are dropped whole until system + history fits in maxMessages - reserve.
- */
-export function buildRequestMessages(history: readonly StoredMessage[], opts: BuildOptions): BuiltRequest {
-  const max = Math.max(2, (opts.maxMessages ?? MAX_MESSAGES) - (opts.reserve ?? 0));
-  const units = history.map((m) => ({ stored: m, api: apiMessagesFor(m) }));
-  let total = 1 + units.reduce((n, u) => n + u.api.length, 0);
-  let start = 0;
-  // Never drop the last unit (the message being answered).
-  while (total > max && start < units.length - 1) {
-    total -= units[start].api.length;
-    start++;
-  }
-  // A request starts with a user message after the system prompt: skip leading answers.
-  while (start < units.length - 1 && units[start].stored.role !== 'user') {
-    total -= units[start].api.length;
-    start++;
-  }
-  // Still too long (one huge tool turn): keep only the last user message.
-  if (total > max) start = units.length - 1;
-  const messages: ChatMessage[] = [{ role: 'system', content: opts.systemPrompt }];
-  for (let i = start; i < units.length; i++) messages.push(...units[i].api);
-  return { messages, omitted: start };
-}
-
 /** A user-readable reason a message cannot be sent, or undefined when it can. */
 export function checkContentLimit(content: string, what = 'This message', max = MAX_CONTENT_CHARS): string | undefined {
   if (content.length <= max) return undefined;
   return (
     `${what} is ${content.length.toLocaleString('en-US')} characters long; the server accepts at most ` +
     `${max.toLocaleString('en-US')} characters per message, so nothing was sent. Shorten it or send a smaller selection.`
-  );
-}
-
-/** The notice shown when old messages are left out of the request. */
-export function omittedNotice(omitted: number, total: number, max = MAX_MESSAGES): string {
-  return (
-    `This chat has ${total.toLocaleString('en-US')} messages and a request can carry at most ${max.toLocaleString('en-US')}, ` +
-    `so the oldest ${omitted.toLocaleString('en-US')} ${omitted === 1 ? 'message was' : 'messages were'} left out of what was sent ` +
-    '(the system prompt is always kept). Start a New Chat to give the model a clean context.'
   );
 }

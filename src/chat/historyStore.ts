@@ -9,6 +9,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ChatSummary } from '../protocol';
+import { isSummaryRecord } from '../context/condense';
 import { STORE_VERSION, toSummary, type StoredChat, type StoredMessage } from './conversation';
 import { removeStaleTemps, writeFileAtomic } from './atomicFile';
 import { messageProblem } from './storedShape';
@@ -304,6 +305,7 @@ export function serializeChat(chat: StoredChat): string {
     messageCount: summary.messageCount,
     messages: chat.messages,
     selected: chat.selected,
+    ...(chat.summary ? { summary: chat.summary } : {}),
   });
 }
 
@@ -324,6 +326,9 @@ export function parseChat(text: string, id: string): StoredChat | string {
   for (let i = 0; i < raw.length; i++) {
     const problem = messageProblem(raw[i]);
     if (problem) return `message ${i + 1} is malformed: ${problem}`;
+    const m = raw[i] as Record<string, unknown>;
+    // A finish reason this version does not know is dropped, not trusted (older files have none).
+    if (m.finish !== undefined && m.finish !== 'length' && m.finish !== 'content_filter') delete m.finish;
   }
   const messages = data.messages as StoredMessage[];
   // Version 1 kept one linear conversation: each message followed the one before it.
@@ -336,7 +341,7 @@ export function parseChat(text: string, id: string): StoredChat | string {
   const selected: Record<string, string> = {};
   if (isRecord(data.selected))
     for (const [k, v] of Object.entries(data.selected)) if (typeof v === 'string') selected[k] = v;
-  return {
+  const chat: StoredChat = {
     version: STORE_VERSION,
     id,
     title: typeof data.title === 'string' ? data.title : 'Untitled chat',
@@ -345,6 +350,9 @@ export function parseChat(text: string, id: string): StoredChat | string {
     messages,
     selected,
   };
+  // A damaged summary is dropped: the messages it stood for are sent again, nothing is lost.
+  if (isSummaryRecord(data.summary)) chat.summary = data.summary;
+  return chat;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -367,6 +375,7 @@ interface MergeRules {
   removedHere(id: string): boolean;
   /** Was in the file when this window last read or wrote it. */
   seenOnDisk(id: string): boolean;
+  /** The title or the summary changed in this window. */
   titleChangedHere: boolean;
   selectionChangedHere: boolean;
 }
@@ -403,6 +412,10 @@ function mergeInto(chat: StoredChat, disk: StoredChat, rules: MergeRules): void 
   chat.selected = rules.selectionChangedHere
     ? { ...disk.selected, ...chat.selected }
     : { ...chat.selected, ...disk.selected };
-  if (!rules.titleChangedHere) chat.title = disk.title;
+  if (!rules.titleChangedHere) {
+    chat.title = disk.title;
+    if (disk.summary) chat.summary = disk.summary;
+    else delete chat.summary;
+  }
   chat.updatedAt = Math.max(chat.updatedAt, disk.updatedAt);
 }

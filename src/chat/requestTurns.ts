@@ -18,7 +18,7 @@ interface Entry {
 }
 
 function signature(m: StoredMessage): string {
-  return `${m.status}|${m.content.length}|${m.apiMessages?.length ?? -1}|${m.contexts?.length ?? 0}`;
+  return `${m.status}|${m.content.length}|${m.apiMessages?.length ?? -1}|${m.contexts?.length ?? 0}|${m.finish ?? ''}`;
 }
 
 export class RequestTurns {

@@ -22,7 +22,6 @@ import type {
 } from '../api/types';
 import type { ToolCallView } from '../protocol';
 import type { ToolExecutor, ToolResult } from '../tools/port';
-import { TurnTranscript } from './turnTranscript';
 
 export type { ToolExecutor, ToolResult };
 
@@ -47,6 +46,22 @@ export interface TurnOptions {
   maxToolRounds?: number;
   signal: AbortSignal;
   events: TurnEvents;
+  /**
+   * The messages (and `max_tokens`) of the next round, from what this turn has added so far and the tool
+   * definitions sent with it: the context fitting (src/chat/chatContext.ts). An error it throws ends the turn with
+   * that error. Without it, `params.messages` followed by the added messages are sent.
+   */
+  prepareRound?(
+    added: readonly ChatMessage[],
+    tools: readonly FunctionTool[] | undefined,
+  ): Pick<ChatCompletionParams, 'messages' | 'max_tokens'>;
+  /**
+   * A round failed before any of its text arrived: true prepares it again and sends it once more (the caller
+   * learned from a context refusal). Asked at most once per round.
+   */
+  onRoundRefused?(err: BudError): boolean;
+  /** After each answered round: its usage and finish reason (for calibration). */
+  onRoundDone?(info: { usage?: Usage; finishReason: string | null }): void;
 }
 
 export interface TurnResult {
@@ -62,6 +77,8 @@ export interface TurnResult {
   error?: BudError;
   /** e.g. "Stopped after 10 tool rounds". */
   note?: string;
+  /** The last round's `finish_reason` ("length": cut off at the token limit; "content_filter"). */
+  finishReason?: string | null;
 }
 
 export const DEFAULT_MAX_TOOL_ROUNDS = 10;
@@ -70,6 +87,7 @@ export const DEFAULT_MAX_TOOL_ROUNDS = 10;
 export interface RoundOutput {
   message: ChatMessage;
   usage?: Usage;
+  finishReason: string | null;
 }
 
 /** What one request to the model needs beyond its parameters (the language-model provider sends single rounds too). */
@@ -93,115 +111,148 @@ export function requestRound(
 }
 
 export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
-  const { signal } = opts;
+  const { events, signal } = opts;
   const maxRounds = Math.max(0, Math.floor(opts.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS));
-  const turn = new TurnTranscript(opts.events);
+  const newMessages: ChatMessage[] = [];
+  const toolViews: ToolCallView[] = [];
+  let content = '';
+  let reasoning = '';
+  let usage: Usage | undefined;
+  let toolRounds = 0;
+
+  // Text of one round is appended to the text of earlier rounds; a blank line keeps them apart.
+  let roundHasText = false;
+  const emitText = (t: string) => {
+    if (!t) return;
+    if (!roundHasText && content && !content.endsWith('\n\n')) {
+      const sep = content.endsWith('\n') ? '\n' : '\n\n';
+      content += sep;
+      events.onText(sep);
+    }
+    roundHasText = true;
+    content += t;
+    events.onText(t);
+  };
+  const emitReasoning = (t: string) => {
+    if (!t) return;
+    reasoning += t;
+    events.onReasoning?.(t);
+  };
+  const addUsage = (u: Usage | undefined) => {
+    if (!u) return;
+    usage = {
+      prompt_tokens: (usage?.prompt_tokens ?? 0) + (u.prompt_tokens ?? 0),
+      completion_tokens: (usage?.completion_tokens ?? 0) + (u.completion_tokens ?? 0),
+      total_tokens: (usage?.total_tokens ?? 0) + (u.total_tokens ?? 0),
+    };
+  };
+  const result = (status: TurnResult['status'], extra: Partial<TurnResult> = {}): TurnResult => ({
+    status,
+    content,
+    reasoning,
+    newMessages,
+    toolCalls: toolViews,
+    ...(usage ? { usage } : {}),
+    ...extra,
+  });
+
   const definitions = safeDefinitions(opts.tools);
   const toolsOn = !!opts.tools && definitions.length > 0 && opts.toolChoice !== 'none';
+
   try {
-    for (let toolRounds = 0; ; toolRounds++) {
-      if (signal.aborted) return turn.result('stopped');
-      const round = await askModel(opts, roundParams(opts, definitions, turn.newMessages, toolRounds), turn);
-      if ('status' in round) return round;
-      turn.addUsage(round.usage);
+    let refusedThisRound = false;
+    for (;;) {
+      if (signal.aborted) return result('stopped');
+      const tools = opts.tools && definitions.length > 0 ? definitions : undefined;
+      const prepared = opts.prepareRound
+        ? opts.prepareRound(newMessages, tools)
+        : { messages: [...opts.params.messages, ...newMessages] };
+      const params: ChatCompletionParams = { ...opts.params, ...prepared };
+      if (tools) {
+        params.tools = tools;
+        // `required` forces a tool call on the first request only; afterwards the model must be free to answer.
+        const choice = opts.toolChoice ?? 'auto';
+        params.tool_choice = choice === 'required' && toolRounds > 0 ? 'auto' : choice;
+      }
+
+      roundHasText = false;
+      let round: RoundOutput;
+      const acc = new ChatAccumulator();
+      try {
+        round = await requestRound(opts, params, opts.stream, acc, emitText, emitReasoning);
+      } catch (err) {
+        // Keep what arrived of this round in the history (without half-built tool calls).
+        const partial = opts.stream ? acc.content : '';
+        if (signal.aborted || err instanceof AbortedError) {
+          if (partial) newMessages.push({ role: 'assistant', content: partial });
+          addUsage(opts.stream ? acc.usage : undefined);
+          return result('stopped');
+        }
+        const error = toBudError(err);
+        if (!partial && !refusedThisRound && opts.onRoundRefused?.(error)) {
+          refusedThisRound = true;
+          continue;
+        }
+        if (partial) newMessages.push({ role: 'assistant', content: partial });
+        addUsage(opts.stream ? acc.usage : undefined);
+        return result('error', { error });
+      }
+      refusedThisRound = false;
+      addUsage(round.usage);
+      opts.onRoundDone?.({ usage: round.usage, finishReason: round.finishReason });
+      const finishReason = round.finishReason;
+
       const calls = toolsOn ? (round.message.tool_calls ?? []) : [];
-      if (calls.length === 0) return answered(turn, round.message);
-      if (toolRounds >= maxRounds) return roundLimitReached(turn, round.message, calls, maxRounds);
-      await runToolRound(opts, definitions, turn, round.message, calls);
-      if (signal.aborted) return turn.result('stopped');
+      if (calls.length === 0) {
+        if (!round.message.content && round.message.refusal) emitText(round.message.refusal);
+        newMessages.push(finalMessage(round.message));
+        return result('complete', { finishReason });
+      }
+
+      if (toolRounds >= maxRounds) {
+        // The model wants more tools than allowed: keep its text, show the calls as not run, and say so.
+        newMessages.push(finalMessage(round.message));
+        for (const call of calls) {
+          const view: ToolCallView = {
+            id: call.id,
+            name: call.function.name,
+            argsText: call.function.arguments,
+            state: 'cancelled',
+            summary: l10n.t('Not run: tool round limit reached'),
+          };
+          toolViews.push(view);
+          events.onToolCall?.({ ...view });
+        }
+        return result('complete', {
+          finishReason,
+          note:
+            maxRounds === 1
+              ? l10n.t(
+                  'Stopped after 1 tool round: the model asked for more tool calls than bud.tools.maxRounds allows.',
+                )
+              : l10n.t(
+                  'Stopped after {0} tool rounds: the model asked for more tool calls than bud.tools.maxRounds allows.',
+                  maxRounds,
+                ),
+        });
+      }
+
+      toolRounds++;
+      const calledMessage: ChatMessage = {
+        role: 'assistant',
+        content: round.message.content || null,
+        tool_calls: calls,
+      };
+      newMessages.push(calledMessage);
+      const toolMessages = await runCalls(calls, opts.tools!, definitions, signal, events, toolViews);
+      newMessages.push(...toolMessages);
+      if (signal.aborted) return result('stopped');
     }
   } catch (err) {
     // Only a bug in an event handler or executor can land here; the turn still ends cleanly.
-    if (signal.aborted || err instanceof AbortedError) return turn.result('stopped');
-    return turn.result('error', { error: toBudError(err) });
+    if (signal.aborted || err instanceof AbortedError) return result('stopped');
+    return result('error', { error: toBudError(err) });
   }
-}
-
-/** The request of the next round: the history so far plus what this turn added, and the tools. */
-function roundParams(
-  opts: TurnOptions,
-  definitions: FunctionTool[],
-  added: ChatMessage[],
-  toolRounds: number,
-): ChatCompletionParams {
-  const params: ChatCompletionParams = { ...opts.params, messages: [...opts.params.messages, ...added] };
-  if (opts.tools && definitions.length > 0) {
-    params.tools = definitions;
-    // `required` forces a tool call on the first request only; afterwards the model must be free to answer.
-    const choice = opts.toolChoice ?? 'auto';
-    params.tool_choice = choice === 'required' && toolRounds > 0 ? 'auto' : choice;
-  }
-  return params;
-}
-
-/** One round's answer, or the end of the turn when the request failed or was stopped (what arrived is kept). */
-async function askModel(
-  opts: TurnOptions,
-  params: ChatCompletionParams,
-  turn: TurnTranscript,
-): Promise<RoundOutput | TurnResult> {
-  turn.startRound();
-  const acc = new ChatAccumulator();
-  try {
-    return await requestRound(opts, params, opts.stream, acc, turn.emitText, turn.emitReasoning);
-  } catch (err) {
-    // Keep what arrived of this round in the history (without half-built tool calls).
-    const partial = opts.stream ? acc.content : '';
-    if (partial) turn.newMessages.push({ role: 'assistant', content: partial });
-    turn.addUsage(opts.stream ? acc.usage : undefined);
-    if (opts.signal.aborted || err instanceof AbortedError) return turn.result('stopped');
-    return turn.result('error', { error: toBudError(err) });
-  }
-}
-
-/** The model answered without tool calls: the turn is complete. */
-function answered(turn: TurnTranscript, message: ChatMessage): TurnResult {
-  if (!message.content && message.refusal) turn.emitText(message.refusal);
-  turn.newMessages.push(finalMessage(message));
-  return turn.result('complete');
-}
-
-/** The model wants more tools than allowed: keep its text, show the calls as not run, and say so. */
-function roundLimitReached(
-  turn: TurnTranscript,
-  message: ChatMessage,
-  calls: ToolCall[],
-  maxRounds: number,
-): TurnResult {
-  turn.newMessages.push(finalMessage(message));
-  for (const call of calls) {
-    const view: ToolCallView = {
-      id: call.id,
-      name: call.function.name,
-      argsText: call.function.arguments,
-      state: 'cancelled',
-      summary: 'Not run: tool round limit reached',
-    };
-    turn.toolViews.push(view);
-    turn.showToolCall(view);
-  }
-  return turn.result('complete', {
-    note:
-      maxRounds === 1
-        ? l10n.t('Stopped after 1 tool round: the model asked for more tool calls than bud.tools.maxRounds allows.')
-        : l10n.t(
-            'Stopped after {0} tool rounds: the model asked for more tool calls than bud.tools.maxRounds allows.',
-            maxRounds,
-          ),
-  });
-}
-
-/** The assistant message with its calls, then one `tool` message per call, into the history. */
-async function runToolRound(
-  opts: TurnOptions,
-  definitions: FunctionTool[],
-  turn: TurnTranscript,
-  message: ChatMessage,
-  calls: ToolCall[],
-): Promise<void> {
-  turn.newMessages.push({ role: 'assistant', content: message.content || null, tool_calls: calls });
-  const toolMessages = await runCalls(calls, opts.tools!, definitions, opts.signal, opts.events, turn.toolViews);
-  turn.newMessages.push(...toolMessages);
 }
 
 async function streamRound(
@@ -220,7 +271,7 @@ async function streamRound(
     emitReasoning(added.reasoning);
     emitText(added.content);
   }
-  return { message: acc.message(), usage: acc.usage };
+  return { message: acc.message(), usage: acc.usage, finishReason: acc.finishReason };
 }
 
 async function completeRound(
@@ -243,7 +294,11 @@ async function completeRound(
   const message: ChatMessage = { role: 'assistant', content: text };
   if (toolCalls.length) message.tool_calls = toolCalls;
   if (raw.refusal) message.refusal = raw.refusal;
-  return { message, usage: completion.usage ?? undefined };
+  return {
+    message,
+    usage: completion.usage ?? undefined,
+    finishReason: completion.choices?.[0]?.finish_reason ?? null,
+  };
 }
 
 /** A whole tool call from a non-streamed answer: arguments sent as an object become a string; ids are filled in. */

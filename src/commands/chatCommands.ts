@@ -1,4 +1,4 @@
-// Open Chat, New Chat, Show Log.
+// Open Chat, New Chat, Condense Chat, Show Log.
 import * as vscode from 'vscode';
 import type { ChatHost } from '../panel/chatHost';
 import type { Logger } from '../log/logger';
@@ -12,6 +12,10 @@ export function registerChatCommands(context: vscode.ExtensionContext, host: Cha
     vscode.commands.registerCommand('bud.newChat', async () => {
       await host.reveal();
       await host.controller.newChat();
+    }),
+    vscode.commands.registerCommand('bud.condenseChat', async () => {
+      await host.reveal();
+      await host.controller.condense();
     }),
     vscode.commands.registerCommand('bud.showLog', () => log.show()),
   );

@@ -87,6 +87,8 @@ async function fillModelList(
   try {
     const client = session.client(conn);
     const models = await client.listModels({ signal });
+    // The list also carries each model's context window: use it rather than reading it again.
+    session.modelLists.record(client.baseUrl, models);
     const items = modelItems(models, current);
     pick.items = [...items, manualItem()];
     const count = new Set(models.map((m) => m.id)).size;

@@ -21,6 +21,10 @@ export interface BudSettings {
   requestTimeout?: number;
   maxRetries?: number;
   trace: boolean;
+  /** `bud.contextWindow`: tokens per model id ("*" for any), or undefined when not set. */
+  contextWindow?: Record<string, unknown> | number;
+  /** `bud.autoCondense`: condense the older part of a chat by itself when messages would be left out. */
+  autoCondense: boolean;
   tools: {
     enabled: boolean;
     toolChoice: 'auto' | 'none' | 'required';
@@ -75,6 +79,8 @@ export function readSettings(): BudSettings {
     requestTimeout: num(userSet(cfg, 'requestTimeout'), 1, 3600),
     maxRetries: num(userSet(cfg, 'maxRetries'), 0, 10),
     trace: cfg.get<boolean>('trace') === true,
+    contextWindow: windowSetting(cfg.get<unknown>('contextWindow')),
+    autoCondense: cfg.get<boolean>('autoCondense') === true,
     tools: {
       enabled: cfg.get<boolean>('tools.enabled') !== false,
       toolChoice: choice === 'none' || choice === 'required' ? choice : 'auto',
@@ -83,6 +89,18 @@ export function readSettings(): BudSettings {
       otherExtensions: cfg.get<boolean>('tools.otherExtensions') === true,
     },
   };
+}
+
+/** `bud.contextWindow` as a map of model id to tokens, or one number for every model; junk reads as not set. */
+function windowSetting(v: unknown): Record<string, unknown> | number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length) return v as Record<string, unknown>;
+  return undefined;
+}
+
+/** Whether a settings change touches the context window (learned windows then give way to the new value). */
+export function affectsContextWindow(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SECTION}.contextWindow`);
 }
 
 /** Writes the model to the user settings (Select Model). */

@@ -17,12 +17,12 @@ import type { ChatCompletionParams } from '../api/types';
 import type { ErrorInfo, ViewStatus } from '../protocol';
 import { toErrorInfo } from '../chat/errorInfo';
 import type { Logger } from '../log/logger';
-import { ContextLimits } from '../context/limits';
+import type { ContextSetup } from '../chat/chatContext';
+import type { ContextLimits } from '../context/limits';
 import { TokenCounter } from '../context/counter';
+import { ModelLists } from './modelLists';
+import { parseContextRefusal } from '../context/refusal';
 import { compositeExecutor } from '../lm/foreignCore';
-
-/** Where the learned windows and calibration are kept between sessions (globalState). */
-export const CONTEXT_LIMITS_KEY = 'bud.contextLimits';
 
 /** What `Session.prepare` can be asked for beyond the settings. */
 export interface PrepareOptions {
@@ -60,23 +60,21 @@ export class Session {
   private tools: { key: string; executor: ToolExecutor } | undefined;
   /** The client kept between requests, with the settings it was made from (see `client`). */
   private pooled: { key: string; client: BudClient } | undefined;
+  /** The model lists read for the context window metadata. */
+  readonly modelLists: ModelLists;
   /** The one token counter of the window (its cache serves every request, whoever sends it). */
   readonly counter = new TokenCounter();
   /** Tools besides Bud's own for the panel's chat (other extensions' tools, see src/lm/foreignTools.ts). */
   extraTools: ((settings: BudSettings) => ToolExecutor | undefined) | undefined;
-  /** The window's knowledge of each model's limits (metadata, learned windows, calibration). */
-  readonly limits: ContextLimits;
 
   constructor(
     private readonly keys: KeyStore,
     private readonly log: Logger,
     private readonly version: string,
-    state?: { get(key: string): unknown; update(key: string, value: unknown): Thenable<void> },
+    /** The window's knowledge of each model's limits (metadata, learned windows, calibration). */
+    readonly limits: ContextLimits,
   ) {
-    this.limits = new ContextLimits({
-      data: state?.get(CONTEXT_LIMITS_KEY),
-      save: (d) => void state?.update(CONTEXT_LIMITS_KEY, d),
-    });
+    this.modelLists = new ModelLists(limits, (l) => this.log.info(l));
   }
 
   async resolve(): Promise<{ settings: BudSettings; conn: Connection }> {
@@ -130,6 +128,8 @@ export class Session {
       userAgent: `bud-chat-vscode/${this.version} vscode/${vscode.version}`,
       verifySsl: conn.verifySsl,
       logger: { request: (info) => this.log.request(info) },
+      // A context refusal is final for the client (the chat fits the request again); no second try without stream_options.
+      isUnrelated400: (err) => !!parseContextRefusal(err.status, err.body ?? err.serverMessage, err.serverMessage),
     };
     if (timeoutOverrideMs !== undefined) return new (api().BudClient)(config);
     const key = JSON.stringify([
@@ -199,7 +199,47 @@ export class Session {
     return this.tools.executor;
   }
 
+  /**
+   * What the context fitting needs: the model, the system prompt, the tool definitions that will be sent and the
+   * window settings; undefined when no model is selected. The model list is read once per base URL (with a key).
+   */
+  async contextSetup(
+    resolved?: { settings: BudSettings; conn: Connection },
+    /** The model and tools of the request being prepared (`tools: null` when it sends none). */
+    request?: { model: string; tools: ToolExecutor | null },
+  ): Promise<ContextSetup | undefined> {
+    const { settings, conn } = resolved ?? (await this.resolve());
+    const model = request?.model ?? settings.model;
+    if (!model) return undefined;
+    let baseUrl = conn.baseUrl;
+    if (conn.apiKey) {
+      try {
+        const client = this.client(conn);
+        baseUrl = client.baseUrl;
+        await this.modelLists.ensure(client);
+      } catch {
+        /* an unusable base URL: the request itself will say so */
+      }
+    }
+    const executor = request ? request.tools : this.requestTools(settings);
+    const tools = executor?.definitions();
+    return {
+      baseUrl,
+      model,
+      systemPrompt: buildSystemPrompt(settings.systemPrompt),
+      tools: tools?.length ? tools : undefined,
+      settings: { contextWindow: settings.contextWindow, maxTokens: settings.maxTokens },
+    };
+  }
+
   /** Everything one chat request needs, or the error that stops it before sending. */
+  /** The tools a chat request offers: Bud's own (when on) and other extensions' (when allowed); null for none. */
+  private requestTools(settings: BudSettings): ToolExecutor | null {
+    const own = this.toolsState(settings).enabled ? this.toolExecutor(settings.tools.exclude) : undefined;
+    const extra = this.extraTools?.(settings);
+    return (extra ? compositeExecutor([own, extra]) : own) ?? null;
+  }
+
   async prepare(opts: PrepareOptions = {}): Promise<TurnSetup | ErrorInfo> {
     const { settings, conn } = await this.resolve();
     if (!conn.apiKey) {
@@ -231,23 +271,24 @@ export class Session {
     if (settings.presencePenalty !== undefined) params.presence_penalty = settings.presencePenalty;
     if (settings.frequencyPenalty !== undefined) params.frequency_penalty = settings.frequencyPenalty;
     if (settings.user) params.user = settings.user;
-    const tools = this.toolsState(settings);
-    const own = tools.enabled ? this.toolExecutor(settings.tools.exclude) : undefined;
-    const extra = this.extraTools?.(settings);
     const client = this.client(conn);
+    const all = this.requestTools(settings);
+    const context = await this.contextSetup({ settings, conn }, { model, tools: all });
     const setup: TurnSetup = {
       client,
       baseUrl: client.baseUrl,
       params,
       stream: settings.stream,
       systemPrompt: buildSystemPrompt(settings.systemPrompt),
+      context: context!,
+      autoCondense: settings.autoCondense,
       onRequest: (p) => {
         this.lastRequest = p;
         if (settings.trace) this.log.trace('request messages', p.messages);
       },
     };
-    if (own || extra) {
-      setup.tools = extra ? compositeExecutor([own, extra]) : own;
+    if (all) {
+      setup.tools = all;
       setup.toolChoice = settings.tools.toolChoice;
       setup.maxToolRounds = settings.tools.maxRounds;
     }

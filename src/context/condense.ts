@@ -10,23 +10,13 @@
 // A transcript larger than one request is summarised in pieces, each folding the summary so far into the next,
 // so condensing works in any window. Undo is removing the record.
 import type { ChatMessage } from '../api/types';
+import type { SummaryView } from '../protocol';
 import type { TokenCounter } from './counter';
 import type { HistoryTurn } from './fit';
 import { SHORT_TOOL_TOKENS, shortenText } from './shorten';
 
 /** The stored summary of a chat (saved with the chat; the messages it covers stay in the history). */
-export interface SummaryRecord {
-  id: string;
-  /** The summary as the model wrote it (Markdown). */
-  text: string;
-  /** The last stored message it covers: it stands for every message up to and including this one. */
-  throughId: string;
-  /** How many stored messages it stands for. */
-  coveredCount: number;
-  createdAt: number;
-  /** The model that wrote it. */
-  model?: string;
-}
+export type SummaryRecord = SummaryView;
 
 /** Whether a saved value is a usable summary record (old or damaged files carry none or a broken one). */
 export function isSummaryRecord(v: unknown): v is SummaryRecord {

@@ -14,6 +14,7 @@
 // at most RESERVE_MAX tokens, and never more than the answer limit the server states.
 import { normaliseBaseUrl } from '../api/url';
 import { tokenCount, type ModelLimits } from './modelInfo';
+import type { WindowSource } from '../protocol';
 
 export const DEFAULT_WINDOW = 8192;
 export const RESERVE_SHARE = 0.2;
@@ -22,7 +23,7 @@ export const RESERVE_MAX = 8192;
 /** Never below this, whatever a refusal seemed to say (a window this small cannot hold a chat). */
 export const MIN_WINDOW = 512;
 
-export type WindowSource = 'learned' | 'setting' | 'server' | 'default';
+export type { WindowSource };
 
 export interface ResolvedWindow {
   /** Tokens the model takes, prompt and answer together. */

@@ -13,6 +13,8 @@ import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { createWebviewMessageHandlers, dispatchWebviewMessage } from './messageHandlers';
 import { ApprovalBroker } from '../lm/foreignCore';
+import { ChatContext } from '../chat/chatContext';
+import { ContextPlanner } from '../chat/contextPlan';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -90,6 +92,8 @@ function createController(
     toErrorInfo,
     createDeltaSink,
     getStatus: () => session.status(),
+    context: new ChatContext(new ContextPlanner(session.counter), session.limits, (l) => log.info(l)),
+    contextSetup: () => session.contextSetup(),
     currentChatId: {
       get: () => {
         const id = context.workspaceState.get<string>(CURRENT_CHAT_KEY);

@@ -67,6 +67,9 @@ export function createWebviewMessageHandlers({
     copyCode: (msg) => copyCode(msg.code),
     insertCode: (msg) => insertCode(msg.code),
     openCodeInEditor: (msg) => openCodeInEditor(msg.code, msg.language),
+    continueAnswer: (msg) => controller.continueAnswer(msg.id),
+    undoCondense: () => controller.undoCondense(),
+    draft: (msg) => controller.setDraft(msg.text),
     log: (msg) => {
       const line = `[webview] ${msg.text}`;
       if (msg.level === 'error') log.error(line);
@@ -94,6 +97,11 @@ function createActionHandlers(controller: ChatController): ActionHandlers {
     testConnection: command('bud.testConnection'),
     openSettings: command('workbench.action.openSettings', '@ext:bud-studio.bud-chat'),
     manageTrust: command('workbench.trust.manage'),
+    condense: async () => {
+      await controller.condense();
+    },
+    contextSettings: command('workbench.action.openSettings', 'bud.contextWindow'),
+    removeAttachment: () => controller.removeLargestAttachment(),
   };
 }
 

@@ -17,6 +17,8 @@ const MAX_LOG_CHARS = 2000;
  * One validator per webview message type, keyed by `type`. The mapped type makes a new `WebviewMessage` member a
  * compile error until it has its entry here. Each validator copies only the known fields, with their types checked.
  */
+const MAX_DRAFT_CHARS = 1_000_001;
+
 export const WEBVIEW_MESSAGE_VALIDATORS: {
   readonly [K in WebviewMessageType]: (m: Fields) => WebviewMessageOf<K> | undefined;
 } = {
@@ -47,6 +49,10 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
     isStr(m.code)
       ? { type: 'openCodeInEditor', code: m.code, language: isStr(m.language) ? m.language : undefined }
       : undefined,
+  continueAnswer: (m) => (isStr(m.id) ? { type: 'continueAnswer', id: m.id } : undefined),
+  undoCondense: () => ({ type: 'undoCondense' }),
+  // A draft longer than one message may be is cut: the meter then shows it as over the limit anyway.
+  draft: (m) => (isStr(m.text) ? { type: 'draft', text: m.text.slice(0, MAX_DRAFT_CHARS) } : undefined),
   toolApprovalAnswer: (m) =>
     isStr(m.callId) && isApproval(m.answer)
       ? { type: 'toolApprovalAnswer', callId: m.callId, answer: m.answer }

@@ -2,6 +2,7 @@
 // (src/panel/webviewHtml.ts), with a fake `acquireVsCodeApi` that records every posted message, and VS Code-like
 // theme variables (dark / light / high contrast) so screenshots resemble the real panel.
 // Every request goes to a fake origin served by page.route: nothing leaves the machine.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
@@ -357,4 +358,40 @@ export async function openApp(browser: Browser, opts: OpenOptions = {}): Promise
     close: () => context.close(),
   };
   return app;
+}
+
+/**
+ * Mocha hooks for a suite of app tests: one browser for the suite, a fresh page per test, and after each passing
+ * test the checks every page must pass (no CSP violation, no stray request, no script error). Returns the page.
+ */
+export function useAppPage(opts: OpenOptions = {}): { app(): AppPage; browser(): Browser } {
+  let browser: Browser;
+  let app: AppPage | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    app = await openApp(browser, opts);
+  });
+  afterEach(async function () {
+    if (!app) return;
+    const violations = await app.violations();
+    const { strayRequests, pageErrors } = app;
+    await app.close();
+    app = undefined;
+    if (this.currentTest?.state === 'failed') return;
+    assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
+    assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
+    assert.deepEqual(pageErrors, [], 'no script errors');
+  });
+  return {
+    app: () => {
+      if (!app) throw new Error('no app page: useAppPage() hooks have not run');
+      return app;
+    },
+    browser: () => browser,
+  };
 }

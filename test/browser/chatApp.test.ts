@@ -4,32 +4,17 @@
 import * as assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { ChatSummary } from '../../src/protocol';
-import { launchBrowser, openApp, type AppPage } from './appSupport';
+import { launchBrowser, openApp, useAppPage, type AppPage } from './appSupport';
 import { assistantMsg, chat, context, init, MARKDOWN_ANSWER, status, userMsg } from './appFixtures';
 
 describe('chat view (webview app in Chromium)', function () {
   this.timeout(60_000);
+  const page = useAppPage();
   let browser: Browser;
   let app: AppPage;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    app = await openApp(browser);
-  });
-  afterEach(async function () {
-    if (!app) return;
-    const violations = await app.violations();
-    const { strayRequests, pageErrors } = app;
-    await app.close();
-    if (this.currentTest?.state === 'failed') return;
-    assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
-    assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
-    assert.deepEqual(pageErrors, [], 'no script errors');
+  beforeEach(() => {
+    app = page.app();
+    browser = page.browser();
   });
 
   const text = (sel: string) => app.page.locator(sel).innerText();

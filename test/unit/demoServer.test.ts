@@ -87,6 +87,34 @@ describe('demo backend (npm start without a key)', () => {
     );
   });
 
+  it("states each model's context window, as vLLM and gateways do", async () => {
+    const res = await fetch(`${server.url}/v1/models`);
+    const body = (await res.json()) as { data: { id: string; context_length: number }[] };
+    assert.deepEqual(
+      body.data.map((m) => [m.id, m.context_length]),
+      [
+        ['bud-demo', 8192],
+        ['bud-demo-mini', 4096],
+      ],
+    );
+    const one = await fetch(`${server.url}/v1/models/bud-demo-mini`);
+    assert.equal(((await one.json()) as { context_length: number }).context_length, 4096);
+    assert.equal((await fetch(`${server.url}/v1/models/nope`)).status, 404);
+  });
+
+  it('/cut answers with finish_reason "length"; Continue (its partial answer sent back last) gets the rest', async () => {
+    const cut = await streamChat(server.url, { messages: [{ role: 'user', content: '/cut' }] });
+    assert.equal(cut.finish, 'length');
+    const rest = await streamChat(server.url, {
+      messages: [
+        { role: 'user', content: '/cut' },
+        { role: 'assistant', content: cut.content },
+      ],
+    });
+    assert.equal(rest.finish, 'stop');
+    assert.match(cut.content + rest.content, /token limit[\s\S]*It ends here, in the same answer\.$/);
+  });
+
   it('streams a Markdown answer with a heading, list, table, code block and link, in many chunks', async () => {
     const r = await streamChat(server.url, { messages: [{ role: 'user', content: 'What can you do?' }] });
     assert.ok(r.chunks > 20, `only ${r.chunks} chunks`);

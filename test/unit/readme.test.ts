@@ -36,9 +36,13 @@ describe('README', () => {
   it('quotes error messages in Troubleshooting that the client really shows', () => {
     const readme = readFileSync(join(repo, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Benchmarks'));
-    const srcText = readdirSync(join(repo, 'src/api'))
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => readFileSync(join(repo, 'src/api', f), 'utf8'))
+    // The client's errors (src/api) and the chat's own (src/chat, src/context: the context window).
+    const srcText = ['src/api', 'src/chat', 'src/context']
+      .flatMap((dir) =>
+        readdirSync(join(repo, dir))
+          .filter((f) => f.endsWith('.ts'))
+          .map((f) => readFileSync(join(repo, dir, f), 'utf8')),
+      )
       .join('\n');
     const quotes = Array.from(section.matchAll(/"([^"]{12,})"/g), (m) => m[1]);
     assert.ok(quotes.length >= 10, `only ${quotes.length} quoted messages`);
@@ -46,7 +50,10 @@ describe('README', () => {
       // The literal start of the message: before a placeholder (…, `<url>`), a status in brackets or a duration.
       const literal = q.split(/…|`|\(|\d+ s\b/)[0].trim();
       if (literal.length < 12) continue;
-      assert.ok(srcText.includes(literal), `README quotes "${literal}", which no file in src/api contains`);
+      assert.ok(
+        srcText.includes(literal),
+        `README quotes "${literal}", which no file in src/api, src/chat or src/context contains`,
+      );
     }
   });
 

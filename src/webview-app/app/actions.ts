@@ -12,6 +12,9 @@ export const ACTION_LABELS: Record<ActionId, { label: string; icon: string }> = 
   testConnection: { label: l10n.t('Test Connection'), icon: 'plug' },
   newChat: { label: l10n.t('New Chat'), icon: 'add' },
   manageTrust: { label: l10n.t('Manage Workspace Trust'), icon: 'shield' },
+  condense: { label: l10n.t('Condense'), icon: 'fold' },
+  contextSettings: { label: l10n.t('Context Window Setting'), icon: 'settings-gear' },
+  removeAttachment: { label: l10n.t('Remove an Attachment'), icon: 'close' },
   undoDelete: { label: l10n.t('Undo'), icon: 'discard' },
 };
 

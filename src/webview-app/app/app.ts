@@ -20,6 +20,9 @@ import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
 import { rememberWindowChat, type Host } from './vscodeApi';
 
+/** The meter counts the draft this long after the last keystroke. */
+const DRAFT_COUNT_DELAY_MS = 400;
+
 export class ChatApp {
   private readonly header: Header;
   private readonly notice = new NoticeBar();
@@ -34,6 +37,7 @@ export class ChatApp {
   private chats: ChatSummary[] = [];
   private scrollSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
+  private draftCountTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -65,6 +69,9 @@ export class ChatApp {
       draftChanged: (text) => {
         clearTimeout(this.draftSaveTimer);
         this.draftSaveTimer = setTimeout(() => this.host.setState({ draft: text }), 300);
+        // The meter counts the draft too; the host counts it after a pause in typing, never per keystroke.
+        clearTimeout(this.draftCountTimer);
+        this.draftCountTimer = setTimeout(() => this.host.post({ type: 'draft', text }), DRAFT_COUNT_DELAY_MS);
       },
     });
     this.main = h('main', { class: 'chat-main' }, this.list.el, this.empty.el, this.history.el, this.list.scrollButton);
@@ -73,6 +80,17 @@ export class ChatApp {
 
     bindContentActions(root, this.host, this.announcer);
     bindConversationActions(this.list, this.host, this.announcer);
+    // Continue (an answer cut off at the token limit) and the context markers' own buttons.
+    root.addEventListener('click', (e) => {
+      const target = e.target as Element;
+      const cont = target.closest<HTMLElement>('button[data-continue]');
+      if (cont) {
+        this.host.post({ type: 'continueAnswer', id: cont.getAttribute('data-continue')! });
+        return;
+      }
+      if (target.closest('button[data-undo-condense]')) this.host.post({ type: 'undoCondense' });
+      else if (target.closest('button[data-show-not-sent]')) this.list.showNotSent();
+    });
     // Buttons that run a host action (inline errors, notices, the empty state's Set API Key).
     root.addEventListener('click', (e) => {
       const button = (e.target as Element).closest<HTMLElement>('button[data-action]');
@@ -186,6 +204,18 @@ export class ChatApp {
       case 'notice':
         this.notice.show(msg.notice);
         break;
+      case 'context':
+        this.header.setContext(msg.info);
+        this.list.setNotSent(msg.info?.firstSentId, msg.info?.notSent ?? 0);
+        break;
+      case 'summary':
+        this.list.setSummary(msg.summary ?? undefined);
+        break;
+      case 'answerResumed':
+        this.list.get(msg.id)?.resume();
+        this.list.updateBusy();
+        this.setBusy(true);
+        break;
       case 'focusInput':
         this.closeHistory(false);
         if (msg.text !== undefined) this.composer.setText(msg.text);
@@ -198,7 +228,7 @@ export class ChatApp {
 
   private onAnswerEnded(id: string, status: MessageStatus, msg: Extract<HostMessage, { type: 'answerEnded' }>): void {
     const item = this.list.get(id);
-    item?.end(status, msg.error, msg.usage, msg.note);
+    item?.end(status, msg.error, msg.usage, msg.note, msg.finish);
     this.list.updateBusy();
     if (msg.usage) this.header.setUsage(msg.usage);
     if (!this.list.all().some((m) => m.status === 'streaming')) this.setBusy(false);
@@ -210,6 +240,7 @@ export class ChatApp {
     const sameChat = saved.chatId === chat.id;
     this.chatId = chat.id;
     this.list.load(chat.messages);
+    this.list.setSummary(chat.summary);
     this.composer.setHistory(chat.messages.filter((m) => m.role === 'user').map((m) => m.content));
     this.history.setCurrent(chat.id);
     this.refreshUsage();

@@ -1,6 +1,8 @@
-// The view's top bar: the model in use (click to change), the last answer's token usage, history and New Chat.
+// The view's top bar: the model in use (click to change), the context meter, the last answer's token usage,
+// history and New Chat.
 import * as l10n from '@vscode/l10n';
-import type { Usage } from '../../protocol';
+import type { ContextInfo, Usage } from '../../protocol';
+import { ContextMeter } from './contextMeter';
 import { formatNumber, h, icon, iconButton } from './dom';
 
 export interface HeaderEvents {
@@ -15,6 +17,7 @@ export class Header {
   private readonly modelButton: HTMLButtonElement;
   private readonly modelName = h('span', { class: 'model-name' });
   private readonly usage = h('div', { id: 'usage' });
+  private readonly meter = new ContextMeter();
 
   constructor(events: HeaderEvents) {
     this.modelButton = h(
@@ -37,6 +40,7 @@ export class Header {
       'header',
       { class: 'view-header' },
       this.modelButton,
+      this.meter.el,
       this.usage,
       h('div', { class: 'header-actions' }, this.historyButton, newChat),
     );
@@ -75,6 +79,10 @@ export class Header {
       h('span', { class: 'usage-detail', 'aria-hidden': 'true' }, `${p} in · ${c} out · `),
       h('span', { class: 'usage-total', 'aria-hidden': 'true' }, `${t} tokens`),
     );
+  }
+
+  setContext(info: ContextInfo | null): void {
+    this.meter.set(info);
   }
 
   setHistoryOpen(open: boolean): void {

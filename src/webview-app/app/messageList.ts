@@ -1,7 +1,8 @@
 // The conversation (`#messages`, role=log): a map of message items, appended and patched in place, that follows
 // new output while the user is at the bottom and leaves the scroll position alone once they scroll up.
 import * as l10n from '@vscode/l10n';
-import type { MessageView } from '../../protocol';
+import type { MessageView, SummaryView } from '../../protocol';
+import { notSentMarker, summaryMarker } from './contextMarkers';
 import { cancel as cancelLazy, renderWhenVisible } from '../lazy';
 import { h, iconButton } from './dom';
 import { MessageItem } from './messageView';
@@ -24,6 +25,9 @@ export class MessageList {
   private wanted: MessageItem[] = [];
   private rendering: MessageItem | undefined;
   private pump = 0;
+  /** The context markers and what they mark (see setNotSent / setSummary). */
+  private notSent: { firstSentId: string; count: number; el: HTMLElement } | undefined;
+  private summary: { view: SummaryView; el: HTMLElement } | undefined;
 
   constructor(private readonly onScroll: (scrollTop: number, atBottom: boolean) => void) {
     this.el = h(
@@ -76,6 +80,8 @@ export class MessageList {
       fragment.append(item.el);
     });
     this.inner.replaceChildren(fragment);
+    this.notSent = undefined;
+    this.summary = undefined;
     // Older answers render once they come within a few screens of the visible part of the list (which scrolls
     // itself, so it is the root). Their raw text stands in meanwhile, so no reserved height is needed. The
     // render itself runs in slices of at most FRAME_BUDGET_MS per frame, so no frame waits for a long answer.
@@ -137,6 +143,45 @@ export class MessageList {
     return item;
   }
 
+  /** Marks the messages not sent to the model: a marker above the first one sent, the ones before it dimmed. */
+  setNotSent(firstSentId: string | undefined, count: number): void {
+    const same = this.notSent && this.notSent.firstSentId === firstSentId && this.notSent.count === count;
+    if (!same) {
+      this.notSent?.el.remove();
+      this.notSent = firstSentId && count > 0 ? { firstSentId, count, el: notSentMarker(count) } : undefined;
+    }
+    this.placeMarkers();
+  }
+
+  /** Shows where the chat's summary stands (after the last message it covers); those messages are dimmed. */
+  setSummary(summary: SummaryView | undefined): void {
+    if (this.summary?.view.id !== summary?.id) {
+      this.summary?.el.remove();
+      this.summary = summary ? { view: summary, el: summaryMarker(summary) } : undefined;
+    }
+    this.placeMarkers();
+  }
+
+  /** Scrolls to the oldest message not sent. */
+  showNotSent(): void {
+    const first = this.all().find((m) => m.el.classList.contains('not-sent'));
+    first?.el.scrollIntoView({ block: 'start' });
+  }
+
+  private placeMarkers(): void {
+    const items = this.all();
+    const sentAt = this.notSent ? items.findIndex((m) => m.id === this.notSent!.firstSentId) : -1;
+    const coveredTo = this.summary ? items.findIndex((m) => m.id === this.summary!.view.throughId) : -1;
+    items.forEach((m, i) => {
+      m.el.classList.toggle('condensed', i <= coveredTo);
+      m.el.classList.toggle('not-sent', i > coveredTo && i < sentAt);
+    });
+    if (this.summary && coveredTo >= 0) items[coveredTo].el.after(this.summary.el);
+    else this.summary?.el.remove();
+    if (this.notSent && sentAt >= 0) items[sentAt].el.before(this.notSent.el);
+    else this.notSent?.el.remove();
+  }
+
   /**
    * Replaces every message after `afterId` (null: all of them) with `messages` — the path on screen changed below
    * that point. Focus that was on a removed message moves to the same control of the message now at its place.
@@ -151,6 +196,7 @@ export class MessageList {
       focusedAt >= keep ? active?.closest('[data-message-action]')?.getAttribute('data-message-action') : null;
     this.remove(items.slice(keep).map((i) => i.id));
     for (const m of messages) this.add(m);
+    this.placeMarkers();
     if (focusedAt < keep) return;
     const target = this.all()[Math.min(focusedAt, this.size - 1)];
     // The same control, else (an arrow at the end of its branches is disabled) the other arrow.

@@ -2,6 +2,7 @@
 // re-renders a message that did not change.
 import * as l10n from '@vscode/l10n';
 import type {
+  AnswerFinish,
   BranchInfo,
   ErrorInfo,
   MessageStatus,
@@ -25,6 +26,11 @@ import {
 import { createApprovalBar, createToolCallRow, updateToolCallRow } from './toolCalls';
 import { actionButtons, branchNav, inlineEditor, type EditorEvents } from './messageTools';
 
+const FINISH_BADGES: Record<AnswerFinish, { text: string; icon: string }> = {
+  length: { text: 'Cut off', icon: 'warning' },
+  content_filter: { text: 'Filtered', icon: 'shield' },
+};
+
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
   stopped: { text: l10n.t('Stopped'), icon: 'debug-stop' },
   interrupted: { text: l10n.t('Interrupted'), icon: 'debug-disconnect' },
@@ -41,6 +47,8 @@ export class MessageItem {
   readonly id: string;
   readonly role: MessageView['role'];
   status: MessageStatus;
+  /** Why a complete answer ended early (cut off at the token limit, content filter). */
+  finish: AnswerFinish | undefined;
   usage: Usage | undefined;
   /** The user's text (for Up-recall) or the answer text so far. */
   text: string;
@@ -104,6 +112,7 @@ export class MessageItem {
         this.renderStatic(msg.content, opts.lazy);
       }
     }
+    this.finish = msg.finish;
     this.applyStatus(msg.status, msg.error, msg.note);
   }
 
@@ -234,14 +243,25 @@ export class MessageItem {
     this.progress = undefined;
   }
 
-  end(status: MessageStatus, error?: ErrorInfo, usage?: Usage, note?: string): void {
+  end(status: MessageStatus, error?: ErrorInfo, usage?: Usage, note?: string, finish?: AnswerFinish): void {
     this.renderer?.finish();
     this.renderer = undefined;
     this.removeProgress();
     this.clearRetry();
     this.content.setAttribute('aria-busy', 'false');
     if (usage) this.usage = usage;
+    this.finish = finish;
     this.applyStatus(status, error, note);
+  }
+
+  /** Continue: the ended answer streams again; its text so far is drawn anew and deltas are appended to it. */
+  resume(): void {
+    if (this.role !== 'assistant' || this.status === 'streaming') return;
+    if (this.deferred) this.renderDeferred();
+    this.finish = undefined;
+    this.applyStatus('streaming');
+    this.startStreaming();
+    if (this.text) this.renderer!.append(this.text);
   }
 
   private applyStatus(status: MessageStatus, error?: ErrorInfo, note?: string): void {
@@ -249,7 +269,7 @@ export class MessageItem {
     this.status = status;
     this.el.setAttribute('data-status', status);
     if (toolsChange) this.renderTools();
-    const badge = BADGES[status];
+    const badge = (this.finish && status === 'complete' ? FINISH_BADGES[this.finish] : undefined) ?? BADGES[status];
     clear(this.badge);
     if (badge && !(status === 'error' && error)) {
       this.badge.append(icon(badge.icon), h('span', {}, badge.text));
@@ -269,6 +289,31 @@ export class MessageItem {
           { class: 'message-note' },
           icon('debug-stop'),
           h('span', {}, l10n.t('Stopped before any text arrived.')),
+        ),
+      );
+    }
+    if (status === 'complete' && this.finish === 'length') {
+      this.after.append(
+        h('div', { class: 'message-note cut-off' }, icon('warning'), h('span', {}, 'Cut off at the token limit.')),
+        h(
+          'div',
+          { class: 'inline-error-actions' },
+          h(
+            'button',
+            { type: 'button', class: 'button primary', 'data-continue': this.id },
+            icon('debug-continue'),
+            h('span', {}, 'Continue'),
+          ),
+        ),
+      );
+    }
+    if (status === 'complete' && this.finish === 'content_filter') {
+      this.after.append(
+        h(
+          'div',
+          { class: 'message-note filtered' },
+          icon('shield'),
+          h('span', {}, "Stopped by the server's content filter."),
         ),
       );
     }

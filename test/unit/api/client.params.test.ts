@@ -169,6 +169,18 @@ describe('BudClient: request body and headers', () => {
     assert.equal(ctx.client.streamUsageSupported, true);
   });
 
+  it('a 400 the caller knows is unrelated (a context refusal) is not asked again without stream_options', async () => {
+    const refusal =
+      "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the messages, Please reduce the length of the messages.";
+    ctx.server.enqueue(replies.error(400, refusal), replies.stream(['never']));
+    const c = ctx.make({ isUnrelated400: (e) => /maximum context length/.test(e.serverMessage ?? '') });
+    const r = await collect(c);
+    assert.equal(r.error?.status, 400);
+    assert.equal(ctx.server.requests.length, 1, 'refused once, not twice');
+    assert.match(r.error.body!, /"message":"This model's maximum context length is 4096/);
+    assert.equal(c.streamUsageSupported, true);
+  });
+
   for (const suffix of ['', '/', '/v1', '/v1/', '/v1/chat/completions', '//']) {
     it(`normalises the base URL "<server>${suffix}" to <server>/v1`, async () => {
       const c = ctx.make({ baseUrl: ctx.server.url + suffix });

@@ -18,6 +18,10 @@ import { toErrorInfo } from '../../../src/chat/errorInfo';
 import type { TurnResult } from '../../../src/chat/turn';
 import type { HostMessage } from '../../../src/protocol';
 import { itHolds } from '../fuzz/property';
+import { ChatContext } from '../../../src/chat/chatContext';
+import { ContextPlanner } from '../../../src/chat/contextPlan';
+import { TokenCounter } from '../../../src/context/counter';
+import { ContextLimits } from '../../../src/context/limits';
 
 type Outcome = 'complete' | 'tools' | 'error' | 'errorEmpty' | 'stopped';
 type Op =
@@ -57,6 +61,8 @@ const SETUP: TurnSetup = {
   params: { model: 'm' },
   stream: true,
   systemPrompt: 'SYS',
+  // A window far larger than any generated chat: these properties are about branches, not fitting.
+  context: { baseUrl: 'http://x/v1', model: 'm', systemPrompt: 'SYS', settings: { contextWindow: 10_000_000 } },
 };
 
 /** Why `sent` is not a valid request ending at `question`, or undefined. */
@@ -199,13 +205,18 @@ class Run {
         this.view = applyToView(this.view, m);
       },
       prepare: async () => SETUP,
+      context: new ChatContext(new ContextPlanner(new TokenCounter()), new ContextLimits()),
+      contextSetup: async () => SETUP.context,
       runTurn: async (o) => {
         const streaming = c.current.messages.find((m) => m.status === 'streaming');
         const question =
           streaming?.parentId === undefined ? undefined : c.current.messages.find((m) => m.id === streaming.parentId);
         if (!question) this.problems.push('an answer started without a question before it');
         else {
-          const p = requestProblem(o.params.messages, question);
+          const p = requestProblem(
+            o.prepareRound ? o.prepareRound([], undefined).messages : o.params.messages,
+            question,
+          );
           if (p) this.problems.push(p);
           if (activePath(c.current).at(-1) !== streaming)
             this.problems.push('the streaming answer is not the end of the path');

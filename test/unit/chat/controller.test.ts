@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ChatController, type ChatDeps, type TurnSetup } from '../../../src/chat/controller';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ChatController, type ChatDeps, type DeltaSink, type TurnSetup } from '../../../src/chat/controller';
+import { completed, immediateSink, until } from './controllerSupport';
 import { HistoryStore, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredMessage } from '../../../src/chat/conversation';
 import { addChild } from '../../../src/chat/tree';
@@ -11,18 +12,16 @@ import { ConnectionError } from '../../../src/api/errors';
 import { toErrorInfo } from '../../../src/chat/errorInfo';
 import type { TurnOptions, TurnResult } from '../../../src/chat/turn';
 import type { ErrorInfo, HostMessage } from '../../../src/protocol';
+import type { ChatMessage } from '../../../src/api/types';
+import { ChatContext, type ContextSetup } from '../../../src/chat/chatContext';
+import { ContextPlanner } from '../../../src/chat/contextPlan';
+import { TokenCounter } from '../../../src/context/counter';
+import { ContextLimits } from '../../../src/context/limits';
 
 type TurnImpl = (opts: TurnOptions) => Promise<TurnResult>;
 
-const ok = (content: string, extra: Partial<TurnResult> = {}): TurnResult => ({
-  status: 'complete',
-  content,
-  reasoning: '',
-  newMessages: [{ role: 'assistant', content }],
-  toolCalls: [],
-  usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
-  ...extra,
-});
+const ok = (content: string, extra: Partial<TurnResult> = {}): TurnResult =>
+  completed(content, { usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }, ...extra });
 
 /** A turn that streams `pieces` through the events and completes. */
 const streaming =
@@ -32,18 +31,6 @@ const streaming =
     return ok(pieces.join(''));
   };
 
-/** Immediate delta sink: posts each push at once (batching is the batcher's own test). */
-const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 500 && !cond(); i++) await sleep(5);
-  assert.ok(cond(), 'condition reached');
-};
-
-const immediateSink = (onFlush: (t: string, r: string) => void): DeltaSink => ({
-  push: (t, r) => onFlush(t, r ?? ''),
-  flush: () => undefined,
-  dispose: () => undefined,
-});
-
 describe('ChatController', () => {
   let dir: string;
   let posted: HostMessage[];
@@ -52,6 +39,10 @@ describe('ChatController', () => {
   let prepareResult: () => TurnSetup | ErrorInfo;
   let currentId: string | undefined;
   let stores: HistoryStore[];
+  /** The messages each turn sent in its first round (through the context fitting). */
+  let sent: ChatMessage[][];
+  let limits: ContextLimits;
+  let contextSetup: ContextSetup;
 
   const setup = (): TurnSetup => ({
     client: {
@@ -65,6 +56,7 @@ describe('ChatController', () => {
     params: { model: 'm1', temperature: 0.5 },
     stream: true,
     systemPrompt: 'SYS',
+    context: contextSetup,
   });
 
   const make = (over: Partial<ChatDeps> = {}) => {
@@ -76,6 +68,7 @@ describe('ChatController', () => {
       prepare: async () => prepareResult(),
       runTurn: (o) => {
         turns.push(o);
+        sent.push(o.prepareRound ? o.prepareRound([], undefined).messages : o.params.messages);
         return turnImpl(o);
       },
       toErrorInfo,
@@ -94,6 +87,8 @@ describe('ChatController', () => {
         },
       },
       newId: newChatId,
+      context: new ChatContext(new ContextPlanner(new TokenCounter()), limits),
+      contextSetup: async () => contextSetup,
       ...over,
     });
   };
@@ -105,7 +100,10 @@ describe('ChatController', () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bud-ctl-'));
     posted = [];
     turns = [];
+    sent = [];
     stores = [];
+    limits = new ContextLimits();
+    contextSetup = { baseUrl: 'http://x/v1', model: 'm1', systemPrompt: 'SYS', settings: { contextWindow: 1_000_000 } };
     turnImpl = streaming(['Hel', 'lo']);
     prepareResult = setup;
     currentId = undefined;
@@ -136,7 +134,7 @@ describe('ChatController', () => {
     assert.equal(end.status, 'complete');
     assert.deepEqual(end.usage, { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
     // The request: system prompt, then the user message; sampling params carried.
-    assert.deepEqual(turns[0].params.messages, [
+    assert.deepEqual(sent[0], [
       { role: 'system', content: 'SYS' },
       { role: 'user', content: 'What is 2+2?' },
     ]);
@@ -156,7 +154,7 @@ describe('ChatController', () => {
     turnImpl = streaming(['4']);
     await c.send('And 3+3?');
     assert.deepEqual(
-      turns[1].params.messages.map((m) => m.content),
+      sent[1].map((m) => m.content),
       ['SYS', 'What is 2+2?', 'Hello', 'And 3+3?'],
     );
   });
@@ -171,7 +169,7 @@ describe('ChatController', () => {
     assert.match(n.text, /1,000,001 characters long.*nothing was sent/);
   });
 
-  it('at 1,000 messages: tells the user the oldest are left out, offers New Chat, sends at most 1,000', async () => {
+  it('at 1,000 messages: sends at most 1,000 and marks the first message sent, with the count left out', async () => {
     const chat = newChat('big-chat', 1);
     for (let i = 0; i < 500; i++) {
       addChild(chat, chat.messages.at(-1), {
@@ -193,13 +191,15 @@ describe('ChatController', () => {
     currentId = 'big-chat';
     const c = make();
     await c.send('one more');
-    const sent = turns[0].params.messages;
-    assert.ok(sent.length <= 1000, `sent ${sent.length}`);
-    assert.equal(sent[0].content, 'SYS');
-    assert.equal(sent.at(-1)!.content, 'one more');
-    const warn = of('notice').find((m) => m.notice?.level === 'warning')!.notice!;
-    assert.match(warn.text, /This chat has 1,001 messages.*oldest 2 messages were left out/);
-    assert.deepEqual(warn.actions, ['newChat']);
+    const first = sent[0];
+    assert.ok(first.length <= 1000, `sent ${first.length}`);
+    assert.equal(first[0].content, 'SYS');
+    assert.equal(first[1].role, 'user', 'whole exchanges only');
+    assert.equal(first.at(-1)!.content, 'one more');
+    await until(() => of('context').some((m) => m.info?.notSent));
+    const info = of('context').at(-1)!.info!;
+    assert.equal(info.notSent, 4, 'the oldest two exchanges, for the next message too');
+    assert.equal(info.firstSentId, 'u2');
   });
 
   it('Stop aborts at once; the partial answer is kept and saved as stopped', async () => {
@@ -222,7 +222,7 @@ describe('ChatController', () => {
     // The stopped answer goes back to the model marked as incomplete.
     turnImpl = streaming(['ok']);
     await c.send('next');
-    assert.match(turns[1].params.messages[2].content!, /^Partial \n\n\[This answer is incomplete: the user stopped it/);
+    assert.match(sent[1][2].content!, /^Partial \n\n\[This answer is incomplete: the user stopped it/);
   });
 
   it('an error keeps the partial text, carries the fixing actions, and Retry replaces the answer', async () => {
@@ -246,7 +246,7 @@ describe('ChatController', () => {
     await c.retry();
     assert.deepEqual(of('messagesRemoved')[0].ids, [failedId]);
     assert.deepEqual(
-      turns[1].params.messages.map((m) => m.content),
+      sent[1].map((m) => m.content),
       ['SYS', 'question'],
     );
     await c.flush();
@@ -328,7 +328,7 @@ describe('ChatController', () => {
     assert.deepEqual(of('pendingContexts').at(-1)!.contexts, []);
     assert.deepEqual(c.current.messages[0].contexts, [ctx]);
     assert.match(
-      turns[0].params.messages[1].content!,
+      sent[0][1].content!,
       /^From `src\/a\.ts`, lines 1-3 \(typescript\):\n\n```typescript\nlet a = 1;\n```\n\nWhat does this do\?$/,
     );
   });

@@ -1,12 +1,19 @@
 import * as assert from 'node:assert/strict';
 import {
   apiMessagesFor,
-  buildRequestMessages,
   checkContentLimit,
-  omittedNotice,
+  continuationMessages,
+  mergeContinuation,
   toView,
   type StoredMessage,
 } from '../../../src/chat/conversation';
+import { ContextPlanner } from '../../../src/chat/contextPlan';
+import { TokenCounter } from '../../../src/context/counter';
+import { ContextLimits } from '../../../src/context/limits';
+
+const budget = new ContextLimits().budget('http://x', 'm', { contextWindow: 10_000_000 });
+const plan = (history: StoredMessage[]) =>
+  new ContextPlanner(new TokenCounter()).fit({ history, systemPrompt: 'SYS', budget });
 
 let n = 0;
 const user = (content: string): StoredMessage => ({
@@ -61,12 +68,13 @@ describe('conversation: what goes back to the model', () => {
   });
 
   it('the system prompt comes first and the view never sees API messages', () => {
-    const built = buildRequestMessages([user('hi')], { systemPrompt: 'SYS' });
-    assert.deepEqual(built.messages, [
+    const r = plan([user('hi')]);
+    assert.ok(r.ok);
+    assert.deepEqual(r.messages, [
       { role: 'system', content: 'SYS' },
       { role: 'user', content: 'hi' },
     ]);
-    assert.equal(built.omitted, 0);
+    assert.equal(r.omitted.count, 0);
     assert.equal('apiMessages' in toView(answer('x', 'complete', { apiMessages: [] })), false);
   });
 
@@ -74,20 +82,43 @@ describe('conversation: what goes back to the model', () => {
     const history: StoredMessage[] = [];
     for (let i = 0; i < 600; i++) history.push(user(`q${i}`), answer(`a${i}`));
     history.push(user('last'));
-    const built = buildRequestMessages(history, { systemPrompt: 'SYS', maxMessages: 1000 });
-    assert.equal(built.messages.length, 1000);
-    assert.equal(built.messages[0].content, 'SYS');
-    assert.equal(built.messages[1].role, 'user', 'starts with a user message after the system prompt');
-    assert.equal(built.messages.at(-1)!.content, 'last');
-    assert.equal(built.omitted, 202);
+    const r = plan(history);
+    assert.ok(r.ok);
+    assert.equal(r.messages.length, 1000);
+    assert.equal(r.messages[0].content, 'SYS');
+    assert.equal(r.messages[1].role, 'user', 'starts with a user message after the system prompt');
+    assert.equal(r.messages.at(-1)!.content, 'last');
+    assert.equal(r.omitted.count, 202);
   });
 
-  it('keeps room for the tool loop', () => {
-    const history: StoredMessage[] = [];
-    for (let i = 0; i < 500; i++) history.push(user(`q${i}`), answer(`a${i}`));
-    history.push(user('last'));
-    const built = buildRequestMessages(history, { systemPrompt: 'S', maxMessages: 1000, reserve: 64 });
-    assert.ok(built.messages.length <= 936);
+  it('answers that ended early are marked for later turns, but Continue sees the answer as written', () => {
+    const cut = answer('Part one', 'complete', { finish: 'length' });
+    assert.match(apiMessagesFor(cut)[0].content!, /^Part one\n\n\[This answer was cut off at the token limit/);
+    assert.deepEqual(continuationMessages(cut), [{ role: 'assistant', content: 'Part one' }]);
+    const filtered = answer('Some', 'complete', { finish: 'content_filter' });
+    assert.match(
+      apiMessagesFor(filtered)[0].content!,
+      /^Some\n\n\[This answer is incomplete: the server's content filter/,
+    );
+  });
+
+  it('a continuation joins the partial answer; its tool rounds follow', () => {
+    const call = { id: 'c', type: 'function' as const, function: { name: 'read_file', arguments: '{}' } };
+    assert.deepEqual(
+      mergeContinuation([{ role: 'assistant', content: 'The list: a, ' }], [{ role: 'assistant', content: 'b, c.' }]),
+      [{ role: 'assistant', content: 'The list: a, b, c.' }],
+    );
+    assert.deepEqual(
+      mergeContinuation(
+        [{ role: 'assistant', content: 'Reading ' }],
+        [
+          { role: 'assistant', content: 'it.', tool_calls: [call] },
+          { role: 'tool', tool_call_id: 'c', content: 'x' },
+          { role: 'assistant', content: 'Done.' },
+        ],
+      ).map((m) => m.content),
+      ['Reading it.', 'x', 'Done.'],
+    );
   });
 
   it('refuses a message over 1,000,000 characters with a sentence saying why', () => {
@@ -96,10 +127,6 @@ describe('conversation: what goes back to the model', () => {
     assert.match(
       why!,
       /1,000,001 characters long; the server accepts at most 1,000,000 characters per message, so nothing was sent/,
-    );
-    assert.match(
-      omittedNotice(3, 1001),
-      /oldest 3 messages were left out of what was sent \(the system prompt is always kept\)\. Start a New Chat/,
     );
   });
 });

@@ -2,12 +2,8 @@
 // (found by test/e2e/security.e2e.ts: after a 1,000,026-character answer every send failed with
 // "Message 19 (assistant) has 1,000,026 characters … Shorten it").
 import * as assert from 'node:assert/strict';
-import {
-  buildRequestMessages,
-  fitForRequest,
-  MAX_CONTENT_CHARS,
-  type StoredMessage,
-} from '../../../src/chat/conversation';
+import { apiMessagesFor, fitForRequest, MAX_CONTENT_CHARS, type StoredMessage } from '../../../src/chat/conversation';
+import type { ChatMessage } from '../../../src/api/types';
 import { validateParams } from '../../../src/api/validate';
 
 const msg = (
@@ -16,6 +12,11 @@ const msg = (
   content: string,
   status: StoredMessage['status'] = 'complete',
 ): StoredMessage => ({ id, role, content, status, createdAt: 0 });
+
+/** Every message of the history as sent (the context window is another test's concern). */
+function buildRequestMessages(history: StoredMessage[], o: { systemPrompt: string }): { messages: ChatMessage[] } {
+  return { messages: [{ role: 'system', content: o.systemPrompt }, ...history.flatMap(apiMessagesFor)] };
+}
 
 describe('request messages fit the per-message limit', () => {
   it('a complete answer over the limit is sent cut with a note, and the request validates', () => {

@@ -506,4 +506,109 @@ describe('runTurn', function () {
       );
     });
   });
+
+  describe('context hooks', () => {
+    // As the extension makes it: a context refusal is not asked again without stream_options.
+    const refusalAwareClient = () => client({ isUnrelated400: () => true });
+    const readA: Call = { id: 'call_a', name: 'read_file', args: '{"path":"a.txt"}' };
+    it('every round is prepared with what the turn added so far and the tools sent', async () => {
+      server.enqueue(sseReply(piecesByIndex([readA])), replies.stream(['Done.']));
+      const seen: { added: number; tools: number }[] = [];
+      const r = await turn({
+        tools,
+        prepareRound: (added, defs) => {
+          seen.push({ added: added.length, tools: defs?.length ?? 0 });
+          return { messages: [{ role: 'user', content: `round ${seen.length}` }, ...added], max_tokens: 321 };
+        },
+      });
+      assert.equal(r.status, 'complete');
+      assert.deepEqual(
+        seen.map((x) => x.added),
+        [0, 2],
+      );
+      assert.ok(seen.every((x) => x.tools > 0));
+      const bodies = chatRequests().map((q) => q.body);
+      assert.equal(bodies[0].messages[0].content, 'round 1');
+      assert.deepEqual(
+        bodies[1].messages.map((m: { role: string }) => m.role),
+        ['user', 'assistant', 'tool'],
+      );
+      assert.deepEqual(
+        bodies.map((b) => b.max_tokens),
+        [321, 321],
+      );
+    });
+
+    it('a refused round is prepared again and sent once more when the caller learned something', async () => {
+      server.enqueue(
+        replies.error(
+          400,
+          "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens in the messages, Please reduce the length of the messages.",
+        ),
+        replies.stream(['Fits now.']),
+      );
+      let prepared = 0;
+      const refused: string[] = [];
+      const r = await turn({
+        client: refusalAwareClient(),
+        prepareRound: (added) => {
+          prepared++;
+          return { messages: [{ role: 'user', content: 'q' }, ...added] };
+        },
+        onRoundRefused: (err) => {
+          refused.push(err.serverMessage ?? '');
+          return true;
+        },
+      });
+      assert.equal(r.status, 'complete');
+      assert.equal(r.content, 'Fits now.');
+      assert.equal(prepared, 2);
+      assert.equal(refused.length, 1);
+      assert.match(refused[0], /maximum context length is 4096/);
+    });
+
+    it('only once per round, and not when the caller learned nothing', async () => {
+      const refusal = () => replies.error(400, 'prompt is too long: 210543 tokens > 200000 maximum');
+      server.enqueue(refusal(), refusal());
+      let asked = 0;
+      const r = await turn({
+        client: refusalAwareClient(),
+        onRoundRefused: () => {
+          asked++;
+          return true;
+        },
+      });
+      assert.equal(r.status, 'error');
+      assert.equal(asked, 1, 'a second refusal of the same round ends the turn');
+      assert.equal(chatRequests().length, 2);
+      server.requests.length = 0;
+      server.enqueue(refusal());
+      const r2 = await turn({ client: refusalAwareClient(), onRoundRefused: () => false });
+      assert.equal(r2.status, 'error');
+      assert.equal(chatRequests().length, 1);
+    });
+
+    it('reports each round and returns the last finish reason (length: cut off at the token limit)', async () => {
+      server.enqueue(replies.stream(['Part ', 'one'], { finish: 'length' }));
+      const rounds: (string | null)[] = [];
+      const r = await turn({ onRoundDone: (x) => rounds.push(x.finishReason) });
+      assert.equal(r.status, 'complete');
+      assert.equal(r.finishReason, 'length');
+      assert.deepEqual(rounds, ['length']);
+      server.enqueue(replies.stream(['Hidden'], { finish: 'content_filter' }));
+      const nonStreamed = await turn({ stream: false });
+      assert.equal(nonStreamed.finishReason, 'content_filter');
+    });
+
+    it('a prepareRound that cannot fit ends the turn with its error, and nothing is sent', async () => {
+      const r = await turn({
+        prepareRound: () => {
+          throw new Error('does not fit');
+        },
+      });
+      assert.equal(r.status, 'error');
+      assert.match(r.error!.message, /does not fit/);
+      assert.equal(chatRequests().length, 0);
+    });
+  });
 });

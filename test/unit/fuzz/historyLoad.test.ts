@@ -8,15 +8,13 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import {
-  buildRequestMessages,
-  STORE_VERSION,
-  toSnapshot,
-  type StoredChat,
-  type StoredMessage,
-} from '../../../src/chat/conversation';
+import { STORE_VERSION, toSnapshot, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
 import { HistoryStore, INTERRUPTED_NOTE, serializeChat } from '../../../src/chat/historyStore';
 import { itHolds } from './property';
+import { activePath } from '../../../src/chat/tree';
+import { ContextPlanner } from '../../../src/chat/contextPlan';
+import { TokenCounter } from '../../../src/context/counter';
+import { ContextLimits } from '../../../src/context/limits';
 
 const word = fc.string({ maxLength: 12 });
 const nat = fc.nat(1e6);
@@ -192,6 +190,8 @@ function asLoaded(chat: StoredChat): StoredChat {
   return c;
 }
 
+const planner = new ContextPlanner(new TokenCounter());
+
 /** What the rest of the extension does with a loaded chat: the view's snapshot and the next request. */
 function useDownstream(chat: StoredChat): void {
   const snap = toSnapshot(chat);
@@ -203,8 +203,14 @@ function useDownstream(chat: StoredChat): void {
     status: 'complete',
     createdAt: Date.now(),
   };
-  const req = buildRequestMessages([...chat.messages, next], { systemPrompt: 'S' });
-  for (const m of req.messages)
+  const fitted = planner.fit({
+    history: [...activePath(chat), next],
+    summary: chat.summary,
+    systemPrompt: 'S',
+    budget: new ContextLimits().budget('http://x/v1', 'm', { contextWindow: 100_000_000 }),
+  });
+  assert.ok(fitted.ok, 'a loaded chat always fits a large window');
+  for (const m of fitted.messages)
     assert.ok(m.content === null || typeof m.content === 'string', 'request contents are text');
   for (const m of snap.messages) {
     assert.equal(typeof m.id, 'string');
@@ -219,6 +225,8 @@ function useDownstream(chat: StoredChat): void {
 }
 
 describe('history loader property (fast-check)', () => {
+  // The tokenizer loads at its first count: not inside the property's time budget.
+  before(() => planner.counter.text('warm up'));
   itHolds(
     'history: a damaged chat file never breaks loading; it loads usable or is set aside with a notice',
     { numRuns: 150, timeLimitMs: 8000 },

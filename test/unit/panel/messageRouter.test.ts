@@ -25,6 +25,9 @@ const SAMPLES: { [K in WebviewMessage['type']]: WebviewMessageOf<K> } = {
   copyCode: { type: 'copyCode', code: 'x' },
   insertCode: { type: 'insertCode', code: 'x' },
   openCodeInEditor: { type: 'openCodeInEditor', code: 'x', language: 'ts' },
+  continueAnswer: { type: 'continueAnswer', id: 'm1' },
+  undoCondense: { type: 'undoCondense' },
+  draft: { type: 'draft', text: 'a draft' },
   toolApprovalAnswer: { type: 'toolApprovalAnswer', callId: 'call_1', answer: 'always' },
   log: { type: 'log', level: 'warn', text: 'w' },
 };

@@ -1,0 +1,69 @@
+// Drives Bud Chat from an end-to-end test, inside the real extension host: the test writes
+// $BUD_E2E_DRIVE_DIR/cmd-<n>.json ({ op, ... }) and waits for done-<n>.json ({ result } or { error }).
+//   { op: 'send', texts: [...] }   sends each text like the Send button (waits for each answer to end)
+//   { op: 'chat' }                 the current chat as the view sees it
+//   { op: 'newChat' }              starts a new chat
+//   { op: 'baseUrl', url }         sends requests to another local server (the test API's override)
+// Without BUD_E2E_DRIVE_DIR it does nothing, so it is harmless in any other profile.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+async function run(api, cmd) {
+  if (cmd.op === 'send') {
+    for (const text of cmd.texts) await api.chat.send(text);
+    return summary(api.chat.getCurrentChat());
+  }
+  if (cmd.op === 'chat') return api.chat.getCurrentChat();
+  if (cmd.op === 'newChat') return api.chat.newChat();
+  if (cmd.op === 'baseUrl') return api.setBaseUrlOverride(cmd.url);
+  throw new Error(`unknown op ${JSON.stringify(cmd.op)}`);
+}
+
+function summary(chat) {
+  return {
+    messages: chat.messages.length,
+    statuses: chat.messages.filter((m) => m.role === 'assistant').map((m) => m.status),
+    errors: chat.messages.filter((m) => m.error).map((m) => m.error.message),
+  };
+}
+
+exports.activate = async function activate() {
+  const dir = process.env.BUD_E2E_DRIVE_DIR;
+  if (!dir) return;
+  const vscode = require('vscode');
+  const ext = vscode.extensions.getExtension('bud-studio.bud-chat');
+  if (!ext) return;
+  const api = await ext.activate();
+  let busy = false;
+  setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const cmds = fs
+        .readdirSync(dir)
+        .filter((f) => /^cmd-\d+\.json$/.test(f))
+        .sort();
+      for (const f of cmds) {
+        const n = f.slice(4, -5);
+        const cmd = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+        fs.unlinkSync(path.join(dir, f));
+        let out;
+        try {
+          out = { result: await run(api, cmd) };
+        } catch (err) {
+          out = { error: String((err && err.stack) || err) };
+        }
+        const file = path.join(dir, `done-${n}.json`);
+        fs.writeFileSync(`${file}.tmp`, JSON.stringify(out));
+        fs.renameSync(`${file}.tmp`, file);
+      }
+    } catch {
+      /* the folder may be gone after the test */
+    } finally {
+      busy = false;
+    }
+  }, 100);
+};
+
+exports.deactivate = function deactivate() {};
