@@ -55,6 +55,8 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** Extra command-line arguments. */
   args?: string[];
+  /** Runs once the profile and the extensions are in place, before code-server starts (e.g. a language pack). */
+  beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
 }
 
 export interface CodeServer {
@@ -151,6 +153,7 @@ export function installProduct(extensionsDir: string): string {
   return installExtensionCopy(repo, extensionsDir, [
     'package.json',
     'package.nls.json',
+    'l10n',
     'dist',
     'media',
     'README.md',
@@ -266,6 +269,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       userDataDir,
       opts.vsixExtensions,
     );
+  opts.beforeStart?.({ userDataDir, extensionsDir });
 
   const label = opts.label ?? 'code-server';
   let port = 0;
