@@ -27,8 +27,8 @@ import { createApprovalBar, createToolCallRow, updateToolCallRow } from './toolC
 import { actionButtons, branchNav, inlineEditor, type EditorEvents } from './messageTools';
 
 const FINISH_BADGES: Record<AnswerFinish, { text: string; icon: string }> = {
-  length: { text: 'Cut off', icon: 'warning' },
-  content_filter: { text: 'Filtered', icon: 'shield' },
+  length: { text: l10n.t('Cut off'), icon: 'warning' },
+  content_filter: { text: l10n.t('Filtered'), icon: 'shield' },
 };
 
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
@@ -80,7 +80,7 @@ export class MessageItem {
       'div',
       { class: 'message-header' },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, icon(isUser ? 'account' : 'sparkle')),
-      h('span', { class: 'author' }, isUser ? 'You' : 'Bud'),
+      h('span', { class: 'author' }, isUser ? l10n.t('You') : l10n.t('Bud')),
       !isUser && msg.model ? h('span', { class: 'message-model' }, msg.model) : null,
       this.badge,
       this.tools,
@@ -294,7 +294,12 @@ export class MessageItem {
     }
     if (status === 'complete' && this.finish === 'length') {
       this.after.append(
-        h('div', { class: 'message-note cut-off' }, icon('warning'), h('span', {}, 'Cut off at the token limit.')),
+        h(
+          'div',
+          { class: 'message-note cut-off' },
+          icon('warning'),
+          h('span', {}, l10n.t('Cut off at the token limit.')),
+        ),
         h(
           'div',
           { class: 'inline-error-actions' },
@@ -302,7 +307,7 @@ export class MessageItem {
             'button',
             { type: 'button', class: 'button primary', 'data-continue': this.id },
             icon('debug-continue'),
-            h('span', {}, 'Continue'),
+            h('span', {}, l10n.t('Continue')),
           ),
         ),
       );
