@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { replies } from '../../scripts/server/openai-server';
 import { E2E_MODEL, useChatE2E, waitForAnswerEnd } from '../harness/chatE2E';
 import { repoRoot } from '../harness/paths';
@@ -65,6 +65,13 @@ describe('pseudo locale: no hard-coded English in code-server', function () {
     label: 'pseudo-locale',
     apiKey: 'sk-pseudo-0123456789abcdef',
     codeServer: { args: ['--locale', 'qps-ploc'], extraExtensions: [PACK_DIR], beforeStart: installPseudoLocale },
+    openChat: false, // the fixture opens it by its English title; here it has the pseudo one
+  });
+
+  before(async function () {
+    this.timeout(120_000);
+    await runPseudoCommand(e2e.wb.page, pseudoTitleOf(e2e.server.extensionsDir, 'bud.openChat.title'));
+    e2e.chat = await e2e.wb.chatFrame();
   });
 
   it('the chat view (empty state, header, composer) shows only pseudo strings', async () => {
@@ -88,7 +95,7 @@ describe('pseudo locale: no hard-coded English in code-server', function () {
 
   it('a notification (Clear API Key) is pseudo', async () => {
     const { page } = e2e.wb;
-    await e2e.wb.runCommand(pseudoTitleOf(e2e.server.extensionsDir, 'bud.clearApiKey.title'));
+    await runPseudoCommand(page, pseudoTitleOf(e2e.server.extensionsDir, 'bud.clearApiKey.title'));
     const toast = page.locator('.notifications-toasts .notification-list-item-message').first();
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     const text = await toast.innerText();
@@ -106,6 +113,21 @@ describe('pseudo locale: no hard-coded English in code-server', function () {
     await e2e.wb.screenshot('pseudo-locale');
   });
 });
+
+/**
+ * Runs a command by its pseudo title: the palette's filter does not match accented text typed into it, so the
+ * Bud commands are listed by their category and the row with that exact label is clicked.
+ */
+async function runPseudoCommand(page: Page, title: string): Promise<void> {
+  await page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget .quick-input-box input').fill('>Bud:');
+  await page
+    .locator('#quickInput_list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: title }) })
+    .first()
+    .click();
+}
 
 /** A command's title as the palette shows it in the pseudo locale (from the generated package.nls.qps-ploc.json). */
 function pseudoTitleOf(extensionsDir: string, key: string): string {
