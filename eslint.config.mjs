@@ -2,8 +2,9 @@
 // The layers (CONTRIBUTING.md has the map; `test/unit/layers.test.ts` checks that map against this file, and that
 // each rule below still fires):
 //   src/api          the HTTP client: no `vscode`, nothing else from src/
-//   src/chat, src/context, the tool logic in src/tools: no `vscode`; from src/ only each other, src/api and the
-//                    protocol, so plain-Node tests cover them (src/tools/workspaceTools.ts is the vscode-backed part)
+//   src/chat, src/context, src/attachments, the tool logic in src/tools: no `vscode`; from src/ only each other,
+//                    src/api and the protocol, so plain-Node tests cover them (src/tools/workspaceTools.ts is the
+//                    vscode-backed part)
 //   src/protocol.ts  shared by both bundles: no `vscode`; from src/ only src/api's types
 //   src/webview-app  the browser app: no `vscode`; only itself and src/protocol.ts
 //   the host side    never the webview app (it shares only src/protocol.ts with it)
@@ -31,7 +32,7 @@ const PURE_LM = [
 ];
 
 /** The folders whose code may not import `vscode` (tests run them in plain Node). */
-const PURE = ['./src/chat', './src/context', './src/tools'];
+const PURE = ['./src/chat', './src/context', './src/attachments', './src/tools'];
 
 /**
  * The layer zones: files in `target` may not import from `from` (except `except`, relative to `from`). Paths are
@@ -47,8 +48,9 @@ const zones = [
   {
     target: PURE,
     from: './src',
-    except: ['./api', './chat', './context', './tools', './protocol.ts'],
-    message: 'The pure layers (chat, context, tool logic) import only each other, src/api and the protocol.',
+    except: ['./api', './chat', './context', './attachments', './tools', './protocol.ts'],
+    message:
+      'The pure layers (chat, context, attachments, tool logic) import only each other, src/api and the protocol.',
   },
   {
     target: PURE,
@@ -144,6 +146,7 @@ export default tseslint.config(
       'src/api/**/*.ts',
       'src/chat/**/*.ts',
       'src/context/**/*.ts',
+      'src/attachments/**/*.ts',
       'src/tools/**/*.ts',
       'src/protocol.ts',
       ...PURE_LM,

@@ -255,6 +255,18 @@ try {
   // Back to the default model for whoever uses this profile next.
   await pickModel(page, frame, 'bud-demo');
 
+  // 7. the # picker, with a file already attached as a chip (greet.ts is still open from step 3)
+  await newChat(page, frame);
+  await frame.locator('#input').click();
+  await page.keyboard.type('Why does #gree', { delay: 30 });
+  await frame.locator('#mention-list [role="option"]', { hasText: 'greet.ts' }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await frame.locator('.pending-contexts .context-chip', { hasText: 'greet.ts' }).waitFor({ timeout: 30_000 });
+  await page.keyboard.type('fail with #', { delay: 30 });
+  await frame.locator('#mention-list [role="option"]', { hasText: '#problems' }).first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(500);
+  await shot(page, 'mentions-picker');
+
   if (process.argv.includes('--keep')) {
     log(`done; code-server still running at ${url} (Ctrl+C to stop)`);
     await new Promise(() => {});

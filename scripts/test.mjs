@@ -10,7 +10,8 @@
 // Layers:
 //   unit         mocha in Node over out/test/unit/**/*.test.js
 //   browser      mocha in Node over out/test/browser/**/*.test.js (they drive Chromium themselves)
-//   integration  mocha inside code-server's extension host over out/test/integration/**/*.test.js
+//   integration  mocha inside code-server's extension host over out/test/integration/**/*.test.js, twice: in
+//                code-server 4.139.1 (VS Code 1.139) and in 4.90.3 (VS Code 1.90, the engines.vscode minimum)
 //   e2e          mocha in Node over out/test/e2e/**/*.e2e.js (+ *.test.js), serial, driving code-server + Chromium
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -176,21 +177,28 @@ async function mochaLayer(layer, files, extra) {
   count(layer, results, ms, crashed);
 }
 
-async function integrationLayer() {
+/**
+ * The integration suite in one code-server release: `current` (VS Code 1.139) or `minimum` (VS Code 1.90, the
+ * engines.vscode minimum; tests of newer APIs skip there, naming the API).
+ */
+async function integrationLayer(release) {
+  const layer = release === 'minimum' ? 'integration (VS Code 1.90)' : 'integration';
   const files = findFiles('out/test/integration', (f) => f.endsWith('.test.js'));
-  header(`integration (${files.length} file${files.length === 1 ? '' : 's'}, inside code-server's extension host)`);
+  header(`${layer} (${files.length} file${files.length === 1 ? '' : 's'}, inside code-server's extension host)`);
   if (!files.length) {
     console.log(dim('  no integration test files yet: counts 0'));
-    report.push('integration: no test files yet (0)');
+    report.push(`${layer}: no test files yet (0)`);
     return;
   }
-  const json = join(tmp, 'integration.json');
+  const json = join(tmp, `integration-${release}.json`);
   const t0 = Date.now();
   const code = await run(process.execPath, [
     '--enable-source-maps',
     'out/test/harness/runIntegration.js',
     '--json',
     json,
+    '--release',
+    release,
     ...(grep ? ['--grep', grep] : []),
   ]);
   const ms = Date.now() - t0;
@@ -206,7 +214,7 @@ async function integrationLayer() {
     crashed = `the integration runner exited with code ${code}`;
   else if (!crashed && !grep && ranNothing(results))
     crashed = `${files.length} test file(s) but no test ran in the extension host`;
-  count('integration', results, ms, crashed);
+  count(layer, results, ms, crashed);
 }
 
 // ------------------------------------------------------------------ main
@@ -242,7 +250,10 @@ if (ready) {
           findFiles('out/test/browser', (f) => f.endsWith('.test.js')),
           ['--timeout', '60000'],
         );
-      if (layer === 'integration') await integrationLayer();
+      if (layer === 'integration') {
+        await integrationLayer('current');
+        await integrationLayer('minimum');
+      }
       if (layer === 'e2e') {
         const files = findFiles('out/test/e2e', (f) => f.endsWith('.e2e.js') || f.endsWith('.test.js'));
         await mochaLayer('e2e', files, ['--timeout', '300000', '--slow', '30000']);

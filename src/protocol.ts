@@ -15,17 +15,79 @@ export type MessageStatus =
   | 'error' // the request failed; partial text (if any) kept, `error` says why
   | 'interrupted'; // the window closed / extension host died mid-answer
 
-/** A piece of code attached to a user message (Explain Selection, Add Selection to Chat). */
+/**
+ * What an attachment is. `selection` is the original kind (Explain Selection, Add Selection to Chat); the others
+ * come from the # picker, the Explorer and editor-tab menus, drag and drop and slash commands.
+ */
+export type AttachmentKind = 'selection' | 'file' | 'folder' | 'problems' | 'changes' | 'terminal' | 'prompt';
+
+export const ATTACHMENT_KINDS: readonly AttachmentKind[] = [
+  'selection',
+  'file',
+  'folder',
+  'problems',
+  'changes',
+  'terminal',
+  'prompt',
+];
+
+/**
+ * Something attached to a user message: code, a file, a folder listing, the Problems, the git changes, the last
+ * terminal command, or an expanded prompt file. Saved with the message exactly as it was sent.
+ */
 export interface CodeContext {
-  /** Workspace-relative path when inside a workspace folder, else the file's fsPath / untitled name. */
+  /** Absent in chats saved before attachments had kinds: a selection. */
+  kind?: AttachmentKind;
+  /** Workspace-relative path when inside a workspace folder, else the file's fsPath / untitled name; '' when none. */
   path: string;
-  /** The document URI as a string, used to open the file at the range when the chip is clicked. */
+  /** The document URI as a string, used to open the file at the range when the chip is clicked; '' when none. */
   uri: string;
   language: string;
-  /** 1-based, inclusive. */
+  /** 1-based, inclusive (0 when the attachment has no lines of a file). */
   startLine: number;
   endLine: number;
   text: string;
+  /** The chip's label where the path does not say it ("Problems", "Terminal: npm test", "/review"). */
+  label?: string;
+  /** Why the content is not all of it (outline plus head and tail, output cut): shown on the chip and sent. */
+  note?: string;
+  /** Tokens the attachment adds to the message, counted when it was attached and again when it was sent. */
+  tokens?: number;
+  /** Lines of the whole file, when the attachment is (part of) a file. */
+  totalLines?: number;
+}
+
+/** One row of the # picker. The host builds them and resolves the chosen one by `id`. */
+export interface MentionItem {
+  id: string;
+  kind: 'file' | 'folder' | 'currentFile' | 'selection' | 'problems' | 'fileProblems' | 'changes' | 'terminal';
+  /** The main text ("math.ts", "#problems"). */
+  label: string;
+  /** The second text: the folder, or what the item attaches. */
+  detail: string;
+  /** Indexes of `label` characters the query matched (highlighted). */
+  matches?: number[];
+  /** What replaces the typed "#query" in the message ("#math.ts "). */
+  insert: string;
+}
+
+/** A `/name` command of the composer: a built-in or a prompt file of the workspace. */
+export interface SlashCommandInfo {
+  name: string;
+  description: string;
+  /** Where it comes from: 'built-in', or the prompt file's workspace path. */
+  source: string;
+  /** The prompt file's URI (opens it), when it is one. */
+  uri?: string;
+}
+
+/** A workspace instruction file sent with every request (AGENTS.md, .github/copilot-instructions.md, …). */
+export interface InstructionsInfo {
+  path: string;
+  uri: string;
+  tokens: number;
+  /** Set when the file is not sent (too large): why. */
+  problem?: string;
 }
 
 /** Actions an inline error or notice can offer; each is carried out by the host. The one list both bundles use. */
@@ -171,6 +233,20 @@ export interface ChatSummary {
   messageCount: number;
 }
 
+/** One result of a full-text search of the saved chats: a chat title, or a message (of any branch) in a chat. */
+export interface SearchHit {
+  chatId: string;
+  chatTitle: string;
+  updatedAt: number;
+  /** Absent when the title matched. */
+  messageId?: string;
+  role?: 'user' | 'assistant';
+  /** A line of text around the first match (the title itself for a title hit). */
+  snippet: string;
+  /** Where the query's words are in `snippet`: [start, end) pairs, in order. */
+  ranges: [number, number][];
+}
+
 export interface Notice {
   level: 'info' | 'warning' | 'error';
   text: string;
@@ -203,7 +279,8 @@ export interface ChatSnapshot {
 export type WebviewMessage =
   /** The view is ready; `chatId` is the chat this window showed before a reload (the webview's own state). */
   | { type: 'ready'; chatId?: string }
-  | { type: 'send'; text: string }
+  /** `attachCurrentFile`: the current-file chip was on, so the active editor's file goes with the message. */
+  | { type: 'send'; text: string; attachCurrentFile?: boolean }
   | { type: 'stop' }
   /** Re-ask the last user message after a failed / stopped answer. */
   | { type: 'retry' }
@@ -217,6 +294,14 @@ export type WebviewMessage =
   | { type: 'deleteTurn'; id: string }
   /** Copy the whole answer `id` as Markdown. */
   | { type: 'copyMessage'; id: string }
+  /** Export chat `chatId` (Bud: Export Chat…). */
+  | { type: 'exportChat'; chatId: string }
+  /** Import a JSON export as a new chat (Bud: Import Chat…). */
+  | { type: 'importChat' }
+  /** Full-text search of every saved chat; the answer is `searchResults` with the same `seq`. */
+  | { type: 'searchChats'; query: string; seq: number }
+  /** Open chat `chatId` with message `messageId` on screen (switching to its branch), from a search hit. */
+  | { type: 'openSearchHit'; chatId: string; messageId?: string }
   | { type: 'newChat' }
   | { type: 'switchChat'; chatId: string }
   | { type: 'renameChat'; chatId: string; title: string }
@@ -231,6 +316,12 @@ export type WebviewMessage =
   | { type: 'copyCode'; code: string }
   | { type: 'insertCode'; code: string }
   | { type: 'openCodeInEditor'; code: string; language?: string }
+  /** The # picker's text after the trigger changed; answered by `mentionResults` with the same `requestId`. */
+  | { type: 'mentionQuery'; requestId: number; query: string }
+  /** A row of the # picker was chosen: the host reads it and adds it to the pending attachments. */
+  | { type: 'attachMention'; id: string }
+  /** Files or folders dropped on the view (URIs from the drag's uri-list). */
+  | { type: 'attachUris'; uris: string[] }
   /** Continue an answer cut off at the token limit: the rest is appended to the same answer. */
   | { type: 'continueAnswer'; id: string }
   /** Remove the chat's summary (Condense undone): the original messages are sent again. */
@@ -252,8 +343,10 @@ export type WebviewMessageOf<K extends WebviewMessage['type']> = Extract<Webview
 export type HostMessage =
   /** Sent once after `ready` and whenever the webview is recreated: everything needed to draw the view. */
   | { type: 'init'; status: ViewStatus; chat: ChatSnapshot; chats: ChatSummary[]; pendingContexts: CodeContext[] }
-  /** Another chat became current (switch / new / delete). */
-  | { type: 'chatLoaded'; chat: ChatSnapshot }
+  /** Another chat became current (switch / new / delete); `reveal`: scroll to that message and highlight it. */
+  | { type: 'chatLoaded'; chat: ChatSnapshot; reveal?: string }
+  /** The answer to `searchChats` `seq` (total: matches counted up to 1,000; chats: how many were searched). */
+  | { type: 'searchResults'; seq: number; query: string; hits: SearchHit[]; total: number; chats: number }
   | { type: 'chatList'; chats: ChatSummary[] }
   | { type: 'status'; status: ViewStatus }
   /** A whole new message (user message on send; empty assistant message when an answer starts). */
@@ -286,6 +379,20 @@ export type HostMessage =
   | { type: 'pendingContexts'; contexts: CodeContext[] }
   | { type: 'notice'; notice: Notice | null }
   | { type: 'focusInput'; text?: string }
+  | { type: 'mentionResults'; requestId: number; items: MentionItem[]; note?: string }
+  /** The active editor's file (offered as a one-click chip), and whether it is attached by default. */
+  | { type: 'editorContext'; currentFile?: { path: string; uri: string }; attachByDefault: boolean }
+  /**
+   * What the workspace adds: instruction files sent with every request and the slash commands; a note says why
+   * they are ignored (Restricted Mode, turned off).
+   */
+  | {
+      type: 'workspaceContext';
+      instructions: InstructionsInfo[];
+      instructionsNote?: string;
+      commands: SlashCommandInfo[];
+      commandsNote?: string;
+    }
   /** What the next request will carry (null: unknown, e.g. no model selected). */
   | { type: 'context'; info: ContextInfo | null }
   /** The chat's summary was made or undone. */

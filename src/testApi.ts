@@ -1,8 +1,12 @@
 // What `activate` returns when BUD_TEST_MODE=1 (integration tests only; undefined otherwise).
 import * as path from 'node:path';
 import type { ChatCompletionParams } from './api/types';
-import type { ChatSnapshot, ToolApproval } from './protocol';
+import type { ChatSnapshot, CodeContext, MentionItem, ToolApproval } from './protocol';
+import type { FinishedCommand } from './mentions/terminal';
 import { toSnapshot } from './chat/conversation';
+import { withInstructions } from './chat/instructions';
+import { queryMentions } from './mentions/picker';
+import { readInstructions } from './mentions/workspaceContext';
 import type { KeyStore } from './config/secrets';
 import type { ChatHost } from './panel/chatHost';
 import type { Session } from './connection/session';
@@ -22,6 +26,22 @@ export interface BudTestApi {
     /** The folder holding `<chatId>.json` files. */
     readonly historyDir: string;
     pendingContexts(): number;
+  };
+  mentions: {
+    /** The # picker's whole list for a query (once the file index is built). */
+    query(q: string): Promise<{ items: MentionItem[]; note?: string }>;
+    /** Reads a picker row as an attachment (not added to the message). */
+    read(id: string): Promise<CodeContext | string>;
+    /** Adds files or folders as the Explorer menu and drops do; resolves with how many were attached. */
+    attachUris(uris: string[]): Promise<number>;
+    /** What the attachments become when sent. */
+    prepare(contexts: CodeContext[]): Promise<CodeContext[]>;
+    /** The last terminal command seen through shell integration. */
+    lastTerminalCommand(): FinishedCommand | undefined;
+    /** Whether this VS Code has the shell-integration API. */
+    readonly terminalSupported: boolean;
+    /** The system prompt with the workspace's instructions (what a request would carry now). */
+    systemPromptWith(base: string): Promise<string>;
   };
   /** Questions "may this tool of another extension run?" waiting in the chat, and the user's click. */
   approvals: { waiting(): string[]; answer(callId: string, answer: ToolApproval): void };
@@ -66,6 +86,23 @@ export function createTestApi(
         return host.store.dir;
       },
       pendingContexts: () => host.controller.pendingContexts.length,
+    },
+    mentions: {
+      query: (q) => {
+        const r = queryMentions(host.mentions.files, host.mentions.terminal, q);
+        return r.full ?? Promise.resolve(r.first);
+      },
+      read: (id) => host.mentions.attachments.fromMention(id),
+      attachUris: (uris) => host.mentions.addUris(uris),
+      prepare: (contexts) => host.mentions.prepareAttachments(contexts),
+      lastTerminalCommand: () => host.mentions.terminal.latest(),
+      get terminalSupported() {
+        return host.mentions.terminal.supported;
+      },
+      systemPromptWith: async (base) => {
+        const ctx = await host.mentions.files.context();
+        return withInstructions(base, (await readInstructions(ctx)).files);
+      },
     },
     approvals: {
       waiting: () => host.approvals.waiting,

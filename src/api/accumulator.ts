@@ -36,6 +36,8 @@ export class ChatAccumulator {
   private _finishReason: string | null = null;
   private _usage: Usage | undefined;
   private _role: ChatMessage['role'] = 'assistant';
+  /** Characters of tool-call arguments received so far (callers bound memory with it). */
+  toolArgChars = 0;
   /** id / model of the stream (from the first chunk that has them). */
   id = '';
   model = '';
@@ -108,7 +110,10 @@ export class ChatAccumulator {
       if (!call.name) call.name = name;
       else if (call.name !== name) call.name += name; // a name sent in fragments
     }
-    if (args) call.args += args;
+    if (args) {
+      call.args += args;
+      this.toolArgChars += args.length;
+    }
   }
 
   get content(): string {

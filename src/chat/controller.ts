@@ -17,8 +17,9 @@ import {
 } from './conversation';
 import { buildUserContent, titleFrom } from './prompts';
 import { INTERRUPTED_NOTE, type HistoryStore } from './historyStore';
-import { activeLeaf, activePath, addChild, findMessage, pathTo } from './tree';
-import { BranchActions } from './branchActions';
+import { activeLeaf, activePath, addChild, findMessage, pathTo, selectPathTo } from './tree';
+import { BranchActions, BUSY_NOTICE } from './branchActions';
+import { suggestTitle } from './titles';
 import { type ChatContext, type ContextSetup } from './chatContext';
 import { applyResult, endedMessage, streamAnswer } from './answerStream';
 import { CondenseError, condenseChat } from './condenser';
@@ -35,6 +36,8 @@ export interface TurnSetup {
   tools?: ToolExecutor;
   toolChoice?: 'auto' | 'none' | 'required';
   maxToolRounds?: number;
+  /** Ask the model for a short title after a chat's first answer (`bud.modelTitles`). */
+  modelTitles?: boolean;
   /** Called with the final request parameters before sending (trace log, test API). */
   onRequest?(params: ChatCompletionParams): void;
   /** What the context fitting needs (base URL, model, system prompt, tool definitions, window settings). */
@@ -69,6 +72,11 @@ export interface ChatDeps {
   newId(): string;
   now?: () => number;
   log?: (line: string) => void;
+  /**
+   * Reads a message's attachments again as it is sent and fits them into their budget (files, folders, Problems,
+   * changes are read now; a file too large goes as its outline plus head and tail). Absent: sent as attached.
+   */
+  prepareAttachments?(contexts: readonly CodeContext[]): Promise<CodeContext[]>;
 }
 
 /** The meter waits this long after the last change before it counts again. */
@@ -89,6 +97,8 @@ export class ChatController {
   private startupNotices: string[] = [];
   private idCounter = 0;
   private mergedWhileRunning = false;
+  /** Attachments of a message are being read: another send waits its turn like one during an answer. */
+  private preparing = false;
   /** The text being typed (for the meter). */
   private draft = '';
   private contextTimer: ReturnType<typeof setTimeout> | undefined;
@@ -100,7 +110,8 @@ export class ChatController {
     this.now = deps.now ?? Date.now;
     this.branches = new BranchActions({
       chat: () => this.chat,
-      busy: () => this.busy,
+      // Attachments being read count as busy: an edit now would race the send.
+      busy: () => this.busy || this.preparing,
       post: (msg) => {
         deps.post(msg);
         // What the model would see changed with the branch shown.
@@ -204,7 +215,8 @@ export class ChatController {
     this.deps.post({ type: 'notice', notice });
   }
 
-  private async postChatList(): Promise<void> {
+  /** Posts the saved chats to the view (after an import, a rename, a delete). */
+  async postChatList(): Promise<void> {
     try {
       const list = await this.deps.store.list();
       this.deps.post({ type: 'chatList', chats: list.chats });
@@ -225,15 +237,28 @@ export class ChatController {
    */
   async send(text: string, contexts: CodeContext[] = []): Promise<boolean> {
     await this.init();
-    if (this.running) {
+    if (this.running || this.preparing) {
       this.notice({
         level: 'info',
         text: 'An answer is still arriving. Press Stop (or Escape) before sending another message.',
       });
       return false;
     }
-    const all = [...this.pending, ...contexts];
-    if (!text.trim() && all.length === 0) return false;
+    const attached = [...this.pending, ...contexts];
+    if (!text.trim() && attached.length === 0) return false;
+    let all: CodeContext[];
+    try {
+      this.preparing = true;
+      all = this.deps.prepareAttachments && attached.length ? await this.deps.prepareAttachments(attached) : attached;
+    } catch (err) {
+      this.notice({
+        level: 'error',
+        text: `The attachments could not be read, so nothing was sent: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      return false;
+    } finally {
+      this.preparing = false;
+    }
     const refusal = this.refusal(text, all);
     if (refusal) {
       this.notice({ level: 'error', text: refusal });
@@ -256,9 +281,10 @@ export class ChatController {
       return false;
     }
     const usedPending = this.pending.length > 0;
-    this.pending = [];
+    // A chip added while the attachments were read stays for the next message.
+    this.pending = this.pending.filter((p) => !attached.includes(p));
     this.draft = '';
-    if (usedPending) this.deps.post({ type: 'pendingContexts', contexts: [] });
+    if (usedPending) this.deps.post({ type: 'pendingContexts', contexts: [...this.pending] });
     this.notice(null);
 
     const first = !this.chat.messages.some((m) => m.role === 'user');
@@ -418,6 +444,24 @@ export class ChatController {
       const result = await streamAnswer(this.deps, chat, assistant, setup, hooks, signal);
       this.finishAnswer(assistant, result, { text: '', prefix: [], toolCalls: undefined });
     });
+    if (setup.modelTitles && assistant.status === 'complete' && !question.parentId)
+      void this.titleFromModel(chat, setup, question, assistant);
+  }
+
+  /** `bud.modelTitles`: the model names the chat after its first answer, unless the title was changed meanwhile. */
+  private async titleFromModel(
+    chat: StoredChat,
+    setup: TurnSetup,
+    question: StoredMessage,
+    answer: StoredMessage,
+  ): Promise<void> {
+    const auto = titleFrom(question.content, question.contexts);
+    if (chat.title !== auto) return; // renamed by the user, or the first question was edited
+    const title = await suggestTitle(setup.client, setup.params.model, question.content, answer.content);
+    if (!title || chat.title !== auto) return;
+    chat.title = title;
+    await this.deps.store.save(chat, { meta: true }, true);
+    await this.postChatList();
   }
 
   private finishAnswer(assistant: StoredMessage, result: TurnResult, base: Parameters<typeof applyResult>[2]): void {
@@ -574,9 +618,13 @@ export class ChatController {
     await this.postChatList();
   }
 
-  async switchChat(id: string): Promise<void> {
+  /** Switches to chat `id`; with `reveal`, shows that message (switching to its branch) and highlights it. */
+  async switchChat(id: string, reveal?: string): Promise<void> {
     await this.init();
-    if (id === this.chat.id) return;
+    if (id === this.chat.id) {
+      if (reveal) await this.reveal(reveal);
+      return;
+    }
     await this.stopAndWait();
     await this.deps.store.flush();
     const res = await this.deps.store.load(id);
@@ -590,9 +638,25 @@ export class ChatController {
     }
     this.chat = res.chat;
     await this.deps.currentChatId.set(id);
-    this.deps.post({ type: 'chatLoaded', chat: toSnapshot(this.chat) });
+    const shown = reveal !== undefined && selectPathTo(this.chat, reveal);
+    if (shown) await this.deps.store.save(this.chat, { selected: true });
+    this.deps.post({ type: 'chatLoaded', chat: toSnapshot(this.chat), ...(shown ? { reveal } : {}) });
     this.notice(res.notice ? { level: 'warning', text: res.notice } : null);
     this.scheduleContext();
+  }
+
+  /** Shows message `id` of this chat (its branch) and highlights it; not while an answer streams elsewhere. */
+  private async reveal(id: string): Promise<void> {
+    const onPath = activePath(this.chat).some((m) => m.id === id);
+    if (!onPath && this.running) return this.notice({ level: 'info', text: BUSY_NOTICE });
+    if (!onPath && !selectPathTo(this.chat, id)) return;
+    if (!onPath) await this.deps.store.save(this.chat, { selected: true });
+    this.deps.post({ type: 'chatLoaded', chat: toSnapshot(this.chat), reveal: id });
+  }
+
+  /** Posts to the view what the controller does not make itself (search results). */
+  post(msg: HostMessage): void {
+    this.deps.post(msg);
   }
 
   async renameChat(id: string, title: string): Promise<void> {
@@ -635,8 +699,14 @@ export class ChatController {
 
   // ------------------------------------------------------------------------------------ code chips
 
+  /** Adds an attachment; the same file, folder, Problems, changes or terminal attached again replaces the first. */
   addPendingContext(ctx: CodeContext): void {
-    this.pending.push(ctx);
+    const key = (c: CodeContext) =>
+      !c.kind || c.kind === 'selection' || c.kind === 'prompt' ? undefined : `${c.kind}|${c.uri}`;
+    const k = key(ctx);
+    const i = k === undefined ? -1 : this.pending.findIndex((p) => key(p) === k);
+    if (i >= 0) this.pending.splice(i, 1, ctx);
+    else this.pending.push(ctx);
     this.deps.post({ type: 'pendingContexts', contexts: [...this.pending] });
     this.scheduleContext();
   }

@@ -26,7 +26,21 @@ const shape =
   (v) =>
     isObject(v) && Object.keys(fields).every((k) => fields[k](v[k]));
 
-const codeContext = shape({ path: str, uri: str, language: str, startLine: num, endLine: num, text: str });
+// An attachment: `kind` stays any string (a newer version's kind shows as a plain chip); chats saved before
+// attachments had kinds have none of the optional fields.
+const codeContext = shape({
+  kind: optional(str),
+  path: str,
+  uri: str,
+  language: str,
+  startLine: num,
+  endLine: num,
+  text: str,
+  label: optional(str),
+  note: optional(str),
+  tokens: optional(num),
+  totalLines: optional(num),
+});
 
 const toolCallView = shape({
   id: str,

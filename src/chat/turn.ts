@@ -6,7 +6,10 @@
 // - tool calls are detected from the accumulated message, never from `finish_reason` (servers say "stop" too);
 // - every assistant `tool_calls` entry gets exactly one `tool` message with its `tool_call_id`, even when the
 //   call is unknown, has bad arguments, fails, or is cancelled — so the history stays valid for the next request;
-// - Stop aborts the request and any running tool; partial text is kept; `runTurn` never throws.
+// - Stop aborts the request and any running tool; partial text is kept; `runTurn` never throws;
+// - an answer (text, reasoning or one round's tool-call arguments) that grows past the message limit is stopped
+//   there by Bud: the request is cancelled so the server stops sending, and memory stays bounded however long a
+//   server streams.
 import * as l10n from '@vscode/l10n';
 import { ChatAccumulator } from '../api/accumulator';
 import { AbortedError, BudError } from '../api/errors';
@@ -22,6 +25,7 @@ import type {
 } from '../api/types';
 import type { ToolCallView } from '../protocol';
 import type { ToolExecutor, ToolResult } from '../tools/port';
+import { MAX_CONTENT_CHARS } from './conversation';
 
 export type { ToolExecutor, ToolResult };
 
@@ -62,6 +66,8 @@ export interface TurnOptions {
   onRoundRefused?(err: BudError): boolean;
   /** After each answered round: its usage and finish reason (for calibration). */
   onRoundDone?(info: { usage?: Usage; finishReason: string | null }): void;
+  /** The most characters the answer's text (and its reasoning, and one round's tool-call arguments) may reach. */
+  maxAnswerChars?: number;
 }
 
 export interface TurnResult {
@@ -82,6 +88,29 @@ export interface TurnResult {
 }
 
 export const DEFAULT_MAX_TOOL_ROUNDS = 10;
+
+/** Thrown inside a round when the answer reaches its limit; leaving the stream loop cancels the request. */
+class AnswerLimitReached extends Error {
+  constructor(readonly what: 'text' | 'reasoning' | 'tool call') {
+    super(`answer ${what} limit reached`);
+  }
+}
+
+/** The note saved with an answer Bud stopped at the limit. */
+export function answerLimitNote(what: AnswerLimitReached['what'], max: number): string {
+  const n = max.toLocaleString('en-US');
+  return what === 'text'
+    ? `Bud stopped this answer at ${n} characters, the most one message can hold (it could not be sent back to the model). The text up to there is kept.`
+    : `Bud stopped this answer: its ${what === 'reasoning' ? 'reasoning' : 'tool call arguments'} passed ${n} characters, the most one message can hold. The answer text so far is kept.`;
+}
+
+/** `text` cut to at most `n` UTF-16 units without splitting a surrogate pair. */
+function cutAt(text: string, n: number): string {
+  if (text.length <= n) return text;
+  if (n <= 0) return '';
+  const last = text.charCodeAt(n - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? n - 1 : n);
+}
 
 /** What one request to the model produced. */
 export interface RoundOutput {
@@ -104,9 +133,10 @@ export function requestRound(
   acc: ChatAccumulator,
   emitText: (t: string) => void,
   emitReasoning: (t: string) => void,
+  maxToolArgChars = Number.POSITIVE_INFINITY,
 ): Promise<RoundOutput> {
   return stream
-    ? streamRound(ctx, params, acc, emitText, emitReasoning)
+    ? streamRound(ctx, params, acc, emitText, emitReasoning, maxToolArgChars)
     : completeRound(ctx, params, emitText, emitReasoning);
 }
 
@@ -119,9 +149,12 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
   let reasoning = '';
   let usage: Usage | undefined;
   let toolRounds = 0;
+  const maxChars = Math.max(1, Math.floor(opts.maxAnswerChars ?? MAX_CONTENT_CHARS));
 
   // Text of one round is appended to the text of earlier rounds; a blank line keeps them apart.
   let roundHasText = false;
+  /** Characters of this round's own text that were shown (what its history message keeps if it is cut). */
+  let roundChars = 0;
   const emitText = (t: string) => {
     if (!t) return;
     if (!roundHasText && content && !content.endsWith('\n\n')) {
@@ -130,13 +163,18 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
       events.onText(sep);
     }
     roundHasText = true;
-    content += t;
-    events.onText(t);
+    const kept = cutAt(t, maxChars - content.length);
+    content += kept;
+    roundChars += kept.length;
+    if (kept) events.onText(kept);
+    if (kept.length < t.length) throw new AnswerLimitReached('text');
   };
   const emitReasoning = (t: string) => {
     if (!t) return;
-    reasoning += t;
-    events.onReasoning?.(t);
+    const kept = cutAt(t, maxChars - reasoning.length);
+    reasoning += kept;
+    if (kept) events.onReasoning?.(kept);
+    if (kept.length < t.length) throw new AnswerLimitReached('reasoning');
   };
   const addUsage = (u: Usage | undefined) => {
     if (!u) return;
@@ -176,11 +214,19 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
       }
 
       roundHasText = false;
+      roundChars = 0;
       let round: RoundOutput;
       const acc = new ChatAccumulator();
       try {
-        round = await requestRound(opts, params, opts.stream, acc, emitText, emitReasoning);
+        round = await requestRound(opts, params, opts.stream, acc, emitText, emitReasoning, maxChars);
       } catch (err) {
+        if (err instanceof AnswerLimitReached) {
+          // The text shown so far is the answer; calls not finished cannot run. Leaving the stream cancelled it.
+          const kept = opts.stream ? acc.content.slice(0, roundChars) : content.slice(content.length - roundChars);
+          if (kept) newMessages.push({ role: 'assistant', content: kept });
+          addUsage(opts.stream ? acc.usage : undefined);
+          return result('stopped', { note: answerLimitNote(err.what, maxChars) });
+        }
         // Keep what arrived of this round in the history (without half-built tool calls).
         const partial = opts.stream ? acc.content : '';
         if (signal.aborted || err instanceof AbortedError) {
@@ -261,15 +307,18 @@ async function streamRound(
   acc: ChatAccumulator,
   emitText: (t: string) => void,
   emitReasoning: (t: string) => void,
+  maxToolArgChars: number,
 ): Promise<RoundOutput> {
   const stream = opts.client.streamChatCompletion(params, {
     signal: opts.signal,
     onRetry: (e) => opts.events.onRetry?.(e),
   });
+  // A throw inside the loop (the answer limit) ends the generator, which closes the response.
   for await (const chunk of stream) {
     const added = acc.push(chunk);
     emitReasoning(added.reasoning);
     emitText(added.content);
+    if (acc.toolArgChars > maxToolArgChars) throw new AnswerLimitReached('tool call');
   }
   return { message: acc.message(), usage: acc.usage, finishReason: acc.finishReason };
 }

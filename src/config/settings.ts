@@ -21,6 +21,8 @@ export interface BudSettings {
   requestTimeout?: number;
   maxRetries?: number;
   trace: boolean;
+  /** After a chat's first answer, the model writes its title. */
+  modelTitles: boolean;
   /** `bud.contextWindow`: tokens per model id ("*" for any), or undefined when not set. */
   contextWindow?: Record<string, unknown> | number;
   /** `bud.autoCondense`: condense the older part of a chat by itself when messages would be left out. */
@@ -79,6 +81,7 @@ export function readSettings(): BudSettings {
     requestTimeout: num(userSet(cfg, 'requestTimeout'), 1, 3600),
     maxRetries: num(userSet(cfg, 'maxRetries'), 0, 10),
     trace: cfg.get<boolean>('trace') === true,
+    modelTitles: cfg.get<boolean>('modelTitles') === true,
     contextWindow: windowSetting(cfg.get<unknown>('contextWindow')),
     autoCondense: cfg.get<boolean>('autoCondense') === true,
     tools: {
@@ -88,6 +91,21 @@ export function readSettings(): BudSettings {
       exclude: Array.isArray(exclude) ? exclude.filter((s): s is string => typeof s === 'string') : [],
       otherExtensions: cfg.get<boolean>('tools.otherExtensions') === true,
     },
+  };
+}
+
+export interface AttachmentSettings {
+  /** `bud.instructions.enabled`: send the workspace's instruction files (trusted workspaces only). */
+  instructions: boolean;
+  /** `bud.attachments.currentFile`: the current file goes with each message unless its chip is turned off. */
+  attachCurrentFile: boolean;
+}
+
+export function readAttachmentSettings(): AttachmentSettings {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  return {
+    instructions: cfg.get<boolean>('instructions.enabled') !== false,
+    attachCurrentFile: cfg.get<boolean>('attachments.currentFile') === true,
   };
 }
 

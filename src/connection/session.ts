@@ -280,6 +280,7 @@ export class Session {
       params,
       stream: settings.stream,
       systemPrompt: buildSystemPrompt(settings.systemPrompt),
+      modelTitles: settings.modelTitles,
       context: context!,
       autoCondense: settings.autoCondense,
       onRequest: (p) => {

@@ -29,12 +29,60 @@ const approximate: Tokenizer = {
   count: (text) => (text ? Math.ceil(Buffer.byteLength(text, 'utf8') / APPROXIMATE_BYTES_PER_TOKEN) : 0),
 };
 
+/** A run of non-whitespace longer than this is counted in slices (see `countInPieces`). */
+export const LONG_RUN_CHARS = 1024;
+const SLICE_CHARS = 256;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isSpace(code: number): boolean {
+  return (
+    code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000 || (code >= 0x2000 && code <= 0x200a)
+  );
+}
+
+/**
+ * Counts `text` with `count`, but a run of more than LONG_RUN_CHARS characters without whitespace (base64, a
+ * minified line, a pasted blob) in slices of SLICE_CHARS: BPE merging inside one pre-token is quadratic, and a
+ * 100,000-character run would otherwise block for tens of seconds (3,000,000 for hours). Text without such runs
+ * is counted exactly as before; a sliced run counts at most a token or so more per slice, which only ever makes
+ * a request smaller than it could be. One linear scan finds the runs.
+ */
+export function countInPieces(text: string, count: (piece: string) => number): number {
+  if (text.length <= LONG_RUN_CHARS) return count(text);
+  let total = 0;
+  let from = 0;
+  let runStart = 0;
+  const flushRun = (end: number) => {
+    if (end - runStart <= LONG_RUN_CHARS) return;
+    total += count(text.slice(from, runStart));
+    for (let i = runStart; i < end;) {
+      let j = Math.min(end, i + SLICE_CHARS);
+      // Never between the two halves of a surrogate pair.
+      if (j < end && isHighSurrogate(text.charCodeAt(j - 1))) j++;
+      total += count(text.slice(i, j));
+      i = j;
+    }
+    from = end;
+  };
+  for (let i = 0; i < text.length; i++) {
+    if (!isSpace(text.charCodeAt(i))) continue;
+    flushRun(i);
+    runStart = i + 1;
+  }
+  flushRun(text.length);
+  return total + (from < text.length ? count(text.slice(from)) : 0);
+}
+
 function load(): Tokenizer {
   try {
     const mod =
       require('gpt-tokenizer/cjs/encoding/o200k_base') as typeof import('gpt-tokenizer/cjs/encoding/o200k_base');
     const opts = { disallowedSpecial: new Set<string>() };
-    return { name: 'o200k_base', count: (text) => (text ? mod.countTokens(text, opts) : 0) };
+    const exact = (piece: string) => (piece ? mod.countTokens(piece, opts) : 0);
+    return { name: 'o200k_base', count: (text) => (text ? countInPieces(text, exact) : 0) };
   } catch (err) {
     loadError = err instanceof Error ? err.message : String(err);
     return approximate;

@@ -2,9 +2,12 @@
 // model and runs a call only after the user allowed it, the broker that asks in the chat, and the composite that
 // puts them beside Bud's own tools. Pure: no `vscode` import; src/lm/foreignTools.ts supplies `vscode.lm`.
 //
-// Rules: every call of a tool that is not Bud's own asks first (Allow once / Always allow this tool / Deny);
-// "Always" is remembered per workspace by the host; the output is untrusted, so it is cleaned (no terminal escapes,
-// no control or bidirectional-override characters) and capped before the model or the user sees any of it.
+// Rules: every call of a tool that is not Bud's own asks first (Allow once / Always allow this tool / Deny). The host
+// remembers "Always allow" for the workspace (persisted) and "Deny" for the rest of the session in this window: a
+// denied tool is no longer offered to the model, so the user is not asked again and again, and after a reload it is
+// offered (and asked for) again. The output is untrusted, so it is cleaned (no terminal escapes, no control or
+// bidirectional-override characters) and capped before the model or the user sees any of it.
+import * as l10n from '@vscode/l10n';
 import type { FunctionTool, ToolCall } from '../api/types';
 import type { HostMessage } from '../protocol';
 import type { ToolExecutor, ToolResult } from '../tools/port';
@@ -34,10 +37,13 @@ export interface ApprovalRequest {
   argsText: string;
 }
 
+/** An answer that holds for later calls of the same tool. */
+export type RememberedApproval = 'always' | 'deny';
+
 export interface ApprovalPort {
-  /** The user chose "Always allow this tool" for it in this workspace. */
-  isAlwaysAllowed(name: string): boolean;
-  rememberAlways(name: string): void | PromiseLike<void>;
+  /** What the user answered for this tool earlier ("Always allow" in this workspace, "Deny" in this session). */
+  remembered(name: string): RememberedApproval | undefined;
+  remember(name: string, answer: RememberedApproval): void | PromiseLike<void>;
   /** Asks in the chat; resolves with the answer ('deny' when the answer is stopped). */
   ask(req: ApprovalRequest, signal: AbortSignal): Promise<Approval>;
 }
@@ -69,15 +75,21 @@ function summaryOf(text: string): string {
 
 const DENIED =
   'The user denied this tool call. Do not call it again for the same purpose; answer without it or ask the user.';
+const DENIED_EARLIER =
+  'The user denied this tool earlier in this session, so it was not run. Answer without it or ask the user.';
 
-/** Offers the foreign tools to the model; runs a call only once the user allowed it. */
+function errorResult(content: string, summary: string): ToolResult {
+  return { content, summary, isError: true };
+}
+
+/** Offers the foreign tools to the model (but not those denied this session); runs a call only once allowed. */
 export function createForeignToolExecutor(port: ForeignToolPort, approvals: ApprovalPort): ToolExecutor {
   const current = () => {
     const tools = port.list();
     return { tools, names: new ToolNames(tools), byName: new Map(tools.map((t) => [t.name, t])) };
   };
   return {
-    definitions: () => toFunctionTools(port.list()),
+    definitions: () => toFunctionTools(port.list().filter((t) => approvals.remembered(t.name) !== 'deny')),
     sourceOf: (fn) => {
       const { names, byName } = current();
       return byName.get(names.original(fn))?.source;
@@ -86,37 +98,22 @@ export function createForeignToolExecutor(port: ForeignToolPort, approvals: Appr
       const { names, byName } = current();
       const name = names.original(call.function.name);
       const tool = byName.get(name);
-      if (!tool) {
-        return {
-          content: `Error: the tool "${name}" is no longer available.`,
-          summary: 'Tool no longer available',
-          isError: true,
-        };
-      }
-      let input: unknown;
-      try {
-        input = call.function.arguments.trim() ? JSON.parse(call.function.arguments) : {};
-      } catch (e) {
-        return {
-          content: `Error: the arguments are not valid JSON (${(e as Error).message}).`,
-          summary: 'Arguments are not valid JSON',
-          isError: true,
-        };
-      }
-      if (!input || typeof input !== 'object' || Array.isArray(input)) {
-        return {
-          content: 'Error: the arguments must be a JSON object.',
-          summary: 'Arguments are not an object',
-          isError: true,
-        };
-      }
-      if (!approvals.isAlwaysAllowed(name)) {
+      if (!tool) return errorResult(`Error: the tool "${name}" is no longer available.`, 'Tool no longer available');
+      const input = parseInput(call.function.arguments);
+      if (typeof input === 'string') return errorResult(`Error: ${input}`, 'Arguments are not a JSON object');
+      const earlier = approvals.remembered(name);
+      if (earlier === 'deny') return errorResult(DENIED_EARLIER, 'Denied earlier in this session: not run');
+      if (earlier !== 'always') {
         const answer = await approvals.ask(
           { callId: call.id, name, source: tool.source, argsText: call.function.arguments },
           signal,
         );
-        if (answer === 'deny') return { content: DENIED, summary: 'Denied: not run', isError: true };
-        if (answer === 'always') await approvals.rememberAlways(name);
+        // Stop answers 'deny' for the user: that ends this call, it is not a decision about the tool.
+        if (answer === 'deny') {
+          if (!signal.aborted) await approvals.remember(name, 'deny');
+          return errorResult(DENIED, 'Denied: not run');
+        }
+        if (answer === 'always') await approvals.remember(name, 'always');
       }
       try {
         const text = sanitizeToolOutput(await port.invoke(name, input, signal));
@@ -124,16 +121,50 @@ export function createForeignToolExecutor(port: ForeignToolPort, approvals: Appr
       } catch (e) {
         if (signal.aborted) throw e;
         const msg = sanitizeToolOutput(e instanceof Error ? e.message : String(e), 2000);
-        return { content: `Error: ${name} failed: ${msg}`, summary: summaryOf(msg), isError: true };
+        return errorResult(`Error: ${name} failed: ${msg}`, summaryOf(msg));
       }
     },
   };
 }
 
+/** The call's arguments as an object, or why they are not one. */
+function parseInput(args: string): object | string {
+  let input: unknown;
+  try {
+    input = args.trim() ? JSON.parse(args) : {};
+  } catch (e) {
+    return `the arguments are not valid JSON (${(e as Error).message}).`;
+  }
+  return input && typeof input === 'object' && !Array.isArray(input) ? input : 'the arguments must be a JSON object.';
+}
+
+/** What "Bud: Forget Tool Permissions of This Workspace" says it forgot. */
+export function forgetMessage(always: number, denied: number): string {
+  const alwaysPart =
+    always === 1
+      ? l10n.t('the 1 tool you always allowed in this workspace')
+      : l10n.t('the {0} tools you always allowed in this workspace', always);
+  const deniedPart =
+    denied === 1
+      ? l10n.t('the 1 tool you denied in this session')
+      : l10n.t('the {0} tools you denied in this session', denied);
+  if (always && denied)
+    return l10n.t("Bud forgot {0} and {1}: each call of another extension's tool asks again.", alwaysPart, deniedPart);
+  if (always || denied)
+    return l10n.t(
+      "Bud forgot {0}: each call of another extension's tool asks again.",
+      always ? alwaysPart : deniedPart,
+    );
+  return l10n.t('No tool is always allowed in this workspace, and none was denied in this session.');
+}
+
 /** Bud's own tools and others' side by side: each call goes to the executor that defines its name. */
 export function compositeExecutor(executors: readonly (ToolExecutor | undefined)[]): ToolExecutor {
   const parts = executors.filter((e): e is ToolExecutor => !!e);
-  const owner = (name: string) => parts.find((e) => e.definitions().some((d) => d.function.name === name));
+  // The executor that offers the name, else one that knows it without offering it (a tool denied this session).
+  const owner = (name: string) =>
+    parts.find((e) => e.definitions().some((d) => d.function.name === name)) ??
+    parts.find((e) => e.sourceOf?.(name) !== undefined);
   return {
     definitions: () => {
       const seen = new Set<string>();

@@ -7,7 +7,13 @@ import type { Session } from '../connection/session';
 import type { Logger } from '../log/logger';
 import type { ChatHost } from '../panel/chatHost';
 import { contentText } from './messages';
-import { createForeignToolExecutor, type ApprovalPort, type ForeignTool, type ForeignToolPort } from './foreignCore';
+import {
+  createForeignToolExecutor,
+  forgetMessage,
+  type ApprovalPort,
+  type ForeignTool,
+  type ForeignToolPort,
+} from './foreignCore';
 import { toLmPart } from './parts';
 import { isBudTool } from './toolNames';
 import { lmApi, type LanguageModelToolInformation } from './vscodeLm';
@@ -61,11 +67,20 @@ function toToolContent(p: unknown) {
     : part;
 }
 
+/**
+ * The tools denied in this window's session (not persisted: after a reload they are offered, and asked for, again).
+ * One extension host serves one window, so this is per workspace.
+ */
+const deniedThisSession = new Set<string>();
+
 function approvals(context: vscode.ExtensionContext, host: ChatHost): ApprovalPort {
   const allowed = () => context.workspaceState.get<string[]>(ALWAYS_ALLOWED_KEY) ?? [];
   return {
-    isAlwaysAllowed: (name) => allowed().includes(name),
-    rememberAlways: (name) => context.workspaceState.update(ALWAYS_ALLOWED_KEY, [...new Set([...allowed(), name])]),
+    remembered: (name) => (deniedThisSession.has(name) ? 'deny' : allowed().includes(name) ? 'always' : undefined),
+    remember: async (name, answer) => {
+      if (answer === 'deny') deniedThisSession.add(name);
+      else await context.workspaceState.update(ALWAYS_ALLOWED_KEY, [...new Set([...allowed(), name])]);
+    },
     ask: (req, signal) => host.approvals.ask(req, signal),
   };
 }
@@ -79,15 +94,11 @@ export function registerForeignTools(
 ): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('bud.resetToolPermissions', async () => {
-      const n = (context.workspaceState.get<string[]>(ALWAYS_ALLOWED_KEY) ?? []).length;
+      const always = (context.workspaceState.get<string[]>(ALWAYS_ALLOWED_KEY) ?? []).length;
+      const denied = deniedThisSession.size;
       await context.workspaceState.update(ALWAYS_ALLOWED_KEY, undefined);
-      void vscode.window.showInformationMessage(
-        n === 1
-          ? vscode.l10n.t('Bud forgot the tool you always allowed in this workspace: each call asks again.')
-          : n
-            ? vscode.l10n.t('Bud forgot the {0} tools you always allowed in this workspace: each call asks again.', n)
-            : vscode.l10n.t('No tool is always allowed in this workspace.'),
-      );
+      deniedThisSession.clear();
+      void vscode.window.showInformationMessage(forgetMessage(always, denied));
     }),
   );
   const api = lmApi();

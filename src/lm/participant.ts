@@ -1,6 +1,7 @@
 // `@bud` in VS Code's Chat view (the chat participant API, stable since VS Code 1.90): answers with the Bud model
 // picked in the Chat view (or bud.model) and Bud's read-only workspace tools, through the panel's own tool loop
-// (src/chat/turn.ts). `/explain` explains the editor's selection.
+// (src/chat/turn.ts). What the user attaches (`#file`, a selection) goes with the request (./references.ts);
+// `/explain` explains the editor's selection.
 import * as vscode from 'vscode';
 import { toErrorInfo } from '../chat/errorInfo';
 import { runTurn } from '../chat/turn';
@@ -10,6 +11,7 @@ import type { Logger } from '../log/logger';
 import type { CodeContext } from '../protocol';
 import { noSelectionMessage, participantMessages, type ParticipantTurn } from './participantCore';
 import { VENDOR } from './provider';
+import { readReferences } from './references';
 import type { ChatRequest } from './vscodeLm';
 
 export const PARTICIPANT_ID = 'bud.chat';
@@ -32,37 +34,64 @@ function pickedBudModel(request: vscode.ChatRequest): string | undefined {
   return model && model.vendor === VENDOR ? model.id : undefined;
 }
 
+/** A note in the answer, as plain text (a path with `*` or `_` must not turn into formatting). */
+function note(response: vscode.ChatResponseStream, text: string): void {
+  response.markdown(new vscode.MarkdownString().appendMarkdown('_').appendText(text).appendMarkdown('_\n\n'));
+}
+
+/** `/explain`'s selection, or undefined after saying there is none. */
+function explainSelection(response: vscode.ChatResponseStream): CodeContext | undefined {
+  const sel = selectionContext();
+  if (typeof sel === 'string') {
+    response.markdown(noSelectionMessage());
+    return undefined;
+  }
+  response.reference(
+    new vscode.Location(vscode.Uri.parse(sel.uri), new vscode.Range(sel.startLine - 1, 0, sel.endLine - 1, 0)),
+  );
+  return sel;
+}
+
+/** A reference that is `/explain`'s own selection (VS Code may attach it too): sent once, not twice. */
+function sameAs(sel: CodeContext | undefined) {
+  return (ref: vscode.ChatPromptReference): boolean =>
+    !!sel &&
+    ref.value instanceof vscode.Location &&
+    ref.value.uri.toString() === sel.uri &&
+    ref.value.range.start.line + 1 <= sel.endLine &&
+    ref.value.range.end.line + 1 >= sel.startLine;
+}
+
 export function registerChatParticipant(context: vscode.ExtensionContext, session: Session, log: Logger): void {
   const handler: vscode.ChatRequestHandler = async (request, chatContext, response, token) => {
-    const contexts: CodeContext[] = [];
-    if (request.command === 'explain') {
-      const sel = selectionContext();
-      if (typeof sel === 'string') {
-        response.markdown(noSelectionMessage());
-        return {};
-      }
-      contexts.push(sel);
-      response.reference(
-        new vscode.Location(vscode.Uri.parse(sel.uri), new vscode.Range(sel.startLine - 1, 0, sel.endLine - 1, 0)),
-      );
-    }
+    const selection = request.command === 'explain' ? explainSelection(response) : undefined;
+    if (request.command === 'explain' && !selection) return {};
     const setup = await session.prepare({ model: pickedBudModel(request) });
     if (!('client' in setup)) {
       response.markdown(setup.message);
       return { errorDetails: { message: setup.message } };
     }
-    const messages = participantMessages(
-      setup.systemPrompt,
-      historyOf(chatContext),
-      request.prompt,
-      request.command,
-      contexts,
-    );
-    const params = { ...setup.params, messages };
-    setup.onRequest?.(params);
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
+      const refs = await readReferences(
+        request.references,
+        await session.workspaceTools(),
+        abort.signal,
+        sameAs(selection),
+      );
+      for (const used of refs.used) response.reference(used);
+      for (const n of refs.notes) note(response, n);
+      const messages = participantMessages(
+        setup.systemPrompt,
+        historyOf(chatContext),
+        request.prompt,
+        request.command,
+        selection ? [selection] : [],
+        refs.attachments,
+      );
+      const params = { ...setup.params, messages };
+      setup.onRequest?.(params);
       const result = await runTurn({
         client: setup.client,
         params,
@@ -78,8 +107,13 @@ export function registerChatParticipant(context: vscode.ExtensionContext, sessio
           },
         },
       });
-      if (result.note) response.markdown(`\n\n_${result.note}_`);
-      log.info(`@bud answer ended: model=${params.model} status=${result.status}`);
+      if (result.note) {
+        response.markdown('\n\n');
+        note(response, result.note);
+      }
+      log.info(
+        `@bud answer ended: model=${params.model} status=${result.status} references=${refs.used.length}${refs.ignored.length ? ` ignored=${refs.ignored.join(',')}` : ''}`,
+      );
       if (result.status === 'error') return { errorDetails: { message: toErrorInfo(result.error).message } };
       return {};
     } finally {

@@ -13,8 +13,11 @@ import type { Session } from '../connection/session';
 import { ChatViewProvider, VIEW_TYPE } from './chatViewProvider';
 import { createWebviewMessageHandlers, dispatchWebviewMessage } from './messageHandlers';
 import { ApprovalBroker } from '../lm/foreignCore';
+import { SearchIndex } from '../chat/searchIndex';
 import { ChatContext } from '../chat/chatContext';
 import { ContextPlanner } from '../chat/contextPlan';
+import { defaultBudget } from '../mentions/budget';
+import { Mentions } from '../mentions/mentions';
 
 const CURRENT_CHAT_KEY = 'bud.currentChatId';
 
@@ -30,13 +33,21 @@ export interface ChatHost {
   store: HistoryStore;
   /** Asks in the chat before a tool of another extension runs. */
   approvals: ApprovalBroker;
+  /** The # picker, attachments, slash commands and workspace instructions. */
+  mentions: Mentions;
+  /** Full-text search of the saved chats. */
+  search: SearchIndex;
   /** Opens the chat view and waits (briefly) until the webview is ready. */
   reveal(): Promise<void>;
 }
 
 export function registerChatHost(context: vscode.ExtensionContext, session: Session, log: Logger): ChatHost {
   // The store, the view and the controller refer to each other only through callbacks that run later.
-  const store = createHistoryStore(context, log, {
+  const chatsDir = vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath;
+  const search = new SearchIndex({ dir: chatsDir, log: (l) => log.warn(l) });
+  const store = createHistoryStore(chatsDir, log, {
+    onWritten: (chat, mtimeMs) => search.update(chat, mtimeMs),
+    onDeleted: (id) => search.remove(id),
     onMerged: (chat) => controller.externalChange(chat),
     onWriteError: (_id, err) =>
       controller.notice({
@@ -54,20 +65,27 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     (l) => log.warn(l),
   );
   const approvals = new ApprovalBroker((msg) => view.post(msg));
-  const controller = createController(context, { store, view, session, log });
-  const handlers = createWebviewMessageHandlers({ controller, session, approvals, log });
+  const mentions = new Mentions({
+    post: (msg) => view.post(msg),
+    controller: () => controller,
+    budget: defaultBudget(),
+    log: (l) => log.info(l),
+  });
+  const controller = createController(context, { store, view, session, log, mentions });
+  const handlers = createWebviewMessageHandlers({ controller, session, approvals, search, log, mentions });
   const onMessage = createMessageRouter(handlers, controller, log);
   registerView(context, view, store);
-  return { controller, view, store, approvals, reveal: () => revealView(view) };
+  context.subscriptions.push(mentions, { dispose: () => search.dispose() });
+  return { controller, view, store, approvals, mentions, search, reveal: () => revealView(view) };
 }
 
 function createHistoryStore(
-  context: vscode.ExtensionContext,
+  dir: string,
   log: Logger,
-  events: Pick<HistoryStoreOptions, 'onMerged' | 'onWriteError'>,
+  events: Pick<HistoryStoreOptions, 'onMerged' | 'onWriteError' | 'onWritten' | 'onDeleted'>,
 ): HistoryStore {
   return new HistoryStore({
-    dir: vscode.Uri.joinPath(context.globalStorageUri, 'chats').fsPath,
+    dir,
     log: (l) => log.info(l),
     ...events,
   });
@@ -78,22 +96,25 @@ interface ControllerParts {
   view: ChatViewProvider;
   session: Session;
   log: Logger;
+  mentions: Mentions;
 }
 
 function createController(
   context: vscode.ExtensionContext,
-  { store, view, session, log }: ControllerParts,
+  { store, view, session, log, mentions }: ControllerParts,
 ): ChatController {
   return new ChatController({
     store,
     post: (msg) => view.post(msg),
-    prepare: () => session.prepare(),
+    // The workspace's instruction files join the system prompt (counted first, never trimmed).
+    prepare: async () => mentions.withInstructions(await session.prepare()),
+    prepareAttachments: (contexts) => mentions.prepareAttachments(contexts),
     runTurn,
     toErrorInfo,
     createDeltaSink,
     getStatus: () => session.status(),
     context: new ChatContext(new ContextPlanner(session.counter), session.limits, (l) => log.info(l)),
-    contextSetup: () => session.contextSetup(),
+    contextSetup: async () => mentions.contextWithInstructions(await session.contextSetup()),
     currentChatId: {
       get: () => {
         const id = context.workspaceState.get<string>(CURRENT_CHAT_KEY);

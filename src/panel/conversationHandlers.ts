@@ -1,14 +1,28 @@
-// The host side of conversation control: the webview messages for branches (edit, regenerate, switch, delete)
-// and copying a whole message. Spread into the handler map of messageHandlers.ts.
+// The host side of conversation control: the webview messages for branches (edit, regenerate, switch, delete),
+// copying a whole message, export / import from the history list, and full-text search. Spread into the handler map of
+// messageHandlers.ts.
+import * as vscode from 'vscode';
 import type { ChatController } from '../chat/controller';
+import { isChatId } from '../chat/historyStore';
 import { findMessage } from '../chat/tree';
+import type { SearchIndex } from '../chat/searchIndex';
 import type { WebviewMessageHandlers } from './messageHandlers';
 import { copyCode } from './editorActions';
 
-type ConversationMessage = 'editMessage' | 'regenerate' | 'switchBranch' | 'deleteTurn' | 'copyMessage';
+type ConversationMessage =
+  | 'editMessage'
+  | 'regenerate'
+  | 'switchBranch'
+  | 'deleteTurn'
+  | 'copyMessage'
+  | 'exportChat'
+  | 'importChat'
+  | 'searchChats'
+  | 'openSearchHit';
 
 export function createConversationHandlers(
   controller: ChatController,
+  search: SearchIndex,
 ): Pick<WebviewMessageHandlers, ConversationMessage> {
   return {
     editMessage: async (msg) => {
@@ -22,6 +36,21 @@ export function createConversationHandlers(
     copyMessage: async (msg) => {
       const m = findMessage(controller.current, msg.id);
       if (m) await copyCode(m.content, m.role === 'user' ? 'Message' : 'Answer');
+    },
+    exportChat: async (msg) => {
+      if (isChatId(msg.chatId)) await vscode.commands.executeCommand('bud.exportChat', msg.chatId);
+    },
+    importChat: async () => {
+      await vscode.commands.executeCommand('bud.importChat');
+    },
+    searchChats: async (msg) => {
+      // The window's unsaved changes first, so a search finds what is on screen.
+      await controller.flush();
+      const result = await search.search(msg.query);
+      controller.post({ type: 'searchResults', seq: msg.seq, ...result });
+    },
+    openSearchHit: async (msg) => {
+      if (isChatId(msg.chatId)) await controller.switchChat(msg.chatId, msg.messageId);
     },
   };
 }

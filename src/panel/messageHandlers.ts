@@ -7,6 +7,8 @@ import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
 import type { ActionId, WebviewMessage, WebviewMessageOf } from '../protocol';
 import type { ApprovalBroker } from '../lm/foreignCore';
+import type { Mentions } from '../mentions/mentions';
+import type { SearchIndex } from '../chat/searchIndex';
 import { copyCode, insertCode, openCodeInEditor, openContext, openLink } from './editorActions';
 import { createConversationHandlers } from './conversationHandlers';
 
@@ -21,7 +23,10 @@ export interface MessageHandlerDeps {
   session: Session;
   /** Asks in the chat before another extension's tool runs. */
   approvals: ApprovalBroker;
+  search: SearchIndex;
   log: Logger;
+  /** The # picker, attachments and slash commands. */
+  mentions: Mentions;
 }
 
 /** Runs the handler of `msg.type`. */
@@ -35,7 +40,9 @@ export function createWebviewMessageHandlers({
   controller,
   session,
   approvals,
+  search,
   log,
+  mentions,
 }: MessageHandlerDeps): WebviewMessageHandlers {
   const actions = createActionHandlers(controller);
   return {
@@ -43,11 +50,16 @@ export function createWebviewMessageHandlers({
       await controller.sendInit(await workspaceSettingNotes(session), isChatId(msg.chatId) ? msg.chatId : undefined);
       // A recreated view has lost the questions still waiting for an answer: ask them again.
       approvals.repost();
+      mentions.watch();
+      mentions.postEditorContext();
+      await mentions.postWorkspaceContext();
     },
     toolApprovalAnswer: (msg) => approvals.answer(msg.callId, msg.answer),
-    send: async (msg) => {
-      await controller.send(msg.text);
-    },
+    // A slash command expands and the current-file chip adds the file before the controller sends.
+    send: (msg) => mentions.handle(msg),
+    mentionQuery: (msg) => mentions.handle(msg),
+    attachMention: (msg) => mentions.handle(msg),
+    attachUris: (msg) => mentions.handle(msg),
     stop: () => controller.stop(),
     retry: () => controller.retry(),
     newChat: () => controller.newChat(),
@@ -76,7 +88,7 @@ export function createWebviewMessageHandlers({
       else if (msg.level === 'warn') log.warn(line);
       else log.info(line);
     },
-    ...createConversationHandlers(controller),
+    ...createConversationHandlers(controller, search),
   };
 }
 

@@ -10,8 +10,15 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 const isApproval = (v: unknown): v is ToolApproval => (TOOL_APPROVALS as readonly unknown[]).includes(v);
 const isLogLevel = (v: unknown): v is WebviewMessageOf<'log'>['level'] => v === 'info' || v === 'warn' || v === 'error';
 
+/** Longest search query; a longer one is cut (no one types more, and each search scans every chat). */
+const MAX_SEARCH_CHARS = 500;
+
 /** Longest `log` line the webview may send; the rest is cut so a runaway error cannot flood the log. */
 const MAX_LOG_CHARS = 2000;
+/** The # picker's query (longer is no file name), a picked row's id or dropped URI, and how many URIs one drop holds. */
+const MAX_QUERY_CHARS = 500;
+const MAX_URI_CHARS = 4096;
+const MAX_DROPPED = 500;
 
 /**
  * One validator per webview message type, keyed by `type`. The mapped type makes a new `WebviewMessage` member a
@@ -26,7 +33,22 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
   stop: () => ({ type: 'stop' }),
   retry: () => ({ type: 'retry' }),
   newChat: () => ({ type: 'newChat' }),
-  send: (m) => (isStr(m.text) ? { type: 'send', text: m.text } : undefined),
+  send: (m) => {
+    if (!isStr(m.text) || (m.attachCurrentFile !== undefined && typeof m.attachCurrentFile !== 'boolean'))
+      return undefined;
+    return m.attachCurrentFile === true
+      ? { type: 'send', text: m.text, attachCurrentFile: true }
+      : { type: 'send', text: m.text };
+  },
+  mentionQuery: (m) =>
+    isInt(m.requestId) && isStr(m.query)
+      ? { type: 'mentionQuery', requestId: m.requestId, query: m.query.slice(0, MAX_QUERY_CHARS) }
+      : undefined,
+  attachMention: (m) => (isStr(m.id) && m.id.length <= MAX_URI_CHARS ? { type: 'attachMention', id: m.id } : undefined),
+  attachUris: (m) =>
+    Array.isArray(m.uris) && m.uris.length <= MAX_DROPPED && m.uris.every((u) => isStr(u) && u.length <= MAX_URI_CHARS)
+      ? { type: 'attachUris', uris: m.uris as string[] }
+      : undefined,
   switchChat: (m) => (isStr(m.chatId) ? { type: 'switchChat', chatId: m.chatId } : undefined),
   deleteChat: (m) => (isStr(m.chatId) ? { type: 'deleteChat', chatId: m.chatId } : undefined),
   renameChat: (m) =>
@@ -35,6 +57,16 @@ export const WEBVIEW_MESSAGE_VALIDATORS: {
   regenerate: (m) => (isStr(m.id) ? { type: 'regenerate', id: m.id } : undefined),
   deleteTurn: (m) => (isStr(m.id) ? { type: 'deleteTurn', id: m.id } : undefined),
   copyMessage: (m) => (isStr(m.id) ? { type: 'copyMessage', id: m.id } : undefined),
+  exportChat: (m) => (isStr(m.chatId) ? { type: 'exportChat', chatId: m.chatId } : undefined),
+  importChat: () => ({ type: 'importChat' }),
+  searchChats: (m) =>
+    isStr(m.query) && isInt(m.seq)
+      ? { type: 'searchChats', query: m.query.slice(0, MAX_SEARCH_CHARS), seq: m.seq }
+      : undefined,
+  openSearchHit: (m) =>
+    isStr(m.chatId) && (m.messageId === undefined || isStr(m.messageId))
+      ? { type: 'openSearchHit', chatId: m.chatId, ...(isStr(m.messageId) ? { messageId: m.messageId } : {}) }
+      : undefined,
   switchBranch: (m) => (isStr(m.id) && isInt(m.index) ? { type: 'switchBranch', id: m.id, index: m.index } : undefined),
   action: (m) => (isActionId(m.action) ? { type: 'action', action: m.action } : undefined),
   openLink: (m) => (isStr(m.href) ? { type: 'openLink', href: m.href } : undefined),

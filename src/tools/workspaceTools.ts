@@ -45,7 +45,7 @@ function ripgrepPath(): string | undefined {
   return rgCache.path;
 }
 
-async function buildContext(exclude: string[]): Promise<FsToolContext> {
+export async function buildContext(exclude: string[]): Promise<FsToolContext> {
   const folders = (vscode.workspace.workspaceFolders ?? [])
     .filter((f) => f.uri.scheme === 'file')
     .map((f) => ({ name: f.name, fsPath: f.uri.fsPath }));
@@ -73,7 +73,7 @@ async function locate(ctx: FsToolContext, uri: vscode.Uri): Promise<{ display: s
 
 const SEVERITY = ['error', 'warning', 'info', 'hint'];
 
-async function getDiagnostics(ctx: FsToolContext, args: Record<string, unknown>): Promise<ToolResult> {
+export async function getDiagnostics(ctx: FsToolContext, args: Record<string, unknown>): Promise<ToolResult> {
   let only: string | undefined;
   if (args.path !== undefined && args.path !== '') {
     const r = await ctx.roots.resolve(args.path, ctx.deny);
@@ -182,7 +182,7 @@ async function getOpenEditors(ctx: FsToolContext): Promise<ToolResult> {
   };
 }
 
-async function getDocumentSymbols(ctx: FsToolContext, args: Record<string, unknown>): Promise<ToolResult> {
+export async function getDocumentSymbols(ctx: FsToolContext, args: Record<string, unknown>): Promise<ToolResult> {
   const r = await ctx.roots.resolve(args.path, ctx.deny);
   if (!r.ok) return errorResult(r.error);
   const uri = vscode.Uri.file(r.real);

@@ -361,6 +361,21 @@ export async function openApp(browser: Browser, opts: OpenOptions = {}): Promise
 }
 
 /**
+ * Closes a test's page; after a test that passed, fails on any Content-Security-Policy violation, request outside
+ * the extension assets or script error the page saw (call it from `afterEach`).
+ */
+export async function closeAndCheck(app: AppPage | undefined, test: Mocha.Test | undefined): Promise<void> {
+  if (!app) return;
+  const violations = await app.violations();
+  const { strayRequests, pageErrors } = app;
+  await app.close();
+  if (test?.state === 'failed') return;
+  assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
+  assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
+  assert.deepEqual(pageErrors, [], 'no script errors');
+}
+
+/**
  * Mocha hooks for a suite of app tests: one browser for the suite, a fresh page per test, and after each passing
  * test the checks every page must pass (no CSP violation, no stray request, no script error). Returns the page.
  */
@@ -377,15 +392,9 @@ export function useAppPage(opts: OpenOptions = {}): { app(): AppPage; browser():
     app = await openApp(browser, opts);
   });
   afterEach(async function () {
-    if (!app) return;
-    const violations = await app.violations();
-    const { strayRequests, pageErrors } = app;
-    await app.close();
+    const done = app;
     app = undefined;
-    if (this.currentTest?.state === 'failed') return;
-    assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
-    assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
-    assert.deepEqual(pageErrors, [], 'no script errors');
+    await closeAndCheck(done, this.currentTest);
   });
   return {
     app: () => {

@@ -178,8 +178,11 @@ describe('chat view (webview app in Chromium)', function () {
         (id) => document.querySelector(`.message[data-id="${id}"] .content`)?.textContent?.includes('Hello world'),
         a.id,
       );
-      assert.equal(await content.getAttribute('aria-live'), 'polite');
+      assert.equal(await content.getAttribute('aria-live'), null, 'not a live region while tokens arrive');
+      assert.equal(await app.page.locator('#messages').getAttribute('aria-live'), 'off');
       assert.equal(await content.getAttribute('aria-busy'), 'true');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await app.page.locator('#announcer').textContent(), '', 'nothing announced per token');
       await app.send({
         type: 'answerEnded',
         id: a.id,
@@ -187,6 +190,7 @@ describe('chat view (webview app in Chromium)', function () {
         usage: { prompt_tokens: 1200, completion_tokens: 345, total_tokens: 1545 },
       });
       assert.equal(await content.getAttribute('aria-busy'), 'false');
+      await app.page.locator('#announcer', { hasText: 'Bud answered: Hello world' }).waitFor();
       assert.equal(await app.page.locator('#send').getAttribute('data-mode'), 'send');
       assert.match(
         (await app.page.locator('#usage').getAttribute('title')) ?? '',

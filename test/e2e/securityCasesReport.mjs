@@ -147,12 +147,14 @@ for (const k of order) {
   for (const c of list)
     out.push(`| ${c.kind} | ${esc(c.case)} | ${esc(c.expected)} | ${esc(c.result)} | ${esc(c.test)} |`);
 }
-const findings = join('test', 'SECURITY-FINDINGS.part.md');
+// Hand-kept parts, appended in this order: the property and crash tests (numbers copied from a named run), then findings.
 let extra = '';
-try {
-  extra = readFileSync(findings, 'utf8');
-} catch {
-  /* none */
+for (const part of ['SECURITY-PROPERTIES.part.md', 'SECURITY-FINDINGS.part.md']) {
+  try {
+    extra += (extra ? '\n' : '') + readFileSync(join('test', part), 'utf8');
+  } catch {
+    /* none */
+  }
 }
 writeFileSync('test/SECURITY-CASES.md', out.join('\n') + '\n' + (extra ? `\n${extra}` : ''));
 console.log(tally, tot);

@@ -5,31 +5,11 @@
 import * as assert from 'node:assert/strict';
 import type { Handler, RecordedRequest } from '../../scripts/server/openai-server';
 import { useChatE2E } from '../harness/chatE2E';
+import { readFileCall as readFileCallOf, sseDelta } from '../harness/toolReplies';
 
 const MODEL = 'tool-model';
-const base = { id: 'chatcmpl-e2e', object: 'chat.completion.chunk', created: 1700000000, model: MODEL };
-const sse = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
-const delta = (d: Record<string, unknown>, finish: string | null = null) =>
-  sse({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
-
-/** First reply: a streamed read_file call, arguments in fragments (OpenAI's shape). */
-function readFileCall(file: string): Handler {
-  return (_req, res) => {
-    const args = JSON.stringify({ path: file });
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(
-      delta({
-        role: 'assistant',
-        content: null,
-        tool_calls: [{ index: 0, id: 'call_read_1', type: 'function', function: { name: 'read_file', arguments: '' } }],
-      }),
-    );
-    for (let i = 0; i < args.length; i += 6)
-      res.write(delta({ tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 6) } }] }));
-    res.write(delta({}, 'tool_calls'));
-    res.end('data: [DONE]\n\n');
-  };
-}
+const delta = (d: Record<string, unknown>, finish: string | null = null) => sseDelta(MODEL, d, finish);
+const readFileCall = (file: string): Handler => readFileCallOf(MODEL, file);
 
 /** Second reply: quotes the line of the tool result that declares `fibonacci`, as a model would. */
 const answerFromToolResult: Handler = (req: RecordedRequest, res) => {

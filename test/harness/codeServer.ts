@@ -23,7 +23,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { repoRoot, resultsDir, toolPaths } from './paths';
+import { MINIMUM_CODE_SERVER, repoRoot, resultsDir, toolPaths } from './paths';
 import { stopGroup, killGroup, track } from './processes';
 import { openWorkbench, type Workbench, type WorkbenchOptions } from './workbench';
 import { installVsixes } from './vsix';
@@ -57,6 +57,18 @@ export interface CodeServerOptions {
   args?: string[];
   /** Runs once the profile and the extensions are in place, before code-server starts (e.g. a language pack). */
   beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
+  /**
+   * Which installed release runs: `current` (code-server 4.139.1, VS Code 1.139) or `minimum` (4.90.3, VS Code 1.90,
+   * the `engines.vscode` minimum). Default: BUD_VSCODE_RELEASE, else `current`.
+   */
+  release?: VsCodeRelease;
+}
+
+export type VsCodeRelease = 'current' | 'minimum';
+
+/** The release chosen by `opts.release`, else by BUD_VSCODE_RELEASE (which the integration runner passes on). */
+export function chosenRelease(opts: { release?: VsCodeRelease } = {}): VsCodeRelease {
+  return (opts.release ?? process.env.BUD_VSCODE_RELEASE) === 'minimum' ? 'minimum' : 'current';
 }
 
 export interface CodeServer {
@@ -166,7 +178,7 @@ export function installProduct(extensionsDir: string): string {
 export function codeServerEnv(
   opts: CodeServerOptions,
   home: string,
-  node24Bin: string,
+  nodeBin: string,
   parent: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -181,7 +193,7 @@ export function codeServerEnv(
   env.XDG_CONFIG_HOME = join(home, '.config');
   env.XDG_DATA_HOME = join(home, '.local/share');
   env.XDG_CACHE_HOME = join(home, '.cache');
-  env.PATH = `${node24Bin}${delimiter}${parent.PATH ?? ''}`;
+  env.PATH = `${nodeBin}${delimiter}${parent.PATH ?? ''}`;
   env.BUD_TEST_MODE = '1';
   // Point the marketplace at a closed local port: no request to open-vsx.org from the server or the page.
   env.EXTENSIONS_GALLERY = JSON.stringify({
@@ -238,13 +250,23 @@ async function waitForReady(url: string, child: ChildProcess, logFile: string, t
   );
 }
 
-export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
+/** The code-server binary and the Node folder it runs on, for the chosen release. */
+function releaseBinaries(release: VsCodeRelease): { codeServer: string; nodeBin: string } {
   const tools = toolPaths();
-  if (!tools.installed) {
+  const chosen =
+    release === 'minimum'
+      ? { ...tools.minimum, what: `code-server ${MINIMUM_CODE_SERVER} (VS Code 1.90)` }
+      : { codeServer: tools.codeServer, nodeBin: tools.node24Bin, installed: tools.installed, what: 'code-server' };
+  if (!chosen.installed) {
     throw new Error(
-      `code-server is not installed in ${tools.cache}: run \`bash scripts/setup.sh\` (npm test does this when something is missing)`,
+      `${chosen.what} is not installed in ${tools.cache}: run \`bash scripts/setup.sh\` (npm test does this when something is missing)`,
     );
   }
+  return chosen;
+}
+
+export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
+  const bin = releaseBinaries(chosenRelease(opts));
   const workspace = resolve(opts.workspace ?? fixtureWorkspace());
   const root = mkdtempSync(join(tmpdir(), 'bud-cs-'));
   const userDataDir = join(root, 'user-data');
@@ -263,8 +285,8 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   for (const dir of opts.extraExtensions ?? []) installExtensionCopy(dir, extensionsDir);
   if (opts.vsixExtensions?.length)
     installVsixes(
-      tools.codeServer,
-      codeServerEnv(opts, home, tools.node24Bin),
+      bin.codeServer,
+      codeServerEnv(opts, home, bin.nodeBin),
       extensionsDir,
       userDataDir,
       opts.vsixExtensions,
@@ -294,8 +316,8 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       workspace,
     ];
     const fd = openSync(logFile, 'a');
-    const c = spawn(tools.codeServer, args, {
-      env: codeServerEnv(opts, home, tools.node24Bin),
+    const c = spawn(bin.codeServer, args, {
+      env: codeServerEnv(opts, home, bin.nodeBin),
       stdio: ['ignore', fd, fd],
       detached: true,
     });

@@ -3,6 +3,7 @@
 // (test/unit/lm/apiSurface.test.ts, test/integration/apiSurface.test.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NEWER_STABLE_API } from '../../src/lm/apiSurface';
 import { repoRoot } from './paths';
 
 export interface DtsSurface {
@@ -100,12 +101,19 @@ export function parseDts(text: string, version = ''): DtsSurface {
   return surface;
 }
 
-/** The surface of one of the @types/vscode versions installed in the repo. */
+const parsed = new Map<string, DtsSurface>();
+
+/** The surface of one of the @types/vscode versions installed in the repo (each file is parsed once). */
 export function dtsSurface(version: string): DtsSurface {
   const pkg = DTS_PACKAGES[version];
   if (!pkg)
     throw new Error(`no vscode.d.ts of ${version} in the repo (known: ${Object.keys(DTS_PACKAGES).join(', ')})`);
-  return parseDts(readFileSync(join(repoRoot(), 'node_modules', pkg, 'index.d.ts'), 'utf8'), version);
+  let surface = parsed.get(version);
+  if (!surface) {
+    surface = parseDts(readFileSync(join(repoRoot(), 'node_modules', pkg, 'index.d.ts'), 'utf8'), version);
+    parsed.set(version, surface);
+  }
+  return surface;
 }
 
 /** Whether `path` ("lm.tools", "Uri", "DiagnosticSeverity.Error") is declared by the surface. */
@@ -116,4 +124,29 @@ export function declares(surface: DtsSurface, path: string): boolean {
   if (surface.namespaces.has(head)) return surface.namespaceMembers.has(path);
   // A member of an enum (or a static of a class): its type is what must be stable.
   return surface.names.has(head);
+}
+
+/** `a` is a later VS Code version than `b` ("1.104.0" vs "1.90.2"). */
+function laterThan(a: string, b: string): boolean {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+  return false;
+}
+
+export interface ApiUseProblems {
+  /** Read, but neither stable in 1.90 nor listed in NEWER_STABLE_API: proposed or undeclared API. */
+  outside: string[];
+  /** Listed in NEWER_STABLE_API, but read on a VS Code older than the version that finalized it. */
+  tooNew: string[];
+}
+
+/** What is wrong with the API members (`lm.tools`, `Uri`) the extension read while running on VS Code `version`. */
+export function apiUseProblems(used: Iterable<string>, version: string): ApiUseProblems {
+  const base = dtsSurface('1.90.0');
+  const newer = new Map(NEWER_STABLE_API.map((a) => [a.path, a.since]));
+  const all = [...used].sort();
+  return {
+    outside: all.filter((p) => !declares(base, p) && !newer.has(p)),
+    tooNew: all.filter((p) => newer.has(p) && laterThan(newer.get(p)!, version)),
+  };
 }

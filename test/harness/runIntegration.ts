@@ -1,5 +1,6 @@
 // Runs the integration suite inside code-server's real extension host:
-//   node out/test/harness/runIntegration.js [--json results.json] [--grep pattern]
+//   node out/test/harness/runIntegration.js [--json results.json] [--grep pattern] [--release current|minimum]
+// (`--release minimum` runs the suite on code-server 4.90.3 = VS Code 1.90, the engines.vscode minimum.)
 // Starts code-server with the product and the test-runner extension installed, opens the fixture workspace in
 // Chromium (the extension host starts when a window connects), waits for the runner's results file, prints one
 // line per test and exits 1 when any failed (or nothing ran).
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SuiteResults } from '../integration/index';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { startCodeServer, type CodeServer, type VsCodeRelease } from './codeServer';
 import { repoRoot } from './paths';
 import { closeAll } from './processes';
 import { packageVsix } from './vsix';
@@ -19,7 +20,7 @@ export interface IntegrationRun extends SuiteResults {
 }
 
 export async function runIntegration(
-  opts: { grep?: string; timeoutMs?: number; log?: (line: string) => void } = {},
+  opts: { grep?: string; timeoutMs?: number; release?: VsCodeRelease; log?: (line: string) => void } = {},
 ): Promise<IntegrationRun> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const repo = repoRoot();
@@ -34,7 +35,8 @@ export async function runIntegration(
     // A second extension with a language-model tool, for the tests of other extensions' tools in Bud's chat.
     const fixtureVsix = packageVsix(join(repo, 'test/fixtures/lm-tool-extension'), tmp);
     server = await startCodeServer({
-      label: 'integration',
+      label: opts.release === 'minimum' ? 'integration-min' : 'integration',
+      release: opts.release,
       extraExtensions: [join(repo, 'test/harness/runner-extension')],
       vsixExtensions: [fixtureVsix],
       env: { BUD_TEST_RESULTS: resultsFile, BUD_TEST_INDEX: index, BUD_TEST_GREP: opts.grep, BUD_TEST_MODE: '1' },
@@ -74,7 +76,10 @@ async function main(): Promise<void> {
   const jsonOut = opt('--json');
   let results: IntegrationRun;
   try {
-    results = await runIntegration({ grep: opt('--grep') });
+    const release = opt('--release');
+    if (release !== undefined && release !== 'current' && release !== 'minimum')
+      throw new Error(`--release ${release}: use current or minimum`);
+    results = await runIntegration({ grep: opt('--grep'), release });
   } catch (err) {
     results = { passes: [], failures: [], pending: [], durationMs: 0, crashed: String((err as Error)?.stack ?? err) };
   }

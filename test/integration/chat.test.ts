@@ -8,17 +8,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { replies, startTestServer, type TestServer } from '../../scripts/server/openai-server';
 import type { BudTestApi } from '../../src/testApi';
+import { budTestApi } from './budApi';
 
 const KEY = 'sk-integration-SECRET-4f1c9a77e2';
-const EXTENSION_ID = 'bud-studio.bud-chat';
-
-async function api(): Promise<BudTestApi> {
-  const ext = vscode.extensions.getExtension<BudTestApi>(EXTENSION_ID);
-  assert.ok(ext, 'extension installed');
-  const a = await ext.activate();
-  assert.ok(a, 'test API returned (BUD_TEST_MODE=1)');
-  return a;
-}
 
 const bud = () => vscode.workspace.getConfiguration('bud');
 const G = vscode.ConfigurationTarget.Global;
@@ -48,7 +40,7 @@ describe('chat in the extension host', function () {
 
   before(async () => {
     server = await startTestServer();
-    bt = await api();
+    bt = await budTestApi();
     bt.setBaseUrlOverride(server.url);
     await bt.setApiKey(KEY);
     await bud().update('model', 'bud-test-model', G);

@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { replies, startTestServer, type Handler, type TestServer } from '../../scripts/server/openai-server';
 import { answerReserve, DEFAULT_WINDOW } from '../../src/context/windows';
 import type { BudTestApi } from '../../src/testApi';
+import { budTestApi } from './budApi';
 
 const KEY = 'sk-lm-SECRET-77c1d0';
-const EXTENSION_ID = 'bud-studio.bud-chat';
 const G = vscode.ConfigurationTarget.Global;
 /** The newer API through a loose type: @types/vscode is the engine's 1.90. */
 const lm = vscode.lm as any;
@@ -16,20 +16,11 @@ const V = vscode as any;
 const chatRequests = (s: TestServer) =>
   s.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/chat/completions'));
 
-async function api(): Promise<BudTestApi> {
-  const ext = vscode.extensions.getExtension<BudTestApi>(EXTENSION_ID);
-  assert.ok(ext);
-  const a = await ext.activate();
-  assert.ok(a);
-  return a;
-}
-
-/** Skips the suite on a VS Code without `what`, naming it. */
+/** Skips the suite (from its `before`) on a VS Code without `what`; each skipped test's title names what is missing. */
 function requireApi(ctx: Mocha.Context, present: boolean, what: string): void {
-  if (!present) {
-    ctx.test!.title += ` — skipped: VS Code ${vscode.version} has no ${what}`;
-    ctx.skip();
-  }
+  if (present) return;
+  for (const t of ctx.test?.parent?.tests ?? []) t.title += ` (skipped: VS Code ${vscode.version} has no ${what})`;
+  ctx.skip();
 }
 
 async function budModels(): Promise<vscode.LanguageModelChat[]> {
@@ -66,7 +57,7 @@ describe('Bud models in vscode.lm (LanguageModelChatProvider, VS Code 1.104+)', 
     );
     server = await startTestServer({ models: ['bud-test-model', 'bud-small'] });
     server.modelFields['bud-test-model'] = { context_length: 32768, max_output_tokens: 4096 };
-    bt = await api();
+    bt = await budTestApi();
     bt.setBaseUrlOverride(server.url);
     await vscode.workspace.getConfiguration('bud').update('model', 'my-own-model', G);
     await bt.setApiKey(KEY);
@@ -275,7 +266,7 @@ describe("Other extensions' tools in Bud's chat (bud.tools.otherExtensions, VS C
   before(async function () {
     requireApi(this, typeof lm.invokeTool === 'function', 'vscode.lm.tools / vscode.lm.invokeTool');
     server = await startTestServer();
-    bt = await api();
+    bt = await budTestApi();
     bt.setBaseUrlOverride(server.url);
     await bt.setApiKey(KEY);
     await bud().update('model', 'bud-test-model', G);
@@ -340,15 +331,36 @@ describe("Other extensions' tools in Bud's chat (bud.tools.otherExtensions, VS C
     );
   });
 
-  it('Deny does not run it and tells the model; Always allow is remembered for the workspace', async () => {
+  it('Deny does not run it, tells the model, and the tool is not offered again in this session', async () => {
     server.enqueue(echoCall('call_echo_2', 'no'), replies.stream(['Fine.']));
     await sendAndAnswer('Echo no', 'call_echo_2', 'deny');
     assert.equal((await invocations()).length, 1);
     assert.match(chatRequests(server).at(-1)!.body.messages.at(-1).content, /^The user denied this tool call/);
     assert.equal(bt.chat.getCurrentChat().messages.at(-1)!.toolCalls?.[0].state, 'error');
 
+    // From the next message on it is not offered; a model that calls it anyway is refused without asking.
+    server.enqueue(echoCall('call_echo_2b', 'anyway'), replies.stream(['Ok.']));
+    await bt.chat.send('Echo anyway');
+    const next = chatRequests(server)
+      .at(-2)!
+      .body.tools.map((t: any) => t.function.name) as string[];
+    assert.equal(next.includes('fixture_echo'), false, 'not offered after Deny');
+    assert.ok(next.includes('read_file'), "Bud's own tools still are");
+    assert.deepEqual(bt.approvals.waiting(), []);
+    assert.equal((await invocations()).length, 1);
+    // It was not offered in this turn, so the tool loop refuses the call as it does any tool it did not offer.
+    assert.match(chatRequests(server).at(-1)!.body.messages.at(-1).content, /^Error: unknown tool "fixture_echo"/);
+  });
+
+  it('Always allow is remembered for the workspace; Forget Tool Permissions makes each call ask again', async () => {
+    await vscode.commands.executeCommand('bud.resetToolPermissions');
     server.enqueue(echoCall('call_echo_3', 'yes'), replies.stream(['Done.']));
     await sendAndAnswer('Echo yes', 'call_echo_3', 'always');
+    assert.ok(
+      chatRequests(server)
+        .at(-2)!
+        .body.tools.some((t: any) => t.function.name === 'fixture_echo'),
+    );
     server.enqueue(echoCall('call_echo_4', 'again'), replies.stream(['Again.']));
     await bt.chat.send('Echo again');
     assert.deepEqual(
@@ -359,6 +371,7 @@ describe("Other extensions' tools in Bud's chat (bud.tools.otherExtensions, VS C
 
     await vscode.commands.executeCommand('bud.resetToolPermissions');
     server.enqueue(echoCall('call_echo_5', 'asked'), replies.stream(['Asked.']));
-    await sendAndAnswer('Echo asked', 'call_echo_5', 'deny');
+    await sendAndAnswer('Echo asked', 'call_echo_5', 'once');
+    assert.deepEqual((await invocations()).at(-1), { text: 'asked' });
   });
 });

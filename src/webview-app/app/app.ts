@@ -12,6 +12,7 @@ import {
 import { bindContentActions } from './contentActions';
 import { bindConversationActions } from './conversationActions';
 import { Composer } from './composer';
+import { bindDropZone } from './dropZone';
 import { Announcer, h } from './dom';
 import { EmptyState } from './emptyState';
 import { Header } from './header';
@@ -20,6 +21,8 @@ import { MessageList } from './messageList';
 import { NoticeBar } from './noticeBar';
 import { rememberWindowChat, type Host } from './vscodeApi';
 
+/** The start of an answer read out when it ends; the rest is in the conversation. */
+const ANNOUNCED_CHARS = 600;
 /** The meter counts the draft this long after the last keystroke. */
 const DRAFT_COUNT_DELAY_MS = 400;
 
@@ -35,6 +38,8 @@ export class ChatApp {
   private status: ViewStatus | undefined;
   private chatId = '';
   private chats: ChatSummary[] = [];
+  /** The latest search asked for; older answers are dropped. */
+  private searchSeq = 0;
   private scrollSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftCountTimer: ReturnType<typeof setTimeout> | undefined;
@@ -60,6 +65,13 @@ export class ChatApp {
       },
       renameChat: (id, title) => this.host.post({ type: 'renameChat', chatId: id, title }),
       deleteChat: (id) => this.host.post({ type: 'deleteChat', chatId: id }),
+      exportChat: (id) => this.host.post({ type: 'exportChat', chatId: id }),
+      importChat: () => this.host.post({ type: 'importChat' }),
+      search: (query) => this.host.post({ type: 'searchChats', query, seq: ++this.searchSeq }),
+      openHit: (chatId, messageId) => {
+        this.closeHistory(false);
+        this.host.post({ type: 'openSearchHit', chatId, messageId });
+      },
       close: () => this.closeHistory(),
     });
     this.composer = new Composer({
@@ -73,12 +85,19 @@ export class ChatApp {
         clearTimeout(this.draftCountTimer);
         this.draftCountTimer = setTimeout(() => this.host.post({ type: 'draft', text }), DRAFT_COUNT_DELAY_MS);
       },
+      mentionQuery: (requestId, query) => this.host.post({ type: 'mentionQuery', requestId, query }),
+      attachMention: (id) => this.host.post({ type: 'attachMention', id }),
+      announce: (text) => this.announcer.say(text),
     });
     this.main = h('main', { class: 'chat-main' }, this.list.el, this.empty.el, this.history.el, this.list.scrollButton);
     root.classList.add('bud-chat');
     root.replaceChildren(this.header.el, this.notice.el, this.main, this.composer.el, this.announcer.el);
 
     bindContentActions(root, this.host, this.announcer);
+    bindDropZone(root, {
+      drop: (uris) => this.host.post({ type: 'attachUris', uris }),
+      refuse: (text) => this.notice.show({ level: 'warning', text }),
+    });
     bindConversationActions(this.list, this.host, this.announcer);
     // Continue (an answer cut off at the token limit) and the context markers' own buttons.
     root.addEventListener('click', (e) => {
@@ -127,6 +146,10 @@ export class ChatApp {
         break;
       case 'chatLoaded':
         this.loadChat(msg.chat, false);
+        if (msg.reveal) this.list.reveal(msg.reveal);
+        break;
+      case 'searchResults':
+        if (msg.seq === this.searchSeq) this.history.setSearchResults(msg.query, msg.hits, msg.total, msg.chats);
         break;
       case 'chatList':
         this.setChats(msg.chats);
@@ -221,6 +244,17 @@ export class ChatApp {
         if (msg.text !== undefined) this.composer.setText(msg.text);
         this.composer.focus();
         break;
+      case 'mentionResults':
+        this.composer.mentions.results(msg.requestId, msg.items, msg.note);
+        break;
+      case 'editorContext':
+        this.composer.bar.setCurrentFile(msg.currentFile, msg.attachByDefault);
+        break;
+      case 'workspaceContext':
+        this.composer.bar.setInstructions(msg.instructions, msg.instructionsNote);
+        this.header.setInstructions(msg.instructions);
+        this.composer.mentions.setCommands(msg.commands, msg.commandsNote);
+        break;
       default:
         assertNever(msg);
     }
@@ -233,6 +267,9 @@ export class ChatApp {
     if (msg.usage) this.header.setUsage(msg.usage);
     if (!this.list.all().some((m) => m.status === 'streaming')) this.setBusy(false);
     if (status === 'stopped') this.announcer.say(l10n.t('Answer stopped.'));
+    // Once, when the answer is whole (the list itself is not a live region while tokens arrive).
+    else if (status === 'complete' && item)
+      this.announcer.say(l10n.t('Bud answered: {0}', item.spokenText(ANNOUNCED_CHARS)));
   }
 
   private loadChat(chat: ChatSnapshot, initial: boolean): void {
@@ -282,7 +319,9 @@ export class ChatApp {
   }
 
   private send(text: string): void {
-    this.host.post({ type: 'send', text });
+    const attachCurrentFile = this.composer.bar.attachCurrentFile;
+    this.host.post(attachCurrentFile ? { type: 'send', text, attachCurrentFile } : { type: 'send', text });
+    this.composer.bar.reset();
     this.host.setState({ draft: '' });
   }
 

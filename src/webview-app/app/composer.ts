@@ -1,8 +1,11 @@
-// The input area: pending code chips, the auto-growing textarea (`#input`) and the Send/Stop button (`#send`).
+// The input area: pending attachment chips, the auto-growing textarea (`#input`), the Send/Stop button (`#send`)
+// and the attach bar under it; the # picker and / commands open above it.
 // Enter sends, Shift+Enter adds a line, Up in an empty input recalls earlier messages, Escape stops an answer.
 import * as l10n from '@vscode/l10n';
 import type { CodeContext } from '../../protocol';
+import { AttachBar } from './attachBar';
 import { pendingChip } from './chips';
+import { ComposerMentions } from './composerMentions';
 import { clear, formatNumber, h, icon, setIcon } from './dom';
 
 /** Same limit as the API client's validation (src/api/validate.ts LIMITS.maxContentChars). */
@@ -15,6 +18,11 @@ export interface ComposerEvents {
   stop(): void;
   removePending(index: number): void;
   draftChanged(text: string): void;
+  /** The # picker's query changed. */
+  mentionQuery(requestId: number, query: string): void;
+  /** A # picker row was chosen. */
+  attachMention(id: string): void;
+  announce(text: string): void;
 }
 
 export class Composer {
@@ -25,8 +33,10 @@ export class Composer {
   private readonly pending = h('div', {
     class: 'pending-contexts',
     role: 'list',
-    'aria-label': l10n.t('Code attached to your next message'),
+    'aria-label': l10n.t('Attached to your next message'),
   });
+  readonly mentions: ComposerMentions;
+  readonly bar: AttachBar;
   private readonly message = h('div', { class: 'composer-message', role: 'status', 'aria-live': 'polite' });
   private busy = false;
   private pendingCount = 0;
@@ -40,9 +50,17 @@ export class Composer {
       rows: 1,
       'aria-label': l10n.t('Message Bud'),
       spellcheck: 'true',
-      placeholder: l10n.t('Ask Bud about your code…'),
-      title: l10n.t('Enter sends, Shift+Enter adds a line, Up recalls your last message'),
+      placeholder: l10n.t('Ask Bud… (# attaches, / runs a command)'),
+      title: l10n.t(
+        'Enter sends, Shift+Enter adds a line, Up recalls your last message, # attaches files, / runs a command',
+      ),
     });
+    this.mentions = new ComposerMentions(this.input, {
+      query: (id, q) => this.events.mentionQuery(id, q),
+      attach: (id) => this.events.attachMention(id),
+      announce: (text) => this.events.announce(text),
+    });
+    this.bar = new AttachBar({ startMention: () => this.mentions.start() });
     this.sendButton = h('button', { id: 'send', type: 'button', class: 'send-button' }, icon('send'));
     this.grow = h('div', { class: 'grow-wrap' }, this.input);
     const box = h(
@@ -50,8 +68,9 @@ export class Composer {
       { class: 'input-box' },
       this.pending,
       h('div', { class: 'input-row' }, this.grow, this.sendButton),
+      this.bar.el,
     );
-    this.el = h('div', { class: 'composer' }, box, this.message);
+    this.el = h('div', { class: 'composer' }, this.mentions.picker.el, box, this.message);
     this.pending.hidden = true;
     this.message.hidden = true;
     this.setBusy(false);
@@ -64,6 +83,7 @@ export class Composer {
       if (this.input.value.length > MAX_MESSAGE_CHARS) this.showTooLong(this.input.value.length);
       else this.clearMessage();
       this.events.draftChanged(this.input.value);
+      this.mentions.update();
     });
     this.input.addEventListener('keydown', (e) => this.onKeyDown(e));
     this.sendButton.addEventListener('click', () => (this.busy ? this.events.stop() : this.submit()));
@@ -77,6 +97,7 @@ export class Composer {
 
   private onKeyDown(e: KeyboardEvent): void {
     if (e.isComposing || e.keyCode === 229) return; // an IME is composing: Enter picks a candidate
+    if (this.mentions.onKeyDown(e)) return; // the open # or / list takes arrows, Enter, Tab and Escape
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       if (!this.busy) this.submit();
@@ -132,7 +153,7 @@ export class Composer {
   /** Sends what is typed, unless it is empty or over the size limit. */
   submit(): void {
     const text = this.input.value;
-    if (!text.trim() && this.pendingCount === 0) return;
+    if (!text.trim() && this.pendingCount === 0 && !this.bar.attachCurrentFile) return;
     if (text.length > MAX_MESSAGE_CHARS) {
       this.showTooLong(text.length);
       return;
@@ -183,6 +204,7 @@ export class Composer {
     contexts.forEach((c, i) => this.pending.append(pendingChip(c, i)));
     this.pendingCount = contexts.length;
     this.pending.hidden = contexts.length === 0;
+    this.bar.setAttachedUris(contexts.filter((c) => c.kind === 'file').map((c) => c.uri));
   }
 
   private showTooLong(length: number): void {

@@ -2,7 +2,7 @@
 // for the answer not counted), with a breakdown on hover or focus, a warning look from 80%, and where the window
 // came from. Keyboard and screen readers get the same text through the label and the described-by popover.
 import * as l10n from '@vscode/l10n';
-import type { ContextInfo } from '../../protocol';
+import type { ContextInfo, InstructionsInfo } from '../../protocol';
 import { append, clear, formatNumber, h, icon } from './dom';
 
 /** From this share of what the request may use, the meter warns. */
@@ -41,7 +41,17 @@ export class ContextMeter {
     this.set(null);
   }
 
+  private info: ContextInfo | null = null;
+  /** The workspace's instruction files that go with every request: listed under the system row. */
+  private instructions: readonly InstructionsInfo[] = [];
+
+  setInstructions(files: readonly InstructionsInfo[]): void {
+    this.instructions = files.filter((f) => !f.problem);
+    this.set(this.info);
+  }
+
   set(info: ContextInfo | null): void {
+    this.info = info;
     this.el.hidden = !info;
     if (!info) return;
     const limit = Math.max(1, info.window - info.reserve);
@@ -75,6 +85,14 @@ export class ContextMeter {
       this.popover,
       h('div', { class: 'context-head' }, summary),
       row(l10n.t('System & instructions'), b.system),
+      ...this.instructions.map((f) =>
+        h(
+          'div',
+          { class: 'context-row context-sub' },
+          h('span', {}, l10n.t('of which {0}', f.path)),
+          h('span', { class: 'context-num' }, formatNumber(f.tokens)),
+        ),
+      ),
       row(l10n.t('Tools'), b.tools),
       row(l10n.t('History'), b.history),
       row(l10n.t('Attachments'), b.attachments),

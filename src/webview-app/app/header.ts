@@ -1,7 +1,7 @@
 // The view's top bar: the model in use (click to change), the context meter, the last answer's token usage,
 // history and New Chat.
 import * as l10n from '@vscode/l10n';
-import type { ContextInfo, Usage } from '../../protocol';
+import type { ContextInfo, InstructionsInfo, Usage } from '../../protocol';
 import { ContextMeter } from './contextMeter';
 import { formatNumber, h, icon, iconButton } from './dom';
 
@@ -83,6 +83,11 @@ export class Header {
 
   setContext(info: ContextInfo | null): void {
     this.meter.set(info);
+  }
+
+  /** The workspace's instruction files, shown in the meter's breakdown. */
+  setInstructions(files: readonly InstructionsInfo[]): void {
+    this.meter.setInstructions(files);
   }
 
   setHistoryOpen(open: boolean): void {

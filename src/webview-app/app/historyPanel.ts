@@ -1,15 +1,29 @@
-// The in-view list of past chats (`#history-panel`): switch to one, rename it inline, delete it after a confirm.
-// Keyboard: Up/Down move between chats, Enter opens, F2 renames, Delete asks to delete, Escape closes.
+// The in-view list of past chats (`#history-panel`): switch to one, rename it inline, delete it after a confirm,
+// export it; import one; search them. Typing in the search box filters the titles at once and, after a pause,
+// searches the text of every message of every chat (the host's index): those hits show below, with a snippet;
+// choosing one opens the chat at that message.
+// Keyboard: Up/Down move between chats and hits, Enter opens, F2 renames, Delete asks to delete, Escape closes.
 import * as l10n from '@vscode/l10n';
-import type { ChatSummary } from '../../protocol';
+import type { ChatSummary, SearchHit } from '../../protocol';
 import { formatRelativeTime, h, icon, iconButton } from './dom';
+import { SearchResults } from './searchResults';
 
 export interface HistoryEvents {
   switchChat(id: string): void;
   renameChat(id: string, title: string): void;
   deleteChat(id: string): void;
+  exportChat(id: string): void;
+  importChat(): void;
+  /** Full-text search; the app answers with setSearchResults. */
+  search(query: string): void;
+  openHit(chatId: string, messageId: string): void;
   close(): void;
 }
+
+/** Pause after the last keystroke before the text of every chat is searched. */
+const SEARCH_DELAY_MS = 200;
+/** Shorter queries only filter the titles. */
+const MIN_SEARCH_CHARS = 2;
 
 export class HistoryPanel {
   readonly el: HTMLElement;
@@ -20,6 +34,8 @@ export class HistoryPanel {
   private currentId = '';
   private editingId: string | undefined;
   private confirmingId: string | undefined;
+  private readonly results: SearchResults;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly events: HistoryEvents) {
     this.filter = h('input', {
@@ -29,16 +45,25 @@ export class HistoryPanel {
       'aria-label': l10n.t('Search chats'),
       'aria-controls': 'history-list',
     });
-    this.filter.addEventListener('input', () => this.render());
+    this.results = new SearchResults((hit) => this.events.openHit(hit.chatId, hit.messageId!));
+    this.filter.addEventListener('input', () => {
+      this.render();
+      this.scheduleSearch();
+    });
     const close = iconButton('close', l10n.t('Close chat history'), { class: 'icon-button history-close' });
     close.addEventListener('click', () => this.events.close());
+    const importButton = iconButton('cloud-download', l10n.t('Import a chat from a JSON export'), {
+      class: 'icon-button history-import',
+    });
+    importButton.addEventListener('click', () => this.events.importChat());
     this.el = h(
       'section',
       { id: 'history-panel', class: 'history-panel', 'aria-label': l10n.t('Chat history') },
-      h('div', { class: 'history-header' }, h('h2', {}, l10n.t('Chats')), close),
+      h('div', { class: 'history-header' }, h('h2', {}, l10n.t('Chats')), importButton, close),
       h('div', { class: 'history-search' }, icon('search'), this.filter),
       this.list,
       this.emptyText,
+      this.results.el,
     );
     this.el.hidden = true;
     this.el.addEventListener('keydown', (e) => this.onKeyDown(e));
@@ -53,8 +78,26 @@ export class HistoryPanel {
     this.editingId = undefined;
     this.confirmingId = undefined;
     this.filter.value = '';
+    this.results.clear();
     this.render();
     this.focusDefault();
+  }
+
+  private scheduleSearch(): void {
+    clearTimeout(this.searchTimer);
+    const query = this.filter.value.trim();
+    if (query.length < MIN_SEARCH_CHARS) {
+      this.results.clear();
+      return;
+    }
+    this.results.searching(query);
+    this.searchTimer = setTimeout(() => this.events.search(query), SEARCH_DELAY_MS);
+  }
+
+  /** The host's answer to the search for `query` (ignored when the box holds something else by now). */
+  setSearchResults(query: string, hits: readonly SearchHit[], total: number, chats: number): void {
+    if (query !== this.filter.value.trim()) return;
+    this.results.show(query, hits, total, chats);
   }
 
   close(): void {
@@ -82,7 +125,7 @@ export class HistoryPanel {
     this.list.replaceChildren(...shown.map((c) => this.item(c)));
     this.emptyText.hidden = shown.length > 0;
     this.emptyText.textContent =
-      this.chats.length === 0 ? l10n.t('No saved chats yet.') : l10n.t('No chat matches your search.');
+      this.chats.length === 0 ? l10n.t('No saved chats yet.') : l10n.t('No chat title matches your search.');
     if (focusedId)
       this.list.querySelector<HTMLElement>(`[data-chat-id="${CSS.escape(focusedId)}"] .history-open`)?.focus();
     // The focused row went away (deleted): keep keyboard users inside the list.
@@ -176,13 +219,14 @@ export class HistoryPanel {
         type: 'button',
         class: 'history-open',
         'aria-current': current ? 'true' : undefined,
-        'aria-label': `${c.title}, ${meta}${current ? ', current chat' : ''}`,
       },
       icon(current ? 'comment-discussion' : 'comment', 'history-icon'),
+      // Named by its visible text (title, then date): a label of its own would not match what is on screen.
       h(
         'span',
         { class: 'history-text' },
         h('span', { class: 'history-title' }, c.title || l10n.t('Untitled chat')),
+        h('span', { class: 'sr-only' }, ', '),
         h('span', { class: 'history-meta' }, meta),
       ),
     );
@@ -192,12 +236,16 @@ export class HistoryPanel {
       this.editingId = c.id;
       this.render();
     });
+    const exportButton = iconButton('export', l10n.t('Export “{0}”', c.title), {
+      class: 'icon-button history-export-button',
+    });
+    exportButton.addEventListener('click', () => this.events.exportChat(c.id));
     const remove = iconButton('trash', l10n.t('Delete “{0}”', c.title), { class: 'icon-button history-delete-button' });
     remove.addEventListener('click', () => {
       this.confirmingId = c.id;
       this.render();
     });
-    li.append(open, h('span', { class: 'history-item-actions' }, rename, remove));
+    li.append(open, h('span', { class: 'history-item-actions' }, exportButton, rename, remove));
     return li;
   }
 
@@ -222,8 +270,9 @@ export class HistoryPanel {
       return;
     }
     const id = target.closest('[data-chat-id]')?.getAttribute('data-chat-id');
-    const buttons = [...this.list.querySelectorAll<HTMLElement>('.history-open')];
-    const index = buttons.findIndex((b) => b.closest('[data-chat-id]')?.getAttribute('data-chat-id') === id);
+    // Chats, then message hits: one list for the arrow keys.
+    const buttons = [...this.el.querySelectorAll<HTMLElement>('.history-open')];
+    const index = buttons.indexOf(target);
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       if (target === this.filter && e.key === 'ArrowDown') {
         e.preventDefault();
@@ -237,7 +286,7 @@ export class HistoryPanel {
       else buttons[next].focus();
       return;
     }
-    if (!id || !target.classList.contains('history-open')) return;
+    if (!id || !target.classList.contains('history-open') || target.classList.contains('search-hit')) return;
     if (e.key === 'F2') {
       e.preventDefault();
       this.editingId = id;

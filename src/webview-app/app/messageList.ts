@@ -30,9 +30,10 @@ export class MessageList {
   private summary: { view: SummaryView; el: HTMLElement } | undefined;
 
   constructor(private readonly onScroll: (scrollTop: number, atBottom: boolean) => void) {
+    // aria-live off: a streaming answer would be read token by token; the app announces each answer once it ends.
     this.el = h(
       'div',
-      { id: 'messages', role: 'log', 'aria-label': l10n.t('Conversation'), tabindex: '-1' },
+      { id: 'messages', role: 'log', 'aria-live': 'off', 'aria-label': l10n.t('Conversation'), tabindex: '-1' },
       this.inner,
     );
     this.scrollButton = iconButton('arrow-down', l10n.t('Scroll to the latest message'), {
@@ -207,6 +208,22 @@ export class MessageList {
           : null))
       : null;
     (button ?? target?.el)?.focus();
+  }
+
+  /** Scrolls message `id` to the middle of the view, highlights it for a moment and gives it focus. */
+  reveal(id: string): void {
+    const item = this.items.get(id);
+    if (!item) return;
+    item.renderDeferred();
+    this.stick = false;
+    item.el.scrollIntoView({ block: 'center' });
+    this.lastTop = this.el.scrollTop;
+    this.scrollButton.hidden = this.distanceFromBottom() <= STICK_THRESHOLD;
+    item.el.classList.remove('revealed');
+    void item.el.offsetWidth; // restart the highlight when the same message is revealed again
+    item.el.classList.add('revealed');
+    item.el.addEventListener('animationend', () => item.el.classList.remove('revealed'), { once: true });
+    item.el.focus({ preventScroll: true });
   }
 
   get(id: string): MessageItem | undefined {

@@ -117,8 +117,8 @@ export class MessageItem {
   }
 
   private startStreaming(): void {
-    // Screen readers hear the answer once it is complete (aria-busy), not token by token.
-    this.content.setAttribute('aria-live', 'polite');
+    // Not a live region: screen readers would read it token by token (aria-busy is widely ignored). The app
+    // announces the whole answer once it ends (spokenText).
     this.content.setAttribute('aria-busy', 'true');
     this.renderer = createStreamingRenderer(this.content);
     this.progress = h(
@@ -241,6 +241,12 @@ export class MessageItem {
   private removeProgress(): void {
     this.progress?.remove();
     this.progress = undefined;
+  }
+
+  /** The answer's text as read out when it ends: at most `max` characters, whitespace collapsed. */
+  spokenText(max: number): string {
+    const text = (this.content.textContent ?? '').replace(/\s+/g, ' ').trim();
+    return text.length > max ? `${text.slice(0, max).replace(/\s\S*$/, '')}…` : text;
   }
 
   end(status: MessageStatus, error?: ErrorInfo, usage?: Usage, note?: string, finish?: AnswerFinish): void {

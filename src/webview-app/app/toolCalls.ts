@@ -56,15 +56,11 @@ export function updateToolCallRow(row: HTMLElement, call: ToolCallView): void {
   row.setAttribute('data-state', call.state);
   const args = shortArgs(call.argsText);
   const [glyph, modifier] = STATE_ICON[call.state] ?? STATE_ICON.done;
+  // Named by its visible text, so what a screen reader says matches the screen.
   const summary = h(
     'summary',
-    {
-      'aria-label':
-        (call.source ? l10n.t('Tool {0} from {1}', call.name, call.source) : l10n.t('Tool {0}', call.name)) +
-        (args ? ' ' + args : '') +
-        ': ' +
-        (call.summary ?? STATE_TEXT[call.state]),
-    },
+    {},
+    h('span', { class: 'sr-only' }, l10n.t('Tool') + ' '),
     icon('chevron-right', 'tool-chevron'),
     icon(glyph, `tool-state ${modifier}`.trim()),
     h('span', { class: 'tool-name' }, call.name),
@@ -84,7 +80,11 @@ export function updateToolCallRow(row: HTMLElement, call: ToolCallView): void {
     { class: 'tool-call-body' },
     call.source ? h('div', { class: 'tool-call-label' }, l10n.t('From')) : null,
     call.source
-      ? h('div', { class: 'tool-call-result' }, `${call.source} (not one of Bud's tools; its output is untrusted)`)
+      ? h(
+          'div',
+          { class: 'tool-call-result' },
+          l10n.t("{0} (not one of Bud's tools; its output is untrusted)", call.source),
+        )
       : null,
     h('div', { class: 'tool-call-label' }, l10n.t('Arguments')),
     h('pre', { class: 'tool-call-args' }, prettyArgs(call.argsText || '{}')),

@@ -49,6 +49,8 @@ export function finishCodeBlocks(root: DocumentFragment): void {
     el.removeAttribute('data-bud-cb');
     if (mark !== `${NONCE}:closed` && mark !== `${NONCE}:open`) continue;
     el.className = 'code-block';
+    // A long line scrolls sideways: keyboard users need to reach the block to scroll it.
+    el.querySelector('pre')?.setAttribute('tabindex', '0');
     if (mark !== `${NONCE}:closed`) continue;
     const code = el.querySelector('pre > code');
     if (code) {

@@ -11,7 +11,7 @@ import { addChild } from '../../../src/chat/tree';
 import { ConnectionError } from '../../../src/api/errors';
 import { toErrorInfo } from '../../../src/chat/errorInfo';
 import type { TurnOptions, TurnResult } from '../../../src/chat/turn';
-import type { ErrorInfo, HostMessage } from '../../../src/protocol';
+import type { CodeContext, ErrorInfo, HostMessage } from '../../../src/protocol';
 import type { ChatMessage } from '../../../src/api/types';
 import { ChatContext, type ContextSetup } from '../../../src/chat/chatContext';
 import { ContextPlanner } from '../../../src/chat/contextPlan';
@@ -111,6 +111,47 @@ describe('ChatController', () => {
   afterEach(async () => {
     for (const s of stores) s.dispose();
     await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('bud.modelTitles: after the first answer the model titles the chat, unless the user renamed it', async () => {
+    const asked: string[] = [];
+    prepareResult = () => ({
+      ...setup(),
+      modelTitles: true,
+      client: {
+        ...setup().client,
+        createChatCompletion: async (p) => {
+          asked.push(String(p.messages[1].content));
+          return {
+            id: 't',
+            object: 'chat.completion',
+            created: 0,
+            model: 'm1',
+            choices: [{ index: 0, message: { role: 'assistant', content: '"Adding numbers"' }, finish_reason: 'stop' }],
+          };
+        },
+      },
+    });
+    const c = make();
+    await c.sendInit();
+    await c.send('What is 2+2?');
+    await until(() => of('chatList').some((m) => m.chats.some((x) => x.title === 'Adding numbers')));
+    assert.deepEqual(asked, ['Question:\nWhat is 2+2?\n\nAnswer:\nHello']);
+    assert.equal((await savedChat(c.current.id)).title, 'Adding numbers');
+    await c.send('And 3+3?');
+    await sleep(30);
+    assert.equal(asked.length, 1, 'only after the first answer');
+
+    // Renamed before the answer ends: the user's title stays.
+    await c.newChat();
+    turnImpl = async (o) => {
+      await c.renameChat(c.current.id, 'Mine');
+      return streaming(['x'])(o);
+    };
+    await c.send('Another question');
+    await sleep(30);
+    assert.equal(c.current.title, 'Mine');
+    assert.equal(asked.length, 1);
   });
 
   it('send: user message, empty answer, deltas, end with usage; saved; titled', async () => {
@@ -485,5 +526,92 @@ describe('ChatController', () => {
     assert.match(of('notice').at(-1)!.notice!.text, /still arriving/);
     release();
     await first;
+  });
+
+  describe('attachments', () => {
+    const file = (name: string, text = 'x'): CodeContext => ({
+      kind: 'file',
+      path: `src/${name}`,
+      uri: `file:///w/src/${name}`,
+      language: 'typescript',
+      startLine: 1,
+      endLine: 1,
+      text,
+    });
+
+    it('reads the attachments again when the message is sent, and saves them as sent', async () => {
+      const seen: CodeContext[][] = [];
+      const c = make({
+        prepareAttachments: async (contexts) => {
+          seen.push([...contexts]);
+          return contexts.map((x) => ({ ...x, text: `${x.text} (read at send)`, tokens: 7 }));
+        },
+      });
+      c.addPendingContext(file('a.ts', 'old'));
+      assert.equal(await c.send('why?', [file('b.ts', 'b')]), true);
+      assert.deepEqual(
+        seen[0].map((x) => x.path),
+        ['src/a.ts', 'src/b.ts'],
+      );
+      const content = String(sent[0].at(-1)!.content);
+      assert.match(content, /^File `src\/a\.ts` \(typescript, line 1\):\n\n```typescript\nold \(read at send\)\n```/);
+      assert.ok(content.endsWith('why?'));
+      const user = (await savedChat(c.current.id)).messages[0] as StoredMessage;
+      assert.deepEqual(
+        user.contexts!.map((x) => [x.text, x.tokens]),
+        [
+          ['old (read at send)', 7],
+          ['b (read at send)', 7],
+        ],
+      );
+      assert.deepEqual(of('pendingContexts').at(-1)!.contexts, []);
+    });
+
+    it('attachments that cannot be read stop the send with a notice, and stay pending', async () => {
+      const c = make({ prepareAttachments: () => Promise.reject(new Error('disk gone')) });
+      c.addPendingContext(file('a.ts'));
+      assert.equal(await c.send('why?'), false);
+      assert.match(of('notice').at(-1)!.notice!.text, /could not be read, so nothing was sent: disk gone/);
+      assert.equal(c.pendingContexts.length, 1);
+      assert.equal(turns.length, 0);
+    });
+
+    it('a chip added while the attachments are read stays for the next message; a second send waits its turn', async () => {
+      let release!: () => void;
+      const c = make({
+        prepareAttachments: (contexts) =>
+          new Promise((r) => {
+            release = () => r([...contexts]);
+          }),
+      });
+      c.addPendingContext(file('a.ts'));
+      const sending = c.send('first');
+      await until(() => release !== undefined);
+      c.addPendingContext(file('late.ts'));
+      assert.equal(await c.send('second'), false, 'refused while the first is being prepared');
+      release();
+      assert.equal(await sending, true);
+      assert.deepEqual(
+        c.pendingContexts.map((x) => x.path),
+        ['src/late.ts'],
+      );
+    });
+
+    it('the same file attached twice replaces the first chip; selections add up', () => {
+      const c = make();
+      c.addPendingContext(file('a.ts', 'one'));
+      c.addPendingContext(file('a.ts', 'two'));
+      const sel = { ...file('a.ts'), kind: undefined, startLine: 2, endLine: 3 };
+      c.addPendingContext(sel);
+      c.addPendingContext({ ...sel });
+      assert.deepEqual(
+        c.pendingContexts.map((x) => [x.kind ?? 'selection', x.text]),
+        [
+          ['file', 'two'],
+          ['selection', 'x'],
+          ['selection', 'x'],
+        ],
+      );
+    });
   });
 });

@@ -255,6 +255,50 @@ describe('HistoryStore', () => {
     assert.deepEqual(again.selected, { a1: 'u2e' });
   });
 
+  it('attachments are saved with their message as sent and come back whole; a malformed one sets the file aside', async () => {
+    const contexts: NonNullable<StoredMessage['contexts']> = [
+      // As chats saved before attachments had kinds: a selection.
+      { path: 'src/a.ts', uri: 'file:///w/src/a.ts', language: 'typescript', startLine: 2, endLine: 3, text: 'b\nc' },
+      {
+        kind: 'file',
+        path: 'src/big.ts',
+        uri: 'file:///w/src/big.ts',
+        language: 'typescript',
+        startLine: 1,
+        endLine: 9000,
+        totalLines: 9000,
+        text: 'outline, head and tail',
+        note: 'Sent as its outline plus its first and last lines.',
+        tokens: 1234,
+      },
+      {
+        kind: 'terminal',
+        path: '',
+        uri: '',
+        language: 'console',
+        startLine: 0,
+        endLine: 0,
+        label: 'Terminal: ls',
+        text: '$ ls',
+      },
+    ];
+    const chat = newChat('att', 1);
+    const user = { ...msg('u1', 'user', 'why?', 1), contexts };
+    addChild(chat, undefined, user);
+    addChild(chat, user, msg('a1', 'assistant', 'because', 2));
+    await store().save(chat, { upserted: ['u1', 'a1'], meta: true }, true);
+    const loaded = (await store().load('att')).chat!;
+    assert.deepEqual(activePath(loaded)[0].contexts, contexts);
+
+    const file = path.join(dir, 'att.json');
+    const saved = JSON.parse(await fs.readFile(file, 'utf8')) as { messages: StoredMessage[] };
+    saved.messages[0].contexts![1].tokens = 'many' as unknown as number;
+    await fs.writeFile(file, JSON.stringify(saved));
+    const bad = await store().load('att');
+    assert.equal(bad.chat, undefined);
+    assert.match(bad.notice!, /contexts field is malformed/);
+  });
+
   it('a file whose messages do not form a tree is moved aside like any unreadable file', async () => {
     await fs.mkdir(dir, { recursive: true });
     const bad = {

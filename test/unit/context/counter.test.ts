@@ -9,7 +9,8 @@ import {
   TOOLS_OVERHEAD,
   TokenCounter,
 } from '../../../src/context/counter';
-import { tokenizer } from '../../../src/context/tokenizer';
+import { countInPieces, LONG_RUN_CHARS, tokenizer } from '../../../src/context/tokenizer';
+import * as fc from 'fast-check';
 
 /** A tokenizer that counts words and records every text it was asked to count. */
 function wordTokenizer() {
@@ -113,5 +114,53 @@ describe('context: token counting', () => {
         .entries,
       { c: { factor: 1.2, samples: 3 } },
     );
+  });
+
+  it('text without a long run of non-whitespace is counted whole, exactly as the tokenizer counts it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 40 }), { maxLength: 200 }), (words) => {
+        const text = words.join(' ');
+        const calls: string[] = [];
+        const n = countInPieces(text, (p) => {
+          calls.push(p);
+          return p.length;
+        });
+        // Words of at most 40 characters never make a long run: one call with the whole text.
+        assert.deepEqual(calls, [text]);
+        assert.equal(n, text.length);
+      }),
+    );
+  });
+
+  it('a long run without whitespace is counted in slices that cover the text once, pairs never split', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 300 }),
+        fc.integer({ min: LONG_RUN_CHARS + 1, max: 6000 }),
+        fc.constantFrom('x', 'ab', '\u{1F600}'),
+        fc.string({ maxLength: 300 }),
+        (before, runChars, unit, after) => {
+          const run = unit.repeat(Math.ceil(runChars / unit.length));
+          const text = `${before} ${run} ${after}`;
+          const pieces: string[] = [];
+          countInPieces(text, (p) => {
+            pieces.push(p);
+            return 0;
+          });
+          assert.equal(pieces.join(''), text, 'the pieces are the text, in order, once');
+          for (const p of pieces) {
+            assert.ok(!/^[\uDC00-\uDFFF]/.test(p) && !/[\uD800-\uDBFF]$/.test(p), 'no surrogate pair split');
+          }
+          assert.ok(pieces.length > 2, 'the run was sliced');
+        },
+      ),
+    );
+  });
+
+  it('a 3,000,000-character run (a field made huge, a pasted blob) is counted, close to its size in tokens', () => {
+    const run = 'x'.repeat(3_000_000);
+    const n = tokenizer().count(run);
+    // o200k merges runs of x into 8-character tokens; slicing may add at most one token per 256-character slice.
+    assert.ok(n >= 3_000_000 / 8 && n <= 3_000_000 / 8 + 3_000_000 / 256, `counted ${n}`);
   });
 });

@@ -6,7 +6,9 @@ import fc from 'fast-check';
 export const keyArb = fc.string({
   unit: fc.oneof(
     { weight: 8, arbitrary: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_') },
-    { weight: 1, arbitrary: fc.constantFrom(...'+/=.~:!$&\'()*,;@%"\\<>[]{}|^`#?', 'é', '日', '🔑') },
+    // No backslash: a key holding `\n` split across a line is the same text as a key with an escaped line break
+    // in it, so no reader (and no test) can tell whether the key is still there. Real keys never hold one.
+    { weight: 1, arbitrary: fc.constantFrom(...'+/=.~:!$&\'()*,;@%"<>[]{}|^`#?', 'é', '日', '🔑') },
   ),
   minLength: 8,
   maxLength: 48,

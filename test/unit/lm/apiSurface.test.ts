@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { NEWER_STABLE_API } from '../../../src/lm/apiSurface';
-import { declares, dtsSurface, parseDts } from '../../harness/dtsSurface';
+import { apiUseProblems, declares, dtsSurface, parseDts } from '../../harness/dtsSurface';
 import { repoRoot } from '../../harness/paths';
 
 const repo = repoRoot();
@@ -96,5 +96,17 @@ describe('lm: stable API only, of the declared versions', () => {
       }
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('the run-time check flags proposed members and members newer than the running VS Code', () => {
+    const used = ['window.createOutputChannel', 'Uri', 'lm.registerTool', 'lm.registerLanguageModelChatProvider'];
+    // Proposed in every release so far (never in a stable vscode.d.ts): what code-server would let through.
+    const proposed = ['chat.createDynamicChatParticipant', 'lm.fileIsIgnored', 'LanguageModelDataPart'];
+    assert.deepEqual(apiUseProblems([...used, ...proposed], '1.139.1'), { outside: [...proposed].sort(), tooNew: [] });
+    assert.deepEqual(apiUseProblems(used, '1.95.0'), { outside: [], tooNew: ['lm.registerLanguageModelChatProvider'] });
+    assert.deepEqual(apiUseProblems(used, '1.90.2'), {
+      outside: [],
+      tooNew: ['lm.registerLanguageModelChatProvider', 'lm.registerTool'],
+    });
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '../../../src/lm/messages';
 import { toLmMessage } from '../../../src/lm/parts';
 import { derivedCallId, parseToolInput, requestKey, toolCallParts } from '../../../src/lm/responseParts';
+import { itHolds } from '../fuzz/property';
 
 const user = (...parts: LmMessage['parts']): LmMessage => ({ role: 'user', parts });
 const assistant = (...parts: LmMessage['parts']): LmMessage => ({ role: 'assistant', parts });
@@ -179,10 +180,11 @@ describe('lm: VS Code messages to OpenAI messages', () => {
       parts: fc.array(partArb(ids), { maxLength: 5 }),
     });
 
-  it('property: whatever the history holds, every tool call is answered once, in order, before anything else', function () {
-    this.timeout(30_000);
-    const ids = ['a', 'b', 'c', 'd e', '∂'];
-    fc.assert(
+  const ids = ['a', 'b', 'c', 'd e', '∂'];
+  itHolds(
+    'property: whatever the history holds, every tool call is answered once, in order, before anything else',
+    { numRuns: 500, timeLimitMs: 10_000 },
+    () =>
       fc.property(fc.array(messageArb(ids), { maxLength: 30 }), (msgs) => {
         const out = toOpenAiMessages(msgs);
         assertValidSequence(out);
@@ -191,9 +193,7 @@ describe('lm: VS Code messages to OpenAI messages', () => {
         for (const m of msgs)
           for (const p of m.parts) if (p.kind === 'text' && p.value) assert.ok(all.includes(p.value));
       }),
-      { numRuns: 500, interruptAfterTimeLimit: 10_000 },
-    );
-  });
+  );
 
   it('regression (shrunk): a result before any call, then a call left open at the end', () => {
     const out = toOpenAiMessages([user(result('a', 'early')), assistant(call('a', 't'))]);

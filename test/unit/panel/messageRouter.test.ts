@@ -6,7 +6,10 @@ import { parseWebviewMessage, WEBVIEW_MESSAGE_VALIDATORS } from '../../../src/pa
 /** One well-formed message per type; typed like the table, so a new message type needs a sample here too. */
 const SAMPLES: { [K in WebviewMessage['type']]: WebviewMessageOf<K> } = {
   ready: { type: 'ready' },
-  send: { type: 'send', text: 'hi' },
+  send: { type: 'send', text: 'hi', attachCurrentFile: true },
+  mentionQuery: { type: 'mentionQuery', requestId: 3, query: 'mat' },
+  attachMention: { type: 'attachMention', id: 'path:src/math.ts' },
+  attachUris: { type: 'attachUris', uris: ['file:///w/a.ts', 'vscode-remote://h/w/b.ts'] },
   stop: { type: 'stop' },
   retry: { type: 'retry' },
   newChat: { type: 'newChat' },
@@ -18,6 +21,10 @@ const SAMPLES: { [K in WebviewMessage['type']]: WebviewMessageOf<K> } = {
   switchBranch: { type: 'switchBranch', id: 'm2', index: 1 },
   deleteTurn: { type: 'deleteTurn', id: 'm1' },
   copyMessage: { type: 'copyMessage', id: 'm2' },
+  exportChat: { type: 'exportChat', chatId: 'c1' },
+  importChat: { type: 'importChat' },
+  searchChats: { type: 'searchChats', query: 'parse csv', seq: 3 },
+  openSearchHit: { type: 'openSearchHit', chatId: 'c1', messageId: 'm1' },
   action: { type: 'action', action: 'retry' },
   openLink: { type: 'openLink', href: 'https://example.com' },
   openContext: { type: 'openContext', uri: 'file:///a', startLine: 1, endLine: 3 },
@@ -38,6 +45,14 @@ describe('webview message validation table', () => {
       assert.ok(parseWebviewMessage({ type: 'toolApprovalAnswer', callId: 'c', answer }), answer);
     for (const answer of ['yes', 'Always', '', null])
       assert.equal(parseWebviewMessage({ type: 'toolApprovalAnswer', callId: 'c', answer }), undefined, String(answer));
+  });
+
+  it('keeps # picker queries short and refuses oversized drops', () => {
+    const long = parseWebviewMessage({ type: 'mentionQuery', requestId: 1, query: 'x'.repeat(10_000) });
+    assert.equal(long?.type === 'mentionQuery' && long.query.length, 500);
+    assert.equal(parseWebviewMessage({ type: 'attachUris', uris: Array(501).fill('file:///a') }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'attachUris', uris: ['file:///a', 7] }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'hi' }), { type: 'send', text: 'hi' });
   });
 
   it('has exactly one validator per message type', () => {
