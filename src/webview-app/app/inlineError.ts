@@ -24,7 +24,7 @@ const TITLES: Partial<Record<ErrorInfo['kind'], string>> = {
 
 export function createInlineError(error: ErrorInfo): HTMLDivElement {
   const details: string[] = [];
-  if (error.status !== undefined) details.push(`HTTP ${error.status}`);
+  if (error.status !== undefined) details.push(l10n.t('HTTP {0}', error.status));
   if (error.requestId) details.push(`request ID ${error.requestId}`);
   if (error.url) details.push(error.url);
   const title = TITLES[error.kind] ?? l10n.t('Something went wrong');
