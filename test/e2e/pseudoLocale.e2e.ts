@@ -113,7 +113,7 @@ describe('pseudo locale: no hard-coded English in code-server', function () {
     const rows = page.locator('#quickInput_list .monaco-list-row');
     await rows.first().waitFor();
     const labels = await rows.evaluateAll((els) =>
-      els.map((e) => (e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? ''),
+      els.map((e) => e.querySelector<HTMLElement>('.label-name')?.innerText ?? ''),
     );
     const titles = labels.filter((t) => t.startsWith('Bud:'));
     await page.keyboard.press('Escape');
