@@ -1,5 +1,5 @@
-// Generates the README's settings table and commands/keybindings table from package.json `contributes`,
-// so the README cannot drift from what the extension declares.
+// Generates the README's settings table and commands/keybindings table from package.json `contributes` (in English:
+// the `%key%` strings come from package.nls.json), so the README cannot drift from what the extension declares.
 //
 //   node scripts/settings-table.mjs            print both tables
 //   node scripts/settings-table.mjs --write    replace the tables between the markers in README.md
@@ -12,7 +12,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+/** The English text of package.json: each `%key%` replaced from package.nls.json, as VS Code shows it. */
+const nls = JSON.parse(readFileSync(join(repo, 'package.nls.json'), 'utf8'));
+const english = (v) => {
+  if (typeof v === 'string') {
+    const m = /^%([^%]+)%$/.exec(v);
+    if (!m) return v;
+    if (!(m[1] in nls)) throw new Error(`package.json uses %${m[1]}% but package.nls.json has no such key`);
+    return nls[m[1]];
+  }
+  if (Array.isArray(v)) return v.map(english);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, english(x)]));
+  return v;
+};
+const pkg = english(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')));
 const contributes = pkg.contributes ?? {};
 
 const cell = (s) =>

@@ -216,7 +216,7 @@ function ensureCodeServer() {
 function installExtensionCopy(extensionsDir) {
   const target = join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
   mkdirSync(target, { recursive: true });
-  for (const p of ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+  for (const p of ['package.json', 'package.nls.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
     if (existsSync(join(repo, p))) cpSync(join(repo, p), join(target, p), { recursive: true });
   }
 }

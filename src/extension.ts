@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { createLogger } from './log/logger';
 import { KeyStore } from './config/secrets';
 import { affectsBud, affectsContextWindow } from './config/settings';
+import { configureL10n } from './config/l10n';
 import { Session } from './connection/session';
 import { registerChatHost, type ChatHost } from './panel/chatHost';
 import { registerChatCommands } from './commands/chatCommands';
@@ -24,6 +25,7 @@ let host: ChatHost | undefined;
 let session: Session | undefined;
 
 export function activate(context: vscode.ExtensionContext): BudTestApi | undefined {
+  configureL10n();
   const log = createLogger(context);
   const keys = new KeyStore(context.secrets);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');

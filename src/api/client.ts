@@ -8,6 +8,7 @@
 // first byte, so a slow first token or a local server loading its model is not cut at 15 s),
 // `idleTimeoutMs` (no byte while streaming), `streamDeadlineMs` (a whole stream). Each attempt has its own.
 // Retries: 408/409/429/5xx and connection failures, only before the first byte of a stream.
+import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import { AttemptControl } from './attempt';
 import { buildRequestBody, normaliseCompletion } from './body';
@@ -188,7 +189,10 @@ export class BudClient {
     throwIfErrorBody(obj, { url: this.url(spec.path), apiKey: this.apiKey });
     if (!obj || typeof obj !== 'object' || !Array.isArray((obj as ChatCompletion).choices)) {
       throw new InvalidResponseError(
-        `The server's answer is not a chat completion (no "choices"): ${preview(JSON.stringify(obj) ?? '', this.apiKey)}.`,
+        l10n.t(
+          'The server\'s answer is not a chat completion (no "choices"): {0}.',
+          preview(JSON.stringify(obj) ?? '', this.apiKey),
+        ),
         { url: this.url(spec.path) },
       );
     }
@@ -212,7 +216,7 @@ export class BudClient {
     const list = Array.isArray(obj) ? obj : Array.isArray(obj?.data) ? (obj as { data: unknown[] }).data : undefined;
     if (!list)
       throw new InvalidResponseError(
-        `The model list from ${this.url(spec.path)} is not in the expected shape ({"data": [...]}).`,
+        l10n.t('The model list from {0} is not in the expected shape ({1}).', this.url(spec.path), '{"data": [...]}'),
         { url: this.url(spec.path) },
       );
     return list
@@ -221,7 +225,7 @@ export class BudClient {
   }
 
   async retrieveModel(id: string, opts: RequestOptions = {}): Promise<Model> {
-    if (!id) throw new ValidationError('No model is selected; choose a model first.', 'model', 'noModel');
+    if (!id) throw new ValidationError(l10n.t('No model is selected; choose a model first.'), 'model', 'noModel');
     const spec: RequestSpec = {
       method: 'GET',
       path: `/models/${encodeURIComponent(id)}`,
@@ -232,7 +236,7 @@ export class BudClient {
     };
     const obj = (await this.requestJson(spec, opts)) as Model;
     if (!obj || typeof obj.id !== 'string')
-      throw new InvalidResponseError(`The answer from ${this.url(spec.path)} is not a model.`, {
+      throw new InvalidResponseError(l10n.t('The answer from {0} is not a model.', this.url(spec.path)), {
         url: this.url(spec.path),
       });
     return obj;
@@ -247,7 +251,7 @@ export class BudClient {
   private ready(): void {
     if (this.urlError)
       throw new ValidationError(
-        `${this.urlError} Set bud.baseUrl to the gateway address, e.g. https://gateway.bud.studio.`,
+        this.urlError + ' ' + l10n.t('Set bud.baseUrl to the gateway address, e.g. {0}.', 'https://gateway.bud.studio'),
         'baseUrl',
       );
   }
@@ -275,7 +279,11 @@ export class BudClient {
       const r = await readBounded(res.body, this.maxResponseBytes);
       if (r.truncated)
         throw new InvalidResponseError(
-          `The answer from ${url} is larger than ${Math.round(this.maxResponseBytes / 1048576)} MB; it was not read.`,
+          l10n.t(
+            'The answer from {0} is larger than {1} MB; it was not read.',
+            url,
+            Math.round(this.maxResponseBytes / 1048576),
+          ),
           { url, requestId },
         );
       text = r.text;
@@ -311,11 +319,16 @@ export class BudClient {
     } catch {
       const first = redact(
         serverMessageFromBody(redact(text, this.apiKey), headerValue(res.headers, 'content-type') ?? '') ??
-          '(empty body)',
+          l10n.t('(empty body)'),
         this.apiKey,
       );
       throw new InvalidResponseError(
-        `The server at ${url} answered ${res.statusCode} but not with JSON: ${first}. Check the base URL.`,
+        l10n.t(
+          'The server at {0} answered {1} but not with JSON: {2}. Check the base URL.',
+          url,
+          res.statusCode,
+          first,
+        ),
         { url, requestId, status: res.statusCode },
       );
     }
@@ -424,9 +437,9 @@ export class BudClient {
     try {
       await this.sleep(delayMs, opts.signal);
     } catch {
-      throw new AbortedError('Stopped while waiting to retry.', { url: e.url });
+      throw new AbortedError(l10n.t('Stopped while waiting to retry.'), { url: e.url });
     }
-    if (opts.signal?.aborted) throw new AbortedError('Stopped while waiting to retry.', { url: e.url });
+    if (opts.signal?.aborted) throw new AbortedError(l10n.t('Stopped while waiting to retry.'), { url: e.url });
   }
 
   private transportError(

@@ -1,5 +1,6 @@
 // Typed errors of the API client. Every message is a sentence a user can act on and never contains the
 // API key (server messages are scrubbed of it before they are stored here). No `vscode` import.
+import * as l10n from '@vscode/l10n';
 
 /** What went wrong, as the client classifies it; the chat layer maps each kind to the actions that fix it. */
 export type ErrorKind =
@@ -133,7 +134,7 @@ export class StreamError extends BudError {
 }
 /** The caller's AbortSignal fired (the user pressed Stop). */
 export class AbortedError extends BudError {
-  constructor(message = 'Stopped.', opts: BudErrorOptions = {}) {
+  constructor(message = l10n.t('Stopped.'), opts: BudErrorOptions = {}) {
     super('aborted', message, opts);
   }
 }

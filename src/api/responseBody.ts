@@ -1,4 +1,5 @@
 // Reading response bodies within a size limit, and the error a JSON body may carry instead of an answer.
+import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import { redact, StreamError } from './errors';
 import { redactDeep } from './redact';
@@ -34,8 +35,8 @@ export function preview(text: string, apiKey: string): string {
 /** Throws the error a user sees when a 200's JSON body is an error object instead of an answer (the key redacted). */
 export function throwIfErrorBody(obj: unknown, where: { url: string; requestId?: string; apiKey: string }): void {
   if (!obj || typeof obj !== 'object' || !(obj as { error?: unknown }).error) return;
-  const msg = redact(messageFromJson(redactDeep(obj, where.apiKey)) ?? 'no details given', where.apiKey);
-  throw new StreamError(`The server returned an error instead of an answer: ${msg}.`, {
+  const msg = redact(messageFromJson(redactDeep(obj, where.apiKey)) ?? l10n.t('no details given'), where.apiKey);
+  throw new StreamError(l10n.t('The server returned an error instead of an answer: {0}.', msg), {
     serverMessage: msg,
     url: where.url,
     requestId: where.requestId,

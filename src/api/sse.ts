@@ -14,6 +14,7 @@
 // - A line or an event larger than the limit (default 8 MB) throws `SseLimitError` instead of growing without
 //   bound; the caller ends the stream with a clear error.
 // - At the end of the input a last event without its blank line is still delivered (many servers omit it).
+import * as l10n from '@vscode/l10n';
 import * as nodeBuffer from 'node:buffer';
 
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
@@ -35,7 +36,9 @@ export class SseLimitError extends Error {
     readonly limit: number,
   ) {
     super(
-      `The server sent ${what === 'line' ? 'a line' : 'an event'} longer than ${formatBytes(limit)}; reading stopped to protect memory.`,
+      what === 'line'
+        ? l10n.t('The server sent a line longer than {0}; reading stopped to protect memory.', formatBytes(limit))
+        : l10n.t('The server sent an event longer than {0}; reading stopped to protect memory.', formatBytes(limit)),
     );
     this.name = 'SseLimitError';
   }

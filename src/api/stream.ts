@@ -1,6 +1,7 @@
 // Turns the bytes of a streamed Chat Completions response into chunks: SSE decoding, `[DONE]`, JSON parsing,
 // `data: {"error": …}` inside a 200 stream, and the facts needed to judge how the stream ended
 // (a finish_reason seen, the text that arrived). Pure: the client does the I/O. No `vscode` import.
+import * as l10n from '@vscode/l10n';
 import { InvalidResponseError, StreamError } from './errors';
 import { redact, redactDeep } from './redact';
 import { messageFromJson } from './serverMessage';
@@ -63,7 +64,15 @@ export class ChatChunkReader {
   private wrap(e: unknown): unknown {
     if (e instanceof SseLimitError) {
       return new InvalidResponseError(
-        `The server sent ${e.what === 'line' ? 'a line' : 'an event'} longer than ${formatBytes(this.maxLine)} in the stream; reading stopped to protect memory.${this.content ? ' The partial answer was kept.' : ''}`,
+        (e.what === 'line'
+          ? l10n.t(
+              'The server sent a line longer than {0} in the stream; reading stopped to protect memory.',
+              formatBytes(this.maxLine),
+            )
+          : l10n.t(
+              'The server sent an event longer than {0} in the stream; reading stopped to protect memory.',
+              formatBytes(this.maxLine),
+            )) + this.kept(),
         { partialContent: this.content || undefined, cause: e },
       );
     }
@@ -122,7 +131,7 @@ export class ChatChunkReader {
         }
       }
       throw new InvalidResponseError(
-        `The server sent a stream chunk that is not valid JSON: ${this.preview(data)}.${this.content ? ' The partial answer was kept.' : ''}`,
+        l10n.t('The server sent a stream chunk that is not valid JSON: {0}.', this.preview(data)) + this.kept(),
         { partialContent: this.content || undefined },
       );
     }
@@ -135,19 +144,28 @@ export class ChatChunkReader {
     return `${JSON.stringify(shown.slice(0, PREVIEW))}${shown.length > PREVIEW ? '…' : ''}`;
   }
 
+  /** The sentence appended to an error when answer text had arrived before it. */
+  private kept(): string {
+    return this.content ? ' ' + l10n.t('The partial answer was kept.') : '';
+  }
+
   private streamError(found: string | undefined): StreamError {
     const msg = found === undefined ? undefined : redact(found, this.secret);
     return new StreamError(
-      `The server reported an error in the middle of the answer: ${msg ?? 'no details given'}.${this.content ? ' The partial answer was kept.' : ''}`,
+      l10n.t('The server reported an error in the middle of the answer: {0}.', msg ?? l10n.t('no details given')) +
+        this.kept(),
       { serverMessage: msg, partialContent: this.content || undefined },
     );
   }
 
   private handle(obj: unknown, data: string): void {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      throw new InvalidResponseError(`The server sent a stream chunk that is not an object: ${this.preview(data)}.`, {
-        partialContent: this.content || undefined,
-      });
+      throw new InvalidResponseError(
+        l10n.t('The server sent a stream chunk that is not an object: {0}.', this.preview(data)),
+        {
+          partialContent: this.content || undefined,
+        },
+      );
     }
     const c = obj as ChatCompletionChunk & { error?: unknown };
     if (c.error !== undefined && c.error !== null) throw this.streamError(messageFromJson(redactDeep(c, this.secret)));

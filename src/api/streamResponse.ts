@@ -1,6 +1,7 @@
 // Reading one streamed chat response: its SSE events as chunks while they arrive (or the whole JSON completion of a
 // server that ignored `stream: true`), under the idle and stream deadlines, and what a failure means: an error for
 // the user, or — when not one byte arrived — a connection failure that may be retried.
+import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import type { AttemptControl } from './attempt';
 import { completionToChunks, normaliseCompletion } from './body';
@@ -103,7 +104,10 @@ async function* readWholeCompletion(
     obj = JSON.parse(r.text) as ChatCompletion;
   } catch {
     throw new InvalidResponseError(
-      `The server answered a streaming request with invalid JSON: ${JSON.stringify(preview(r.text, cx.apiKey))}.`,
+      l10n.t(
+        'The server answered a streaming request with invalid JSON: {0}.',
+        JSON.stringify(preview(r.text, cx.apiKey)),
+      ),
       { url, requestId },
     );
   }
@@ -147,8 +151,10 @@ function* endEvents(sent: Sent, pending: PendingChunks): Generator<ChatCompletio
   if (reader.finishSeen) return;
   throw new IncompleteResponseError(
     reader.content
-      ? 'The response ended before it was complete (the stream stopped without a finish). The partial answer was kept.'
-      : 'The response ended before any answer arrived (the stream was empty).',
+      ? l10n.t(
+          'The response ended before it was complete (the stream stopped without a finish). The partial answer was kept.',
+        )
+      : l10n.t('The response ended before any answer arrived (the stream was empty).'),
     { url: sent.url, requestId: sent.requestId, partialContent: reader.content || undefined },
   );
 }
@@ -177,7 +183,11 @@ function settleFailure(
   const err = cx.transportError(e, sent, reader.content);
   if (bytes === 0 && !ctl.why && err instanceof IncompleteResponseError) {
     // Nothing arrived: a connection failure before the first byte, which may be retried.
-    const retry = new ConnectionError('The connection closed before the answer started.', { url, requestId, cause: e });
+    const retry = new ConnectionError(l10n.t('The connection closed before the answer started.'), {
+      url,
+      requestId,
+      cause: e,
+    });
     return { error: retry, retry: true };
   }
   return { error: err, retry: false };

@@ -1,5 +1,6 @@
 // Base URL normalisation: users paste the gateway with or without `/v1`, with a trailing slash, or the whole
 // `/chat/completions` endpoint. No `vscode` import.
+import * as l10n from '@vscode/l10n';
 
 export interface NormalisedUrl {
   /** e.g. https://gateway.bud.studio/v1 (no trailing slash). */
@@ -10,8 +11,8 @@ export interface NormalisedUrl {
 
 export function normaliseBaseUrl(input: string): NormalisedUrl {
   let s = (input ?? '').trim();
-  if (!s) return { url: '', error: 'The base URL is empty.' };
-  const invalid = { url: s, error: `The base URL ${JSON.stringify(s)} is not a valid URL.` };
+  if (!s) return { url: '', error: l10n.t('The base URL is empty.') };
+  const invalid = { url: s, error: l10n.t('The base URL {0} is not a valid URL.', JSON.stringify(s)) };
   if (/\s/.test(s)) return invalid;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
     const local = /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/i.test(s);
@@ -27,7 +28,7 @@ export function normaliseBaseUrl(input: string): NormalisedUrl {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     return {
       url: input.trim(),
-      error: `The base URL ${JSON.stringify(input.trim())} must start with http:// or https://.`,
+      error: l10n.t('The base URL {0} must start with http:// or https://.', JSON.stringify(input.trim())),
     };
   }
   u.search = '';

@@ -1,5 +1,6 @@
 // Checks a request before anything is sent, the way the Bud SDK does: limits and ranges, each error naming
 // the limit and the value found. No `vscode` import.
+import * as l10n from '@vscode/l10n';
 import { ValidationError } from './errors';
 import type { ChatCompletionParams, ChatMessage } from './types';
 
@@ -26,34 +27,45 @@ function checkRange(name: string, value: unknown, min: number, max: number): voi
   if (value === undefined || value === null) return;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ValidationError(
-      `${name} must be a number between ${min} and ${max}; got ${JSON.stringify(value)}.`,
+      l10n.t('{0} must be a number between {1} and {2}; got {3}.', name, min, max, JSON.stringify(value)),
       name,
     );
   }
   if (value < min || value > max) {
-    throw new ValidationError(`${name} ${value} is outside the allowed range ${min} to ${max}.`, name);
+    throw new ValidationError(l10n.t('{0} {1} is outside the allowed range {2} to {3}.', name, value, min, max), name);
   }
 }
 
 function checkMessage(m: ChatMessage, i: number): void {
-  const where = `Message ${i + 1}`;
-  if (!m || typeof m !== 'object') throw new ValidationError(`${where} is not an object.`, `messages[${i}]`);
+  const n = i + 1;
+  if (!m || typeof m !== 'object')
+    throw new ValidationError(l10n.t('Message {0} is not an object.', n), `messages[${i}]`);
   if (!ROLES.has(m.role)) {
     throw new ValidationError(
-      `${where} has an unknown role ${JSON.stringify(m.role)}; allowed roles are system, user, assistant and tool.`,
+      l10n.t(
+        'Message {0} has an unknown role {1}; allowed roles are system, user, assistant and tool.',
+        n,
+        JSON.stringify(m.role),
+      ),
       `messages[${i}].role`,
     );
   }
   const len = contentLength(m.content);
   if (len > LIMITS.maxContentChars) {
     throw new ValidationError(
-      `${where} (${m.role}) has ${fmt(len)} characters; the limit is ${fmt(LIMITS.maxContentChars)} characters per message. Shorten it or attach less code.`,
+      l10n.t(
+        'Message {0} ({1}) has {2} characters; the limit is {3} characters per message. Shorten it or attach less code.',
+        n,
+        m.role,
+        fmt(len),
+        fmt(LIMITS.maxContentChars),
+      ),
       `messages[${i}].content`,
     );
   }
   if (m.role === 'tool' && (typeof m.tool_call_id !== 'string' || m.tool_call_id === '')) {
     throw new ValidationError(
-      `${where} has role "tool" but no tool_call_id; a tool result must name the tool call it answers.`,
+      l10n.t('Message {0} has role "tool" but no tool_call_id; a tool result must name the tool call it answers.', n),
       `messages[${i}].tool_call_id`,
     );
   }
@@ -61,16 +73,20 @@ function checkMessage(m: ChatMessage, i: number): void {
 
 /** Throws a `ValidationError` naming the limit and the value when `p` would be refused. */
 export function validateParams(p: ChatCompletionParams): void {
-  if (!p || typeof p !== 'object') throw new ValidationError('The request is empty.', 'params');
+  if (!p || typeof p !== 'object') throw new ValidationError(l10n.t('The request is empty.'), 'params');
   if (typeof p.model !== 'string' || p.model.trim() === '') {
-    throw new ValidationError('No model is selected; choose a model before sending.', 'model', 'noModel');
+    throw new ValidationError(l10n.t('No model is selected; choose a model before sending.'), 'model', 'noModel');
   }
   if (!Array.isArray(p.messages) || p.messages.length === 0) {
-    throw new ValidationError('The request has no messages; at least one message is required.', 'messages');
+    throw new ValidationError(l10n.t('The request has no messages; at least one message is required.'), 'messages');
   }
   if (p.messages.length > LIMITS.maxMessages) {
     throw new ValidationError(
-      `The conversation has ${fmt(p.messages.length)} messages; the limit is ${fmt(LIMITS.maxMessages)} messages per request. Start a new chat.`,
+      l10n.t(
+        'The conversation has {0} messages; the limit is {1} messages per request. Start a new chat.',
+        fmt(p.messages.length),
+        fmt(LIMITS.maxMessages),
+      ),
       'messages',
     );
   }
@@ -82,7 +98,7 @@ export function validateParams(p: ChatCompletionParams): void {
   if (p.max_tokens !== undefined && p.max_tokens !== null) {
     if (typeof p.max_tokens !== 'number' || !Number.isInteger(p.max_tokens) || p.max_tokens < 1) {
       throw new ValidationError(
-        `max_tokens must be a whole number of at least 1; got ${JSON.stringify(p.max_tokens)}.`,
+        l10n.t('max_tokens must be a whole number of at least 1; got {0}.', JSON.stringify(p.max_tokens)),
         'max_tokens',
       );
     }
@@ -90,17 +106,25 @@ export function validateParams(p: ChatCompletionParams): void {
   if (p.stop !== undefined && p.stop !== null) {
     const ok = typeof p.stop === 'string' || (Array.isArray(p.stop) && p.stop.every((s) => typeof s === 'string'));
     if (!ok)
-      throw new ValidationError(`stop must be a string or a list of strings; got ${JSON.stringify(p.stop)}.`, 'stop');
+      throw new ValidationError(
+        l10n.t('stop must be a string or a list of strings; got {0}.', JSON.stringify(p.stop)),
+        'stop',
+      );
   }
   if (p.user !== undefined && p.user !== null && typeof p.user !== 'string') {
-    throw new ValidationError(`user must be a string; got ${JSON.stringify(p.user)}.`, 'user');
+    throw new ValidationError(l10n.t('user must be a string; got {0}.', JSON.stringify(p.user)), 'user');
   }
   if (p.tools !== undefined && p.tools !== null) {
-    if (!Array.isArray(p.tools)) throw new ValidationError('tools must be a list of function tools.', 'tools');
+    if (!Array.isArray(p.tools)) throw new ValidationError(l10n.t('tools must be a list of function tools.'), 'tools');
     p.tools.forEach((t, i) => {
       if (!t || t.type !== 'function' || !t.function || typeof t.function.name !== 'string' || t.function.name === '') {
         throw new ValidationError(
-          `Tool ${i + 1} must be {"type":"function","function":{"name":…}}; got ${JSON.stringify(t)?.slice(0, 200)}.`,
+          l10n.t(
+            'Tool {0} must be {1}; got {2}.',
+            i + 1,
+            '{"type":"function","function":{"name":…}}',
+            String(JSON.stringify(t)?.slice(0, 200)),
+          ),
           `tools[${i}]`,
         );
       }
@@ -118,7 +142,11 @@ export function validateParams(p: ChatCompletionParams): void {
         tc.function.name !== '');
     if (!ok)
       throw new ValidationError(
-        `tool_choice must be "auto", "none", "required" or {"type":"function","function":{"name":…}}; got ${JSON.stringify(tc)}.`,
+        l10n.t(
+          'tool_choice must be "auto", "none", "required" or {0}; got {1}.',
+          '{"type":"function","function":{"name":…}}',
+          JSON.stringify(tc),
+        ),
         'tool_choice',
       );
   }

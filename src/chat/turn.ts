@@ -10,6 +10,7 @@
 // - an answer (text, reasoning or one round's tool-call arguments) that grows past the message limit is stopped
 //   there by Bud: the request is cancelled so the server stops sending, and memory stays bounded however long a
 //   server streams.
+import * as l10n from '@vscode/l10n';
 import { ChatAccumulator } from '../api/accumulator';
 import { AbortedError, BudError } from '../api/errors';
 import type { BudClient } from '../api/client';
@@ -263,14 +264,22 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
             name: call.function.name,
             argsText: call.function.arguments,
             state: 'cancelled',
-            summary: 'Not run: tool round limit reached',
+            summary: l10n.t('Not run: tool round limit reached'),
           };
           toolViews.push(view);
           events.onToolCall?.({ ...view });
         }
         return result('complete', {
           finishReason,
-          note: `Stopped after ${maxRounds} tool round${maxRounds === 1 ? '' : 's'}: the model asked for more tool calls than bud.tools.maxRounds allows.`,
+          note:
+            maxRounds === 1
+              ? l10n.t(
+                  'Stopped after 1 tool round: the model asked for more tool calls than bud.tools.maxRounds allows.',
+                )
+              : l10n.t(
+                  'Stopped after {0} tool rounds: the model asked for more tool calls than bud.tools.maxRounds allows.',
+                  maxRounds,
+                ),
         });
       }
 

@@ -17,7 +17,7 @@ export function registerAttachCommands(context: vscode.ExtensionContext, host: C
       const uris = menuUris(clicked, selected);
       if (uris.length === 0) {
         void vscode.window.showWarningMessage(
-          'Open a file, or right-click one in the Explorer, to add it to Bud Chat.',
+          vscode.l10n.t('Open a file, or right-click one in the Explorer, to add it to Bud Chat.'),
         );
         return;
       }

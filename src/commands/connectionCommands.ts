@@ -5,11 +5,12 @@ import type { ActionId } from '../protocol';
 import type { Logger } from '../log/logger';
 import type { Session } from '../connection/session';
 
-const ACTION_LABELS: Partial<Record<ActionId, [string, string]>> = {
-  setApiKey: ['Set API Key', 'bud.setApiKey'],
-  selectModel: ['Select Model', 'bud.selectModel'],
-  openSettings: ['Open Settings', 'workbench.action.openSettings'],
-};
+/** The buttons of a failed test: label (localised when shown) and command. */
+const actionLabels = (): Partial<Record<ActionId, [string, string]>> => ({
+  setApiKey: [vscode.l10n.t('Set API Key'), 'bud.setApiKey'],
+  selectModel: [vscode.l10n.t('Select Model'), 'bud.selectModel'],
+  openSettings: [vscode.l10n.t('Open Settings'), 'workbench.action.openSettings'],
+});
 
 export function registerConnectionCommands(context: vscode.ExtensionContext, session: Session, log: Logger): void {
   context.subscriptions.push(
@@ -17,7 +18,10 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, ses
       const { settings, conn } = await session.resolve();
       if (!conn.apiKey) {
         void vscode.window
-          .showErrorMessage('Bud: no API key is set, so the connection cannot be tested.', 'Set API Key')
+          .showErrorMessage(
+            vscode.l10n.t('Bud: no API key is set, so the connection cannot be tested.'),
+            vscode.l10n.t('Set API Key'),
+          )
           .then((pick) => {
             if (pick) void vscode.commands.executeCommand('bud.setApiKey');
           });
@@ -28,7 +32,7 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, ses
         vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Notification,
-            title: `Bud: testing ${client.baseUrl}…`,
+            title: vscode.l10n.t('Bud: testing {0}…', client.baseUrl),
             cancellable: true,
           },
           (_p, token) => {
@@ -41,18 +45,24 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, ses
       const lines = formatReport(report);
       log.info(`Test Connection (key from ${conn.keySource}):\n  ${lines.join('\n  ')}`);
       // Not awaited: the command resolves with the report (tests, other callers) while the message stays up.
+      const showLog = vscode.l10n.t('Show Log');
       if (report.ok) {
         void vscode.window
-          .showInformationMessage(`Bud: connection works. ${lines.join(' · ')}`, 'Show Log')
+          .showInformationMessage(vscode.l10n.t('Bud: connection works. {0}', lines.join(' · ')), showLog)
           .then((pick) => {
             if (pick) log.show();
           });
         return report;
       }
       const error = report.stream.error ?? report.models.error;
-      const actions = (error?.actions ?? []).map((a) => ACTION_LABELS[a]).filter((x): x is [string, string] => !!x);
+      const labels = actionLabels();
+      const actions = (error?.actions ?? []).map((a) => labels[a]).filter((x): x is [string, string] => !!x);
       void vscode.window
-        .showErrorMessage(`Bud: connection test failed. ${lines.join(' · ')}`, ...actions.map((a) => a[0]), 'Show Log')
+        .showErrorMessage(
+          vscode.l10n.t('Bud: connection test failed. {0}', lines.join(' · ')),
+          ...actions.map((a) => a[0]),
+          showLog,
+        )
         .then((pick) => {
           const chosen = actions.find((a) => a[0] === pick);
           if (chosen)
@@ -60,7 +70,7 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, ses
               chosen[1],
               ...(chosen[1] === 'workbench.action.openSettings' ? ['bud.'] : []),
             );
-          else if (pick === 'Show Log') log.show();
+          else if (pick === showLog) log.show();
         });
       return report;
     }),

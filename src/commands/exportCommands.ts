@@ -9,21 +9,26 @@ import type { Logger } from '../log/logger';
 import type { ChatHost } from '../panel/chatHost';
 
 const MESSAGES = {
-  noChat: 'That chat no longer exists (it may have been deleted in another window).',
-  empty: 'This chat has no messages yet: there is nothing to export.',
-  exported: (title: string, where: string) => `Exported “${title}” to ${where}.`,
-  imported: (title: string) => `Imported “${title}” as a new chat.`,
-  tooBig: (mb: number) => `The file is ${mb} MB; Bud Chat imports exports of at most ${MAX_IMPORT_BYTES / 2 ** 20} MB.`,
-  cannotImport: (reason: string) => `Bud Chat could not import the file. ${reason}`,
+  noChat: () => vscode.l10n.t('That chat no longer exists (it may have been deleted in another window).'),
+  empty: () => vscode.l10n.t('This chat has no messages yet: there is nothing to export.'),
+  exported: (title: string, where: string) => vscode.l10n.t('Exported “{0}” to {1}.', title, where),
+  imported: (title: string) => vscode.l10n.t('Imported “{0}” as a new chat.', title),
+  tooBig: (mb: number) =>
+    vscode.l10n.t('The file is {0} MB; Bud Chat imports exports of at most {1} MB.', mb, MAX_IMPORT_BYTES / 2 ** 20),
+  cannotImport: (reason: string) => vscode.l10n.t('Bud Chat could not import the file. {0}', reason),
 };
 
 interface FormatPick extends vscode.QuickPickItem {
   ext: 'md' | 'json';
 }
 
-const FORMATS: FormatPick[] = [
-  { label: 'Markdown', description: 'readable: the branch on screen, code and tool calls', ext: 'md' },
-  { label: 'JSON', description: 'complete: every branch, attachments and statuses; can be imported', ext: 'json' },
+const formats = (): FormatPick[] => [
+  { label: 'Markdown', description: vscode.l10n.t('readable: the branch on screen, code and tool calls'), ext: 'md' },
+  {
+    label: 'JSON',
+    description: vscode.l10n.t('complete: every branch, attachments and statuses; can be imported'),
+    ext: 'json',
+  },
 ];
 
 export function registerExportCommands(
@@ -52,11 +57,11 @@ function defaultFolder(): vscode.Uri | undefined {
 
 async function exportChat(host: ChatHost, session: Session, log: Logger, chatId: unknown): Promise<void> {
   const chat = await chatToExport(host, chatId);
-  if (!chat) return void vscode.window.showWarningMessage(MESSAGES.noChat);
-  if (!chat.messages.length) return void vscode.window.showInformationMessage(MESSAGES.empty);
-  const format = await vscode.window.showQuickPick(FORMATS, {
-    title: `Export “${chat.title}”`,
-    placeHolder: 'Choose a format',
+  if (!chat) return void vscode.window.showWarningMessage(MESSAGES.noChat());
+  if (!chat.messages.length) return void vscode.window.showInformationMessage(MESSAGES.empty());
+  const format = await vscode.window.showQuickPick(formats(), {
+    title: vscode.l10n.t('Export “{0}”', chat.title),
+    placeHolder: vscode.l10n.t('Choose a format'),
   });
   if (!format) return;
   const folder = defaultFolder();
@@ -64,8 +69,8 @@ async function exportChat(host: ChatHost, session: Session, log: Logger, chatId:
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
     filters: format.ext === 'md' ? { Markdown: ['md'] } : { JSON: ['json'] },
-    saveLabel: 'Export',
-    title: `Export “${chat.title}” as ${format.label}`,
+    saveLabel: vscode.l10n.t('Export'),
+    title: vscode.l10n.t('Export “{0}” as {1}', chat.title, format.label),
   });
   if (!target) return;
   // The key is never written, even when it was pasted into a message.
@@ -81,9 +86,9 @@ async function importChat(host: ChatHost, log: Logger): Promise<void> {
     (await vscode.window.showOpenDialog({
       canSelectMany: false,
       defaultUri: defaultFolder(),
-      filters: { 'Bud Chat export': ['json'] },
-      openLabel: 'Import',
-      title: 'Import a Bud Chat JSON export as a new chat',
+      filters: { [vscode.l10n.t('Bud Chat export')]: ['json'] },
+      openLabel: vscode.l10n.t('Import'),
+      title: vscode.l10n.t('Import a Bud Chat JSON export as a new chat'),
     })) ?? [];
   if (!file) return;
   const { size } = await vscode.workspace.fs.stat(file);

@@ -13,10 +13,11 @@ export function registerKeyCommands(
   context.subscriptions.push(
     vscode.commands.registerCommand('bud.setApiKey', async () => {
       const value = await vscode.window.showInputBox({
-        title: 'Bud: Set API Key',
-        prompt:
+        title: vscode.l10n.t('Bud: Set API Key'),
+        prompt: vscode.l10n.t(
           'Your Bud API key. It is stored in your OS keychain (VS Code SecretStorage), never in settings or logs.',
-        placeHolder: 'Paste the API key',
+        ),
+        placeHolder: vscode.l10n.t('Paste the API key'),
         password: true,
         ignoreFocusOut: true,
         validateInput: validateKeyInput,
@@ -26,7 +27,10 @@ export function registerKeyCommands(
       await keys.set(value);
       await host.controller.refreshStatus();
       void vscode.window
-        .showInformationMessage('Bud API key saved in your OS keychain.', 'Test Connection')
+        .showInformationMessage(
+          vscode.l10n.t('Bud API key saved in your OS keychain.'),
+          vscode.l10n.t('Test Connection'),
+        )
         .then((pick) => {
           if (pick) void vscode.commands.executeCommand('bud.testConnection');
         });
@@ -35,13 +39,14 @@ export function registerKeyCommands(
       await keys.clear();
       const { conn } = await session.resolve();
       await host.controller.refreshStatus();
+      const removed = vscode.l10n.t('Bud API key removed from your OS keychain.');
       const still =
         conn.keySource === 'env'
-          ? ' A key from the BUD_API_KEY environment variable is still used.'
+          ? vscode.l10n.t('A key from the BUD_API_KEY environment variable is still used.')
           : conn.keySource === 'configFile'
-            ? ' A key from ~/.bud/config.toml is still used.'
+            ? vscode.l10n.t('A key from ~/.bud/config.toml is still used.')
             : '';
-      void vscode.window.showInformationMessage(`Bud API key removed from your OS keychain.${still}`);
+      void vscode.window.showInformationMessage(still ? `${removed} ${still}` : removed);
     }),
     keys.onDidChange(() => {
       void host.controller.refreshStatus();

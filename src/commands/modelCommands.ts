@@ -13,7 +13,11 @@ interface ModelItem extends vscode.QuickPickItem {
   modelId?: string;
 }
 
-const MANUAL: ModelItem = { label: '$(edit) Enter a model ID manually…', action: 'manual', alwaysShow: true };
+const manualItem = (): ModelItem => ({
+  label: `$(edit) ${vscode.l10n.t('Enter a model ID manually…')}`,
+  action: 'manual',
+  alwaysShow: true,
+});
 
 export function registerModelCommands(context: vscode.ExtensionContext, session: Session, host: ChatHost): void {
   context.subscriptions.push(vscode.commands.registerCommand('bud.selectModel', () => selectModel(session, host)));
@@ -32,19 +36,19 @@ async function selectModel(session: Session, host: ChatHost): Promise<void> {
   if (!model) return;
   await setModel(model);
   await host.controller.refreshStatus();
-  void vscode.window.setStatusBarMessage(`$(check) Bud model: ${model}`, 3000);
+  void vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Bud model: {0}', model)}`, 3000);
 }
 
 /** Shows the picker at once and fills it while the server answers; resolves with the accepted row, if any. */
 async function pickModel(session: Session, conn: Connection, current: string): Promise<ModelItem | undefined> {
   const pick = vscode.window.createQuickPick<ModelItem>();
-  pick.title = 'Bud: Select Model';
+  pick.title = vscode.l10n.t('Bud: Select Model');
   pick.placeholder = current
-    ? `Current: ${current} — loading models from the server…`
-    : 'Loading models from the server…';
+    ? vscode.l10n.t('Current: {0} — loading models from the server…', current)
+    : vscode.l10n.t('Loading models from the server…');
   pick.busy = true;
   pick.matchOnDescription = true;
-  pick.items = [MANUAL];
+  pick.items = [manualItem()];
   pick.show();
   // Closing the picker stops the request for the list.
   const abort = new AbortController();
@@ -68,8 +72,15 @@ async function fillModelList(
   signal: AbortSignal,
 ): Promise<void> {
   if (!conn.apiKey) {
-    pick.placeholder = 'No API key is set: set one to list the models, or enter a model ID manually.';
-    pick.items = [{ label: '$(key) Set API Key…', description: 'needed to list models', action: 'setApiKey' }, MANUAL];
+    pick.placeholder = vscode.l10n.t('No API key is set: set one to list the models, or enter a model ID manually.');
+    pick.items = [
+      {
+        label: `$(key) ${vscode.l10n.t('Set API Key…')}`,
+        description: vscode.l10n.t('needed to list models'),
+        action: 'setApiKey',
+      },
+      manualItem(),
+    ];
     pick.busy = false;
     return;
   }
@@ -79,20 +90,25 @@ async function fillModelList(
     // The list also carries each model's context window: use it rather than reading it again.
     session.modelLists.record(client.baseUrl, models);
     const items = modelItems(models, current);
-    pick.items = [...items, MANUAL];
+    pick.items = [...items, manualItem()];
     const count = new Set(models.map((m) => m.id)).size;
     pick.placeholder = count
-      ? `${count} models at ${client.baseUrl}`
-      : 'The server lists no models; enter a model ID manually.';
+      ? vscode.l10n.t('{0} models at {1}', count, client.baseUrl)
+      : vscode.l10n.t('The server lists no models; enter a model ID manually.');
     const active = items.find((i) => i.modelId === current);
     if (active) pick.activeItems = [active];
   } catch (err) {
     if (signal.aborted) return;
     const info = toErrorInfo(err);
-    pick.placeholder = `Could not load models: ${info.message}`;
+    pick.placeholder = vscode.l10n.t('Could not load models: {0}', info.message);
     pick.items = [
-      { label: '$(error) Could not load the model list', detail: info.message, alwaysShow: true, action: 'none' },
-      MANUAL,
+      {
+        label: `$(error) ${vscode.l10n.t('Could not load the model list')}`,
+        detail: info.message,
+        alwaysShow: true,
+        action: 'none',
+      },
+      manualItem(),
     ];
   } finally {
     pick.busy = false;
@@ -104,14 +120,14 @@ function modelItems(models: Model[], current: string): ModelItem[] {
   const ids = [...new Set(models.map((m) => m.id))].sort((a, b) => a.localeCompare(b));
   const items: ModelItem[] = ids.map((id) => ({
     label: id === current ? `$(check) ${id}` : id,
-    description: id === current ? 'current' : models.find((m) => m.id === id)?.owned_by,
+    description: id === current ? vscode.l10n.t('current') : models.find((m) => m.id === id)?.owned_by,
     action: 'model',
     modelId: id,
   }));
   if (current && !ids.includes(current)) {
     items.unshift({
       label: `$(warning) ${current}`,
-      description: 'current — not offered by this server',
+      description: vscode.l10n.t('current — not offered by this server'),
       action: 'model',
       modelId: current,
     });
@@ -121,11 +137,15 @@ function modelItems(models: Model[], current: string): ModelItem[] {
 
 async function enterModelId(current: string): Promise<string | undefined> {
   const model = await vscode.window.showInputBox({
-    title: 'Bud: Enter a model ID',
+    title: vscode.l10n.t('Bud: Enter a model ID'),
     value: current,
-    prompt: 'The model ID exactly as the server knows it',
+    prompt: vscode.l10n.t('The model ID exactly as the server knows it'),
     validateInput: (v) =>
-      v.trim() ? (/\s/.test(v.trim()) ? 'A model ID has no spaces.' : undefined) : 'Enter a model ID.',
+      v.trim()
+        ? /\s/.test(v.trim())
+          ? vscode.l10n.t('A model ID has no spaces.')
+          : undefined
+        : vscode.l10n.t('Enter a model ID.'),
   });
   return model?.trim() || undefined;
 }

@@ -6,7 +6,7 @@ import { MAX_CONTENT_CHARS } from '../chat/conversation';
 export function selectionContext(
   editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor,
 ): CodeContext | string {
-  if (!editor) return 'Open a file and select some code first.';
+  if (!editor) return vscode.l10n.t('Open a file and select some code first.');
   const doc = editor.document;
   const sel = editor.selection;
   if (sel.isEmpty) return 'Select some code first, then run the command again.';

@@ -25,11 +25,11 @@ export function registerSelectionCommands(context: vscode.ExtensionContext, host
     vscode.commands.registerCommand('bud.askAboutSelection', () =>
       withSelection(async (ctx) => {
         const question = await vscode.window.showInputBox({
-          title: `Ask Bud about ${contextLabel(ctx)}`,
-          prompt: 'Your question about the selected code',
-          placeHolder: 'e.g. Why can this loop run forever?',
+          title: vscode.l10n.t('Ask Bud about {0}', contextLabel(ctx)),
+          prompt: vscode.l10n.t('Your question about the selected code'),
+          placeHolder: vscode.l10n.t('e.g. Why can this loop run forever?'),
           ignoreFocusOut: true,
-          validateInput: (v) => (v.trim() ? undefined : 'Type a question (or press Escape to cancel).'),
+          validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a question (or press Escape to cancel).')),
         });
         if (!question?.trim()) return;
         await host.reveal();

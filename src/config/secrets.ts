@@ -1,4 +1,5 @@
 // The API key in VS Code's SecretStorage (the OS keychain): the only place the extension stores it.
+import * as l10n from '@vscode/l10n';
 import type * as vscode from 'vscode';
 
 export const SECRET_KEY = 'bud.apiKey';
@@ -30,8 +31,8 @@ export class KeyStore {
 /** Checks a key typed into the Set API Key box; returns the problem or undefined. */
 export function validateKeyInput(value: string): string | undefined {
   const v = value.trim();
-  if (!v) return 'Enter the API key (it cannot be empty).';
-  if (/\s/.test(v)) return 'An API key has no spaces or line breaks; check what was pasted.';
-  if (v.length > 4096) return 'That is too long to be an API key.';
+  if (!v) return l10n.t('Enter the API key (it cannot be empty).');
+  if (/\s/.test(v)) return l10n.t('An API key has no spaces or line breaks; check what was pasted.');
+  if (v.length > 4096) return l10n.t('That is too long to be an API key.');
   return undefined;
 }

@@ -1,5 +1,6 @@
 // Test Connection: GET /v1/models, then a tiny streamed request that offers one tool. Pure (the client is
 // passed in), so the report is unit-tested against the local test server.
+import * as l10n from '@vscode/l10n';
 import { ChatAccumulator } from '../api/accumulator';
 import type { BudClient } from '../api/client';
 import type { FunctionTool } from '../api/types';
@@ -59,7 +60,7 @@ export async function runConnectionTest(
   }
   report.model = model || ids[0];
   if (!report.model) {
-    report.stream.skipped = 'No model is selected and the server listed none.';
+    report.stream.skipped = l10n.t('No model is selected and the server listed none.');
     return report;
   }
   const acc = new ChatAccumulator();
@@ -99,25 +100,31 @@ const ms = (n: number | undefined) => (n === undefined ? '?' : `${Math.round(n)}
 
 /** One line per check, for the notification and the log. */
 export function formatReport(r: ConnectionReport): string[] {
-  const lines = [`URL: ${r.url}`];
+  const lines = [l10n.t('URL: {0}', r.url)];
   lines.push(
     r.models.ok
-      ? `Models: ${r.models.count} listed in ${ms(r.models.latencyMs)}`
-      : `Models: failed — ${r.models.error?.message ?? 'unknown error'}`,
+      ? l10n.t('Models: {0} listed in {1}', r.models.count, ms(r.models.latencyMs))
+      : l10n.t('Models: failed — {0}', r.models.error?.message ?? l10n.t('unknown error')),
   );
-  if (r.stream.skipped) lines.push(`Streaming: not tested — ${r.stream.skipped}`);
+  if (r.stream.skipped) lines.push(l10n.t('Streaming: not tested — {0}', r.stream.skipped));
   else if (r.stream.ok)
     lines.push(
-      `Streaming (${r.model}): works — first chunk after ${ms(r.stream.firstByteMs)}, ${r.stream.chunks} chunks in ${ms(r.stream.latencyMs)}`,
+      l10n.t(
+        'Streaming ({0}): works — first chunk after {1}, {2} chunks in {3}',
+        r.model ?? '',
+        ms(r.stream.firstByteMs),
+        r.stream.chunks,
+        ms(r.stream.latencyMs),
+      ),
     );
-  else if (r.stream.error) lines.push(`Streaming (${r.model}): failed — ${r.stream.error.message}`);
-  else lines.push('Streaming: not tested');
+  else if (r.stream.error) lines.push(l10n.t('Streaming ({0}): failed — {1}', r.model ?? '', r.stream.error.message));
+  else lines.push(l10n.t('Streaming: not tested'));
   lines.push(
     r.toolCalls === 'yes'
-      ? 'Tool calls: work (the model called the test tool)'
+      ? l10n.t('Tool calls: work (the model called the test tool)')
       : r.toolCalls === 'no'
-        ? 'Tool calls: the request with a tool was accepted, but the model answered without calling it'
-        : 'Tool calls: not tested',
+        ? l10n.t('Tool calls: the request with a tool was accepted, but the model answered without calling it')
+        : l10n.t('Tool calls: not tested'),
   );
   return lines;
 }

@@ -98,7 +98,10 @@ export class Session {
     const warnings = [...conn.warnings];
     if (settings.ignoredWorkspaceBaseUrl) {
       warnings.push(
-        `Ignored bud.baseUrl from this workspace's settings (${settings.ignoredWorkspaceBaseUrl}): the base URL decides where your API key is sent, so only your user (machine) settings can set it.`,
+        vscode.l10n.t(
+          "Ignored bud.baseUrl from this workspace's settings ({0}): the base URL decides where your API key is sent, so only your user (machine) settings can set it.",
+          settings.ignoredWorkspaceBaseUrl,
+        ),
       );
     }
     for (const w of warnings)
@@ -242,7 +245,9 @@ export class Session {
     if (!conn.apiKey) {
       return toErrorInfo(
         new ValidationError(
-          'No API key is set. Set one with "Bud: Set API Key" (it is kept in your OS keychain), or set BUD_API_KEY, or add api_key to ~/.bud/config.toml.',
+          vscode.l10n.t(
+            'No API key is set. Set one with "Bud: Set API Key" (it is kept in your OS keychain), or set BUD_API_KEY, or add api_key to ~/.bud/config.toml.',
+          ),
           'apiKey',
           'noApiKey',
         ),
@@ -252,7 +257,7 @@ export class Session {
     if (!model) {
       return toErrorInfo(
         new ValidationError(
-          'No model is selected. Choose one with "Bud: Select Model" (the list comes from the server).',
+          vscode.l10n.t('No model is selected. Choose one with "Bud: Select Model" (the list comes from the server).'),
           'model',
           'noModel',
         ),

@@ -7,6 +7,7 @@
 // denied tool is no longer offered to the model, so the user is not asked again and again, and after a reload it is
 // offered (and asked for) again. The output is untrusted, so it is cleaned (no terminal escapes, no control or
 // bidirectional-override characters) and capped before the model or the user sees any of it.
+import * as l10n from '@vscode/l10n';
 import type { FunctionTool, ToolCall } from '../api/types';
 import type { HostMessage } from '../protocol';
 import type { ToolExecutor, ToolResult } from '../tools/port';
@@ -139,14 +140,22 @@ function parseInput(args: string): object | string {
 
 /** What "Bud: Forget Tool Permissions of This Workspace" says it forgot. */
 export function forgetMessage(always: number, denied: number): string {
-  const tools = (n: number) => `${n} tool${n === 1 ? '' : 's'}`;
-  const parts = [
-    ...(always ? [`the ${tools(always)} you always allowed in this workspace`] : []),
-    ...(denied ? [`the ${tools(denied)} you denied in this session`] : []),
-  ];
-  return parts.length
-    ? `Bud forgot ${parts.join(' and ')}: each call of another extension's tool asks again.`
-    : 'No tool is always allowed in this workspace, and none was denied in this session.';
+  const alwaysPart =
+    always === 1
+      ? l10n.t('the 1 tool you always allowed in this workspace')
+      : l10n.t('the {0} tools you always allowed in this workspace', always);
+  const deniedPart =
+    denied === 1
+      ? l10n.t('the 1 tool you denied in this session')
+      : l10n.t('the {0} tools you denied in this session', denied);
+  if (always && denied)
+    return l10n.t("Bud forgot {0} and {1}: each call of another extension's tool asks again.", alwaysPart, deniedPart);
+  if (always || denied)
+    return l10n.t(
+      "Bud forgot {0}: each call of another extension's tool asks again.",
+      always ? alwaysPart : deniedPart,
+    );
+  return l10n.t('No tool is always allowed in this workspace, and none was denied in this session.');
 }
 
 /** Bud's own tools and others' side by side: each call goes to the executor that defines its name. */

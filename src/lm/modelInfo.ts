@@ -4,6 +4,7 @@
 // The context size comes from the same window logic as the chat panel (src/context/limits.ts: a window learned from
 // a refusal, then bud.contextWindow, then the server's model metadata, then the default), minus the room kept for
 // the answer: VS Code fits its prompt into `maxInputTokens`, so the answer still has its room.
+import * as l10n from '@vscode/l10n';
 import type { ErrorKind } from '../api/errors';
 import type { RequestBudget } from '../context/limits';
 
@@ -39,11 +40,11 @@ export function modelInformation(
       name: id,
       family: id,
       version: '1',
-      detail: listed ? `Bud · ${host}` : `Bud · ${host} (added by hand)`,
+      detail: listed ? `Bud · ${host}` : l10n.t('Bud · {0} (added by hand)', host),
       tooltip: [
-        `${id} on ${host}.`,
-        `Context window ${fmt(b.window.tokens)} tokens: ${b.window.detail}`,
-        `Room kept for the answer: ${b.reserve.rule}.`,
+        l10n.t('{0} on {1}.', id, host),
+        l10n.t('Context window {0} tokens: {1}', fmt(b.window.tokens), b.window.detail),
+        l10n.t('Room kept for the answer: {0}.', b.reserve.rule),
       ].join('\n'),
       maxInputTokens,
       maxOutputTokens,

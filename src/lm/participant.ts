@@ -9,7 +9,7 @@ import { selectionContext } from '../commands/selection';
 import type { Session } from '../connection/session';
 import type { Logger } from '../log/logger';
 import type { CodeContext } from '../protocol';
-import { NO_SELECTION, participantMessages, type ParticipantTurn } from './participantCore';
+import { noSelectionMessage, participantMessages, type ParticipantTurn } from './participantCore';
 import { VENDOR } from './provider';
 import { readReferences } from './references';
 import type { ChatRequest } from './vscodeLm';
@@ -43,7 +43,7 @@ function note(response: vscode.ChatResponseStream, text: string): void {
 function explainSelection(response: vscode.ChatResponseStream): CodeContext | undefined {
   const sel = selectionContext();
   if (typeof sel === 'string') {
-    response.markdown(NO_SELECTION);
+    response.markdown(noSelectionMessage());
     return undefined;
   }
   response.reference(

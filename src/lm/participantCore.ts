@@ -1,5 +1,6 @@
 // The pure part of the `@bud` chat participant: the request it sends from VS Code's chat history, and what the
 // references attached to a request (`#file`, a selection, text) become. No `vscode` import.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../api/types';
 import { buildUserContent, EXPLAIN_INSTRUCTION, fenceFor } from '../chat/prompts';
 import type { CodeContext } from '../protocol';
@@ -48,9 +49,9 @@ export function participantMessages(
   return out;
 }
 
-/** What `@bud /explain` says when there is no selection to explain. */
-export const NO_SELECTION =
-  'Select the code to explain in an editor first (or attach a file with #), then ask `@bud /explain` again.';
+/** What the participant says when `/explain` has no selection to explain. */
+export const noSelectionMessage = (): string =>
+  l10n.t('Select the code to explain in an editor first (or attach a file with #), then ask `@bud /explain` again.');
 
 // ------------------------------------------------------------------------------------------- references
 
@@ -103,15 +104,20 @@ export function referenceOutcome(
   target: ReferenceTarget,
   read?: ToolResult,
 ): { attachment?: Attachment; note?: string } {
-  if (target.kind === 'other') return { note: `Not sent: ${target.name} (${target.why}).` };
+  if (target.kind === 'other') return { note: l10n.t('Not sent: {0} ({1}).', target.name, target.why) };
   if (target.kind === 'text') {
     const cut = target.text.length > TEXT_REFERENCE_MAX_CHARS;
     const content = cut ? target.text.slice(0, TEXT_REFERENCE_MAX_CHARS) : target.text;
-    const note = `Only the first ${TEXT_REFERENCE_MAX_CHARS.toLocaleString('en-US')} of ${target.text.length.toLocaleString('en-US')} characters of ${target.name} were sent.`;
+    const note = l10n.t(
+      'Only the first {0} of {1} characters of {2} were sent.',
+      TEXT_REFERENCE_MAX_CHARS.toLocaleString('en-US'),
+      target.text.length.toLocaleString('en-US'),
+      target.name,
+    );
     return { attachment: { label: target.name, content }, ...(cut ? { note } : {}) };
   }
   if (!read) return {};
-  if (read.isError) return { note: `Not sent: ${read.content.replace(/^Error: /, '')}` };
+  if (read.isError) return { note: l10n.t('Not sent: {0}', read.content.replace(/^Error: /, '')) };
   const lines = read.content.split('\n');
   const header = lines[0];
   const empty = / is empty \(0 lines\)\.$/.exec(header);
@@ -126,6 +132,6 @@ export function referenceOutcome(
     !partial && target.lines && lines[lines.length - 1].startsWith('[More lines follow')
       ? lines.slice(0, -1).join('\n')
       : read.content;
-  const note = `Only part of ${label} was sent (${read.summary}).`;
+  const note = l10n.t('Only part of {0} was sent ({1}).', label, read.summary);
   return { attachment: { label, content }, ...(partial ? { note } : {}) };
 }

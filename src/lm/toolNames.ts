@@ -1,4 +1,5 @@
 // Names and one-line descriptions of Bud's workspace tools as VS Code's agents see them. Pure: no `vscode` import.
+import * as l10n from '@vscode/l10n';
 import { TOOL_DEFINITIONS, type ToolName } from '../tools/schemas';
 
 /** Bud's tools carry this prefix in `vscode.lm.tools` (`bud_read_file`, …), so they never clash with others'. */
@@ -20,18 +21,18 @@ export function invocationMessage(name: ToolName, input: unknown): string {
   const s = (k: string) => (typeof a[k] === 'string' ? a[k] : '');
   switch (name) {
     case 'read_file':
-      return `Reading ${s('path') || 'a file'}`;
+      return s('path') ? l10n.t('Reading {0}', s('path')) : l10n.t('Reading a file');
     case 'list_directory':
-      return `Listing ${s('path') || 'the workspace'}`;
+      return s('path') ? l10n.t('Listing {0}', s('path')) : l10n.t('Listing the workspace');
     case 'find_files':
-      return `Finding files matching ${s('glob') || '…'}`;
+      return l10n.t('Finding files matching {0}', s('glob') || '…');
     case 'search_text':
-      return `Searching for "${s('query')}"`;
+      return l10n.t('Searching for "{0}"', s('query'));
     case 'get_diagnostics':
-      return s('path') ? `Reading the problems in ${s('path')}` : 'Reading the Problems view';
+      return s('path') ? l10n.t('Reading the problems in {0}', s('path')) : l10n.t('Reading the Problems view');
     case 'get_open_editors':
-      return 'Looking at the open editors';
+      return l10n.t('Looking at the open editors');
     case 'get_document_symbols':
-      return `Reading the outline of ${s('path') || 'a file'}`;
+      return s('path') ? l10n.t('Reading the outline of {0}', s('path')) : l10n.t('Reading the outline of a file');
   }
 }

@@ -74,7 +74,7 @@ export class Attachments {
     const editorUri = vscode.window.activeTextEditor?.document.uri;
     switch (id.slice('special:'.length) as SpecialId) {
       case 'currentFile': {
-        if (!editorUri) return 'No file is open in an editor.';
+        if (!editorUri) return vscode.l10n.t('No file is open in an editor.');
         return this.add({ kind: 'uri', uri: editorUri }, env);
       }
       case 'selection': {
@@ -84,7 +84,9 @@ export class Attachments {
       case 'problems':
         return this.add({ kind: 'problems' }, env);
       case 'fileProblems':
-        return editorUri ? this.add({ kind: 'problems', uri: editorUri }, env) : 'No file is open in an editor.';
+        return editorUri
+          ? this.add({ kind: 'problems', uri: editorUri }, env)
+          : vscode.l10n.t('No file is open in an editor.');
       case 'changes':
         return this.add({ kind: 'changes' }, env);
       case 'terminal': {
@@ -92,7 +94,7 @@ export class Attachments {
         return typeof t === 'string' ? t : this.capture(t, 'tail', env);
       }
       default:
-        return 'That entry is no longer available; type # again.';
+        return vscode.l10n.t('That entry is no longer available; type # again.');
     }
   }
 
@@ -146,7 +148,11 @@ export class Attachments {
           err instanceof Error ? err.message : String(err),
         );
         if (typeof r !== 'string') return r;
-        const gone: CodeContext = { ...c, text: '', note: `It could not be read when the message was sent: ${r}` };
+        const gone: CodeContext = {
+          ...c,
+          text: '',
+          note: vscode.l10n.t('It could not be read when the message was sent: {0}', r),
+        };
         return {
           need: 0,
           fit: () => Promise.resolve({ ...gone, tokens: env.count(gone.note ?? '') }),

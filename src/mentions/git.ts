@@ -36,7 +36,10 @@ async function gitApi(): Promise<GitApi | string> {
     const exports = ext.isActive ? ext.exports : await ext.activate();
     return exports.getAPI(1);
   } catch (err) {
-    return `Git is not available (${err instanceof Error ? err.message : String(err)}); check that git is installed and the "git.enabled" setting is on.`;
+    return vscode.l10n.t(
+      'Git is not available ({0}); check that git is installed and the "git.enabled" setting is on.',
+      err instanceof Error ? err.message : String(err),
+    );
   }
 }
 
@@ -51,7 +54,9 @@ export async function changesAttachment(env: SourceEnv): Promise<Resolved | stri
   if (typeof api === 'string') return api;
   const repos = api.repositories.filter((r) => env.ctx.roots.locateReal(r.rootUri.fsPath) !== undefined);
   if (repos.length === 0)
-    return 'No git repository is open in this workspace (the Source Control view shows none), so there are no changes to attach.';
+    return vscode.l10n.t(
+      'No git repository is open in this workspace (the Source Control view shows none), so there are no changes to attach.',
+    );
   const sections: string[] = [];
   const omitted: string[] = [];
   const untracked: string[] = [];
@@ -81,7 +86,7 @@ export async function changesAttachment(env: SourceEnv): Promise<Resolved | stri
     }
   }
   if (untracked.length) sections.push(`# Untracked files (new, not yet added)\n${untracked.join('\n')}`);
-  if (sections.length === 0 && omitted.length === 0) return 'There are no uncommitted changes.';
+  if (sections.length === 0 && omitted.length === 0) return vscode.l10n.t('There are no uncommitted changes.');
   const unique = [...new Set(omitted)];
   const note = unique.length
     ? `Left out: ${unique.join(', ')} (${unique.length === 1 ? 'it matches' : 'they match'} the deny list for secrets or bud.tools.exclude).`

@@ -126,7 +126,7 @@ export class Mentions implements vscode.Disposable {
       if (!already) {
         const f = await this.attachments.currentFile();
         if (typeof f === 'string')
-          controller.notice({ level: 'warning', text: `The current file was not attached: ${f}` });
+          controller.notice({ level: 'warning', text: vscode.l10n.t('The current file was not attached: {0}', f) });
         else extra.push(f);
       }
     }

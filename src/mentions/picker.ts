@@ -32,27 +32,33 @@ function specials(terminal: TerminalWatcher): (MentionItem & { keyword: string }
   const out: (MentionItem & { keyword: string })[] = [];
   const add = (id: SpecialId, keyword: string, detail: string, insert: string) =>
     out.push({ id: `special:${id}`, kind: id, keyword, label: `#${keyword}`, detail, insert });
-  if (file) add('currentFile', 'file', `The current file, ${file.path}`, `#${file.name} `);
+  if (file) add('currentFile', 'file', vscode.l10n.t('The current file, {0}', file.path), `#${file.name} `);
   if (editor && !editor.selection.isEmpty) {
     const s = editor.selection;
     const end = s.end.character === 0 && s.end.line > s.start.line ? s.end.line : s.end.line + 1;
     add(
       'selection',
       'selection',
-      `The selected lines ${s.start.line + 1}–${end} of ${file?.name ?? 'the editor'}`,
+      vscode.l10n.t('The selected lines {0}–{1} of {2}', s.start.line + 1, end, file?.name ?? 'the editor'),
       '#selection ',
     );
   }
   add('problems', 'problems', "Errors and warnings of the whole workspace (VS Code's Problems)", '#problems ');
-  if (file) add('fileProblems', 'problems', `Errors and warnings in ${file.name}`, `#problems:${file.name} `);
-  add('changes', 'changes', 'Uncommitted git changes: the diff of the index and the working tree', '#changes ');
+  if (file)
+    add('fileProblems', 'problems', vscode.l10n.t('Errors and warnings in {0}', file.name), `#problems:${file.name} `);
+  add(
+    'changes',
+    'changes',
+    vscode.l10n.t('Uncommitted git changes: the diff of the index and the working tree'),
+    '#changes ',
+  );
   const last = terminal.supported ? terminal.latest() : undefined;
   add(
     'terminal',
     'terminal',
     last
-      ? `The last terminal command and its output: ${last.commandLine.slice(0, 60)}`
-      : 'The last terminal command and its output',
+      ? vscode.l10n.t('The last terminal command and its output: {0}', last.commandLine.slice(0, 60))
+      : vscode.l10n.t('The last terminal command and its output'),
     '#terminal ',
   );
   return out;
@@ -119,9 +125,12 @@ function withFiles(index: FileIndex, special: MentionItem[], query: string): Men
     });
   }
   const note = index.truncated
-    ? `Only the first ${index.size.toLocaleString('en-US')} files and folders of this workspace are listed.`
+    ? vscode.l10n.t(
+        'Only the first {0} files and folders of this workspace are listed.',
+        index.size.toLocaleString('en-US'),
+      )
     : index.size === 0 && !vscode.workspace.workspaceFolders?.length
-      ? 'No folder is open, so there are no files to attach.'
+      ? vscode.l10n.t('No folder is open, so there are no files to attach.')
       : undefined;
   return note ? { items, note } : { items };
 }

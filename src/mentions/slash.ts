@@ -31,7 +31,7 @@ export async function expandSlash(text: string, attachments: Attachments): Promi
   if (cmd.display) {
     body = await readPromptBody(ctx, cmd.display);
     if (body === undefined)
-      return { error: `The prompt file ${cmd.display} could not be read (was it moved or deleted?).` };
+      return { error: vscode.l10n.t('The prompt file {0} could not be read (was it moved or deleted?).', cmd.display) };
   } else {
     body = BUILTIN_COMMANDS.find((b) => b.name === cmd.name)?.body ?? '';
     const sel = selectionContext();
@@ -40,7 +40,7 @@ export async function expandSlash(text: string, attachments: Attachments): Promi
       const f = await attachments.fileOf(editor.document.uri);
       if (typeof f === 'string') return { error: f };
       extra.push(f);
-    } else return { error: `Select some code or open a file first, then run /${cmd.name} again.` };
+    } else return { error: vscode.l10n.t('Select some code or open a file first, then run /{0} again.', cmd.name) };
   }
   const prompt = await attachments.capture({
     kind: 'prompt',

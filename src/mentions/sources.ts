@@ -45,7 +45,8 @@ export function localUri(raw: string | vscode.Uri): vscode.Uri | undefined {
 
 /** Where a path the user attached is, after the tools' checks; a sentence saying why not otherwise. */
 async function locate(env: SourceEnv, uri: vscode.Uri): Promise<ResolvedPath | string> {
-  if (uri.scheme !== 'file') return `Only files on disk can be attached (not ${uri.scheme}: documents).`;
+  if (uri.scheme !== 'file')
+    return vscode.l10n.t('Only files on disk can be attached (not {0}: documents).', uri.scheme);
   const r = await env.ctx.roots.resolve(uri.fsPath, env.ctx.deny, { allowRoot: true });
   return r.ok ? r : r.error;
 }
@@ -68,7 +69,9 @@ async function outlineOf(env: SourceEnv, display: string): Promise<string | unde
 export async function attachUri(env: SourceEnv, uri: vscode.Uri): Promise<Resolved | string> {
   if (uri.scheme === 'untitled') {
     const doc = openDocument(uri);
-    return doc ? documentAttachment(env, doc, doc.uri.path) : 'That untitled document is no longer open.';
+    return doc
+      ? documentAttachment(env, doc, doc.uri.path)
+      : vscode.l10n.t('That untitled document is no longer open.');
   }
   const where = await locate(env, uri);
   if (typeof where === 'string') return where;
@@ -154,7 +157,7 @@ async function folderAttachment(env: SourceEnv, where: ResolvedPath): Promise<Re
   return textAttachment(base, r.content, {
     count: env.count,
     maxTokens: env.maxTokens,
-    name: `The listing of ${path}`,
+    name: vscode.l10n.t('The listing of {0}', path),
   });
 }
 
@@ -184,7 +187,7 @@ export async function problemsAttachment(env: SourceEnv, uri?: vscode.Uri): Prom
 /** #file: the active editor's document. */
 export async function currentFileAttachment(env: SourceEnv): Promise<Resolved | string> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) return 'No file is open in an editor.';
+  if (!editor) return vscode.l10n.t('No file is open in an editor.');
   return attachUri(env, editor.document.uri);
 }
 

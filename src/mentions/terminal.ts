@@ -40,10 +40,12 @@ export interface FinishedCommand {
   endedAt: number;
 }
 
-export const NO_SHELL_INTEGRATION_API =
-  'Reading the terminal needs VS Code 1.93 or newer (its shell-integration API); this VS Code is older.';
-export const NO_COMMAND_YET =
-  'No terminal command has finished since Bud started, or the terminal has no shell integration (bash, zsh, fish and PowerShell have it; it may be off in "terminal.integrated.shellIntegration.enabled"). Run the command again, then attach #terminal.';
+export const NO_SHELL_INTEGRATION_API = vscode.l10n.t(
+  'Reading the terminal needs VS Code 1.93 or newer (its shell-integration API); this VS Code is older.',
+);
+export const NO_COMMAND_YET = vscode.l10n.t(
+  'No terminal command has finished since Bud started, or the terminal has no shell integration (bash, zsh, fish and PowerShell have it; it may be off in "terminal.integrated.shellIntegration.enabled"). Run the command again, then attach #terminal.',
+);
 
 /**
  * VS Code passes on a command's output from the moment it reports the command started; what a command prints in

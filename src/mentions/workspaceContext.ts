@@ -13,7 +13,7 @@ import type { FsToolContext } from '../tools/context';
 
 export const RESTRICTED_INSTRUCTIONS =
   "Workspace instructions (AGENTS.md and the like) are ignored in Restricted Mode: Bud does not send a workspace's own instructions until you trust it.";
-export const INSTRUCTIONS_OFF = 'Workspace instructions are turned off (bud.instructions.enabled).';
+export const INSTRUCTIONS_OFF = vscode.l10n.t('Workspace instructions are turned off (bud.instructions.enabled).');
 export const RESTRICTED_PROMPTS =
   "The workspace's prompt files are ignored in Restricted Mode; only the built-in commands are offered.";
 

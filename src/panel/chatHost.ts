@@ -53,7 +53,10 @@ export function registerChatHost(context: vscode.ExtensionContext, session: Sess
     onWriteError: (_id, err) =>
       controller.notice({
         level: 'error',
-        text: `This chat could not be saved: ${describeWriteError(err)}. It stays open in this window and is saved with the next change once the disk accepts it.`,
+        text: vscode.l10n.t(
+          'This chat could not be saved: {0}. It stays open in this window and is saved with the next change once the disk accepts it.',
+          describeWriteError(err),
+        ),
         actions: ['showLog'],
       }),
   });
@@ -141,7 +144,7 @@ function createMessageRouter(
       log.error(`Handling "${msg.type}" failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       controller.notice({
         level: 'error',
-        text: `Something went wrong: ${err instanceof Error ? err.message : String(err)}`,
+        text: vscode.l10n.t('Something went wrong: {0}', err instanceof Error ? err.message : String(err)),
         actions: ['showLog'],
       });
     });

@@ -7,7 +7,7 @@ export async function openLink(href: string, log: (line: string) => void): Promi
   const res = checkLink(href);
   if (!res.ok) {
     log(`Refused to open a link from an answer (${res.reason}): ${href.slice(0, 200)}`);
-    void vscode.window.showWarningMessage(`Bud Chat did not open that link: ${res.reason}.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Bud Chat did not open that link: {0}.', res.reason));
     return;
   }
   await vscode.env.openExternal(vscode.Uri.parse(res.url, true));
@@ -24,7 +24,7 @@ export async function openContext(uri: string, startLine: number, endLine: numbe
     !['file', 'untitled', 'vscode-remote', 'vscode-userdata'].includes(target.scheme) &&
     !vscode.workspace.getWorkspaceFolder(target)
   ) {
-    void vscode.window.showWarningMessage(`Bud Chat cannot open ${target.scheme}: documents.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Bud Chat cannot open {0}: documents.', target.scheme));
     return;
   }
   try {
@@ -34,7 +34,9 @@ export async function openContext(uri: string, startLine: number, endLine: numbe
     const range = new vscode.Range(start, 0, end, doc.lineAt(end).text.length);
     await vscode.window.showTextDocument(doc, { selection: range, preview: true });
   } catch (err) {
-    void vscode.window.showWarningMessage(`Could not open ${target.fsPath || uri}: ${(err as Error).message}`);
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Could not open {0}: {1}', target.fsPath || uri, (err as Error).message),
+    );
   }
 }
 
@@ -46,13 +48,16 @@ export async function copyCode(code: string, what = 'Code'): Promise<void> {
 export async function insertCode(code: string): Promise<void> {
   const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
   if (!editor) {
-    void vscode.window.showInformationMessage('Open a file to insert the code into (or use "Open in New Editor").');
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Open a file to insert the code into (or use "Open in New Editor").'),
+    );
     return;
   }
   const ok = await editor.edit((b) => {
     for (const s of editor.selections) b.replace(s, code);
   });
-  if (!ok) void vscode.window.showWarningMessage('The code could not be inserted (is the editor read-only?).');
+  if (!ok)
+    void vscode.window.showWarningMessage(vscode.l10n.t('The code could not be inserted (is the editor read-only?).'));
 }
 
 /** Fence names models use that are not VS Code language ids. */

@@ -128,7 +128,10 @@ async function workspaceSettingNotes(session: Session): Promise<string[]> {
   const { settings } = await session.resolve();
   return settings.ignoredWorkspaceBaseUrl
     ? [
-        `This workspace's settings set bud.baseUrl to ${settings.ignoredWorkspaceBaseUrl}; it is ignored, because the base URL decides where your API key is sent. Set it in your user (or remote) settings instead.`,
+        vscode.l10n.t(
+          "This workspace's settings set bud.baseUrl to {0}; it is ignored, because the base URL decides where your API key is sent. Set it in your user (or remote) settings instead.",
+          settings.ignoredWorkspaceBaseUrl,
+        ),
       ]
     : [];
 }

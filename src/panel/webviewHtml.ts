@@ -8,6 +8,13 @@ export interface HtmlAssets {
   scriptUri: string;
   styleUri: string;
   codiconsUri: string;
+  /** The display language (`vscode.env.language`), for `<html lang>`; default "en". */
+  language?: string;
+  /**
+   * The translated strings of the display language (`vscode.l10n.bundle`), embedded as a JSON data block the app
+   * reads before it builds the view, so its first paint is already in that language. Absent in English.
+   */
+  strings?: Record<string, string>;
 }
 
 export function createNonce(): string {
@@ -29,11 +36,15 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
+// A JSON data block is not run (so the CSP does not apply to it), but `</script>` or `<!--` inside a string would
+// end it early: `<` is written as \u003c, which JSON.parse reads back as the same character.
+const jsonForScript = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+
 const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 export function renderHtml(a: HtmlAssets, nonce = createNonce()): string {
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${attr(a.language ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(a.cspSource, nonce))}">
@@ -44,7 +55,7 @@ export function renderHtml(a: HtmlAssets, nonce = createNonce()): string {
 </head>
 <body>
 <div id="root"></div>
-<script nonce="${nonce}" src="${attr(a.scriptUri)}"></script>
+${a.strings ? `<script type="application/json" id="bud-l10n">${jsonForScript(a.strings)}</script>\n` : ''}<script nonce="${nonce}" src="${attr(a.scriptUri)}"></script>
 </body>
 </html>`;
 }

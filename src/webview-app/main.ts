@@ -1,4 +1,6 @@
 // Webview entry: connect to the host once, build the chat view, forward host messages, then say `ready`.
+// First: the strings are configured before any app module builds its labels.
+import './app/l10nInit';
 import type { HostMessage } from '../protocol';
 import { ChatApp } from './app/app';
 import { connectHost, windowChatId } from './app/vscodeApi';

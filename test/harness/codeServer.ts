@@ -55,6 +55,8 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** Extra command-line arguments. */
   args?: string[];
+  /** Runs once the profile and the extensions are in place, before code-server starts (e.g. a language pack). */
+  beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
   /**
    * Which installed release runs: `current` (code-server 4.139.1, VS Code 1.139) or `minimum` (4.90.3, VS Code 1.90,
    * the `engines.vscode` minimum). Default: BUD_VSCODE_RELEASE, else `current`.
@@ -162,6 +164,8 @@ export function installProduct(extensionsDir: string): string {
     throw new Error(`${relative(repo, main)} is missing: build the extension first (node esbuild.mjs)`);
   return installExtensionCopy(repo, extensionsDir, [
     'package.json',
+    'package.nls.json',
+    'l10n',
     'dist',
     'media',
     'README.md',
@@ -287,6 +291,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       userDataDir,
       opts.vsixExtensions,
     );
+  opts.beforeStart?.({ userDataDir, extensionsDir });
 
   const label = opts.label ?? 'code-server';
   let port = 0;

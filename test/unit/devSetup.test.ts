@@ -84,6 +84,7 @@ describe('F5 (.vscode/)', () => {
     assert.equal(r.status, 0, r.stderr);
     const files = r.stdout.split('\n').filter(Boolean);
     assert.ok(files.includes('package.json'), `vsce ls lists the package: ${files.join(', ')}`);
+    assert.ok(files.includes('package.nls.json'), 'the English texts of package.json ship with it');
     assert.deepEqual(
       files.filter((f) => f.startsWith('.vscode/')),
       [],

@@ -184,6 +184,15 @@ describe('CONTRIBUTING.md layer map', function () {
     for (const e of entries) assert.ok(existsSync(join(repo, e)), `${e} is in the map but not in the repo`);
   });
 
+  it("matches the README's map of src/ (Development)", () => {
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const dev = readme.slice(readme.indexOf('## Development'));
+    const block = dev.slice(dev.indexOf('```'), dev.indexOf('```', dev.indexOf('```') + 3));
+    const inReadme = [...block.matchAll(/^(src\/\S+)/gm)].map((m) => m[1] ?? '');
+    const topLevel = rows.map((r) => r.entry).filter((e) => /^src\/[^/]+\/?$/.test(e));
+    assert.deepEqual([...inReadme].sort(), [...topLevel].sort());
+  });
+
   it('says what the lint rules enforce: vscode or not, and what each layer may import from src/', async () => {
     const probe = new LayerProbe(repo);
     const rowEntries = rows.map((r) => r.entry);

@@ -1,4 +1,5 @@
 // The chat view: builds the layout once, then applies each HostMessage as a small patch.
+import * as l10n from '@vscode/l10n';
 import {
   assertNever,
   isActionId,
@@ -183,7 +184,12 @@ export class ChatApp {
       case 'retrying':
         this.list.get(msg.id)?.showRetry(msg.attempt, msg.maxRetries, msg.delayMs, msg.reason);
         this.announcer.say(
-          `Retrying in ${Math.round(msg.delayMs / 1000)} seconds, attempt ${msg.attempt} of ${msg.maxRetries}.`,
+          l10n.t(
+            'Retrying in {0} seconds, attempt {1} of {2}.',
+            Math.round(msg.delayMs / 1000),
+            msg.attempt,
+            msg.maxRetries,
+          ),
         );
         break;
       case 'toolCall':
@@ -198,7 +204,7 @@ export class ChatApp {
           );
         if (asked)
           this.announcer.say(
-            `Bud asks before running ${msg.name} from ${msg.source}: allow once, always allow, or deny.`,
+            l10n.t('Bud asks before running {0} from {1}: allow once, always allow, or deny.', msg.name, msg.source),
           );
         break;
       }
@@ -267,9 +273,10 @@ export class ChatApp {
     this.list.updateBusy();
     if (msg.usage) this.header.setUsage(msg.usage);
     if (!this.list.all().some((m) => m.status === 'streaming')) this.setBusy(false);
-    if (status === 'stopped') this.announcer.say('Answer stopped.');
+    if (status === 'stopped') this.announcer.say(l10n.t('Answer stopped.'));
     // Once, when the answer is whole (the list itself is not a live region while tokens arrive).
-    else if (status === 'complete' && item) this.announcer.say(`Bud answered: ${item.spokenText(ANNOUNCED_CHARS)}`);
+    else if (status === 'complete' && item)
+      this.announcer.say(l10n.t('Bud answered: {0}', item.spokenText(ANNOUNCED_CHARS)));
   }
 
   private loadChat(chat: ChatSnapshot, initial: boolean): void {
@@ -327,7 +334,7 @@ export class ChatApp {
 
   private stop(): void {
     this.host.post({ type: 'stop' });
-    this.announcer.say('Stopping…');
+    this.announcer.say(l10n.t('Stopping…'));
   }
 
   private onExamplePrompt(text: string): void {

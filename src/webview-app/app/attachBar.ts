@@ -1,11 +1,12 @@
 // The row under the message box: the Attach button (opens the # picker), the current file as a one-click chip
 // (on by default with bud.attachments.currentFile), the workspace's instruction files (chips that open them, or why
 // they are ignored), and the reminder that VS Code lets files be dropped on a webview only while Shift is held.
+import * as l10n from '@vscode/l10n';
 import type { InstructionsInfo } from '../../protocol';
 import { baseName, tokenBadge } from './chips';
 import { clear, formatNumber, h, icon } from './dom';
 
-export const DROP_HINT = 'Hold Shift while dragging files here from the Explorer to attach them';
+export const dropHint = (): string => l10n.t('Hold Shift while dragging files here from the Explorer to attach them');
 
 export interface AttachBarEvents {
   startMention(): void;
@@ -27,8 +28,11 @@ export class AttachBar {
       {
         type: 'button',
         class: 'attach-button',
-        title: `Attach files, folders, #problems, #changes or #terminal (type # in the message). ${DROP_HINT}.`,
-        'aria-label': 'Attach context (type # in the message)',
+        title: l10n.t(
+          'Attach files, folders, #problems, #changes or #terminal (type # in the message). {0}.',
+          dropHint(),
+        ),
+        'aria-label': l10n.t('Attach context (type # in the message)'),
       },
       icon('attach'),
     );
@@ -44,7 +48,7 @@ export class AttachBar {
       this.attachButton,
       this.currentButton,
       this.instructions,
-      h('span', { class: 'drop-hint', title: DROP_HINT }, icon('info'), 'Shift+drag to drop files'),
+      h('span', { class: 'drop-hint', title: dropHint() }, icon('info'), l10n.t('Shift+drag to drop files')),
     );
     this.attachButton.addEventListener('click', () => events.startMention());
     this.currentButton.addEventListener('click', () => {
@@ -87,13 +91,13 @@ export class AttachBar {
     b.setAttribute('aria-pressed', String(this.on));
     b.setAttribute('data-on', String(this.on));
     const label = this.on
-      ? `${f.path} (the current file) goes with your message; click to leave it out`
-      : `Attach ${f.path} (the current file) to your message`;
+      ? l10n.t('{0} (the current file) goes with your message; click to leave it out', f.path)
+      : l10n.t('Attach {0} (the current file) to your message', f.path);
     b.title = label;
     b.replaceChildren(
       icon(this.on ? 'file' : 'add'),
       h('span', { class: 'chip-label' }, name),
-      h('span', { class: 'current-file-tag' }, 'current file'),
+      h('span', { class: 'current-file-tag' }, l10n.t('current file')),
     );
   }
 
@@ -101,8 +105,12 @@ export class AttachBar {
     clear(this.instructions);
     for (const i of list) {
       const text = i.problem
-        ? `${i.path} is not sent: ${i.problem}`
-        : `Workspace instructions from ${i.path} (${formatNumber(i.tokens)} tokens) go with every request. Open it`;
+        ? l10n.t('{0} is not sent: {1}', i.path, i.problem)
+        : l10n.t(
+            'Workspace instructions from {0} ({1} tokens) go with every request. Open it',
+            i.path,
+            formatNumber(i.tokens),
+          );
       this.instructions.append(
         h(
           'button',
@@ -118,7 +126,7 @@ export class AttachBar {
           },
           icon(i.problem ? 'warning' : 'book'),
           h('span', { class: 'chip-label' }, baseName(i.path)),
-          i.problem ? h('span', { class: 'sr-only' }, ' (not sent)') : tokenBadge(i.tokens),
+          i.problem ? h('span', { class: 'sr-only' }, ' ' + l10n.t('(not sent)')) : tokenBadge(i.tokens),
         ),
       );
     }
@@ -128,7 +136,7 @@ export class AttachBar {
           'span',
           { class: 'instructions-note', title: note },
           icon('shield'),
-          h('span', {}, 'Instructions ignored'),
+          h('span', {}, l10n.t('Instructions ignored')),
           h('span', { class: 'sr-only' }, note),
         ),
       );

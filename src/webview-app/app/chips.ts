@@ -1,6 +1,7 @@
 // Chips for what is attached to a message: code ("a.ts:12-20"), files, folders, Problems, git changes, terminal
 // output, slash-command prompts. Each names what it holds and how many tokens it adds; one sent in part says so.
 // A chip of a file (or a part of one) is a button that opens it at the range; the others are labels.
+import * as l10n from '@vscode/l10n';
 import type { CodeContext, AttachmentKind } from '../../protocol';
 import { formatNumber, h, icon, iconButton } from './dom';
 
@@ -41,22 +42,30 @@ export function shortTokens(n: number): string {
 
 /** "96" on screen, "96 tokens" to a screen reader. */
 export function tokenBadge(tokens: number): HTMLSpanElement {
-  return h('span', { class: 'chip-tokens' }, shortTokens(tokens), h('span', { class: 'sr-only' }, ' tokens'));
+  return h(
+    'span',
+    { class: 'chip-tokens' },
+    shortTokens(tokens),
+    h('span', { class: 'sr-only' }, ' ' + l10n.t('tokens')),
+  );
 }
 
 /** What a screen reader and the tooltip say: the path and lines, the tokens, and the note when it was cut. */
 function describe(c: CodeContext): string {
   const kind = kindOf(c);
-  const lines = c.startLine === c.endLine ? `line ${c.startLine}` : `lines ${c.startLine} to ${c.endLine}`;
+  const lines =
+    c.startLine === c.endLine ? l10n.t('line {0}', c.startLine) : l10n.t('lines {0} to {1}', c.startLine, c.endLine);
   const what =
     kind === 'selection'
       ? `${c.path}, ${lines}`
       : kind === 'file'
-        ? `${c.path}${c.totalLines !== undefined ? `, ${formatNumber(c.totalLines)} lines` : ''}`
+        ? c.totalLines !== undefined
+          ? l10n.t('{0}, {1} lines', c.path, formatNumber(c.totalLines))
+          : c.path
         : kind === 'folder'
-          ? `the folder ${c.path}`
+          ? l10n.t('the folder {0}', c.path)
           : chipLabel(c);
-  const tokens = c.tokens !== undefined ? `, ${formatNumber(c.tokens)} tokens` : '';
+  const tokens = c.tokens !== undefined ? l10n.t(', {0} tokens', formatNumber(c.tokens)) : '';
   return `${what}${tokens}${c.note ? `. ${c.note}` : ''}`;
 }
 
@@ -97,7 +106,7 @@ export function contextChip(c: CodeContext): HTMLElement {
       'data-start': start,
       'data-end': end,
       // The name comes from the visible text (so voice control can say it); the title describes it.
-      title: `Open ${text}`,
+      title: l10n.t('Open {0}', text),
     },
     ...parts,
   );
@@ -106,7 +115,7 @@ export function contextChip(c: CodeContext): HTMLElement {
 /** A pending chip above the input: the chip plus a remove button. */
 export function pendingChip(c: CodeContext, index: number): HTMLSpanElement {
   const chip = contextChip(c);
-  const remove = iconButton('close', `Remove ${chipLabel(c)} from the message`, {
+  const remove = iconButton('close', l10n.t('Remove {0} from the message', chipLabel(c)), {
     class: 'icon-button chip-remove',
     'data-remove-index': index,
   });
@@ -114,7 +123,7 @@ export function pendingChip(c: CodeContext, index: number): HTMLSpanElement {
 }
 
 export function chipList(contexts: readonly CodeContext[]): HTMLDivElement {
-  const list = h('div', { class: 'context-chips', role: 'list', 'aria-label': 'Attached to this message' });
+  const list = h('div', { class: 'context-chips', role: 'list', 'aria-label': l10n.t('Attached to this message') });
   for (const c of contexts) list.appendChild(h('span', { role: 'listitem' }, contextChip(c)));
   return list;
 }

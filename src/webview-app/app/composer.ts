@@ -1,6 +1,7 @@
 // The input area: pending attachment chips, the auto-growing textarea (`#input`), the Send/Stop button (`#send`)
 // and the attach bar under it; the # picker and / commands open above it.
 // Enter sends, Shift+Enter adds a line, Up in an empty input recalls earlier messages, Escape stops an answer.
+import * as l10n from '@vscode/l10n';
 import type { CodeContext } from '../../protocol';
 import { AttachBar } from './attachBar';
 import { pendingChip } from './chips';
@@ -32,7 +33,7 @@ export class Composer {
   private readonly pending = h('div', {
     class: 'pending-contexts',
     role: 'list',
-    'aria-label': 'Attached to your next message',
+    'aria-label': l10n.t('Attached to your next message'),
   });
   readonly mentions: ComposerMentions;
   readonly bar: AttachBar;
@@ -47,10 +48,12 @@ export class Composer {
     this.input = h('textarea', {
       id: 'input',
       rows: 1,
-      'aria-label': 'Message Bud',
+      'aria-label': l10n.t('Message Bud'),
       spellcheck: 'true',
-      placeholder: 'Ask Bud… (# attaches, / runs a command)',
-      title: 'Enter sends, Shift+Enter adds a line, Up recalls your last message, # attaches files, / runs a command',
+      placeholder: l10n.t('Ask Bud… (# attaches, / runs a command)'),
+      title: l10n.t(
+        'Enter sends, Shift+Enter adds a line, Up recalls your last message, # attaches files, / runs a command',
+      ),
     });
     this.mentions = new ComposerMentions(this.input, {
       query: (id, q) => this.events.mentionQuery(id, q),
@@ -98,7 +101,7 @@ export class Composer {
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       if (!this.busy) this.submit();
-      else this.showMessage('info', 'Bud is still answering. Press Escape or Stop to stop it first.');
+      else this.showMessage('info', l10n.t('Bud is still answering. Press Escape or Stop to stop it first.'));
       return;
     }
     if (e.key === 'Escape' && this.busy) {
@@ -188,10 +191,10 @@ export class Composer {
   setBusy(busy: boolean): void {
     const wasBusy = this.busy;
     this.busy = busy;
-    const label = busy ? 'Stop' : 'Send';
+    const label = busy ? l10n.t('Stop') : l10n.t('Send');
     this.sendButton.setAttribute('data-mode', busy ? 'stop' : 'send');
     this.sendButton.setAttribute('aria-label', label);
-    this.sendButton.title = busy ? 'Stop (Escape)' : 'Send (Enter)';
+    this.sendButton.title = busy ? l10n.t('Stop (Escape)') : l10n.t('Send (Enter)');
     setIcon(this.sendButton, busy ? 'debug-stop' : 'send');
     if (wasBusy && !busy) this.clearMessage(); // "still answering" no longer applies
   }
@@ -207,7 +210,11 @@ export class Composer {
   private showTooLong(length: number): void {
     this.showMessage(
       'error',
-      `This message is ${formatNumber(length)} characters long; Bud Chat sends at most ${formatNumber(MAX_MESSAGE_CHARS)} characters in one message, so it will not be sent. Shorten it or split it into parts.`,
+      l10n.t(
+        'This message is {0} characters long; Bud Chat sends at most {1} characters in one message, so it will not be sent. Shorten it or split it into parts.',
+        formatNumber(length),
+        formatNumber(MAX_MESSAGE_CHARS),
+      ),
     );
   }
 

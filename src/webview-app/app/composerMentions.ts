@@ -2,6 +2,7 @@
 // of a word opens the picker of files, folders, #problems, #changes, #terminal, #selection and #file; "/" at the
 // start of the message lists the slash commands. The host answers # queries (it has the workspace index); the
 // slash commands are filtered here. Picking replaces the typed "#query" with a short reference and attaches the item.
+import * as l10n from '@vscode/l10n';
 import type { MentionItem, SlashCommandInfo } from '../../protocol';
 import { Picker, type PickerRow } from './picker';
 
@@ -23,8 +24,9 @@ const KIND_ICONS: Record<MentionItem['kind'], string> = {
   terminal: 'terminal',
 };
 
-export const MENTION_FOOTER = 'Enter or Tab attaches · Esc closes · hold Shift to drag files in from the Explorer';
-export const SLASH_FOOTER = 'Enter or Tab picks · Esc closes';
+export const mentionFooter = (): string =>
+  l10n.t('Enter or Tab attaches · Esc closes · hold Shift to drag files in from the Explorer');
+export const slashFooter = (): string => l10n.t('Enter or Tab picks · Esc closes');
 
 interface Token {
   mode: 'mention' | 'slash';
@@ -67,7 +69,7 @@ export class ComposerMentions {
     this.picker = new Picker(
       input,
       { pick: (row) => this.pick(row), dismiss: () => (this.token = undefined) },
-      'Attach',
+      l10n.t('Attach'),
     );
     input.addEventListener('blur', () => this.close());
     input.addEventListener('click', () => this.update());
@@ -101,7 +103,11 @@ export class ComposerMentions {
     // Say "Searching" only if the answer is slow (the first # of a very large workspace builds the index).
     this.searching = setTimeout(() => {
       if (this.requestId === id && this.token?.mode === 'mention' && !this.picker.isOpen)
-        this.picker.show([], { status: 'Searching the workspace…', footer: MENTION_FOOTER, label: 'Attach' });
+        this.picker.show([], {
+          status: l10n.t('Searching the workspace…'),
+          footer: mentionFooter(),
+          label: l10n.t('Attach'),
+        });
     }, 300);
   }
 
@@ -118,9 +124,14 @@ export class ComposerMentions {
       matches: i.matches,
     }));
     // A note (the files are still being listed) says more than "nothing matches" about an empty list.
-    const status = items.length === 0 ? (note ?? `Nothing matches "${this.token.query}".`) : note;
-    this.picker.show(rows, { status, footer: MENTION_FOOTER, label: 'Attach a file, folder or more' });
-    const count = items.length === 0 ? 'No matches' : `${items.length} result${items.length === 1 ? '' : 's'}`;
+    const status = items.length === 0 ? (note ?? l10n.t('Nothing matches "{0}".', this.token.query)) : note;
+    this.picker.show(rows, { status, footer: mentionFooter(), label: l10n.t('Attach a file, folder or more') });
+    const count =
+      items.length === 0
+        ? l10n.t('No matches')
+        : items.length === 1
+          ? l10n.t('1 result')
+          : l10n.t('{0} results', items.length);
     this.events.announce(note && items.length === 0 ? note : count);
   }
 
@@ -137,7 +148,7 @@ export class ComposerMentions {
       detail: c.source === 'built-in' ? c.description : `${c.description} (${c.source})`,
       matches: c.name.toLowerCase().startsWith(query.toLowerCase()) ? [...Array(query.length + 1).keys()] : [],
     }));
-    this.picker.show(rows, { status: this.commandsNote, footer: SLASH_FOOTER, label: 'Slash commands' });
+    this.picker.show(rows, { status: this.commandsNote, footer: slashFooter(), label: l10n.t('Slash commands') });
   }
 
   private pick(row: PickerRow): void {
@@ -159,7 +170,9 @@ export class ComposerMentions {
     this.close();
     // The composer re-measures and saves the draft on input.
     this.input.dispatchEvent(new Event('input', { bubbles: true }));
-    this.events.announce(row.id.startsWith('slash:') ? `${row.label} chosen` : `${row.label} attached`);
+    this.events.announce(
+      row.id.startsWith('slash:') ? l10n.t('{0} chosen', row.label) : l10n.t('{0} attached', row.label),
+    );
   }
 
   /** The Attach button: a "#" at the caret (after a space when needed), which opens the list. */

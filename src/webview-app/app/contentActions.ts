@@ -1,5 +1,6 @@
 // Event delegation for what the Markdown renderer and the chips put into the view:
 // code-block buttons ([data-code-action]), links (a[href]) and code chips (.context-chip).
+import * as l10n from '@vscode/l10n';
 import type { Announcer } from './dom';
 import { setIcon } from './dom';
 import type { Host } from './vscodeApi';
@@ -57,11 +58,11 @@ function runCodeAction(button: HTMLElement, host: Host, announcer: Announcer): v
     case 'copy':
       host.post({ type: 'copyCode', code });
       showCopied(button);
-      announcer.say('Copied code to the clipboard.');
+      announcer.say(l10n.t('Copied code to the clipboard.'));
       break;
     case 'insert':
       host.post({ type: 'insertCode', code });
-      announcer.say('Inserted code at the cursor.');
+      announcer.say(l10n.t('Inserted code at the cursor.'));
       break;
     case 'open':
       host.post({ type: 'openCodeInEditor', code, language });
@@ -76,20 +77,20 @@ const copiedTimers = new WeakMap<HTMLElement, ReturnType<typeof setTimeout>>();
 /** Shows a check mark and "Copied" on a copy button for a moment. */
 export function showCopied(button: HTMLElement): void {
   if (!copiedTimers.has(button)) {
-    button.setAttribute('data-label', button.getAttribute('aria-label') ?? 'Copy code');
-    button.setAttribute('data-title', button.getAttribute('title') ?? 'Copy code');
+    button.setAttribute('data-label', button.getAttribute('aria-label') ?? l10n.t('Copy code'));
+    button.setAttribute('data-title', button.getAttribute('title') ?? l10n.t('Copy code'));
   }
   clearTimeout(copiedTimers.get(button));
   button.classList.add('copied');
-  button.setAttribute('aria-label', 'Copied');
-  button.setAttribute('title', 'Copied');
+  button.setAttribute('aria-label', l10n.t('Copied'));
+  button.setAttribute('title', l10n.t('Copied'));
   setIcon(button, 'check');
   copiedTimers.set(
     button,
     setTimeout(() => {
       button.classList.remove('copied');
-      button.setAttribute('aria-label', button.getAttribute('data-label') ?? 'Copy code');
-      button.setAttribute('title', button.getAttribute('data-title') ?? 'Copy code');
+      button.setAttribute('aria-label', button.getAttribute('data-label') ?? l10n.t('Copy code'));
+      button.setAttribute('title', button.getAttribute('data-title') ?? l10n.t('Copy code'));
       setIcon(button, 'copy');
       copiedTimers.delete(button);
     }, COPIED_MS),

@@ -1,6 +1,7 @@
 // The context meter in the header: the tokens the next request will use out of the model's window (the room kept
 // for the answer not counted), with a breakdown on hover or focus, a warning look from 80%, and where the window
 // came from. Keyboard and screen readers get the same text through the label and the described-by popover.
+import * as l10n from '@vscode/l10n';
 import type { ContextInfo, InstructionsInfo } from '../../protocol';
 import { append, clear, formatNumber, h, icon } from './dom';
 
@@ -8,10 +9,10 @@ import { append, clear, formatNumber, h, icon } from './dom';
 export const WARN_SHARE = 0.8;
 
 const SOURCE_LABEL: Record<ContextInfo['source'], string> = {
-  learned: 'learned',
-  setting: 'your setting',
-  server: 'server',
-  default: 'default',
+  learned: l10n.t('learned'),
+  setting: l10n.t('your setting'),
+  server: l10n.t('server'),
+  default: l10n.t('default'),
 };
 
 /** "3.1k", "128k", "950". */
@@ -61,9 +62,21 @@ export class ContextMeter {
     this.label.textContent = `${compact(info.tokens)} / ${compact(info.window)}`;
     const pct = Math.round((info.tokens / info.window) * 100);
     const summary = info.fits
-      ? `The next request uses ${formatNumber(info.tokens)} of ${formatNumber(info.window)} tokens (${pct}%); ${formatNumber(info.reserve)} more are kept for the answer.`
-      : `The next message does not fit: it needs ${formatNumber(info.tokens)} tokens and ${formatNumber(limit)} are free (${formatNumber(info.reserve)} of the ${formatNumber(info.window)}-token window are kept for the answer).`;
-    this.el.setAttribute('aria-label', `Context: ${summary}`);
+      ? l10n.t(
+          'The next request uses {0} of {1} tokens ({2}%); {3} more are kept for the answer.',
+          formatNumber(info.tokens),
+          formatNumber(info.window),
+          pct,
+          formatNumber(info.reserve),
+        )
+      : l10n.t(
+          'The next message does not fit: it needs {0} tokens and {1} are free ({2} of the {3}-token window are kept for the answer).',
+          formatNumber(info.tokens),
+          formatNumber(limit),
+          formatNumber(info.reserve),
+          formatNumber(info.window),
+        );
+    this.el.setAttribute('aria-label', l10n.t('Context: {0}', summary));
     const b = info.breakdown;
     const row = (name: string, n: number) =>
       h('div', { class: 'context-row' }, h('span', {}, name), h('span', { class: 'context-num' }, formatNumber(n)));
@@ -71,30 +84,36 @@ export class ContextMeter {
     append(
       this.popover,
       h('div', { class: 'context-head' }, summary),
-      row('System & instructions', b.system),
+      row(l10n.t('System & instructions'), b.system),
       ...this.instructions.map((f) =>
         h(
           'div',
           { class: 'context-row context-sub' },
-          h('span', {}, `of which ${f.path}`),
+          h('span', {}, l10n.t('of which {0}', f.path)),
           h('span', { class: 'context-num' }, formatNumber(f.tokens)),
         ),
       ),
-      row('Tools', b.tools),
-      row('History', b.history),
-      row('Attachments', b.attachments),
-      h('div', { class: 'context-foot' }, `Window (${SOURCE_LABEL[info.source]}): ${info.sourceDetail}`),
-      h('div', { class: 'context-foot' }, `Kept for the answer: ${info.reserveRule}.`),
+      row(l10n.t('Tools'), b.tools),
+      row(l10n.t('History'), b.history),
+      row(l10n.t('Attachments'), b.attachments),
+      h('div', { class: 'context-foot' }, l10n.t('Window ({0}): {1}', SOURCE_LABEL[info.source], info.sourceDetail)),
+      h('div', { class: 'context-foot' }, l10n.t('Kept for the answer: {0}.', info.reserveRule)),
       info.notSent
         ? h(
             'div',
             { class: 'context-foot' },
-            `${formatNumber(info.notSent)} earlier message${info.notSent === 1 ? ' is' : 's are'} not sent.`,
+            info.notSent === 1
+              ? l10n.t('1 earlier message is not sent.')
+              : l10n.t('{0} earlier messages are not sent.', formatNumber(info.notSent)),
           )
         : null,
       info.calibrated
         ? null
-        : h('div', { class: 'context-foot' }, 'Counted with the o200k tokenizer; calibrated after the first answer.'),
+        : h(
+            'div',
+            { class: 'context-foot' },
+            l10n.t('Counted with the o200k tokenizer; calibrated after the first answer.'),
+          ),
     );
   }
 }

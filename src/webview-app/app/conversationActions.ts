@@ -1,5 +1,6 @@
 // Event delegation for the message actions in the list (messageTools.ts): branch arrows, Copy, Regenerate, Edit
 // and Delete. The host does the work and answers with `pathChanged` (or a notice); the view only asks.
+import * as l10n from '@vscode/l10n';
 import type { Announcer } from './dom';
 import type { MessageList } from './messageList';
 import type { MessageAction } from './messageTools';
@@ -23,7 +24,7 @@ export function bindConversationActions(list: MessageList, host: Host, announcer
       case 'copy':
         host.post({ type: 'copyMessage', id: item.id });
         showCopied(button);
-        announcer.say(item.role === 'user' ? 'Copied your message.' : 'Copied the answer as Markdown.');
+        announcer.say(item.role === 'user' ? l10n.t('Copied your message.') : l10n.t('Copied the answer as Markdown.'));
         break;
       case 'regenerate':
         host.post({ type: 'regenerate', id: item.id });

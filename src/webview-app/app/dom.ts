@@ -1,5 +1,6 @@
 // Small DOM helpers. Everything here sets text with textContent and attributes with setAttribute:
 // no innerHTML, no inline styles (the view runs under a strict CSP).
+import * as l10n from '@vscode/l10n';
 
 export type Attrs = Record<string, string | number | boolean | undefined | null>;
 export type Child = Node | string | null | undefined | false;
@@ -70,13 +71,13 @@ export function formatDuration(ms: number): string {
 export function formatRelativeTime(ts: number, now = Date.now()): string {
   const diff = Math.max(0, now - ts);
   const min = Math.floor(diff / 60_000);
-  if (min < 1) return 'just now';
-  if (min < 60) return `${min} min ago`;
+  if (min < 1) return l10n.t('just now');
+  if (min < 60) return l10n.t('{0} min ago', min);
   const hours = Math.floor(min / 60);
-  if (hours < 24) return `${hours} h ago`;
+  if (hours < 24) return l10n.t('{0} h ago', hours);
   const days = Math.floor(hours / 24);
-  if (days === 1) return 'yesterday';
-  if (days < 7) return `${days} days ago`;
+  if (days === 1) return l10n.t('yesterday');
+  if (days < 7) return l10n.t('{0} days ago', days);
   return new Date(ts).toLocaleDateString('en-US', {
     month: 'short',
     day: 'numeric',

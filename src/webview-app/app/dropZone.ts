@@ -2,6 +2,7 @@
 // workbench keeps it), and then the drag carries `application/vnd.code.uri-list` (every dragged item, one URI a line),
 // `resourceurls` (a JSON list) and `text/uri-list` (the first item only). Files dragged from outside VS Code carry
 // no path a webview can read, so they are refused with a word.
+import * as l10n from '@vscode/l10n';
 import { h, icon } from './dom';
 
 const URI_TYPES = ['application/vnd.code.uri-list', 'resourceurls', 'text/uri-list'];
@@ -44,7 +45,7 @@ export function bindDropZone(root: HTMLElement, events: DropEvents): HTMLElement
   const overlay = h(
     'div',
     { class: 'drop-overlay', hidden: true, 'aria-hidden': 'true' },
-    h('div', { class: 'drop-overlay-box' }, icon('attach'), h('span', {}, 'Drop to attach to your message')),
+    h('div', { class: 'drop-overlay-box' }, icon('attach'), h('span', {}, l10n.t('Drop to attach to your message'))),
   );
   root.append(overlay);
   let depth = 0;
@@ -75,7 +76,9 @@ export function bindDropZone(root: HTMLElement, events: DropEvents): HTMLElement
     if (uris.length) events.drop(uris);
     else
       events.refuse(
-        'Those files came from outside VS Code, so Bud cannot read them. Drag them from the Explorer (holding Shift), or type # to attach a workspace file.',
+        l10n.t(
+          'Those files came from outside VS Code, so Bud cannot read them. Drag them from the Explorer (holding Shift), or type # to attach a workspace file.',
+        ),
       );
   });
   return overlay;

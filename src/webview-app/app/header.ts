@@ -1,5 +1,6 @@
 // The view's top bar: the model in use (click to change), the context meter, the last answer's token usage,
 // history and New Chat.
+import * as l10n from '@vscode/l10n';
 import type { ContextInfo, InstructionsInfo, Usage } from '../../protocol';
 import { ContextMeter } from './contextMeter';
 import { formatNumber, h, icon, iconButton } from './dom';
@@ -27,13 +28,13 @@ export class Header {
       icon('chevron-down', 'model-chevron'),
     );
     this.modelButton.addEventListener('click', () => events.selectModel());
-    this.historyButton = iconButton('history', 'Chat history', {
+    this.historyButton = iconButton('history', l10n.t('Chat history'), {
       id: 'history-button',
       'aria-expanded': 'false',
       'aria-controls': 'history-panel',
     });
     this.historyButton.addEventListener('click', () => events.toggleHistory());
-    const newChat = iconButton('add', 'New chat', { id: 'new-chat' });
+    const newChat = iconButton('add', l10n.t('New chat'), { id: 'new-chat' });
     newChat.addEventListener('click', () => events.newChat());
     this.el = h(
       'header',
@@ -48,8 +49,10 @@ export class Header {
   }
 
   setModel(model: string): void {
-    this.modelName.textContent = model || 'Select a model';
-    const label = model ? `Model: ${model}. Select another model` : 'No model selected. Select a model';
+    this.modelName.textContent = model || l10n.t('Select a model');
+    const label = model
+      ? l10n.t('Model: {0}. Select another model', model)
+      : l10n.t('No model selected. Select a model');
     this.modelButton.setAttribute('aria-label', label);
     this.modelButton.title = label;
     this.modelButton.classList.toggle('missing', !model);
@@ -64,10 +67,14 @@ export class Header {
     const p = formatNumber(usage.prompt_tokens),
       c = formatNumber(usage.completion_tokens),
       t = formatNumber(usage.total_tokens);
-    const full = `Last answer: ${p} prompt + ${c} completion = ${t} tokens`;
+    const full = l10n.t('Last answer: {0} prompt + {1} completion = {2} tokens', p, c, t);
     this.usage.title = full;
     this.usage.replaceChildren(
-      h('span', { class: 'sr-only' }, `Last answer used ${p} prompt tokens and ${c} completion tokens, ${t} in total.`),
+      h(
+        'span',
+        { class: 'sr-only' },
+        l10n.t('Last answer used {0} prompt tokens and {1} completion tokens, {2} in total.', p, c, t),
+      ),
       icon('pulse'),
       h('span', { class: 'usage-detail', 'aria-hidden': 'true' }, `${p} in · ${c} out · `),
       h('span', { class: 'usage-total', 'aria-hidden': 'true' }, `${t} tokens`),

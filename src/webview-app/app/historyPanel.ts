@@ -3,6 +3,7 @@
 // searches the text of every message of every chat (the host's index): those hits show below, with a snippet;
 // choosing one opens the chat at that message.
 // Keyboard: Up/Down move between chats and hits, Enter opens, F2 renames, Delete asks to delete, Escape closes.
+import * as l10n from '@vscode/l10n';
 import type { ChatSummary, SearchHit } from '../../protocol';
 import { formatRelativeTime, h, icon, iconButton } from './dom';
 import { SearchResults } from './searchResults';
@@ -26,7 +27,7 @@ const MIN_SEARCH_CHARS = 2;
 
 export class HistoryPanel {
   readonly el: HTMLElement;
-  private readonly list = h('ul', { id: 'history-list', class: 'history-list', 'aria-label': 'Past chats' });
+  private readonly list = h('ul', { id: 'history-list', class: 'history-list', 'aria-label': l10n.t('Past chats') });
   private readonly filter: HTMLInputElement;
   private readonly emptyText = h('p', { class: 'history-empty' });
   private chats: ChatSummary[] = [];
@@ -40,8 +41,8 @@ export class HistoryPanel {
     this.filter = h('input', {
       type: 'search',
       class: 'history-filter',
-      placeholder: 'Search chats',
-      'aria-label': 'Search chats',
+      placeholder: l10n.t('Search chats'),
+      'aria-label': l10n.t('Search chats'),
       'aria-controls': 'history-list',
     });
     this.results = new SearchResults((hit) => this.events.openHit(hit.chatId, hit.messageId!));
@@ -49,16 +50,16 @@ export class HistoryPanel {
       this.render();
       this.scheduleSearch();
     });
-    const close = iconButton('close', 'Close chat history', { class: 'icon-button history-close' });
+    const close = iconButton('close', l10n.t('Close chat history'), { class: 'icon-button history-close' });
     close.addEventListener('click', () => this.events.close());
-    const importButton = iconButton('cloud-download', 'Import a chat from a JSON export', {
+    const importButton = iconButton('cloud-download', l10n.t('Import a chat from a JSON export'), {
       class: 'icon-button history-import',
     });
     importButton.addEventListener('click', () => this.events.importChat());
     this.el = h(
       'section',
-      { id: 'history-panel', class: 'history-panel', 'aria-label': 'Chat history' },
-      h('div', { class: 'history-header' }, h('h2', {}, 'Chats'), importButton, close),
+      { id: 'history-panel', class: 'history-panel', 'aria-label': l10n.t('Chat history') },
+      h('div', { class: 'history-header' }, h('h2', {}, l10n.t('Chats')), importButton, close),
       h('div', { class: 'history-search' }, icon('search'), this.filter),
       this.list,
       this.emptyText,
@@ -123,7 +124,8 @@ export class HistoryPanel {
     const shown = this.chats.filter((c) => !query || c.title.toLowerCase().includes(query));
     this.list.replaceChildren(...shown.map((c) => this.item(c)));
     this.emptyText.hidden = shown.length > 0;
-    this.emptyText.textContent = this.chats.length === 0 ? 'No saved chats yet.' : 'No chat title matches your search.';
+    this.emptyText.textContent =
+      this.chats.length === 0 ? l10n.t('No saved chats yet.') : l10n.t('No chat title matches your search.');
     if (focusedId)
       this.list.querySelector<HTMLElement>(`[data-chat-id="${CSS.escape(focusedId)}"] .history-open`)?.focus();
     // The focused row went away (deleted): keep keyboard users inside the list.
@@ -147,7 +149,7 @@ export class HistoryPanel {
         type: 'text',
         class: 'history-rename',
         value: c.title,
-        'aria-label': `New title for “${c.title}”`,
+        'aria-label': l10n.t('New title for “{0}”', c.title),
         maxlength: 200,
       });
       let done = false;
@@ -187,9 +189,9 @@ export class HistoryPanel {
         'button',
         { type: 'button', class: 'button danger', 'data-confirm-delete': c.id },
         icon('trash'),
-        h('span', {}, 'Delete'),
+        h('span', {}, l10n.t('Delete')),
       );
-      const cancel = h('button', { type: 'button', class: 'button secondary' }, 'Cancel');
+      const cancel = h('button', { type: 'button', class: 'button secondary' }, l10n.t('Cancel'));
       del.addEventListener('click', () => {
         this.confirmingId = undefined;
         this.events.deleteChat(c.id);
@@ -203,8 +205,8 @@ export class HistoryPanel {
       li.append(
         h(
           'div',
-          { class: 'history-confirm', role: 'group', 'aria-label': `Delete “${c.title}”?` },
-          h('span', { class: 'history-confirm-text' }, `Delete “${c.title}”? This cannot be undone.`),
+          { class: 'history-confirm', role: 'group', 'aria-label': l10n.t('Delete “{0}”?', c.title) },
+          h('span', { class: 'history-confirm-text' }, l10n.t('Delete “{0}”? This cannot be undone.', c.title)),
           h('div', { class: 'history-confirm-actions' }, del, cancel),
         ),
       );
@@ -223,20 +225,22 @@ export class HistoryPanel {
       h(
         'span',
         { class: 'history-text' },
-        h('span', { class: 'history-title' }, c.title || 'Untitled chat'),
+        h('span', { class: 'history-title' }, c.title || l10n.t('Untitled chat')),
         h('span', { class: 'sr-only' }, ', '),
         h('span', { class: 'history-meta' }, meta),
       ),
     );
     open.addEventListener('click', () => this.events.switchChat(c.id));
-    const rename = iconButton('edit', `Rename “${c.title}”`, { class: 'icon-button history-rename-button' });
+    const rename = iconButton('edit', l10n.t('Rename “{0}”', c.title), { class: 'icon-button history-rename-button' });
     rename.addEventListener('click', () => {
       this.editingId = c.id;
       this.render();
     });
-    const exportButton = iconButton('export', `Export “${c.title}”`, { class: 'icon-button history-export-button' });
+    const exportButton = iconButton('export', l10n.t('Export “{0}”', c.title), {
+      class: 'icon-button history-export-button',
+    });
     exportButton.addEventListener('click', () => this.events.exportChat(c.id));
-    const remove = iconButton('trash', `Delete “${c.title}”`, { class: 'icon-button history-delete-button' });
+    const remove = iconButton('trash', l10n.t('Delete “{0}”', c.title), { class: 'icon-button history-delete-button' });
     remove.addEventListener('click', () => {
       this.confirmingId = c.id;
       this.render();

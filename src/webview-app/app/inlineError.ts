@@ -1,32 +1,33 @@
 // An error shown inside the conversation, under the partial answer it interrupted, with the actions that fix it.
 // And the "Retrying in 4 s (attempt 1 of 3)…" line shown while the host waits before a retry.
+import * as l10n from '@vscode/l10n';
 import type { ErrorInfo } from '../../protocol';
 import { actionBar } from './actions';
 import { h, icon } from './dom';
 
 const TITLES: Partial<Record<ErrorInfo['kind'], string>> = {
-  auth: 'Authentication failed',
-  permission: 'Permission denied',
-  notFound: 'Not found',
-  badRequest: 'Request rejected',
-  rateLimit: 'Rate limited',
-  server: 'Server error',
-  connection: 'Connection failed',
-  timeout: 'Timed out',
-  incomplete: 'Incomplete answer',
-  streamError: 'The server reported an error',
-  validation: 'Not sent',
-  noApiKey: 'No API key',
-  noModel: 'No model selected',
-  aborted: 'Cancelled',
+  auth: l10n.t('Authentication failed'),
+  permission: l10n.t('Permission denied'),
+  notFound: l10n.t('Not found'),
+  badRequest: l10n.t('Request rejected'),
+  rateLimit: l10n.t('Rate limited'),
+  server: l10n.t('Server error'),
+  connection: l10n.t('Connection failed'),
+  timeout: l10n.t('Timed out'),
+  incomplete: l10n.t('Incomplete answer'),
+  streamError: l10n.t('The server reported an error'),
+  validation: l10n.t('Not sent'),
+  noApiKey: l10n.t('No API key'),
+  noModel: l10n.t('No model selected'),
+  aborted: l10n.t('Cancelled'),
 };
 
 export function createInlineError(error: ErrorInfo): HTMLDivElement {
   const details: string[] = [];
-  if (error.status !== undefined) details.push(`HTTP ${error.status}`);
+  if (error.status !== undefined) details.push(l10n.t('HTTP {0}', error.status));
   if (error.requestId) details.push(`request ID ${error.requestId}`);
   if (error.url) details.push(error.url);
-  const title = TITLES[error.kind] ?? 'Something went wrong';
+  const title = TITLES[error.kind] ?? l10n.t('Something went wrong');
   return h(
     'div',
     { class: 'inline-error', role: 'alert', 'data-kind': error.kind },
@@ -64,8 +65,8 @@ export class RetryStatus {
       const left = Math.max(0, Math.ceil((due - Date.now()) / 1000));
       const text =
         left > 0
-          ? `Retrying in ${left} s (attempt ${attempt} of ${maxRetries})…`
-          : `Retrying now (attempt ${attempt} of ${maxRetries})…`;
+          ? l10n.t('Retrying in {0} s (attempt {1} of {2})…', left, attempt, maxRetries)
+          : l10n.t('Retrying now (attempt {0} of {1})…', attempt, maxRetries);
       if (this.text.textContent !== text) this.text.textContent = text;
       if (left === 0) this.stopTimer();
     };

@@ -1,5 +1,6 @@
 // The conversation (`#messages`, role=log): a map of message items, appended and patched in place, that follows
 // new output while the user is at the bottom and leaves the scroll position alone once they scroll up.
+import * as l10n from '@vscode/l10n';
 import type { MessageView, SummaryView } from '../../protocol';
 import { notSentMarker, summaryMarker } from './contextMarkers';
 import { cancel as cancelLazy, renderWhenVisible } from '../lazy';
@@ -32,10 +33,10 @@ export class MessageList {
     // aria-live off: a streaming answer would be read token by token; the app announces each answer once it ends.
     this.el = h(
       'div',
-      { id: 'messages', role: 'log', 'aria-live': 'off', 'aria-label': 'Conversation', tabindex: '-1' },
+      { id: 'messages', role: 'log', 'aria-live': 'off', 'aria-label': l10n.t('Conversation'), tabindex: '-1' },
       this.inner,
     );
-    this.scrollButton = iconButton('arrow-down', 'Scroll to the latest message', {
+    this.scrollButton = iconButton('arrow-down', l10n.t('Scroll to the latest message'), {
       id: 'scroll-to-bottom',
       class: 'icon-button floating',
     });

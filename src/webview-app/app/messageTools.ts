@@ -1,6 +1,7 @@
 // The controls in a message's header: ‹ 1 / 2 › to switch between branches, and the message actions (Copy,
 // Regenerate on answers; Edit, Delete on questions), plus the inline editor an Edit opens. The buttons carry
 // `data-message-action`; conversationActions.ts handles their clicks for the whole list.
+import * as l10n from '@vscode/l10n';
 import type { BranchInfo, MessageView } from '../../protocol';
 import { h, iconButton } from './dom';
 
@@ -9,12 +10,12 @@ export type MessageAction = 'branch-prev' | 'branch-next' | 'copy' | 'regenerate
 /** The actions of each kind of message, in order: [action, icon, label]. */
 const ACTIONS: Record<MessageView['role'], [MessageAction, string, string][]> = {
   user: [
-    ['edit', 'edit', 'Edit and resend (keeps this version as a branch)'],
-    ['delete', 'trash', 'Delete this question and its answer'],
+    ['edit', 'edit', l10n.t('Edit and resend (keeps this version as a branch)')],
+    ['delete', 'trash', l10n.t('Delete this question and its answer')],
   ],
   assistant: [
-    ['copy', 'copy', 'Copy answer as Markdown'],
-    ['regenerate', 'refresh', 'Regenerate answer (keeps this one as a branch)'],
+    ['copy', 'copy', l10n.t('Copy answer as Markdown')],
+    ['regenerate', 'refresh', l10n.t('Regenerate answer (keeps this one as a branch)')],
   ],
 };
 
@@ -24,10 +25,13 @@ function actionButton(action: MessageAction, label: string, icon: string): HTMLB
 
 /** ‹ index+1 / count ›, a labelled group of two buttons; the ends are disabled. */
 export function branchNav(info: BranchInfo, role: MessageView['role']): HTMLElement {
-  const what = role === 'user' ? 'version of this question' : 'answer';
-  const label = `Branch ${info.index + 1} of ${info.count}`;
-  const prev = actionButton('branch-prev', `Previous ${what} (${label})`, 'chevron-left');
-  const next = actionButton('branch-next', `Next ${what} (${label})`, 'chevron-right');
+  const label = l10n.t('Branch {0} of {1}', info.index + 1, info.count);
+  const [prevLabel, nextLabel] =
+    role === 'user'
+      ? [l10n.t('Previous version of this question ({0})', label), l10n.t('Next version of this question ({0})', label)]
+      : [l10n.t('Previous answer ({0})', label), l10n.t('Next answer ({0})', label)];
+  const prev = actionButton('branch-prev', prevLabel, 'chevron-left');
+  const next = actionButton('branch-next', nextLabel, 'chevron-right');
   prev.disabled = info.index <= 0;
   next.disabled = info.index >= info.count - 1;
   return h(
@@ -54,12 +58,12 @@ export interface EditorEvents {
 export function inlineEditor(text: string, events: EditorEvents): { el: HTMLElement; focus(): void } {
   const input = h('textarea', {
     class: 'edit-input',
-    'aria-label': 'Edit your message; Enter sends it as a new branch, Escape cancels',
+    'aria-label': l10n.t('Edit your message; Enter sends it as a new branch, Escape cancels'),
     rows: Math.min(12, Math.max(2, text.split('\n').length)),
   });
   input.value = text;
-  const send = h('button', { type: 'button', class: 'button primary', 'data-edit': 'send' }, 'Send');
-  const cancel = h('button', { type: 'button', class: 'button secondary', 'data-edit': 'cancel' }, 'Cancel');
+  const send = h('button', { type: 'button', class: 'button primary', 'data-edit': 'send' }, l10n.t('Send'));
+  const cancel = h('button', { type: 'button', class: 'button secondary', 'data-edit': 'cancel' }, l10n.t('Cancel'));
   const submit = () => {
     if (input.value.trim()) events.submit(input.value);
   };

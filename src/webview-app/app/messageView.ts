@@ -1,5 +1,6 @@
 // One message in the list. Created once, then patched in place (deltas, tool calls, end state): the list never
 // re-renders a message that did not change.
+import * as l10n from '@vscode/l10n';
 import type {
   AnswerFinish,
   BranchInfo,
@@ -26,14 +27,14 @@ import { createApprovalBar, createToolCallRow, updateToolCallRow } from './toolC
 import { actionButtons, branchNav, inlineEditor, type EditorEvents } from './messageTools';
 
 const FINISH_BADGES: Record<AnswerFinish, { text: string; icon: string }> = {
-  length: { text: 'Cut off', icon: 'warning' },
-  content_filter: { text: 'Filtered', icon: 'shield' },
+  length: { text: l10n.t('Cut off'), icon: 'warning' },
+  content_filter: { text: l10n.t('Filtered'), icon: 'shield' },
 };
 
 const BADGES: Partial<Record<MessageStatus, { text: string; icon: string }>> = {
-  stopped: { text: 'Stopped', icon: 'debug-stop' },
-  interrupted: { text: 'Interrupted', icon: 'debug-disconnect' },
-  error: { text: 'Failed', icon: 'error' },
+  stopped: { text: l10n.t('Stopped'), icon: 'debug-stop' },
+  interrupted: { text: l10n.t('Interrupted'), icon: 'debug-disconnect' },
+  error: { text: l10n.t('Failed'), icon: 'error' },
 };
 
 export interface MessageOptions {
@@ -79,7 +80,7 @@ export class MessageItem {
       'div',
       { class: 'message-header' },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, icon(isUser ? 'account' : 'sparkle')),
-      h('span', { class: 'author' }, isUser ? 'You' : 'Bud'),
+      h('span', { class: 'author' }, isUser ? l10n.t('You') : l10n.t('Bud')),
       !isUser && msg.model ? h('span', { class: 'message-model' }, msg.model) : null,
       this.badge,
       this.tools,
@@ -91,7 +92,7 @@ export class MessageItem {
         'data-id': msg.id,
         role: 'article',
         tabindex: '-1',
-        'aria-label': isUser ? 'Your message' : 'Bud’s answer',
+        'aria-label': isUser ? l10n.t('Your message') : l10n.t('Bud’s answer'),
       },
       header,
     );
@@ -124,7 +125,7 @@ export class MessageItem {
       'div',
       { class: 'progress' },
       icon('loading', 'codicon-modifier-spin'),
-      h('span', {}, 'Working…'),
+      h('span', {}, l10n.t('Working…')),
     );
     this.after.before(this.progress);
   }
@@ -184,7 +185,13 @@ export class MessageItem {
       const details = h(
         'details',
         { class: 'reasoning' },
-        h('summary', {}, icon('chevron-right', 'reasoning-chevron'), icon('lightbulb'), h('span', {}, 'Reasoning')),
+        h(
+          'summary',
+          {},
+          icon('chevron-right', 'reasoning-chevron'),
+          icon('lightbulb'),
+          h('span', {}, l10n.t('Reasoning')),
+        ),
         body,
       );
       this.reasoning = { details, body, text: '' };
@@ -283,12 +290,22 @@ export class MessageItem {
     if (note) this.after.append(h('div', { class: 'message-note' }, icon('info'), h('span', {}, note)));
     if (status === 'stopped' && !this.text && !error) {
       this.after.append(
-        h('div', { class: 'message-note' }, icon('debug-stop'), h('span', {}, 'Stopped before any text arrived.')),
+        h(
+          'div',
+          { class: 'message-note' },
+          icon('debug-stop'),
+          h('span', {}, l10n.t('Stopped before any text arrived.')),
+        ),
       );
     }
     if (status === 'complete' && this.finish === 'length') {
       this.after.append(
-        h('div', { class: 'message-note cut-off' }, icon('warning'), h('span', {}, 'Cut off at the token limit.')),
+        h(
+          'div',
+          { class: 'message-note cut-off' },
+          icon('warning'),
+          h('span', {}, l10n.t('Cut off at the token limit.')),
+        ),
         h(
           'div',
           { class: 'inline-error-actions' },
@@ -296,7 +313,7 @@ export class MessageItem {
             'button',
             { type: 'button', class: 'button primary', 'data-continue': this.id },
             icon('debug-continue'),
-            h('span', {}, 'Continue'),
+            h('span', {}, l10n.t('Continue')),
           ),
         ),
       );

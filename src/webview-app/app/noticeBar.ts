@@ -1,4 +1,5 @@
 // A dismissable bar for host notices (tools off in Restricted Mode, history file moved aside, …).
+import * as l10n from '@vscode/l10n';
 import type { Notice } from '../../protocol';
 import { actionBar } from './actions';
 import { h, icon, iconButton } from './dom';
@@ -17,7 +18,7 @@ export class NoticeBar {
       this.dismiss();
       return;
     }
-    const close = iconButton('close', 'Dismiss notice', { class: 'icon-button notice-dismiss' });
+    const close = iconButton('close', l10n.t('Dismiss notice'), { class: 'icon-button notice-dismiss' });
     close.addEventListener('click', () => this.dismiss());
     this.el.setAttribute('data-level', notice.level);
     this.el.replaceChildren(

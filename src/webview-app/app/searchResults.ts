@@ -1,13 +1,14 @@
 // The message hits of a full-text search, below the chat titles in the history panel: a status line (announced
 // politely: "12 messages match in 3 chats") and one button per hit with the chat's title and a snippet whose
 // matching words are marked.
+import * as l10n from '@vscode/l10n';
 import type { SearchHit } from '../../protocol';
 import { formatNumber, h, icon } from './dom';
 
 export class SearchResults {
   readonly el: HTMLElement;
   private readonly status = h('p', { class: 'search-status', role: 'status', 'aria-live': 'polite' });
-  private readonly heading = h('h3', { class: 'search-heading', id: 'search-heading' }, 'In messages');
+  private readonly heading = h('h3', { class: 'search-heading', id: 'search-heading' }, l10n.t('In messages'));
   private readonly list = h('ul', {
     id: 'search-results',
     class: 'history-list search-list',
@@ -27,7 +28,7 @@ export class SearchResults {
 
   searching(query: string): void {
     this.el.hidden = false;
-    this.status.textContent = `Searching every chat for “${query}”…`;
+    this.status.textContent = l10n.t('Searching every chat for “{0}”…', query);
   }
 
   show(query: string, hits: readonly SearchHit[], total: number, chats: number): void {
@@ -37,17 +38,29 @@ export class SearchResults {
     this.el.hidden = false;
     const chatCount = new Set(messages.map((hit) => hit.chatId)).size;
     const counted =
-      total >= 1000 ? 'More than 1,000 matches' : `${formatNumber(total)} match${total === 1 ? '' : 'es'}`;
+      total >= 1000
+        ? l10n.t('More than 1,000 matches')
+        : total === 1
+          ? l10n.t('1 match')
+          : l10n.t('{0} matches', formatNumber(total));
     this.status.textContent = messages.length
-      ? `${counted} for “${query}”${messages.length < total ? `; the ${messages.length} in the most recent chats are shown` : ''} (${chatCount} chat${chatCount === 1 ? '' : 's'}).`
-      : `No message in ${formatNumber(chats)} chat${chats === 1 ? '' : 's'} holds “${query}”.`;
+      ? messages.length < total
+        ? l10n.t(
+            '{0} for “{1}”; the {2} in the most recent chats are shown (chats: {3}).',
+            counted,
+            query,
+            messages.length,
+            chatCount,
+          )
+        : l10n.t('{0} for “{1}” (chats: {2}).', counted, query, chatCount)
+      : l10n.t('No message in {0} chats holds “{1}”.', formatNumber(chats), query);
     this.list.replaceChildren(...messages.map((hit) => searchHitItem(hit, () => this.open(hit))));
   }
 }
 
 /** One hit: the chat's title, who wrote the message, and the snippet with the matching words marked. */
 export function searchHitItem(hit: SearchHit, open: () => void): HTMLLIElement {
-  const who = hit.role === 'user' ? 'You' : 'Bud';
+  const who = hit.role === 'user' ? l10n.t('You') : 'Bud';
   const button = h(
     'button',
     {

@@ -1,4 +1,5 @@
 // Compact, collapsible rows for the workspace tools the model called: icon, name, short args, summary, duration.
+import * as l10n from '@vscode/l10n';
 import type { ToolApproval, ToolCallView } from '../../protocol';
 import { clear, formatDuration, h, icon } from './dom';
 
@@ -11,9 +12,9 @@ const STATE_ICON: Record<ToolCallView['state'], [string, string]> = {
 
 const STATE_TEXT: Record<ToolCallView['state'], string> = {
   running: 'running',
-  done: 'done',
-  error: 'failed',
-  cancelled: 'cancelled',
+  done: l10n.t('done'),
+  error: l10n.t('failed'),
+  cancelled: l10n.t('cancelled'),
 };
 
 /** The most telling argument in one short line: a path, a pattern or a query; else compact JSON. */
@@ -59,31 +60,37 @@ export function updateToolCallRow(row: HTMLElement, call: ToolCallView): void {
   const summary = h(
     'summary',
     {},
-    h('span', { class: 'sr-only' }, 'Tool '),
+    h('span', { class: 'sr-only' }, l10n.t('Tool') + ' '),
     icon('chevron-right', 'tool-chevron'),
     icon(glyph, `tool-state ${modifier}`.trim()),
     h('span', { class: 'tool-name' }, call.name),
     call.source
-      ? h('span', { class: 'tool-source', title: `Not one of Bud's tools: from ${call.source}` }, call.source)
+      ? h('span', { class: 'tool-source', title: l10n.t("Not one of Bud's tools: from {0}", call.source) }, call.source)
       : null,
     args ? h('span', { class: 'tool-args' }, args) : null,
     h(
       'span',
       { class: 'tool-summary' },
-      call.summary ?? (call.state === 'running' ? 'Running…' : STATE_TEXT[call.state]),
+      call.summary ?? (call.state === 'running' ? l10n.t('Running…') : STATE_TEXT[call.state]),
     ),
     call.durationMs !== undefined ? h('span', { class: 'tool-duration' }, formatDuration(call.durationMs)) : null,
   );
   const body = h(
     'div',
     { class: 'tool-call-body' },
-    call.source ? h('div', { class: 'tool-call-label' }, 'From') : null,
+    call.source ? h('div', { class: 'tool-call-label' }, l10n.t('From')) : null,
     call.source
-      ? h('div', { class: 'tool-call-result' }, `${call.source} (not one of Bud's tools; its output is untrusted)`)
+      ? h(
+          'div',
+          { class: 'tool-call-result' },
+          l10n.t("{0} (not one of Bud's tools; its output is untrusted)", call.source),
+        )
       : null,
-    h('div', { class: 'tool-call-label' }, 'Arguments'),
+    h('div', { class: 'tool-call-label' }, l10n.t('Arguments')),
     h('pre', { class: 'tool-call-args' }, prettyArgs(call.argsText || '{}')),
-    call.summary ? h('div', { class: 'tool-call-label' }, call.state === 'error' ? 'Error' : 'Result') : null,
+    call.summary
+      ? h('div', { class: 'tool-call-label' }, call.state === 'error' ? l10n.t('Error') : l10n.t('Result'))
+      : null,
     call.summary ? h('div', { class: 'tool-call-result' }, call.summary) : null,
   );
   const wasOpen = (row as HTMLDetailsElement).open;
@@ -93,9 +100,9 @@ export function updateToolCallRow(row: HTMLElement, call: ToolCallView): void {
 }
 
 const APPROVAL_BUTTONS: [ToolApproval, string, string][] = [
-  ['once', 'Allow once', 'check'],
-  ['always', 'Always allow this tool', 'check-all'],
-  ['deny', 'Deny', 'close'],
+  ['once', l10n.t('Allow once'), 'check'],
+  ['always', l10n.t('Always allow this tool'), 'check-all'],
+  ['deny', l10n.t('Deny'), 'close'],
 ];
 
 /**
@@ -106,7 +113,11 @@ export function createApprovalBar(
   call: { callId: string; name: string; source: string },
   answer: (a: ToolApproval) => void,
 ): HTMLElement {
-  const question = `Run ${call.name} from ${call.source}? It is not one of Bud's read-only tools, so Bud asks first.`;
+  const question = l10n.t(
+    "Run {0} from {1}? It is not one of Bud's read-only tools, so Bud asks first.",
+    call.name,
+    call.source,
+  );
   const buttons = APPROVAL_BUTTONS.map(([value, label, glyph]) =>
     h(
       'button',

@@ -1,5 +1,6 @@
 // Fenced code blocks: the HTML the Markdown renderer emits for them, and the toolbar (Copy / Insert at cursor /
 // Open in new editor) added after sanitising. The app handles clicks on `[data-code-action]` by delegation.
+import * as l10n from '@vscode/l10n';
 import { escapeHtml, highlightCode } from './highlight';
 
 /**
@@ -9,9 +10,9 @@ import { escapeHtml, highlightCode } from './highlight';
 const NONCE = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 const ACTIONS = [
-  { action: 'copy', label: 'Copy code', icon: 'codicon-copy' },
-  { action: 'insert', label: 'Insert at cursor', icon: 'codicon-insert' },
-  { action: 'open', label: 'Open in new editor', icon: 'codicon-go-to-file' },
+  { action: 'copy', label: l10n.t('Copy code'), icon: 'codicon-copy' },
+  { action: 'insert', label: l10n.t('Insert at cursor'), icon: 'codicon-insert' },
+  { action: 'open', label: l10n.t('Open in new editor'), icon: 'codicon-go-to-file' },
 ] as const;
 
 /** Keeps language names to characters that are safe in a class and an attribute. */

@@ -1,8 +1,10 @@
 // Markdown -> sanitised DOM for one top-level block at a time. Every top-level block is rendered and sanitised
 // on its own (for whole documents too), so an unbalanced HTML tag in one block cannot swallow the rest, and
 // streaming output is identical to rendering the whole text in one go.
+import * as l10n from '@vscode/l10n';
 import { Lexer, Marked, type Links, type Token, type Tokens } from 'marked';
 import { codeBlockHtml, finishCodeBlocks } from './codeBlock';
+import { escapeHtml } from './highlight';
 import { sanitizeToFragment } from './sanitize';
 
 /** Set while rendering a block that is still streaming: its code blocks are not highlighted yet. */
@@ -16,7 +18,7 @@ const marked = new Marked({
       return codeBlockHtml(token.text, token.lang, !renderingOpen);
     },
     checkbox({ checked }: Tokens.Checkbox): string {
-      return `<span data-bud-task="${checked ? 'done' : 'todo'}" aria-label="${checked ? 'Done' : 'Not done'}">${checked ? '\u2611' : '\u2610'}</span> `;
+      return `<span data-bud-task="${checked ? 'done' : 'todo'}" aria-label="${escapeHtml(checked ? l10n.t('Done') : l10n.t('Not done'))}">${checked ? '\u2611' : '\u2610'}</span> `;
     },
   },
 });

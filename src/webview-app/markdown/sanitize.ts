@@ -2,6 +2,7 @@
 // frames, links only to http/https/mailto, and nothing that loads a remote resource (a remote image is an
 // exfiltration channel for prompt-injected output). Everything is sanitised into an inert document and
 // post-processed there, before it is adopted into the webview's document.
+import * as l10n from '@vscode/l10n';
 import createDOMPurify from 'dompurify';
 import type { Config } from 'dompurify';
 
@@ -134,7 +135,7 @@ function remoteImageStandIn(img: HTMLImageElement, src: string): Node {
   if (REMOTE_OK.test(src)) {
     const a = doc.createElement('a');
     a.setAttribute('href', src);
-    a.setAttribute('title', `Image not loaded: ${src}`);
+    a.setAttribute('title', l10n.t('Image not loaded: {0}', src));
     a.textContent = alt || 'image';
     return a;
   }

@@ -4,6 +4,7 @@
 //   { op: 'chat' }                 the current chat as the view sees it
 //   { op: 'newChat' }              starts a new chat
 //   { op: 'baseUrl', url }         sends requests to another local server (the test API's override)
+//   { op: 'command', id }          starts a command by its id (not awaited: it may wait on a notification's button)
 // Without BUD_E2E_DRIVE_DIR it does nothing, so it is harmless in any other profile.
 'use strict';
 const fs = require('fs');
@@ -17,6 +18,10 @@ async function run(api, cmd) {
   if (cmd.op === 'chat') return api.chat.getCurrentChat();
   if (cmd.op === 'newChat') return api.chat.newChat();
   if (cmd.op === 'baseUrl') return api.setBaseUrlOverride(cmd.url);
+  if (cmd.op === 'command') {
+    void require('vscode').commands.executeCommand(cmd.id);
+    return null;
+  }
   throw new Error(`unknown op ${JSON.stringify(cmd.op)}`);
 }
 
