@@ -12,6 +12,7 @@ import {
   restoreTurn,
   selectPathTo,
   switchSibling,
+  treeProblem,
   type DeletedTurn,
 } from './tree';
 
@@ -33,6 +34,8 @@ export interface BranchContext {
 
 export const BUSY_NOTICE = 'An answer is still arriving. Press Stop (or Escape) before changing the conversation.';
 export const DELETED_NOTICE = 'The turn was deleted.';
+export const CANNOT_UNDO_NOTICE =
+  'The deleted turn cannot be put back: the message it followed is no longer in the chat (it was retried or deleted since).';
 
 export class BranchActions {
   private deleted: DeletedTurn | undefined;
@@ -147,6 +150,17 @@ export class BranchActions {
     const chat = this.ctx.chat();
     if (!undo || undo.chatId !== chat.id || this.refuseWhileBusy()) return;
     this.deleted = undefined;
+    // Tried on a copy first: a retry or another delete since may have removed the message the turn followed.
+    const trial: StoredChat = {
+      ...chat,
+      messages: chat.messages.map((m) => ({ ...m })),
+      selected: { ...chat.selected },
+    };
+    restoreTurn(trial, undo);
+    if (treeProblem(trial.messages)) {
+      this.ctx.notice({ level: 'warning', text: CANNOT_UNDO_NOTICE });
+      return;
+    }
     const before = activePath(chat);
     restoreTurn(chat, undo);
     chat.updatedAt = this.ctx.now();

@@ -357,6 +357,16 @@ describe('branches (property)', () => {
       { kind: 'edit', pick: 0, outcome: 'complete' },
     ]));
 
+  it('undo after a retry removed the answer the deleted turn followed: refused with a notice, the tree stays whole', () =>
+    runOps([
+      { kind: 'send', outcome: 'complete' },
+      { kind: 'send', outcome: 'complete' },
+      { kind: 'delete', pick: 1, outcome: 'complete' },
+      { kind: 'retry', outcome: 'complete' },
+      { kind: 'undo', outcome: 'complete' },
+      { kind: 'edit', pick: 0, outcome: 'complete' },
+    ]));
+
   it('requestProblem catches what it is meant to', () => {
     const q: StoredMessage = { id: 'q', role: 'user', content: 'hi', status: 'complete', createdAt: 1 };
     const sys: ChatMessage = { role: 'system', content: 'S' };
