@@ -189,7 +189,8 @@ describe('chat view end to end (code-server + Chromium)', function () {
     const user = e2e.chat.locator('.message.user').last();
     const chip = user.locator('.context-chip');
     await chip.waitFor();
-    assert.equal(await chip.innerText(), 'math.ts:7-9');
+    // The chip names the range, then its token count (issue 12's chips).
+    assert.match(await chip.innerText(), /^math\.ts:7-9\n\d+\ntokens$/);
     assert.equal(await chip.getAttribute('data-start'), '7');
     assert.equal(await chip.getAttribute('data-end'), '9');
     await lastAssistant()

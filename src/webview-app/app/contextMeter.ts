@@ -32,7 +32,15 @@ export class ContextMeter {
   constructor() {
     this.el = h(
       'div',
-      { id: 'context-meter', class: 'context-meter', tabindex: '0', 'aria-describedby': 'context-details' },
+      // A meter (ARIA 1.2): its label and value are allowed there, and a screen reader says what it measures.
+      {
+        id: 'context-meter',
+        class: 'context-meter',
+        role: 'meter',
+        tabindex: '0',
+        'aria-valuemin': '0',
+        'aria-describedby': 'context-details',
+      },
       icon('dashboard'),
       h('span', { class: 'meter-track', 'aria-hidden': 'true' }, this.bar),
       this.label,
@@ -77,6 +85,9 @@ export class ContextMeter {
           formatNumber(info.window),
         );
     this.el.setAttribute('aria-label', l10n.t('Context: {0}', summary));
+    this.el.setAttribute('aria-valuemax', String(info.window));
+    this.el.setAttribute('aria-valuenow', String(Math.min(info.tokens, info.window)));
+    this.el.setAttribute('aria-valuetext', summary);
     const b = info.breakdown;
     const row = (name: string, n: number) =>
       h('div', { class: 'context-row' }, h('span', {}, name), h('span', { class: 'context-num' }, formatNumber(n)));
