@@ -43,16 +43,18 @@ export class SearchResults {
         : total === 1
           ? l10n.t('1 match')
           : l10n.t('{0} matches', formatNumber(total));
+    // Whole sentences per plural form, so a translation never has to glue "chat" + "s".
+    const inChats = chatCount === 1 ? l10n.t('1 chat') : l10n.t('{0} chats', formatNumber(chatCount));
     this.status.textContent = messages.length
       ? messages.length < total
         ? l10n.t(
-            '{0} for “{1}”; the {2} in the most recent chats are shown (chats: {3}).',
+            '{0} for “{1}”; the {2} in the most recent chats are shown ({3}).',
             counted,
             query,
             messages.length,
-            chatCount,
+            inChats,
           )
-        : l10n.t('{0} for “{1}” (chats: {2}).', counted, query, chatCount)
+        : l10n.t('{0} for “{1}” ({2}).', counted, query, inChats)
       : l10n.t('No message in {0} chats holds “{1}”.', formatNumber(chats), query);
     this.list.replaceChildren(...messages.map((hit) => searchHitItem(hit, () => this.open(hit))));
   }
