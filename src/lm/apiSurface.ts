@@ -12,6 +12,9 @@ export interface NewerApi {
 }
 
 export const NEWER_STABLE_API: readonly NewerApi[] = [
+  // #terminal (src/mentions/terminal.ts): stable since 1.93, used from 1.95 (the oldest d.ts this list is checked against).
+  { path: 'window.onDidStartTerminalShellExecution', since: '1.95.0' },
+  { path: 'window.onDidEndTerminalShellExecution', since: '1.95.0' },
   { path: 'lm.registerTool', since: '1.95.0' },
   { path: 'lm.tools', since: '1.95.0' },
   { path: 'lm.invokeTool', since: '1.95.0' },

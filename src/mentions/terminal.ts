@@ -41,7 +41,7 @@ export interface FinishedCommand {
 }
 
 export const NO_SHELL_INTEGRATION_API = vscode.l10n.t(
-  'Reading the terminal needs VS Code 1.93 or newer (its shell-integration API); this VS Code is older.',
+  'Reading the terminal needs VS Code 1.95 or newer (its shell-integration API); this VS Code is older.',
 );
 export const NO_COMMAND_YET = vscode.l10n.t(
   'No terminal command has finished since Bud started, or the terminal has no shell integration (bash, zsh, fish and PowerShell have it; it may be off in "terminal.integrated.shellIntegration.enabled"). Run the command again, then attach #terminal.',
@@ -68,10 +68,10 @@ export class TerminalWatcher implements vscode.Disposable {
 
   constructor(now: () => number = Date.now) {
     const api = vscode.window as unknown as Partial<ShellIntegrationWindow>;
-    // Stable since 1.93; before that the same names are a proposed API (present where proposals are on, as in
-    // code-server), which Bud never uses.
+    // Stable since 1.93 (before that the same names are a proposed API, present where proposals are on, as in
+    // code-server). Bud uses it from 1.95, the oldest stable API its checks prove (src/lm/apiSurface.ts).
     this.supported =
-      atLeast(vscode.version, 1, 93) &&
+      atLeast(vscode.version, 1, 95) &&
       typeof api.onDidStartTerminalShellExecution === 'function' &&
       typeof api.onDidEndTerminalShellExecution === 'function';
     if (!this.supported) return;

@@ -180,12 +180,12 @@ describe('mentions and attachments in the extension host', function () {
 
   it('#terminal reads the last command and its output through shell integration, not the clipboard', async function () {
     const [major, minor] = vscode.version.split('.').map(Number);
-    if (major === 1 && minor < 93) {
-      // Before 1.93 the API is proposed only (code-server turns proposals on): Bud must not use it, and says why.
+    if (major === 1 && minor < 95) {
+      // Before 1.93 the API is proposed only (code-server turns proposals on); Bud uses it from 1.95, and says why.
       assert.equal(bt.mentions.terminalSupported, false, `VS Code ${vscode.version}: shell integration is not stable`);
       const why = await bt.mentions.read('special:terminal');
       assert.ok(
-        typeof why === 'string' && /needs VS Code 1\.93/.test(why),
+        typeof why === 'string' && /needs VS Code 1\.95/.test(why),
         `#terminal says why: ${JSON.stringify(why)}`,
       );
       return;
