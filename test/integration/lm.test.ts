@@ -270,6 +270,9 @@ describe("Other extensions' tools in Bud's chat (bud.tools.otherExtensions, VS C
     bt.setBaseUrlOverride(server.url);
     await bt.setApiKey(KEY);
     await bud().update('model', 'bud-test-model', G);
+    // VS Code 1.139 offers ~27 tools of its own with long schemas: beyond Bud's default 8,192-token window, where the
+    // chat would (rightly) refuse to send. This suite is about approvals, so the model gets a large window.
+    await bud().update('contextWindow', { '*': 200_000 }, G);
     await bt.chat.newChat();
   });
 
@@ -277,7 +280,7 @@ describe("Other extensions' tools in Bud's chat (bud.tools.otherExtensions, VS C
     if (!server) return;
     bt.setBaseUrlOverride(undefined);
     await bt.clearApiKey();
-    for (const k of ['model', 'tools.otherExtensions']) await bud().update(k, undefined, G);
+    for (const k of ['model', 'tools.otherExtensions', 'contextWindow']) await bud().update(k, undefined, G);
     await vscode.commands.executeCommand('bud.resetToolPermissions');
     await server.close();
   });
