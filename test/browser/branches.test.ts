@@ -3,7 +3,7 @@
 // keyboard focus survives the redraw.
 import * as assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openApp, type AppPage } from './appSupport';
+import { closeAndCheck, launchBrowser, openApp, type AppPage } from './appSupport';
 import { assistantMsg, chat, init, userMsg } from './appFixtures';
 
 describe('chat view: branches and message actions', function () {
@@ -21,14 +21,7 @@ describe('chat view: branches and message actions', function () {
     app = await openApp(browser);
   });
   afterEach(async function () {
-    if (!app) return;
-    const violations = await app.violations();
-    const { strayRequests, pageErrors } = app;
-    await app.close();
-    if (this.currentTest?.state === 'failed') return;
-    assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
-    assert.deepEqual(strayRequests, [], 'no request outside the extension assets');
-    assert.deepEqual(pageErrors, [], 'no script errors');
+    await closeAndCheck(app, this.currentTest);
   });
 
   const q1 = userMsg('What does parse() do?', { id: 'q1' });
