@@ -16,6 +16,8 @@ import type { ChatMessage } from '../api/types';
 import type { AnswerFinish, ChatSnapshot, ChatSummary, MessageStatus, MessageView, SummaryView } from '../protocol';
 import { buildUserContent } from './prompts';
 import { activePath, branchInfo, childIndex } from './tree';
+import { formatNumber, modelNumber } from '../api/locale';
+import * as l10n from '@vscode/l10n';
 
 /** 2: messages form a tree (`parentId`, `selected`); version 1 files were one linear list and load as one branch. */
 export const STORE_VERSION = 2;
@@ -103,7 +105,7 @@ const NO_ANSWER: Partial<Record<MessageStatus, string>> = {
  */
 export function fitForRequest(text: string, reserve = 0): string {
   if (text.length + reserve <= MAX_CONTENT_CHARS) return text;
-  const note = `\n\n[Truncated for this request: the message is ${text.length.toLocaleString('en-US')} characters long.]`;
+  const note = `\n\n[Truncated for this request: the message is ${modelNumber(text.length)} characters long.]`;
   return text.slice(0, Math.max(0, MAX_CONTENT_CHARS - reserve - note.length)) + note;
 }
 
@@ -161,10 +163,18 @@ function stripForRequest(m: ChatMessage): ChatMessage {
 }
 
 /** A user-readable reason a message cannot be sent, or undefined when it can. */
-export function checkContentLimit(content: string, what = 'This message', max = MAX_CONTENT_CHARS): string | undefined {
+export function checkContentLimit(content: string, withCode = false, max = MAX_CONTENT_CHARS): string | undefined {
   if (content.length <= max) return undefined;
-  return (
-    `${what} is ${content.length.toLocaleString('en-US')} characters long; the server accepts at most ` +
-    `${max.toLocaleString('en-US')} characters per message, so nothing was sent. Shorten it or send a smaller selection.`
-  );
+  const [n, limit] = [formatNumber(content.length), formatNumber(max)];
+  return withCode
+    ? l10n.t(
+        'This message with its code is {0} characters long; the server accepts at most {1} characters per message, so nothing was sent. Shorten it or send a smaller selection.',
+        n,
+        limit,
+      )
+    : l10n.t(
+        'This message is {0} characters long; the server accepts at most {1} characters per message, so nothing was sent. Shorten it or send a smaller selection.',
+        n,
+        limit,
+      );
 }

@@ -12,6 +12,7 @@ import type { FunctionTool, ToolCall } from '../api/types';
 import type { HostMessage } from '../protocol';
 import type { ToolExecutor, ToolResult } from '../tools/port';
 import { toFunctionTools, ToolNames } from './messages';
+import { modelNumber } from '../api/locale';
 
 export type Approval = 'once' | 'always' | 'deny';
 
@@ -62,7 +63,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200
 export function sanitizeToolOutput(text: string, max = FOREIGN_OUTPUT_MAX_CHARS): string {
   const clean = text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
   if (clean.length <= max) return clean;
-  return `${clean.slice(0, max)}\n[… ${(clean.length - max).toLocaleString('en-US')} more characters of this tool's output were not sent]`;
+  return `${clean.slice(0, max)}\n[… ${modelNumber(clean.length - max)} more characters of this tool's output were not sent]`;
 }
 
 /** One line for the call row: the start of the output. */

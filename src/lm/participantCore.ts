@@ -6,6 +6,7 @@ import { buildUserContent, EXPLAIN_INSTRUCTION, fenceFor } from '../chat/prompts
 import type { CodeContext } from '../protocol';
 import { CAPS } from '../tools/caps';
 import type { ToolResult } from '../tools/port';
+import { formatNumber } from '../api/locale';
 
 /** One earlier turn of the conversation with `@bud`, as plain data. */
 export type ParticipantTurn =
@@ -110,8 +111,8 @@ export function referenceOutcome(
     const content = cut ? target.text.slice(0, TEXT_REFERENCE_MAX_CHARS) : target.text;
     const note = l10n.t(
       'Only the first {0} of {1} characters of {2} were sent.',
-      TEXT_REFERENCE_MAX_CHARS.toLocaleString('en-US'),
-      target.text.length.toLocaleString('en-US'),
+      formatNumber(TEXT_REFERENCE_MAX_CHARS),
+      formatNumber(target.text.length),
       target.name,
     );
     return { attachment: { label: target.name, content }, ...(cut ? { note } : {}) };

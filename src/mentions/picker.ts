@@ -6,6 +6,7 @@ import type { MentionItem } from '../protocol';
 import type { TerminalWatcher } from './terminal';
 import type { WorkspaceFiles } from './workspace';
 import type { FileIndex } from '../attachments/fileIndex';
+import { formatNumber } from '../api/locale';
 
 /** Rows sent for one query: a screenful and some more to scroll. */
 export const MAX_ROWS = 40;
@@ -125,10 +126,7 @@ function withFiles(index: FileIndex, special: MentionItem[], query: string): Men
     });
   }
   const note = index.truncated
-    ? vscode.l10n.t(
-        'Only the first {0} files and folders of this workspace are listed.',
-        index.size.toLocaleString('en-US'),
-      )
+    ? vscode.l10n.t('Only the first {0} files and folders of this workspace are listed.', formatNumber(index.size))
     : index.size === 0 && !vscode.workspace.workspaceFolders?.length
       ? vscode.l10n.t('No folder is open, so there are no files to attach.')
       : undefined;

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { OutputBuffer, terminalToText } from '../attachments/terminalText';
 import type { CodeContext } from '../protocol';
+import { modelNumber } from '../api/locale';
 
 /** The shell-integration API of VS Code 1.93+ (not in @types/vscode 1.90). */
 interface ShellExecution {
@@ -123,9 +124,7 @@ export class TerminalWatcher implements vscode.Disposable {
     if (!c) return NO_COMMAND_YET;
     const exit = c.exitCode === undefined ? '' : ` (exit code ${c.exitCode})`;
     const where = c.cwd ? `${c.cwd}$ ` : '$ ';
-    const cut = c.dropped
-      ? `[… the first ${c.dropped.toLocaleString('en-US')} characters of the output were not kept …]\n`
-      : '';
+    const cut = c.dropped ? `[… the first ${modelNumber(c.dropped)} characters of the output were not kept …]\n` : '';
     const short = c.commandLine.length > 40 ? `${c.commandLine.slice(0, 39)}…` : c.commandLine;
     const output = c.output || NO_OUTPUT;
     return {

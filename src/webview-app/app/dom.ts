@@ -54,8 +54,20 @@ export function show(el: HTMLElement, visible: boolean): void {
   el.hidden = !visible;
 }
 
-const numberFormat = new Intl.NumberFormat('en-US');
+/** VS Code's display language, which the host writes into `<html lang>`; `undefined` (the default) if unusable. */
+function displayLocale(): string | undefined {
+  const lang = document.documentElement.lang;
+  try {
+    return lang ? Intl.getCanonicalLocales(lang)[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let numberFormat: Intl.NumberFormat | undefined;
+/** `n` grouped the way the display language writes it. */
 export function formatNumber(n: number): string {
+  numberFormat ??= new Intl.NumberFormat(displayLocale());
   return numberFormat.format(n);
 }
 
@@ -78,7 +90,7 @@ export function formatRelativeTime(ts: number, now = Date.now()): string {
   const days = Math.floor(hours / 24);
   if (days === 1) return l10n.t('yesterday');
   if (days < 7) return l10n.t('{0} days ago', days);
-  return new Date(ts).toLocaleDateString('en-US', {
+  return new Date(ts).toLocaleDateString(displayLocale(), {
     month: 'short',
     day: 'numeric',
     year: days > 300 ? 'numeric' : undefined,
