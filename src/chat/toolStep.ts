@@ -42,7 +42,7 @@ export async function runCalls(
     } else if (!known.has(call.function.name)) {
       res = {
         content: `Error: unknown tool "${call.function.name}". Available tools: ${names}.`,
-        summary: `Unknown tool "${call.function.name}"`,
+        summary: l10n.t('Unknown tool "{0}"', call.function.name),
         isError: true,
       };
     } else {
@@ -90,7 +90,7 @@ export function roundLimitNote(maxRounds: number): string {
 function cancelled(): ToolResult {
   return {
     content: 'Cancelled: the user stopped the answer before this tool finished.',
-    summary: 'Cancelled',
+    summary: l10n.t('Cancelled'),
     isError: true,
   };
 }

@@ -99,11 +99,12 @@ export function createForeignToolExecutor(port: ForeignToolPort, approvals: Appr
       const { names, byName } = current();
       const name = names.original(call.function.name);
       const tool = byName.get(name);
-      if (!tool) return errorResult(`Error: the tool "${name}" is no longer available.`, 'Tool no longer available');
+      if (!tool)
+        return errorResult(`Error: the tool "${name}" is no longer available.`, l10n.t('Tool no longer available'));
       const input = parseInput(call.function.arguments);
-      if (typeof input === 'string') return errorResult(`Error: ${input}`, 'Arguments are not a JSON object');
+      if (typeof input === 'string') return errorResult(`Error: ${input}`, l10n.t('Arguments are not a JSON object'));
       const earlier = approvals.remembered(name);
-      if (earlier === 'deny') return errorResult(DENIED_EARLIER, 'Denied earlier in this session: not run');
+      if (earlier === 'deny') return errorResult(DENIED_EARLIER, l10n.t('Denied earlier in this session: not run'));
       if (earlier !== 'always') {
         const answer = await approvals.ask(
           { callId: call.id, name, source: tool.source, argsText: call.function.arguments },
@@ -112,7 +113,7 @@ export function createForeignToolExecutor(port: ForeignToolPort, approvals: Appr
         // Stop answers 'deny' for the user: that ends this call, it is not a decision about the tool.
         if (answer === 'deny') {
           if (!signal.aborted) await approvals.remember(name, 'deny');
-          return errorResult(DENIED, 'Denied: not run');
+          return errorResult(DENIED, l10n.t('Denied: not run'));
         }
         if (answer === 'always') await approvals.remember(name, 'always');
       }

@@ -127,7 +127,9 @@ export function referenceOutcome(
   const sent = sentLines(header);
   // A whole file is wanted to its last line (which one read may not reach); a range to its own end.
   const wanted = target.lines ? Math.min(target.lines.end, sent?.total ?? Infinity) : sent?.total;
-  const partial = !sent || wanted === undefined || sent.end < wanted || read.summary.includes('cut to fit');
+  // read_file's English marker of lines left out to fit (the summary is translated; the content is not).
+  const cut = /^\[… \d+ lines? left out to keep this result under /m.test(read.content);
+  const partial = !sent || wanted === undefined || sent.end < wanted || cut;
   // read_file ends a page with how to read on; for a range the user chose, that would only invite the model to.
   const content =
     !partial && target.lines && lines[lines.length - 1].startsWith('[More lines follow')
