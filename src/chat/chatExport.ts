@@ -11,6 +11,7 @@ import { type StoredChat, type StoredMessage } from './conversation';
 import { markInterrupted, parseChat, serializeChat } from './historyStore';
 import { fenceFor, formatContext } from './prompts';
 import { activePath } from './tree';
+import * as l10n from '@vscode/l10n';
 
 export const EXPORT_FORMAT = 'bud-chat';
 export const EXPORT_FORMAT_VERSION = 1;
@@ -36,17 +37,20 @@ export function importJson(text: string, newId: string): StoredChat | string {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return `The file is not valid JSON (${(err as Error).message}).`;
+    return l10n.t('The file is not valid JSON ({0}).', (err as Error).message);
   }
   const wrapper = data as { format?: unknown; formatVersion?: unknown; chat?: unknown } | null;
   if (!wrapper || typeof wrapper !== 'object' || wrapper.format !== EXPORT_FORMAT)
-    return 'The file is not a Bud Chat JSON export (it has no "format": "bud-chat").';
+    return l10n.t('The file is not a Bud Chat JSON export (it has no "format": "bud-chat").');
   if (typeof wrapper.formatVersion !== 'number' || wrapper.formatVersion > EXPORT_FORMAT_VERSION)
-    return `The export is of a newer format (${JSON.stringify(wrapper.formatVersion)}); update Bud Chat to import it.`;
+    return l10n.t(
+      'The export is of a newer format ({0}); update Bud Chat to import it.',
+      JSON.stringify(wrapper.formatVersion),
+    );
   const inner = wrapper.chat as { id?: unknown } | null;
-  if (!inner || typeof inner !== 'object') return 'The export holds no chat.';
+  if (!inner || typeof inner !== 'object') return l10n.t('The export holds no chat.');
   const chat = parseChat(JSON.stringify({ ...inner, id: newId }), newId);
-  if (typeof chat === 'string') return `The chat in the file cannot be used: ${chat}.`;
+  if (typeof chat === 'string') return l10n.t('The chat in the file cannot be used: {0}.', chat);
   markInterrupted(chat);
   return chat;
 }

@@ -16,7 +16,7 @@ import {
   type StoredMessage,
 } from './conversation';
 import { buildUserContent, titleFrom } from './prompts';
-import { INTERRUPTED_NOTE, type HistoryStore } from './historyStore';
+import { interruptedNote, type HistoryStore } from './historyStore';
 import { activeLeaf, activePath, addChild, findMessage, pathTo, selectPathTo } from './tree';
 import { BranchActions, busyNotice } from './branchActions';
 import { suggestTitle } from './titles';
@@ -324,7 +324,7 @@ export class ChatController {
       role: 'assistant',
       content: '',
       status: 'interrupted',
-      note: INTERRUPTED_NOTE,
+      note: interruptedNote(),
       createdAt: this.now(),
     };
   }
@@ -470,7 +470,7 @@ export class ChatController {
   private finishAnswer(assistant: StoredMessage, result: TurnResult, base: Parameters<typeof applyResult>[2]): void {
     applyResult(assistant, result, base);
     if (result.status === 'error') {
-      const err = result.error ?? new Error('The request failed.');
+      const err = result.error ?? new Error(l10n.t('The request failed.'));
       assistant.error = this.ctx.refusalInfo(err, this.deps.toErrorInfo(err));
     } else delete assistant.error;
     this.chat.updatedAt = this.now();

@@ -47,7 +47,15 @@ export const MAX_MESSAGES = 1000;
 export const MAX_CONTENT_CHARS = 1_000_000;
 
 export function newChat(id: string, now: number): StoredChat {
-  return { version: STORE_VERSION, id, title: 'New chat', createdAt: now, updatedAt: now, messages: [], selected: {} };
+  return {
+    version: STORE_VERSION,
+    id,
+    title: l10n.t('New chat'),
+    createdAt: now,
+    updatedAt: now,
+    messages: [],
+    selected: {},
+  };
 }
 
 /** What the webview sees of a message: never the API messages (tool outputs stay in the host) nor the tree links. */

@@ -23,6 +23,7 @@ import { MAX_CONTENT_CHARS } from './conversation';
 import { requestRound, type RoundOutput } from './round';
 import { errorText, roundLimitNote, runCalls, skipCalls } from './toolStep';
 import { TurnAccumulator } from './turnAccumulator';
+import * as l10n from '@vscode/l10n';
 
 export type { ToolExecutor, ToolResult };
 
@@ -248,5 +249,5 @@ function turnTools(opts: TurnOptions): TurnTools | undefined {
 
 function toBudError(err: unknown): BudError {
   if (err instanceof BudError) return err;
-  return new BudError('unknown', `The answer failed: ${errorText(err)}`, { cause: err });
+  return new BudError('unknown', l10n.t('The answer failed: {0}', errorText(err)), { cause: err });
 }

@@ -44,7 +44,12 @@ function specials(terminal: TerminalWatcher): (MentionItem & { keyword: string }
       '#selection ',
     );
   }
-  add('problems', 'problems', "Errors and warnings of the whole workspace (VS Code's Problems)", '#problems ');
+  add(
+    'problems',
+    'problems',
+    vscode.l10n.t("Errors and warnings of the whole workspace (VS Code's Problems)"),
+    '#problems ',
+  );
   if (file)
     add('fileProblems', 'problems', vscode.l10n.t('Errors and warnings in {0}', file.name), `#problems:${file.name} `);
   add(
@@ -84,7 +89,7 @@ export interface MentionAnswer {
 }
 
 /** Said while the first list shows only the mentions: the workspace's files are still being listed. */
-export const LISTING_FILES = "Listing the workspace's files…";
+export const LISTING_FILES = vscode.l10n.t("Listing the workspace's files…");
 
 /**
  * The rows for `query`. With the index built (the usual case: it is built when the chat view opens) the whole list

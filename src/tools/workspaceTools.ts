@@ -15,7 +15,9 @@ import { findRipgrep } from './ripgrep';
 /** Why the tools are off right now (Restricted Mode), or undefined when they may run. */
 export function toolsDisabledReason(): string | undefined {
   if (!vscode.workspace.isTrusted) {
-    return 'Workspace tools are off in Restricted Mode: Bud may not read files of a workspace you have not trusted. Trust the workspace (Manage Workspace Trust) to turn them on.';
+    return vscode.l10n.t(
+      'Workspace tools are off in Restricted Mode: Bud may not read files of a workspace you have not trusted. Trust the workspace (Manage Workspace Trust) to turn them on.',
+    );
   }
   return undefined;
 }
