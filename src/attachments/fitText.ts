@@ -1,4 +1,3 @@
-import { formatNumber, modelNumber } from '../api/locale';
 // Fits an attachment's text into its token budget. Pure: no `vscode` import.
 //
 // A file that fits goes whole. A file that does not goes as its outline (document symbols, when a language
@@ -7,6 +6,7 @@ import { formatNumber, modelNumber } from '../api/locale';
 //
 // Invariant (property-tested): count(result.text) <= budget, and every line of the result that is not a marker or
 // outline line is a line of the input, in order.
+import { modelNumber } from '../api/locale';
 
 export type Count = (text: string) => number;
 
@@ -147,7 +147,7 @@ function fitLines(lines: readonly string[], total: number, opts: FitOptions, sta
   const what = kept.map(([a, b]) => (a === b ? `line ${modelNumber(a)}` : `lines ${modelNumber(a)}–${modelNumber(b)}`));
   const sent = [...(outlineUsed ? ['its outline'] : []), ...what];
   const note =
-    `${opts.name} has ${formatNumber(total)} lines, more than the ${formatNumber(stated)} tokens it may use in this message, ` +
+    `${opts.name} has ${modelNumber(total)} lines, more than the ${modelNumber(stated)} tokens it may use in this message, ` +
     `so only ${listOf(sent) || 'this note'} ${sent.length === 1 ? 'is' : 'are'} sent.`;
   return { text: parts.join('\n'), whole: false, totalLines: total, kept, note };
 }

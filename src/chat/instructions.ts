@@ -1,7 +1,7 @@
-import * as l10n from '@vscode/l10n';
-import { formatNumber } from '../api/locale';
 // Workspace instructions: files a project keeps for AI assistants, sent with every request as part of the system
 // prompt (so the fitting counts them first and never trims them). Pure: no `vscode` import.
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from '../api/locale';
 
 /** Looked for at the root of each workspace folder, in this order. */
 export const INSTRUCTION_FILES: readonly string[] = [
