@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { answerLimitNote } from '../../../src/chat/answerLimit';
-import { checkContentLimit } from '../../../src/chat/conversation';
+import { exportMarkdown } from '../../../src/chat/chatExport';
+import { checkContentLimit, newChat } from '../../../src/chat/conversation';
 import { toErrorInfo } from '../../../src/chat/errorInfo';
 import { instructionProblem } from '../../../src/chat/instructions';
 import { roundLimitNote } from '../../../src/chat/toolStep';
+import { addChild } from '../../../src/chat/tree';
 import { resolveConfig } from '../../../src/config/resolve';
 import { describeDoesNotFit, type DoesNotFit } from '../../../src/context/fit';
 import { resolveWindow } from '../../../src/context/windows';
@@ -71,6 +73,33 @@ describe('pseudo locale: the pure layers and the file tools say nothing in Engli
     assertPseudo(checkContentLimit('ǫ'.repeat(11), true, 10));
     assertPseudo(instructionProblem('ǫ.ǭ', 200_000));
     assertPseudo(toErrorInfo(new Error('')).message);
+  });
+
+  it('the Markdown export: its header, headings, tool list and status notes', () => {
+    for (const status of ['stopped', 'interrupted', 'error'] as const) {
+      const chat = newChat('ǫ', 0);
+      chat.title = '';
+      const question = { id: 'ǭ', role: 'user' as const, content: 'ǫ', status: 'complete' as const, createdAt: 0 };
+      addChild(chat, undefined, question);
+      addChild(chat, question, {
+        id: 'ǫ',
+        role: 'assistant' as const,
+        content: 'ǫ',
+        status,
+        createdAt: 0,
+        toolCalls: (['done', 'error', 'cancelled', 'running'] as const).map((state) => ({
+          id: 'ǫ',
+          name: 'ǫ',
+          argsText: '{}',
+          state,
+          summary: 'ǫ',
+        })),
+      });
+      const markdown = exportMarkdown(chat);
+      assert.match(markdown, /^> _/m, 'the status note is there');
+      // The brand stays as it is ("## Bud"); everything else is the bundle's.
+      assertPseudo(markdown.replace(/^## Bud$/gm, ''));
+    }
   });
 
   it('the settings and config.toml warnings', () => {
