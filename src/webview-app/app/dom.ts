@@ -71,12 +71,16 @@ export function formatNumber(n: number): string {
   return numberFormat.format(n);
 }
 
-/** "0.4 s", "12 s", "1 min 5 s". */
+let tenthsFormat: Intl.NumberFormat | undefined;
+/** "0.4 s", "12 s", "1 min 5 s" (the decimal sign and the units in the display language). */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 1000) {
+    tenthsFormat ??= new Intl.NumberFormat(displayLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    return l10n.t('{0} s', tenthsFormat.format(ms / 1000));
+  }
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  return `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 60) return l10n.t('{0} s', s);
+  return l10n.t('{0} min {1} s', Math.floor(s / 60), s % 60);
 }
 
 /** "just now", "5 min ago", "3 h ago", "yesterday", "Mar 4". */
