@@ -159,8 +159,12 @@ async function mochaLayer(layer, files, extra) {
     ...(grep ? ['--grep', grep] : []),
     ...files.map((f) => relative(repo, f)),
   ];
+  // Unit tests read English: the default string bundle, and numbers grouped as in English. Outside VS Code numbers
+  // follow the runtime's default locale (src/api/locale.ts), which Node takes from LC_ALL/LANG: pinned here so the
+  // tests pass on a machine set to any language.
+  const locale = layer === 'unit' ? { LC_ALL: 'C.UTF-8' } : {};
   const code = await run(process.execPath, ['--enable-source-maps', ...mochaArgs], {
-    env: { ...process.env, BUD_MOCHA_JSON: json },
+    env: { ...process.env, ...locale, BUD_MOCHA_JSON: json },
   });
   const ms = Date.now() - t0;
   let results;
