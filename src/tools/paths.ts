@@ -33,7 +33,7 @@ export interface PathError {
   ok: false;
   /** Why, in English for the model (the tool result), with what to do instead. */
   error: string;
-  /** The same in short, in the display language, for the tool call's row. */
+  /** The same in short, in the display language, for people: the tool call's row, a refused attachment. */
   summary: string;
 }
 
@@ -147,7 +147,7 @@ export class WorkspaceRoots {
     // The deny list is checked on the path as asked and on the path after following links.
     const askedRel = toPosix(path.relative(folder.fsPath, abs));
     const denied = deny.reason(askedRel) ?? deny.reason(located.rel);
-    if (denied) return err(denied, l10n.t('{0} is refused: it is on the deny list', raw));
+    if (denied) return err(denied, l10n.t('{0} is refused: it is on the deny list or in bud.tools.exclude', raw));
     if (located.rel === '' && !opts.allowRoot)
       return err(`"${raw}" is a workspace folder, not a file.`, l10n.t('{0} is a workspace folder, not a file', raw));
     return {
