@@ -63,41 +63,32 @@ function header(title) {
   console.log(`\n${bold(`━━ ${title}`)}`);
 }
 
-/** Runs a command with inherited output; resolves with its exit code. */
-function run(cmd, cmdArgs, opts = {}) {
+/**
+ * Runs a command; resolves with its exit code and, with `quiet`, its output (stdout and stderr in order) to print later.
+ * Output is inherited otherwise.
+ */
+function run(cmd, cmdArgs, { quiet = false, ...opts } = {}) {
   return new Promise((res) => {
-    const child = spawn(cmd, cmdArgs, { stdio: 'inherit', cwd: repo, ...opts });
-    const forward = (sig) => child.kill(sig);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-      res(code ?? (signal ? 128 : 1));
-    });
-    child.on('error', (err) => {
-      console.error(err.message);
-      res(127);
-    });
-  });
-}
-
-/** Runs a command with its output kept (stdout and stderr in order) to print later; resolves with code and output. */
-function runQuiet(cmd, cmdArgs) {
-  return new Promise((res) => {
-    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'], cwd: repo });
+    const child = spawn(cmd, cmdArgs, { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', cwd: repo, ...opts });
     const chunks = [];
-    child.stdout.on('data', (d) => chunks.push(d));
-    child.stderr.on('data', (d) => chunks.push(d));
+    child.stdout?.on('data', (d) => chunks.push(d));
+    child.stderr?.on('data', (d) => chunks.push(d));
     const forward = (sig) => child.kill(sig);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
-    child.on('close', (code, signal) => {
+    let ended = false;
+    const end = (code, output) => {
+      if (ended) return;
+      ended = true;
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
-      res({ code: code ?? (signal ? 128 : 1), output: Buffer.concat(chunks).toString('utf8') });
+      res({ code, output });
+    };
+    child.on('close', (code, signal) => end(code ?? (signal ? 128 : 1), Buffer.concat(chunks).toString('utf8')));
+    child.on('error', (err) => {
+      if (!quiet) console.error(err.message);
+      end(127, err.message);
     });
-    child.on('error', (err) => res({ code: 127, output: err.message }));
   });
 }
 
@@ -107,7 +98,7 @@ function runQuiet(cmd, cmdArgs) {
  */
 function background(name, cmd, cmdArgs) {
   const t0 = Date.now();
-  const done = runQuiet(cmd, cmdArgs).then((r) => ({ ...r, ms: Date.now() - t0 }));
+  const done = run(cmd, cmdArgs, { quiet: true }).then((r) => ({ ...r, ms: Date.now() - t0 }));
   return async () => {
     const { code, output, ms } = await done;
     header(`${name} (ran beside the steps above)`);
@@ -120,7 +111,7 @@ function background(name, cmd, cmdArgs) {
 async function step(name, cmd, cmdArgs) {
   header(name);
   const t0 = Date.now();
-  const code = await run(cmd, cmdArgs);
+  const { code } = await run(cmd, cmdArgs);
   return record(name, cmd, cmdArgs, code, Date.now() - t0);
 }
 
@@ -201,7 +192,7 @@ async function mochaLayer(layer, files, extra) {
   // follow the runtime's default locale (src/api/locale.ts), which Node takes from LC_ALL/LANG: pinned here so the
   // tests pass on a machine set to any language.
   const locale = layer === 'unit' ? { LC_ALL: 'C.UTF-8' } : {};
-  const code = await run(process.execPath, ['--enable-source-maps', ...mochaArgs], {
+  const { code } = await run(process.execPath, ['--enable-source-maps', ...mochaArgs], {
     env: { ...process.env, ...locale, BUD_MOCHA_JSON: json },
   });
   const ms = Date.now() - t0;
@@ -243,7 +234,7 @@ async function integrationLayer(release) {
   }
   const json = join(tmp, `integration-${release}.json`);
   const t0 = Date.now();
-  const code = await run(process.execPath, [
+  const { code } = await run(process.execPath, [
     '--enable-source-maps',
     'out/test/harness/runIntegration.js',
     '--json',
