@@ -244,6 +244,10 @@ function report(runs: Run[], sizes: number[], traces: Record<string, TraceSummar
   summary['first text at the server → painted in the view: median / p95 / max ms (goal p95 <= 50)'] = paint.length
     ? `${r2(median(paint))} / ${r2(p95(paint))} / ${r2(Math.max(...paint))}`
     : 'n/a';
+  const toView = first.map((s) => s.firstByteToViewMs).filter(Number.isFinite);
+  summary['…of which first text at the server → its message in the view: median / p95 ms'] = toView.length
+    ? `${r2(median(toView))} / ${r2(p95(toView))}`
+    : 'n/a';
   for (const [k, t] of Object.entries(traces))
     summary[`trace ${k}: thread ms by process; script ms by frame`] =
       `${JSON.stringify(t.processes)}; ${JSON.stringify(t.scriptByFrame)}`;

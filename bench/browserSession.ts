@@ -40,6 +40,8 @@ export interface FirstTokenSample {
   enterToWireMs: number;
   /** first text written by the server → that text painted in the webview */
   firstByteToPaintMs: number;
+  /** of which: first text written → its message received in the webview (the host and the relay) */
+  firstByteToViewMs: number;
   paintFrom?: string;
   /** epoch ms: Enter, request at the server, first text written, first text painted */
   at?: { enter: number; wire: number; firstText: number; paint: number };
@@ -200,6 +202,7 @@ export class BenchSession {
     return {
       enterToWireMs: round((request?.receivedAt ?? NaN) - enterAt),
       firstByteToPaintMs: round(paintAt - firstText),
+      firstByteToViewMs: round(probe.timeOrigin + (probe.received[0]?.[0] ?? NaN) - firstText),
       paintFrom: probe.firstPaintFrom,
       at: { enter: enterAt, wire: request?.receivedAt ?? NaN, firstText, paint: paintAt },
     };
