@@ -218,13 +218,14 @@ export class BenchSession {
 const round = (x: number) => Math.round(x * 10) / 10;
 
 /**
- * For each DOM update of the answer: how long ago the server had sent the text it shows (the characters received
- * by the webview at that moment; the view renders all it has at each update).
+ * For each DOM update of the answer while it streams: how long ago the server had sent the text it shows (the
+ * characters received by the webview at that moment; the view renders all it has at each update).
  */
 function lagOf(probe: ProbeResult, progress: [number, number][]): StreamRun['lag'] {
   const lags: number[] = [];
   for (const [t, chars] of probe.mutations) {
-    if (chars === 0) continue;
+    // While the answer streams: the view's handling of the end (badge, buttons, the final render) is not pace.
+    if (chars === 0 || (probe.endedAt !== undefined && t >= probe.endedAt)) continue;
     const sentAt = progress.find(([, c]) => c >= chars)?.[0];
     if (sentAt !== undefined) lags.push(probe.timeOrigin + t - sentAt);
   }
