@@ -81,8 +81,8 @@ export class ChatContext {
     });
   }
 
-  /** Before a send: the notice that says the message cannot fit (nothing is sent then), or undefined. */
-  checkSend(chat: StoredChat, user: StoredMessage, s: ContextSetup, pendingAttachments: number): Notice | undefined {
+  /** The chat's active path with `user` as its newest message, fitted with the budget of now. */
+  private fitWithNewest(chat: StoredChat, user: StoredMessage, s: ContextSetup) {
     const history = [...activePath(chat), user];
     const budget = this.budget(s);
     const r = this.planner.fit({
@@ -92,6 +92,12 @@ export class ChatContext {
       tools: s.tools,
       budget,
     });
+    return { history, budget, r };
+  }
+
+  /** Before a send: the notice that says the message cannot fit (nothing is sent then), or undefined. */
+  checkSend(chat: StoredChat, user: StoredMessage, s: ContextSetup, pendingAttachments: number): Notice | undefined {
+    const { history, budget, r } = this.fitWithNewest(chat, user, s);
     if (r.ok) {
       this.sendFit = {
         chat,
@@ -200,15 +206,7 @@ export class ChatContext {
   info(chat: StoredChat, s: ContextSetup, draft: string, pending: readonly CodeContext[]): ContextInfo {
     const user: StoredMessage = { id: DRAFT_ID, role: 'user', content: draft, status: 'complete', createdAt: 0 };
     if (pending.length) user.contexts = [...pending];
-    const history = [...activePath(chat), user];
-    const budget = this.budget(s);
-    const r = this.planner.fit({
-      history,
-      summary: chat.summary,
-      systemPrompt: s.systemPrompt,
-      tools: s.tools,
-      budget,
-    });
+    const { history, budget, r } = this.fitWithNewest(chat, user, s);
     const marker = notSentMarker(history, r);
     const info: ContextInfo = {
       tokens: r.tokens,
