@@ -10,7 +10,7 @@ import { replies, startTestServer, type TestServer } from '../scripts/server/ope
 import { bundle } from '../test/browser/support';
 import { startCodeServer, type CodeServer } from '../test/harness/codeServer';
 import type { Workbench } from '../test/harness/workbench';
-import { CpuMeter, type CpuUse } from './browserCpu';
+import { CpuMeter, type CpuUse, type Snapshot } from './browserCpu';
 import { findDescendants } from './procCpu';
 import type { ProbeMode, ProbeResult } from './pages/viewProbe.page';
 
@@ -40,6 +40,8 @@ export interface FirstTokenSample {
   enterToWireMs: number;
   /** first text written by the server → that text painted in the webview */
   firstByteToPaintMs: number;
+  /** of which: first text written → its message received in the webview (the host and the relay) */
+  firstByteToViewMs: number;
   paintFrom?: string;
   /** epoch ms: Enter, request at the server, first text written, first text painted */
   at?: { enter: number; wire: number; firstText: number; paint: number };
@@ -133,20 +135,43 @@ export class BenchSession {
     const before = await this.meter.snapshot();
     const t0 = Date.now();
     await input.press('Enter');
-    const timer = setTimeout(() => cut.abort(), o.capMs);
+    // At the cap the run is measured as it stands (a lower bound of its cost), then the server drops the stream
+    // and the probe stops re-rendering: a reference that cannot keep pace must not hold up the runs after it (the
+    // throttled one re-rendering 400 KB back to back kept the answer's end from the view for over 10 minutes).
+    let capped: Promise<{ after: Snapshot; wallMs: number }> | undefined;
+    const timer = setTimeout(() => {
+      capped = (async () => {
+        const at = { after: await this.meter.snapshot(), wallMs: Date.now() - t0 };
+        cut.abort();
+        await this.chat.evaluate(() => (window as unknown as { __budProbe: { stop(): void } }).__budProbe.stop());
+        return at;
+      })();
+    }, o.capMs);
     const probe = await this.chat.evaluate(() =>
       (window as unknown as { __budProbe: { waitForEnd(): Promise<ProbeResult> } }).__budProbe.waitForEnd(),
     );
     clearTimeout(timer);
-    await sleep(TAIL_MS);
-    const after = await this.meter.snapshot();
-    const wallMs = Date.now() - t0;
+    let end: { after: Snapshot; wallMs: number };
+    if (capped) {
+      end = await capped;
+      // the view ends the dropped answer; let that settle outside the measured window
+      await this.chat.waitForFunction(
+        () => !document.querySelector('#messages .message[data-status="streaming"]'),
+        undefined,
+        {
+          timeout: 120_000,
+        },
+      );
+    } else {
+      await sleep(TAIL_MS);
+      end = { after: await this.meter.snapshot(), wallMs: Date.now() - t0 };
+    }
     return {
       mode: o.mode,
       tokens: Math.round(o.text.length / 4),
-      completed: !cut.signal.aborted,
-      wallMs,
-      cpu: this.meter.between(before, after),
+      completed: capped === undefined,
+      wallMs: end.wallMs,
+      cpu: this.meter.between(before, end.after),
       deltas: probe.received.length,
       domUpdates: probe.mutations.length,
       lag: o.mode === 'floor' ? undefined : lagOf(probe, progress),
@@ -177,6 +202,7 @@ export class BenchSession {
     return {
       enterToWireMs: round((request?.receivedAt ?? NaN) - enterAt),
       firstByteToPaintMs: round(paintAt - firstText),
+      firstByteToViewMs: round(probe.timeOrigin + (probe.received[0]?.[0] ?? NaN) - firstText),
       paintFrom: probe.firstPaintFrom,
       at: { enter: enterAt, wire: request?.receivedAt ?? NaN, firstText, paint: paintAt },
     };
@@ -192,13 +218,14 @@ export class BenchSession {
 const round = (x: number) => Math.round(x * 10) / 10;
 
 /**
- * For each DOM update of the answer: how long ago the server had sent the text it shows (the characters received
- * by the webview at that moment; the view renders all it has at each update).
+ * For each DOM update of the answer while it streams: how long ago the server had sent the text it shows (the
+ * characters received by the webview at that moment; the view renders all it has at each update).
  */
 function lagOf(probe: ProbeResult, progress: [number, number][]): StreamRun['lag'] {
   const lags: number[] = [];
   for (const [t, chars] of probe.mutations) {
-    if (chars === 0) continue;
+    // While the answer streams: the view's handling of the end (badge, buttons, the final render) is not pace.
+    if (chars === 0 || (probe.endedAt !== undefined && t >= probe.endedAt)) continue;
     const sentAt = progress.find(([, c]) => c >= chars)?.[0];
     if (sentAt !== undefined) lags.push(probe.timeOrigin + t - sentAt);
   }

@@ -28,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): BudTestApi | undefin
   configureL10n();
   const log = createLogger(context);
   const keys = new KeyStore(context.secrets);
+  context.subscriptions.push(keys);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
   session = new Session(keys, log, version, createContextLimits(context));
   host = registerChatHost(context, session, log);

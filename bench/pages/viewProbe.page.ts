@@ -102,6 +102,15 @@ class Probe {
     });
   }
 
+  /** The run was cut at its cap: stop re-rendering and end the measured run now (it is measured as it stands). */
+  stop(): void {
+    this.streaming = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.run.endedAt ??= performance.now();
+    this.ended?.();
+  }
+
   private content(): HTMLElement | null {
     return this.answerId
       ? document.querySelector<HTMLElement>(`.message[data-id="${CSS.escape(this.answerId)}"] .content`)
@@ -138,6 +147,7 @@ class Probe {
     }
     if (!this.answerId || msg.id !== this.answerId) return;
     if (msg.type === 'answerDelta' && msg.text) {
+      if (this.run.endedAt !== undefined) return; // stopped at the cap: the view catches up on its own
       this.chars += msg.text.length;
       this.run.received.push([performance.now(), this.chars]);
       if (this.mode !== 'throttled') return;
@@ -150,6 +160,7 @@ class Probe {
         this.renderFull();
       }
     } else if (msg.type === 'answerEnded') {
+      if (this.run.endedAt !== undefined) return; // stopped at the cap
       this.run.endedAt = performance.now();
       if (this.mode === 'throttled') {
         this.streaming = false;

@@ -10,6 +10,7 @@ import type { ContextLimits, ContextSettings, RequestBudget } from '../context/l
 import { parseContextRefusal, type ContextRefusal } from '../context/refusal';
 import type { ActionId, CodeContext, ContextInfo, ErrorInfo, Notice } from '../protocol';
 import { type ContextPlanner, notSentMarker } from './contextPlan';
+import { messageSignature } from './requestTurns';
 import type { StoredChat, StoredMessage } from './conversation';
 import { activePath } from './tree';
 import type { TurnOptions } from './turn';
@@ -45,6 +46,18 @@ const DRAFT_ID = '\u0000draft';
 
 export class ChatContext {
   readonly planner: ContextPlanner;
+  /** The fit of the message being sent (see takeSendFit). */
+  private sendFit:
+    | {
+        chat: StoredChat;
+        history: readonly StoredMessage[];
+        shape: string[];
+        summary: StoredChat['summary'];
+        s: ContextSetup;
+        budget: RequestBudget;
+        result: Fitted;
+      }
+    | undefined;
 
   constructor(
     planner: ContextPlanner,
@@ -69,11 +82,58 @@ export class ChatContext {
     });
   }
 
+  /** The chat's active path with `user` as its newest message, fitted with the budget of now. */
+  private fitWithNewest(chat: StoredChat, user: StoredMessage, s: ContextSetup) {
+    const history = [...activePath(chat), user];
+    const budget = this.budget(s);
+    const r = this.planner.fit({
+      history,
+      summary: chat.summary,
+      systemPrompt: s.systemPrompt,
+      tools: s.tools,
+      budget,
+    });
+    return { history, budget, r };
+  }
+
   /** Before a send: the notice that says the message cannot fit (nothing is sent then), or undefined. */
   checkSend(chat: StoredChat, user: StoredMessage, s: ContextSetup, pendingAttachments: number): Notice | undefined {
-    const r = this.fit(chat, [...activePath(chat), user], s);
-    if (r.ok) return undefined;
+    const { history, budget, r } = this.fitWithNewest(chat, user, s);
+    if (r.ok) {
+      this.sendFit = {
+        chat,
+        history,
+        shape: history.map(messageSignature),
+        summary: chat.summary,
+        s,
+        budget,
+        result: r,
+      };
+      return undefined;
+    }
     return { level: 'error', text: describeDoesNotFit(r), actions: actionsForDoesNotFit(r, pendingAttachments) };
+  }
+
+  /**
+   * The fit checkSend made, for the first round of that message's answer when nothing it depends on changed since
+   * (the same messages, summary, system prompt, tools and budget): a long chat is then fitted once per send, not
+   * twice. Taken once; anything else fits anew.
+   */
+  private takeSendFit(
+    chat: StoredChat,
+    history: readonly StoredMessage[],
+    s: ContextSetup,
+    tools: readonly FunctionTool[] | undefined,
+    budget: RequestBudget,
+  ): Fitted | undefined {
+    const f = this.sendFit;
+    this.sendFit = undefined;
+    if (!f || f.chat !== chat || f.summary !== chat.summary || f.s.systemPrompt !== s.systemPrompt) return undefined;
+    if (!sameBudget(f.budget, budget) || JSON.stringify(f.s.tools) !== JSON.stringify(tools)) return undefined;
+    if (f.history.length !== history.length) return undefined;
+    for (let i = 0; i < history.length; i++)
+      if (f.history[i] !== history[i] || f.shape[i] !== messageSignature(history[i])) return undefined;
+    return f.result;
   }
 
   /**
@@ -88,18 +148,23 @@ export class ChatContext {
   ): Required<Pick<TurnOptions, 'prepareRound' | 'onRoundRefused' | 'onRoundDone'>> & { last(): Fitted | undefined } {
     let last: Fitted | undefined;
     let lastMaxTokens: number | undefined;
+    let first = true;
     return {
       last: () => last,
       prepareRound: (added, tools) => {
         const budget = this.budget(s);
-        const r = this.planner.fit({
-          history,
-          summary: chat.summary,
-          systemPrompt: s.systemPrompt,
-          tools,
-          budget,
-          added: [...prefix, ...added],
-        });
+        const fresh = first && prefix.length === 0 && added.length === 0;
+        first = false;
+        const r =
+          (fresh ? this.takeSendFit(chat, history, s, tools, budget) : undefined) ??
+          this.planner.fit({
+            history,
+            summary: chat.summary,
+            systemPrompt: s.systemPrompt,
+            tools,
+            budget,
+            added: [...prefix, ...added],
+          });
         if (!r.ok) throw new ContextWindowError(describeDoesNotFit(r));
         last = r;
         lastMaxTokens = budget.reserve.maxTokens;
@@ -142,15 +207,7 @@ export class ChatContext {
   info(chat: StoredChat, s: ContextSetup, draft: string, pending: readonly CodeContext[]): ContextInfo {
     const user: StoredMessage = { id: DRAFT_ID, role: 'user', content: draft, status: 'complete', createdAt: 0 };
     if (pending.length) user.contexts = [...pending];
-    const history = [...activePath(chat), user];
-    const budget = this.budget(s);
-    const r = this.planner.fit({
-      history,
-      summary: chat.summary,
-      systemPrompt: s.systemPrompt,
-      tools: s.tools,
-      budget,
-    });
+    const { history, budget, r } = this.fitWithNewest(chat, user, s);
     const marker = notSentMarker(history, r);
     const info: ContextInfo = {
       tokens: r.tokens,
@@ -186,6 +243,12 @@ export class ChatContext {
     };
   }
 }
+
+const sameBudget = (a: RequestBudget, b: RequestBudget) =>
+  a.window.tokens === b.window.tokens &&
+  a.reserve.tokens === b.reserve.tokens &&
+  a.reserve.maxTokens === b.reserve.maxTokens &&
+  a.scale === b.scale;
 
 function refusalOf(err: BudError): ContextRefusal | undefined {
   return parseContextRefusal(err.status, err.body ?? err.serverMessage, err.serverMessage);

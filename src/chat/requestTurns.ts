@@ -17,7 +17,8 @@ interface Entry {
   attachmentTokens: number;
 }
 
-function signature(m: StoredMessage): string {
+/** What of a stored message its API messages depend on (a stored message only grows or changes status). */
+export function messageSignature(m: StoredMessage): string {
   return `${m.status}|${m.content.length}|${m.apiMessages?.length ?? -1}|${m.contexts?.length ?? 0}|${m.finish ?? ''}`;
 }
 
@@ -27,7 +28,7 @@ export class RequestTurns {
   constructor(private readonly counter: TokenCounter) {}
 
   private entry(m: StoredMessage): Entry {
-    const sig = signature(m);
+    const sig = messageSignature(m);
     let e = this.cache.get(m);
     if (!e || e.sig !== sig) {
       const attachments = m.role === 'user' && m.contexts?.length ? buildUserContent('', m.contexts) : '';

@@ -4,20 +4,46 @@ import type * as vscode from 'vscode';
 
 export const SECRET_KEY = 'bud.apiKey';
 
-export class KeyStore {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
+export class KeyStore implements vscode.Disposable {
+  /**
+   * The key as last read. Every request and every meter count needs it, and in a remote or web window each read is
+   * a round trip to the window's renderer (code-server: over its socket), which a loaded machine makes cost tens of
+   * milliseconds before the request can leave. It is read again after any change, here or in another window.
+   */
+  private cached: Promise<string | undefined> | undefined;
+  private readonly watch: vscode.Disposable;
 
-  async get(): Promise<string | undefined> {
-    const v = await this.secrets.get(SECRET_KEY);
-    return v && v.trim() ? v.trim() : undefined;
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.watch = secrets.onDidChange((e) => {
+      if (e.key === SECRET_KEY) this.cached = undefined;
+    });
+  }
+
+  get(): Promise<string | undefined> {
+    if (this.cached) return this.cached;
+    const read = Promise.resolve(this.secrets.get(SECRET_KEY)).then((v) => (v && v.trim() ? v.trim() : undefined));
+    this.cached = read;
+    // a failed read is not remembered
+    read.catch(() => {
+      if (this.cached === read) this.cached = undefined;
+    });
+    return read;
   }
 
   async set(key: string): Promise<void> {
+    this.cached = undefined;
     await this.secrets.store(SECRET_KEY, key.trim());
+    this.cached = undefined;
   }
 
   async clear(): Promise<void> {
+    this.cached = undefined;
     await this.secrets.delete(SECRET_KEY);
+    this.cached = undefined;
+  }
+
+  dispose(): void {
+    this.watch.dispose();
   }
 
   /** Fires when the key changes in this or another window. */

@@ -139,20 +139,21 @@ export class Mentions implements vscode.Disposable {
 
   /**
    * The request's system prompt with the workspace's instruction files (trusted workspaces only), both where the
-   * request is built and where the fitting counts it (first, never trimmed).
+   * request is built and where the fitting counts it (first, never trimmed). The files are read while `pending`
+   * (the connection and settings) resolves: every request waits for both.
    */
-  async withInstructions(setup: TurnSetup | ErrorInfo): Promise<TurnSetup | ErrorInfo> {
+  async withInstructions(pending: Promise<TurnSetup | ErrorInfo>): Promise<TurnSetup | ErrorInfo> {
+    const [setup, read] = await Promise.all([pending, this.files.context().then(readInstructions)]);
     if (!('client' in setup)) return setup;
-    const read = await readInstructions(await this.files.context());
     if (read.files.length === 0) return setup;
     const systemPrompt = withInstructions(setup.systemPrompt, read.files);
     return { ...setup, systemPrompt, context: { ...setup.context, systemPrompt } };
   }
 
   /** The context meter's view of the next request: its system prompt carries the instructions too. */
-  async contextWithInstructions(setup: ContextSetup | undefined): Promise<ContextSetup | undefined> {
+  async contextWithInstructions(pending: Promise<ContextSetup | undefined>): Promise<ContextSetup | undefined> {
+    const [setup, read] = await Promise.all([pending, this.files.context().then(readInstructions)]);
     if (!setup) return setup;
-    const read = await readInstructions(await this.files.context());
     if (read.files.length === 0) return setup;
     return { ...setup, systemPrompt: withInstructions(setup.systemPrompt, read.files) };
   }

@@ -48,16 +48,16 @@ export async function readInstructions(ctx: FsToolContext): Promise<ReadInstruct
   if (!readAttachmentSettings().instructions) return { files: [], info: [], note: INSTRUCTIONS_OFF };
   const files: ReadInstructions['files'] = [];
   const info: ReadInstructions['info'] = [];
-  for (const folder of ctx.roots.folders) {
-    for (const rel of INSTRUCTION_FILES) {
-      const path = displayIn(ctx, folder.name, rel);
-      const got = await readChecked(ctx, path);
-      if (!got) continue;
-      const uri = vscode.Uri.file(got.real).toString();
-      const problem = instructionProblem(path, got.text.length);
-      info.push(problem ? { path, uri, problem } : { path, uri });
-      if (!problem && got.text.trim()) files.push({ path, uri, text: got.text });
-    }
+  // Read side by side (every request waits for them), then taken in order.
+  const paths = ctx.roots.folders.flatMap((folder) => INSTRUCTION_FILES.map((rel) => displayIn(ctx, folder.name, rel)));
+  const read = await Promise.all(paths.map((path) => readChecked(ctx, path)));
+  for (const [i, path] of paths.entries()) {
+    const got = read[i];
+    if (!got) continue;
+    const uri = vscode.Uri.file(got.real).toString();
+    const problem = instructionProblem(path, got.text.length);
+    info.push(problem ? { path, uri, problem } : { path, uri });
+    if (!problem && got.text.trim()) files.push({ path, uri, text: got.text });
   }
   return { files, info };
 }

@@ -111,14 +111,14 @@ function createController(
     store,
     post: (msg) => view.post(msg),
     // The workspace's instruction files join the system prompt (counted first, never trimmed).
-    prepare: async () => mentions.withInstructions(await session.prepare()),
+    prepare: () => mentions.withInstructions(session.prepare()),
     prepareAttachments: (contexts) => mentions.prepareAttachments(contexts),
     runTurn,
     toErrorInfo,
     createDeltaSink: (onFlush) => createDeltaSink(onFlush, pacing),
     getStatus: () => session.status(),
     context: new ChatContext(new ContextPlanner(session.counter), session.limits, (l) => log.info(l)),
-    contextSetup: async () => mentions.contextWithInstructions(await session.contextSetup()),
+    contextSetup: () => mentions.contextWithInstructions(session.contextSetup()),
     currentChatId: {
       get: () => {
         const id = context.workspaceState.get<string>(CURRENT_CHAT_KEY);

@@ -203,6 +203,21 @@ describe('chat view (webview app in Chromium)', function () {
       assert.match(await text('#usage'), /1,545 tokens/);
     });
 
+    it('blinks the caret by a timer: no CSS animation runs while text streams', async () => {
+      await app.send({ type: 'answerDelta', id: a.id, text: 'Hello world' });
+      const last = `.message[data-id="${a.id}"] .content > .md-chunk:last-child > :last-child`;
+      await app.page.locator(last).waitFor();
+      // an infinite CSS animation would have the browser draw every frame while the answer streams
+      const running = () =>
+        app.page.evaluate(() => document.getAnimations().map((x) => (x as CSSAnimation).animationName ?? x.id));
+      assert.deepEqual(await running(), []);
+      await app.page.waitForFunction((sel) => document.querySelector(sel)?.classList.contains('caret-off'), last);
+      await app.page.waitForFunction((sel) => !document.querySelector(sel)?.classList.contains('caret-off'), last);
+      assert.deepEqual(await running(), []);
+      await app.send({ type: 'answerEnded', id: a.id, status: 'complete' });
+      assert.equal(await app.page.locator('.caret-off').count(), 0, 'no blink state left behind');
+    });
+
     it('keeps the partial answer marked Stopped', async () => {
       await app.send({ type: 'answerDelta', id: a.id, text: 'Partial answer that was' });
       await app.send({ type: 'answerEnded', id: a.id, status: 'stopped' });

@@ -25,6 +25,7 @@ import {
 } from './markdown';
 import { createApprovalBar, createToolCallRow, updateToolCallRow } from './toolCalls';
 import { actionButtons, branchNav, inlineEditor, type EditorEvents } from './messageTools';
+import { CaretBlink } from './caret';
 
 const FINISH_BADGES: Record<AnswerFinish, { text: string; icon: string }> = {
   length: { text: l10n.t('Cut off'), icon: 'warning' },
@@ -62,6 +63,7 @@ export class MessageItem {
   private readonly after = h('div', { class: 'message-after' });
   private reasoning: { details: HTMLDetailsElement; body: HTMLElement; text: string } | undefined;
   private renderer: StreamingRenderer | undefined;
+  private caret: CaretBlink | undefined;
   private progress: HTMLElement | undefined;
   private retry: RetryStatus | undefined;
   private deferred = false;
@@ -121,6 +123,8 @@ export class MessageItem {
     // announces the whole answer once it ends (spokenText).
     this.content.setAttribute('aria-busy', 'true');
     this.renderer = createStreamingRenderer(this.content);
+    this.caret?.stop();
+    this.caret = new CaretBlink(this.content);
     this.progress = h(
       'div',
       { class: 'progress' },
@@ -250,6 +254,7 @@ export class MessageItem {
   }
 
   end(status: MessageStatus, error?: ErrorInfo, usage?: Usage, note?: string, finish?: AnswerFinish): void {
+    this.stopCaret();
     this.renderer?.finish();
     this.renderer = undefined;
     this.removeProgress();
@@ -365,10 +370,16 @@ export class MessageItem {
     this.el.classList.remove('editing');
   }
 
+  private stopCaret(): void {
+    this.caret?.stop();
+    this.caret = undefined;
+  }
+
   dispose(): void {
     this.sliced = undefined;
     this.deferred = false;
     this.clearRetry();
+    this.stopCaret();
     this.renderer?.finish();
     this.renderer = undefined;
   }
