@@ -68,4 +68,11 @@ describe('test server: paced reply', () => {
     setTimeout(() => cut.abort(), 50);
     await assert.rejects(post(api));
   });
+
+  it('stops at once when its signal fired before the request arrived', async () => {
+    const cut = new AbortController();
+    api.enqueue(replies.paced('y'.repeat(40_000), { tokensPerSecond: 100, signal: cut.signal }));
+    cut.abort();
+    await assert.rejects(post(api));
+  });
 });
