@@ -10,9 +10,9 @@ interface ProbeWindow {
 }
 
 /**
- * Types PROBE_TEXT into the composer, key by key, and returns each key's latency in ms: from the keydown event's
- * time stamp (when the browser took the key) to the first task after the next animation frame that follows the
- * `input` event (the composer's new text has been painted). Leaves the composer empty.
+ * Types PROBE_TEXT into the composer key by key, then selects it and deletes it (Delete is a key too), and returns
+ * each key's latency in ms: from the keydown event's time stamp (when the browser took the key) to the first task
+ * after the next animation frame that follows the `input` event (the composer's new text has been painted).
  */
 export async function typeAndTime(chat: Frame): Promise<number[]> {
   await chat.evaluate(() => {
@@ -25,18 +25,17 @@ export async function typeAndTime(chat: Frame): Promise<number[]> {
     input?.addEventListener('input', () => {
       const t0 = down;
       down = -1;
-      if (t0 < 0) return; // set by the test (fill), not typed
+      if (t0 < 0) return; // not from a key
       requestAnimationFrame(() => setTimeout(() => w.__soakKeyMs?.push(performance.now() - t0), 0));
     });
   });
   const input = chat.locator('#input');
   await input.pressSequentially(PROBE_TEXT);
-  await chat.waitForFunction((n) => ((window as ProbeWindow).__soakKeyMs?.length ?? 0) >= n, PROBE_TEXT.length, {
+  await input.fill(''); // selects the text and presses Delete
+  await chat.waitForFunction((n) => ((window as ProbeWindow).__soakKeyMs?.length ?? 0) >= n, PROBE_TEXT.length + 1, {
     timeout: 10_000,
   });
-  const ms = await chat.evaluate(() => (window as ProbeWindow).__soakKeyMs?.splice(0) ?? []);
-  await input.fill('');
-  return ms;
+  return chat.evaluate(() => (window as ProbeWindow).__soakKeyMs?.splice(0) ?? []);
 }
 
 /** The `p`-quantile (0–1) of `values` by nearest rank; 0 for none. */
