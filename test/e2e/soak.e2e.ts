@@ -95,7 +95,26 @@ describe('soak (code-server + Chromium + fault-injecting server)', function () {
       const before = await assistants().count();
       await e2e.wb.typeAndSend(`Turn ${turn.n} (${turn.kind})`);
       const answer = assistants().nth(before);
-      await answer.waitFor({ timeout: 30_000 });
+      const appeared = await answer
+        .waitFor({ timeout: 30_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (!appeared) {
+        // Recorded, with what the view showed, and the soak goes on: one stuck turn must not hide the others' results.
+        const seen = await chat()
+          .evaluate(() => ({
+            composer: (document.getElementById('input') as HTMLTextAreaElement | null)?.value,
+            send: document.getElementById('send')?.getAttribute('data-mode'),
+            answers: document.querySelectorAll('.message.assistant').length,
+          }))
+          .catch((e: unknown) => String(e));
+        const unused = e2e.api.clearQueue(); // so the next turns get their own replies
+        stuck.push(
+          `turn ${turn.n} (${turn.kind}): no answer within 30 s of Send (${JSON.stringify(seen)}, ${unused} replies unused)`,
+        );
+        await e2e.wb.screenshot(`soak-stuck-turn-${turn.n}`).catch(() => {});
+        return;
+      }
       const started = Date.now();
       if (turn.kind === 'stop' || turn.kind === 'switch-mid-stream') {
         await answer.locator('.content', { hasText: 'w1' }).waitFor({ timeout: 30_000 });
