@@ -166,7 +166,13 @@ describe('soak (code-server + Chromium + fault-injecting server)', function () {
     for (const turn of plan) {
       await runTurn(turn);
       // A fresh chat now and then keeps each request and the view at a size a user has.
-      if (turn.n % 40 === 0) await e2e.wb.runCommand('Bud: New Chat');
+      if (turn.n % 40 === 0) {
+        await e2e.wb.runCommand('Bud: New Chat');
+        // The command returns before the view has emptied: the next turn counts the answers shown.
+        await chat().waitForFunction(() => document.querySelectorAll('.message').length === 0, undefined, {
+          timeout: 10_000,
+        });
+      }
       if (turn.n === Math.max(1, Math.round(TURNS / 10))) {
         heapEarly = await heap();
         hostHeapEarly = await hostHeap();
