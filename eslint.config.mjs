@@ -81,6 +81,25 @@ const zones = [
   },
 ];
 
+/**
+ * Numbers and dates people read follow VS Code's display language, so a locale written into the code is an error:
+ * `formatNumber` (src/api/locale.ts) on the host and in the pure layers, `formatNumber`/`formatRelativeTime`
+ * (src/webview-app/app/dom.ts) in the view, `modelNumber` for English text the model reads.
+ */
+const HARD_CODED_LOCALE_MESSAGE =
+  'Format numbers and dates in the display language: formatNumber (src/api/locale.ts, or the webview dom.ts), or modelNumber for text the model reads.';
+const hardCodedLocale = [
+  'error',
+  {
+    selector: 'CallExpression[callee.property.name=/^toLocale(String|DateString|TimeString)$/] > Literal.arguments',
+    message: HARD_CODED_LOCALE_MESSAGE,
+  },
+  {
+    selector: "NewExpression[callee.object.name='Intl'] > Literal.arguments",
+    message: HARD_CODED_LOCALE_MESSAGE,
+  },
+];
+
 /** `no-restricted-imports` options that forbid `vscode` in a layer. */
 const noVscode = (why) => ['error', { paths: [{ name: 'vscode', message: why }] }];
 
@@ -139,6 +158,10 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       curly: ['error', 'multi-line'],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: { 'no-restricted-syntax': hardCodedLocale },
   },
   {
     // The vscode-free layers.

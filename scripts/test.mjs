@@ -1,4 +1,5 @@
-// `npm test`: setup check -> type check -> lint (ESLint + Prettier) -> build -> unit -> browser -> integration -> e2e, then one summary line
+// `npm test`: setup check -> build -> unit (the type check and lint, ESLint + Prettier, run beside these two) -> browser
+// -> integration -> e2e, then one summary line
 // `N passed, N failed` (`, N skipped` when any). Exits 1 when anything failed or a step/layer crashed.
 //
 //   npm test                      everything
@@ -16,7 +17,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -62,31 +63,59 @@ function header(title) {
   console.log(`\n${bold(`━━ ${title}`)}`);
 }
 
-/** Runs a command with inherited output; resolves with its exit code. */
-function run(cmd, cmdArgs, opts = {}) {
+/**
+ * Runs a command; resolves with its exit code and, with `quiet`, its output (stdout and stderr in order) to print later.
+ * Output is inherited otherwise.
+ */
+function run(cmd, cmdArgs, { quiet = false, ...opts } = {}) {
   return new Promise((res) => {
-    const child = spawn(cmd, cmdArgs, { stdio: 'inherit', cwd: repo, ...opts });
+    const child = spawn(cmd, cmdArgs, { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', cwd: repo, ...opts });
+    const chunks = [];
+    child.stdout?.on('data', (d) => chunks.push(d));
+    child.stderr?.on('data', (d) => chunks.push(d));
     const forward = (sig) => child.kill(sig);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
-    child.on('exit', (code, signal) => {
+    let ended = false;
+    const end = (code, output) => {
+      if (ended) return;
+      ended = true;
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
-      res(code ?? (signal ? 128 : 1));
-    });
+      res({ code, output });
+    };
+    child.on('close', (code, signal) => end(code ?? (signal ? 128 : 1), Buffer.concat(chunks).toString('utf8')));
     child.on('error', (err) => {
-      console.error(err.message);
-      res(127);
+      if (!quiet) console.error(err.message);
+      end(127, err.message);
     });
   });
+}
+
+/**
+ * A step that runs beside the next ones (the type check and lint use one core each while build and unit use the
+ * other); `await (await background(...))()` prints its output and counts it.
+ */
+function background(name, cmd, cmdArgs) {
+  const t0 = Date.now();
+  const done = run(cmd, cmdArgs, { quiet: true }).then((r) => ({ ...r, ms: Date.now() - t0 }));
+  return async () => {
+    const { code, output, ms } = await done;
+    header(`${name} (ran beside the steps above)`);
+    if (output.trim()) process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+    return record(name, cmd, cmdArgs, code, ms);
+  };
 }
 
 /** A step that is not a test (setup, type check, build): counts one failure when it fails. */
 async function step(name, cmd, cmdArgs) {
   header(name);
   const t0 = Date.now();
-  const code = await run(cmd, cmdArgs);
-  const ms = Date.now() - t0;
+  const { code } = await run(cmd, cmdArgs);
+  return record(name, cmd, cmdArgs, code, Date.now() - t0);
+}
+
+function record(name, cmd, cmdArgs, code, ms) {
   if (code !== 0) {
     totals.failed++;
     failures.push({
@@ -159,8 +188,12 @@ async function mochaLayer(layer, files, extra) {
     ...(grep ? ['--grep', grep] : []),
     ...files.map((f) => relative(repo, f)),
   ];
-  const code = await run(process.execPath, ['--enable-source-maps', ...mochaArgs], {
-    env: { ...process.env, BUD_MOCHA_JSON: json },
+  // Unit tests read English: the default string bundle, and numbers grouped as in English. Outside VS Code numbers
+  // follow the runtime's default locale (src/api/locale.ts), which Node takes from LC_ALL/LANG: pinned here so the
+  // tests pass on a machine set to any language.
+  const locale = layer === 'unit' ? { LC_ALL: 'C.UTF-8' } : {};
+  const { code } = await run(process.execPath, ['--enable-source-maps', ...mochaArgs], {
+    env: { ...process.env, ...locale, BUD_MOCHA_JSON: json },
   });
   const ms = Date.now() - t0;
   let results;
@@ -175,6 +208,15 @@ async function mochaLayer(layer, files, extra) {
   else if (code !== 0 && failed === 0) crashed = `mocha exited with code ${code} although no test failed`;
   else if (!grep && ranNothing(results)) crashed = `${files.length} test file(s) but no test ran`;
   count(layer, results, ms, crashed);
+  slowestFiles(layer, results?.fileMs);
+}
+
+/** The slowest files of a layer, so a CI run says where its time went. */
+function slowestFiles(layer, fileMs) {
+  const rows = Object.entries(fileMs ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8);
+  if (rows.length) report.push(dim(`  slowest: ${rows.map(([f, ms]) => `${basename(f)} ${secs(ms)}`).join(', ')}`));
 }
 
 /**
@@ -192,7 +234,7 @@ async function integrationLayer(release) {
   }
   const json = join(tmp, `integration-${release}.json`);
   const t0 = Date.now();
-  const code = await run(process.execPath, [
+  const { code } = await run(process.execPath, [
     '--enable-source-maps',
     'out/test/harness/runIntegration.js',
     '--json',
@@ -233,8 +275,14 @@ if (process.env.BUD_SKIP_SETUP !== '1') {
 }
 
 if (ready) {
-  if (typecheck) await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
-  if (lint) await step('lint', 'npm', ['run', '--silent', 'lint']);
+  // The type check and lint only read the sources: they run beside the build and the unit layer.
+  const checks = [
+    ...(typecheck ? [background('typecheck', 'npm', ['run', '--silent', 'typecheck'])] : []),
+    ...(lint ? [background('lint', 'npm', ['run', '--silent', 'lint'])] : []),
+  ];
+  const finishChecks = async () => {
+    for (const finish of checks.splice(0)) await finish();
+  };
   const built = await step('build', process.execPath, ['esbuild.mjs', '--tests']);
   if (built) {
     for (const layer of layers) {
@@ -244,6 +292,7 @@ if (ready) {
           findFiles('out/test/unit', (f) => f.endsWith('.test.js')),
           ['--timeout', '10000'],
         );
+      await finishChecks();
       if (layer === 'browser')
         await mochaLayer(
           'browser',
@@ -260,6 +309,7 @@ if (ready) {
       }
     }
   } else console.log(red('\nbuild failed: no tests were run'));
+  await finishChecks();
 } else console.log(red('\nsetup failed: no tests were run'));
 
 /** Processes (other than this one) still carrying this run's marker: code-server, extension hosts, browsers. */

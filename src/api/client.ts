@@ -129,6 +129,9 @@ export class BudClient {
   private readonly userAgent: string;
   private readonly logger?: ApiLogger;
   private readonly isUnrelated400?: (err: BudError) => boolean;
+  /** Requests running (with their retries), and whether close() waits for them to end. */
+  private active = 0;
+  private closeWhenIdle = false;
 
   constructor(config: ClientConfig) {
     const n = normaliseBaseUrl(config.baseUrl);
@@ -169,9 +172,28 @@ export class BudClient {
     return !refusesStreamOptions.has(this.baseUrl);
   }
 
-  /** Closes pooled connections (only the client's own dispatcher). */
+  /**
+   * Closes pooled connections (only the client's own dispatcher) once no request of this client is running: a client
+   * replaced mid-request (settings changed) lets that request and its retries finish on it instead of failing them.
+   */
   async close(): Promise<void> {
+    this.closeWhenIdle = true;
+    if (this.active === 0) await this.closeDispatcher();
+  }
+
+  private async closeDispatcher(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined);
+  }
+
+  /** Marks a request (with its retries) as running until the returned function is called. */
+  private hold(): () => void {
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.active === 0 && this.closeWhenIdle) void this.closeDispatcher();
+    };
   }
 
   async createChatCompletion(params: ChatCompletionParams, opts: RequestOptions = {}): Promise<ChatCompletion> {
@@ -270,6 +292,15 @@ export class BudClient {
   }
 
   private async requestJson(spec: RequestSpec, opts: RequestOptions): Promise<unknown> {
+    const release = this.hold();
+    try {
+      return await this.requestJsonHeld(spec, opts);
+    } finally {
+      release();
+    }
+  }
+
+  private async requestJsonHeld(spec: RequestSpec, opts: RequestOptions): Promise<unknown> {
     this.ready();
     const state: RetryState = { retriesDone: 0 };
     const sent = await this.sendWithRetries(spec, opts, state);
@@ -477,6 +508,18 @@ export class BudClient {
   }
 
   private async *streamGen(params: ChatCompletionParams, opts: RequestOptions): AsyncGenerator<ChatCompletionChunk> {
+    const release = this.hold();
+    try {
+      yield* this.streamGenHeld(params, opts);
+    } finally {
+      release();
+    }
+  }
+
+  private async *streamGenHeld(
+    params: ChatCompletionParams,
+    opts: RequestOptions,
+  ): AsyncGenerator<ChatCompletionChunk> {
     validateParams(params);
     this.ready();
     const state: RetryState = { retriesDone: 0 };

@@ -3,12 +3,13 @@
 import * as l10n from '@vscode/l10n';
 import { ValidationError } from './errors';
 import type { ChatCompletionParams, ChatMessage } from './types';
+import { formatNumber } from './locale';
 
 export const LIMITS = { maxMessages: 1000, maxContentChars: 1_000_000 };
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool', 'developer']);
 
-const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : String(n));
+const fmt = (n: number) => (Number.isInteger(n) ? formatNumber(n) : String(n));
 
 /** Number of characters of a message's content (string, or an array of text parts). */
 export function contentLength(content: unknown): number {

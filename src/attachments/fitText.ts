@@ -6,6 +6,7 @@
 //
 // Invariant (property-tested): count(result.text) <= budget, and every line of the result that is not a marker or
 // outline line is a line of the input, in order.
+import { modelNumber } from '../api/locale';
 
 export type Count = (text: string) => number;
 
@@ -42,8 +43,6 @@ const MAX_CHARS_PER_TOKEN = 8;
 const OUTLINE_SHARE = 0.3;
 /** Share of the code budget for the head of a file (the rest is for its tail). */
 const HEAD_SHARE = 2 / 3;
-
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** "a", "a and b", "a, b and c". */
 function listOf(items: readonly string[]): string {
@@ -104,7 +103,7 @@ function fitLines(lines: readonly string[], total: number, opts: FitOptions, sta
   // With a gap, `lines` holds the file's first `gap.after` lines and then its last lines.
   const gap = opts.gap ?? { after: lines.length, lines: 0 };
   const numberOf = (i: number) => (i < gap.after ? i + 1 : i + 1 + gap.lines);
-  const markers = (from: number, to: number) => `[… lines ${fmt(from)}–${fmt(to)} are left out …]`;
+  const markers = (from: number, to: number) => `[… lines ${modelNumber(from)}–${modelNumber(to)} are left out …]`;
   const parts: string[] = [];
   let room = budget;
   let outlineUsed = false;
@@ -131,7 +130,7 @@ function fitLines(lines: readonly string[], total: number, opts: FitOptions, sta
       headN = 1;
     } else if (headN > 0) {
       const head = lines.slice(0, headN);
-      parts.push(`Lines 1–${fmt(headN)}:`, ...head);
+      parts.push(`Lines 1–${modelNumber(headN)}:`, ...head);
       room -= head.reduce((n, l) => n + count(l) + 1, 0);
       kept.push([1, headN]);
     }
@@ -142,13 +141,13 @@ function fitLines(lines: readonly string[], total: number, opts: FitOptions, sta
   const tailFrom = tail.n > 0 ? numberOf(lines.length - tail.n) : total + 1;
   if (tailFrom > headN + 1) parts.push(markers(headN + 1, tailFrom - 1));
   if (tail.n > 0) {
-    parts.push(`Lines ${fmt(tailFrom)}–${fmt(total)}:`, ...lines.slice(lines.length - tail.n));
+    parts.push(`Lines ${modelNumber(tailFrom)}–${modelNumber(total)}:`, ...lines.slice(lines.length - tail.n));
     kept.push([tailFrom, total]);
   }
-  const what = kept.map(([a, b]) => (a === b ? `line ${fmt(a)}` : `lines ${fmt(a)}–${fmt(b)}`));
+  const what = kept.map(([a, b]) => (a === b ? `line ${modelNumber(a)}` : `lines ${modelNumber(a)}–${modelNumber(b)}`));
   const sent = [...(outlineUsed ? ['its outline'] : []), ...what];
   const note =
-    `${opts.name} has ${fmt(total)} lines, more than the ${fmt(stated)} tokens it may use in this message, ` +
+    `${opts.name} has ${modelNumber(total)} lines, more than the ${modelNumber(stated)} tokens it may use in this message, ` +
     `so only ${listOf(sent) || 'this note'} ${sent.length === 1 ? 'is' : 'are'} sent.`;
   return { text: parts.join('\n'), whole: false, totalLines: total, kept, note };
 }

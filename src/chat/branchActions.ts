@@ -15,6 +15,7 @@ import {
   treeProblem,
   type DeletedTurn,
 } from './tree';
+import * as l10n from '@vscode/l10n';
 
 export interface BranchContext {
   /** The chat on screen. */
@@ -32,10 +33,14 @@ export interface BranchContext {
   answer(question: StoredMessage): Promise<void>;
 }
 
-export const BUSY_NOTICE = 'An answer is still arriving. Press Stop (or Escape) before changing the conversation.';
-export const DELETED_NOTICE = 'The turn was deleted.';
-export const CANNOT_UNDO_NOTICE =
-  'The deleted turn cannot be put back: the message it followed is no longer in the chat (it was retried or deleted since).';
+// Functions, not constants: the translations are configured at activation, after this module is loaded.
+export const busyNotice = (): string =>
+  l10n.t('An answer is still arriving. Press Stop (or Escape) before changing the conversation.');
+const deletedNotice = (): string => l10n.t('The turn was deleted.');
+const cannotUndoNotice = (): string =>
+  l10n.t(
+    'The deleted turn cannot be put back: the message it followed is no longer in the chat (it was retried or deleted since).',
+  );
 
 export class BranchActions {
   private deleted: DeletedTurn | undefined;
@@ -45,7 +50,7 @@ export class BranchActions {
   /** Refuses to change the path while an answer streams into it. */
   private refuseWhileBusy(): boolean {
     if (!this.ctx.busy()) return false;
-    this.ctx.notice({ level: 'info', text: BUSY_NOTICE });
+    this.ctx.notice({ level: 'info', text: busyNotice() });
     return true;
   }
 
@@ -136,7 +141,7 @@ export class BranchActions {
     this.deleted = undo;
     chat.updatedAt = this.ctx.now();
     this.postPath(before);
-    this.ctx.notice({ level: 'info', text: DELETED_NOTICE, actions: ['undoDelete'] });
+    this.ctx.notice({ level: 'info', text: deletedNotice(), actions: ['undoDelete'] });
     await this.ctx.save(
       chat,
       { removed: undo.removed.map((r) => r.message.id), upserted: undo.moved.map((m) => m.id), selected: true },
@@ -158,7 +163,7 @@ export class BranchActions {
     };
     restoreTurn(trial, undo);
     if (treeProblem(trial.messages)) {
-      this.ctx.notice({ level: 'warning', text: CANNOT_UNDO_NOTICE });
+      this.ctx.notice({ level: 'warning', text: cannotUndoNotice() });
       return;
     }
     const before = activePath(chat);

@@ -13,6 +13,8 @@ import { type ContextPlanner, notSentMarker } from './contextPlan';
 import type { StoredChat, StoredMessage } from './conversation';
 import { activePath } from './tree';
 import type { TurnOptions } from './turn';
+import { formatNumber } from '../api/locale';
+import * as l10n from '@vscode/l10n';
 
 /** What fitting needs to know of the connection and settings (no API key needed: the meter uses it too). */
 export interface ContextSetup {
@@ -40,7 +42,6 @@ export function actionsForDoesNotFit(r: DoesNotFit, pendingAttachments: number):
 }
 
 const DRAFT_ID = '\u0000draft';
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 export class ChatContext {
   readonly planner: ContextPlanner;
@@ -104,8 +105,8 @@ export class ChatContext {
         lastMaxTokens = budget.reserve.maxTokens;
         if (r.omitted.count || r.shortened || r.droppedRounds) {
           this.log?.(
-            `Context: sending ~${fmt(r.tokens)} of ${fmt(budget.window.tokens)} tokens (${budget.window.source} window, ` +
-              `${fmt(budget.reserve.tokens)} kept for the answer); ${r.omitted.count} earlier message(s) not sent, ` +
+            `Context: sending ~${formatNumber(r.tokens)} of ${formatNumber(budget.window.tokens)} tokens (${budget.window.source} window, ` +
+              `${formatNumber(budget.reserve.tokens)} kept for the answer); ${r.omitted.count} earlier message(s) not sent, ` +
               `${r.shortened} tool result(s) shortened, ${r.droppedRounds} tool round(s) of this answer left out`,
           );
         }
@@ -122,11 +123,11 @@ export class ChatContext {
           maxTokens: lastMaxTokens,
         });
         this.log?.(
-          `Context: the server refused ~${fmt(last.tokens)} tokens as too long (${refusal.family}` +
-            `${refusal.window ? `, window ${fmt(refusal.window)}` : ''}` +
-            `${refusal.promptTokens ? `, it counted ${fmt(refusal.promptTokens)}` : ''}); ` +
+          `Context: the server refused ~${formatNumber(last.tokens)} tokens as too long (${refusal.family}` +
+            `${refusal.window ? `, window ${formatNumber(refusal.window)}` : ''}` +
+            `${refusal.promptTokens ? `, it counted ${formatNumber(refusal.promptTokens)}` : ''}); ` +
             (learned.changed
-              ? `learned a window of ${fmt(learned.window)} tokens${learned.estimated ? ' (estimated)' : ''}; fitting again and retrying once`
+              ? `learned a window of ${formatNumber(learned.window)} tokens${learned.estimated ? ' (estimated)' : ''}; fitting again and retrying once`
               : 'nothing new was learned; not retrying'),
         );
         return learned.changed;
@@ -170,13 +171,17 @@ export class ChatContext {
   /** An error a context refusal caused, in words that say what to do (when it was not recovered by itself). */
   refusalInfo(err: unknown, base: ErrorInfo): ErrorInfo {
     if (!(err instanceof BudError) || !refusalOf(err)) return base;
-    const said = err.serverMessage ? ` The server said: "${err.serverMessage}".` : '';
     return {
       ...base,
       kind: 'contextWindow',
-      message:
-        "The server refused the request as longer than the model's context window, and sending less once more did not help." +
-        `${said} Condense the chat, start a New Chat, or set the model's window in bud.contextWindow.`,
+      message: err.serverMessage
+        ? l10n.t(
+            'The server refused the request as longer than the model\'s context window, and sending less once more did not help. The server said: "{0}". Condense the chat, start a New Chat, or set the model\'s window in bud.contextWindow.',
+            err.serverMessage,
+          )
+        : l10n.t(
+            "The server refused the request as longer than the model's context window, and sending less once more did not help. Condense the chat, start a New Chat, or set the model's window in bud.contextWindow.",
+          ),
       actions: ['condense', 'retry', 'contextSettings', 'showLog'],
     };
   }

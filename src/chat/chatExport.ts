@@ -5,8 +5,9 @@
 // Import treats the file as untrusted input: it goes through the same validation as a loaded history file, and
 // export → import → export gives the same JSON except the chat's id. Neither format ever holds the API key: any
 // occurrence (also encoded) is replaced before the text is written.
+import * as l10n from '@vscode/l10n';
 import { redact, redactDeep } from '../api/redact';
-import type { MessageStatus } from '../protocol';
+import type { MessageStatus, ToolCallState } from '../protocol';
 import { type StoredChat, type StoredMessage } from './conversation';
 import { markInterrupted, parseChat, serializeChat } from './historyStore';
 import { fenceFor, formatContext } from './prompts';
@@ -36,59 +37,90 @@ export function importJson(text: string, newId: string): StoredChat | string {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return `The file is not valid JSON (${(err as Error).message}).`;
+    return l10n.t('The file is not valid JSON ({0}).', (err as Error).message);
   }
   const wrapper = data as { format?: unknown; formatVersion?: unknown; chat?: unknown } | null;
   if (!wrapper || typeof wrapper !== 'object' || wrapper.format !== EXPORT_FORMAT)
-    return 'The file is not a Bud Chat JSON export (it has no "format": "bud-chat").';
+    return l10n.t('The file is not a Bud Chat JSON export (it has no "format": "bud-chat").');
   if (typeof wrapper.formatVersion !== 'number' || wrapper.formatVersion > EXPORT_FORMAT_VERSION)
-    return `The export is of a newer format (${JSON.stringify(wrapper.formatVersion)}); update Bud Chat to import it.`;
+    return l10n.t(
+      'The export is of a newer format ({0}); update Bud Chat to import it.',
+      JSON.stringify(wrapper.formatVersion),
+    );
   const inner = wrapper.chat as { id?: unknown } | null;
-  if (!inner || typeof inner !== 'object') return 'The export holds no chat.';
+  if (!inner || typeof inner !== 'object') return l10n.t('The export holds no chat.');
   const chat = parseChat(JSON.stringify({ ...inner, id: newId }), newId);
-  if (typeof chat === 'string') return `The chat in the file cannot be used: ${chat}.`;
+  if (typeof chat === 'string') return l10n.t('The chat in the file cannot be used: {0}.', chat);
   markInterrupted(chat);
   return chat;
 }
 
-const STATUS_NOTE: Partial<Record<MessageStatus, string>> = {
-  stopped: 'Stopped before it finished.',
-  interrupted: 'Interrupted: the window closed before it finished.',
-  error: 'Failed',
-};
+/** The note under an answer that did not complete (translated when the export is written, not when this loads). */
+function statusNote(status: MessageStatus): string | undefined {
+  switch (status) {
+    case 'stopped':
+      return l10n.t('Stopped before it finished.');
+    case 'interrupted':
+      return l10n.t('Interrupted: the window closed before it finished.');
+    case 'error':
+      return l10n.t('Failed');
+    default:
+      return undefined;
+  }
+}
+
+function stateLabel(state: ToolCallState): string {
+  switch (state) {
+    case 'running':
+      return l10n.t('running');
+    case 'done':
+      return l10n.t('done');
+    case 'error':
+      return l10n.t('error');
+    case 'cancelled':
+      return l10n.t('cancelled');
+  }
+}
 
 /** The Markdown export: title, then the conversation on screen, one section per message. */
 export function exportMarkdown(chat: StoredChat, secret?: string): string {
   const path = activePath(chat);
   const branched = chat.messages.length > path.length;
-  const out: string[] = [`# ${oneLine(chat.title) || 'Untitled chat'}`, ''];
-  out.push(
-    `_Exported from Bud Chat. Last updated ${new Date(chat.updatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
-      `${path.length} message${path.length === 1 ? '' : 's'}${branched ? ' (the branch on screen; the JSON export keeps every branch)' : ''}._`,
-    '',
-  );
+  const out: string[] = [`# ${oneLine(chat.title) || l10n.t('Untitled chat')}`, ''];
+  const updated = new Date(chat.updatedAt).toISOString().slice(0, 16).replace('T', ' ');
+  const count = path.length === 1 ? l10n.t('1 message') : l10n.t('{0} messages', path.length);
+  const exported = branched
+    ? l10n.t(
+        'Exported from Bud Chat. Last updated {0} UTC; {1} (the branch on screen; the JSON export keeps every branch).',
+        updated,
+        count,
+      )
+    : l10n.t('Exported from Bud Chat. Last updated {0} UTC; {1}.', updated, count);
+  out.push(`_${exported}_`, '');
   for (const m of path) out.push(...messageMarkdown(m), '');
   return redact(`${out.join('\n').trimEnd()}\n`, secret);
 }
 
 function messageMarkdown(m: StoredMessage): string[] {
   if (m.role === 'user') {
-    const parts = ['## You', ''];
+    const parts = [`## ${l10n.t('You')}`, ''];
     for (const ctx of m.contexts ?? []) parts.push(formatContext(ctx), '');
     if (m.content.trim()) parts.push(fenceIfNeeded(m.content));
     return parts;
   }
   const parts = [`## Bud${m.model ? ` (${oneLine(m.model)})` : ''}`, ''];
   if (m.toolCalls?.length) {
-    parts.push('Tools used:', '');
+    parts.push(l10n.t('Tools used:'), '');
     for (const c of m.toolCalls) {
       const detail = c.summary ? ` — ${oneLine(c.summary)}` : '';
-      parts.push(`- \`${oneLine(c.name)}\` ${argsSummary(c.argsText)}${detail} (${c.state})`.replace(/ {2,}/g, ' '));
+      parts.push(
+        `- \`${oneLine(c.name)}\` ${argsSummary(c.argsText)}${detail} (${stateLabel(c.state)})`.replace(/ {2,}/g, ' '),
+      );
     }
     parts.push('');
   }
   if (m.content) parts.push(m.content);
-  const note = STATUS_NOTE[m.status];
+  const note = statusNote(m.status);
   if (note) parts.push('', `> _${note}${m.status === 'error' && m.error ? `: ${oneLine(m.error.message)}` : ''}_`);
   if (m.note) parts.push('', `> _${oneLine(m.note)}_`);
   return parts;

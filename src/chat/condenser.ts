@@ -15,6 +15,8 @@ import type { ChatContext, ContextSetup } from './chatContext';
 import type { StoredChat } from './conversation';
 import { turnIndexOf } from './requestTurns';
 import { activePath } from './tree';
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from '../api/locale';
 
 export interface CondenseOptions {
   client: Pick<BudClient, 'createChatCompletion'>;
@@ -43,8 +45,8 @@ export async function condenseChat(chat: StoredChat, ctx: ChatContext, o: Conden
   if (!range || range.throughTurn < from) {
     throw new CondenseError(
       chat.summary
-        ? 'Nothing new to condense: the summary already covers everything but the latest messages.'
-        : 'Nothing to condense yet: the chat is short enough that only its latest messages would be left.',
+        ? l10n.t('Nothing new to condense: the summary already covers everything but the latest messages.')
+        : l10n.t('Nothing to condense yet: the chat is short enough that only its latest messages would be left.'),
     );
   }
   const pieceTokens = chunkBudget(Math.floor(limit / budget.scale), counter, answerTokens);
@@ -55,7 +57,10 @@ export async function condenseChat(chat: StoredChat, ctx: ChatContext, o: Conden
     const messages = condenseMessages(text, chunks[i]);
     if (Math.ceil(counter.request(messages) * budget.scale) + answerTokens > budget.window.tokens) {
       throw new CondenseError(
-        `The model's context window (${budget.window.tokens.toLocaleString('en-US')} tokens) is too small to condense this chat.`,
+        l10n.t(
+          "The model's context window ({0} tokens) is too small to condense this chat.",
+          formatNumber(budget.window.tokens),
+        ),
       );
     }
     const res = await o.client.createChatCompletion(
@@ -63,10 +68,10 @@ export async function condenseChat(chat: StoredChat, ctx: ChatContext, o: Conden
       { signal: o.signal },
     );
     const out = res.choices?.[0]?.message?.content;
-    if (typeof out !== 'string' || !out.trim()) throw new CondenseError('The model returned an empty summary.');
+    if (typeof out !== 'string' || !out.trim()) throw new CondenseError(l10n.t('The model returned an empty summary.'));
     text = out.trim();
   }
-  if (!text) throw new CondenseError('The model returned an empty summary.');
+  if (!text) throw new CondenseError(l10n.t('The model returned an empty summary.'));
   return {
     id: o.newId(),
     text,

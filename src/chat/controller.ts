@@ -16,13 +16,14 @@ import {
   type StoredMessage,
 } from './conversation';
 import { buildUserContent, titleFrom } from './prompts';
-import { INTERRUPTED_NOTE, type HistoryStore } from './historyStore';
+import { interruptedNote, type HistoryStore } from './historyStore';
 import { activeLeaf, activePath, addChild, findMessage, pathTo, selectPathTo } from './tree';
-import { BranchActions, BUSY_NOTICE } from './branchActions';
+import { BranchActions, busyNotice } from './branchActions';
 import { suggestTitle } from './titles';
 import { type ChatContext, type ContextSetup } from './chatContext';
 import { applyResult, endedMessage, streamAnswer } from './answerStream';
 import { CondenseError, condenseChat } from './condenser';
+import * as l10n from '@vscode/l10n';
 
 /** Everything one request needs, read fresh for each request. */
 export interface TurnSetup {
@@ -240,7 +241,7 @@ export class ChatController {
     if (this.running || this.preparing) {
       this.notice({
         level: 'info',
-        text: 'An answer is still arriving. Press Stop (or Escape) before sending another message.',
+        text: l10n.t('An answer is still arriving. Press Stop (or Escape) before sending another message.'),
       });
       return false;
     }
@@ -253,7 +254,10 @@ export class ChatController {
     } catch (err) {
       this.notice({
         level: 'error',
-        text: `The attachments could not be read, so nothing was sent: ${err instanceof Error ? err.message : String(err)}`,
+        text: l10n.t(
+          'The attachments could not be read, so nothing was sent: {0}',
+          err instanceof Error ? err.message : String(err),
+        ),
       });
       return false;
     } finally {
@@ -311,10 +315,7 @@ export class ChatController {
   }
 
   private refusal(text: string, contexts: readonly CodeContext[]): string | undefined {
-    return checkContentLimit(
-      buildUserContent(text, contexts),
-      contexts.length ? 'This message with its code' : 'This message',
-    );
+    return checkContentLimit(buildUserContent(text, contexts), contexts.length > 0);
   }
 
   private interruptedAnswer(): StoredMessage {
@@ -323,7 +324,7 @@ export class ChatController {
       role: 'assistant',
       content: '',
       status: 'interrupted',
-      note: INTERRUPTED_NOTE,
+      note: interruptedNote(),
       createdAt: this.now(),
     };
   }
@@ -359,7 +360,7 @@ export class ChatController {
     if (!answer || answer.role !== 'assistant' || answer.finish !== 'length' || answer !== activeLeaf(this.chat)) {
       this.notice({
         level: 'info',
-        text: 'Only the latest answer, when it was cut off at the token limit, can be continued.',
+        text: l10n.t('Only the latest answer, when it was cut off at the token limit, can be continued.'),
       });
       return;
     }
@@ -469,7 +470,7 @@ export class ChatController {
   private finishAnswer(assistant: StoredMessage, result: TurnResult, base: Parameters<typeof applyResult>[2]): void {
     applyResult(assistant, result, base);
     if (result.status === 'error') {
-      const err = result.error ?? new Error('The request failed.');
+      const err = result.error ?? new Error(l10n.t('The request failed.'));
       assistant.error = this.ctx.refusalInfo(err, this.deps.toErrorInfo(err));
     } else delete assistant.error;
     this.chat.updatedAt = this.now();
@@ -494,7 +495,7 @@ export class ChatController {
   async condense(): Promise<boolean> {
     await this.init();
     if (this.running) {
-      this.notice({ level: 'info', text: 'Wait for the answer to end (or press Stop) before condensing.' });
+      this.notice({ level: 'info', text: l10n.t('Wait for the answer to end (or press Stop) before condensing.') });
       return false;
     }
     const setup = await this.deps.prepare().catch((err) => this.deps.toErrorInfo(err));
@@ -515,7 +516,7 @@ export class ChatController {
     const chat = this.chat;
     let done = false;
     await this.run(undefined, async (signal) => {
-      this.notice({ level: 'info', text: 'Condensing the older part of this chat…' });
+      this.notice({ level: 'info', text: l10n.t('Condensing the older part of this chat…') });
       try {
         const summary = await condenseChat(chat, this.ctx, {
           client: setup.client,
@@ -528,7 +529,7 @@ export class ChatController {
             if (steps > 1)
               this.notice({
                 level: 'info',
-                text: `Condensing the older part of this chat (part ${step} of ${steps})…`,
+                text: l10n.t('Condensing the older part of this chat (part {0} of {1})…', step, steps),
               });
           },
         });
@@ -539,20 +540,21 @@ export class ChatController {
         this.deps.log?.(`Condensed ${summary.coveredCount} messages into a summary${automatic ? ' (automatic)' : ''}`);
         this.notice({
           level: 'info',
-          text:
-            `Condensed ${summary.coveredCount} earlier messages: the model now sees a summary instead of them (they stay in this chat). ` +
-            'Open or undo it at the summary marker.',
+          text: l10n.t(
+            'Condensed {0} earlier messages: the model now sees a summary instead of them (they stay in this chat). Open or undo it at the summary marker.',
+            summary.coveredCount,
+          ),
         });
         done = true;
       } catch (err) {
         if (signal.aborted) {
-          this.notice({ level: 'info', text: 'Condensing was stopped; nothing changed.' });
+          this.notice({ level: 'info', text: l10n.t('Condensing was stopped; nothing changed.') });
           return;
         }
         const text =
           err instanceof CondenseError
             ? err.message
-            : `Could not condense the chat: ${this.deps.toErrorInfo(err).message}`;
+            : l10n.t('Could not condense the chat: {0}', this.deps.toErrorInfo(err).message);
         this.notice({
           level: automatic ? 'warning' : 'error',
           text,
@@ -633,7 +635,7 @@ export class ChatController {
     if (!res.chat) {
       this.notice({
         level: 'warning',
-        text: res.notice ?? 'That chat no longer exists (it may have been deleted in another window).',
+        text: res.notice ?? l10n.t('That chat no longer exists (it may have been deleted in another window).'),
       });
       await this.postChatList();
       return;
@@ -650,7 +652,7 @@ export class ChatController {
   /** Shows message `id` of this chat (its branch) and highlights it; not while an answer streams elsewhere. */
   private async reveal(id: string): Promise<void> {
     const onPath = activePath(this.chat).some((m) => m.id === id);
-    if (!onPath && this.running) return this.notice({ level: 'info', text: BUSY_NOTICE });
+    if (!onPath && this.running) return this.notice({ level: 'info', text: busyNotice() });
     if (!onPath && !selectPathTo(this.chat, id)) return;
     if (!onPath) await this.deps.store.save(this.chat, { selected: true });
     this.deps.post({ type: 'chatLoaded', chat: toSnapshot(this.chat), reveal: id });

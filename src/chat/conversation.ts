@@ -16,6 +16,8 @@ import type { ChatMessage } from '../api/types';
 import type { AnswerFinish, ChatSnapshot, ChatSummary, MessageStatus, MessageView, SummaryView } from '../protocol';
 import { buildUserContent } from './prompts';
 import { activePath, branchInfo, childIndex } from './tree';
+import { formatNumber, modelNumber } from '../api/locale';
+import * as l10n from '@vscode/l10n';
 
 /** 2: messages form a tree (`parentId`, `selected`); version 1 files were one linear list and load as one branch. */
 export const STORE_VERSION = 2;
@@ -45,7 +47,15 @@ export const MAX_MESSAGES = 1000;
 export const MAX_CONTENT_CHARS = 1_000_000;
 
 export function newChat(id: string, now: number): StoredChat {
-  return { version: STORE_VERSION, id, title: 'New chat', createdAt: now, updatedAt: now, messages: [], selected: {} };
+  return {
+    version: STORE_VERSION,
+    id,
+    title: l10n.t('New chat'),
+    createdAt: now,
+    updatedAt: now,
+    messages: [],
+    selected: {},
+  };
 }
 
 /** What the webview sees of a message: never the API messages (tool outputs stay in the host) nor the tree links. */
@@ -103,7 +113,7 @@ const NO_ANSWER: Partial<Record<MessageStatus, string>> = {
  */
 export function fitForRequest(text: string, reserve = 0): string {
   if (text.length + reserve <= MAX_CONTENT_CHARS) return text;
-  const note = `\n\n[Truncated for this request: the message is ${text.length.toLocaleString('en-US')} characters long.]`;
+  const note = `\n\n[Truncated for this request: the message is ${modelNumber(text.length)} characters long.]`;
   return text.slice(0, Math.max(0, MAX_CONTENT_CHARS - reserve - note.length)) + note;
 }
 
@@ -161,10 +171,18 @@ function stripForRequest(m: ChatMessage): ChatMessage {
 }
 
 /** A user-readable reason a message cannot be sent, or undefined when it can. */
-export function checkContentLimit(content: string, what = 'This message', max = MAX_CONTENT_CHARS): string | undefined {
+export function checkContentLimit(content: string, withCode = false, max = MAX_CONTENT_CHARS): string | undefined {
   if (content.length <= max) return undefined;
-  return (
-    `${what} is ${content.length.toLocaleString('en-US')} characters long; the server accepts at most ` +
-    `${max.toLocaleString('en-US')} characters per message, so nothing was sent. Shorten it or send a smaller selection.`
-  );
+  const [n, limit] = [formatNumber(content.length), formatNumber(max)];
+  return withCode
+    ? l10n.t(
+        'This message with its code is {0} characters long; the server accepts at most {1} characters per message, so nothing was sent. Shorten it or send a smaller selection.',
+        n,
+        limit,
+      )
+    : l10n.t(
+        'This message is {0} characters long; the server accepts at most {1} characters per message, so nothing was sent. Shorten it or send a smaller selection.',
+        n,
+        limit,
+      );
 }

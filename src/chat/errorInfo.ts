@@ -2,6 +2,7 @@
 // only classifies errors (`BudError.kind`); choosing UI buttons is the chat's business.
 import { BudError, type ErrorKind } from '../api/errors';
 import type { ActionId, ErrorInfo } from '../protocol';
+import * as l10n from '@vscode/l10n';
 
 /** The fixing actions offered for each kind of error. */
 export function actionsFor(kind: ErrorKind): ActionId[] {
@@ -40,5 +41,5 @@ export function toErrorInfo(err: unknown): ErrorInfo {
     return info;
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'unknown', message: message || 'Something went wrong.', actions: actionsFor('unknown') };
+  return { kind: 'unknown', message: message || l10n.t('Something went wrong.'), actions: actionsFor('unknown') };
 }

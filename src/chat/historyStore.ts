@@ -14,13 +14,15 @@ import { STORE_VERSION, toSummary, type StoredChat, type StoredMessage } from '.
 import { removeStaleTemps, writeFileAtomic } from './atomicFile';
 import { messageProblem } from './storedShape';
 import { repairTree, treeProblem } from './tree';
+import * as l10n from '@vscode/l10n';
 
 /** node:crypto, loaded at the first id rather than when the extension loads. */
 function randomBytes(n: number): Buffer {
   return (require('node:crypto') as typeof import('node:crypto')).randomBytes(n);
 }
 
-export const INTERRUPTED_NOTE = 'The window closed before this answer finished.';
+/** The note of an answer the window closed on (a function: t() is configured at activation, after module load). */
+export const interruptedNote = (): string => l10n.t('The window closed before this answer finished.');
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const FILE_RE = /^([A-Za-z0-9_-]{1,64})\.json$/;
 
@@ -160,7 +162,9 @@ export class HistoryStore {
       mtime = (await fs.stat(file)).mtimeMs;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      return { notice: `The saved chat ${path.basename(file)} could not be read (${(err as Error).message}).` };
+      return {
+        notice: l10n.t('The saved chat {0} could not be read ({1}).', path.basename(file), (err as Error).message),
+      };
     }
     const parsed = parseChat(text, id);
     if (typeof parsed === 'string') return { notice: await this.moveAside(id, parsed) };
@@ -351,7 +355,7 @@ export function parseChat(text: string, id: string): StoredChat | string {
   const chat: StoredChat = {
     version: STORE_VERSION,
     id,
-    title: typeof data.title === 'string' ? data.title : 'Untitled chat',
+    title: typeof data.title === 'string' ? data.title : l10n.t('Untitled chat'),
     createdAt: Number(data.createdAt) || 0,
     updatedAt: Number(data.updatedAt) || 0,
     messages,
@@ -388,7 +392,7 @@ export function markInterrupted(chat: StoredChat): void {
   for (const m of chat.messages) {
     if (m.status === 'streaming') {
       m.status = 'interrupted';
-      m.note = INTERRUPTED_NOTE;
+      m.note = interruptedNote();
       for (const c of m.toolCalls ?? []) if (c.state === 'running') c.state = 'cancelled';
     }
   }

@@ -1,5 +1,7 @@
 // Workspace instructions: files a project keeps for AI assistants, sent with every request as part of the system
 // prompt (so the fitting counts them first and never trims them). Pure: no `vscode` import.
+import * as l10n from '@vscode/l10n';
+import { formatNumber } from '../api/locale';
 
 /** Looked for at the root of each workspace folder, in this order. */
 export const INSTRUCTION_FILES: readonly string[] = [
@@ -31,8 +33,10 @@ export function withInstructions(systemPrompt: string, files: readonly Instructi
 /** Why an instruction file is not sent, or undefined when it is. */
 export function instructionProblem(path: string, chars: number): string | undefined {
   if (chars <= MAX_INSTRUCTION_CHARS) return undefined;
-  return (
-    `${path} is ${chars.toLocaleString('en-US')} characters long, more than the ${MAX_INSTRUCTION_CHARS.toLocaleString('en-US')} ` +
-    'an instruction file may have, so it is not sent. Shorten it, or split what applies to every request from the rest.'
+  return l10n.t(
+    '{0} is {1} characters long, more than the {2} an instruction file may have, so it is not sent. Shorten it, or split what applies to every request from the rest.',
+    path,
+    formatNumber(chars),
+    formatNumber(MAX_INSTRUCTION_CHARS),
   );
 }

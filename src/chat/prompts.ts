@@ -2,6 +2,7 @@
 // folders, Problems, git changes, terminal output, expanded slash commands).
 // Pure: no `vscode` import, so it is unit-tested in plain Node.
 import type { CodeContext } from '../protocol';
+import * as l10n from '@vscode/l10n';
 
 /** The instruction shown (and sent) for Explain Selection. */
 export const EXPLAIN_INSTRUCTION =
@@ -106,9 +107,9 @@ export function titleFrom(text: string, contexts: readonly CodeContext[] = []): 
   if (!t && contexts.length)
     t =
       contexts[0].kind && contexts[0].kind !== 'selection'
-        ? `About ${contextLabel(contexts[0])}`
-        : `Code from ${contextLabel(contexts[0])}`;
-  if (contexts.length && t === EXPLAIN_INSTRUCTION) t = `Explain ${contextLabel(contexts[0])}`;
-  if (!t) return 'New chat';
+        ? l10n.t('About {0}', contextLabel(contexts[0]))
+        : l10n.t('Code from {0}', contextLabel(contexts[0]));
+  if (contexts.length && t === EXPLAIN_INSTRUCTION) t = l10n.t('Explain {0}', contextLabel(contexts[0]));
+  if (!t) return l10n.t('New chat');
   return t.length > 60 ? `${t.slice(0, 59)}…` : t;
 }

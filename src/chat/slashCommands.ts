@@ -5,6 +5,7 @@
 // the autocomplete. Its body is the prompt; in it `$ARGUMENTS` becomes what was typed after the command,
 // `${selection}` the editor's selected text and `${file}` the current file's workspace path. When the body has no
 // `$ARGUMENTS`, what was typed after the command follows the body, so it is never lost.
+import * as l10n from '@vscode/l10n';
 import { EXPLAIN_INSTRUCTION } from './prompts';
 
 export const REVIEW_INSTRUCTION =
@@ -22,12 +23,17 @@ export interface BuiltinCommand {
 export const BUILTIN_COMMANDS: readonly BuiltinCommand[] = [
   {
     name: 'explain',
-    description: 'Explain the selection (or the current file) step by step',
+    // A getter: the translations are configured at activation, after this module is loaded.
+    get description() {
+      return l10n.t('Explain the selection (or the current file) step by step');
+    },
     body: `${EXPLAIN_INSTRUCTION}\n\n$ARGUMENTS`,
   },
   {
     name: 'review',
-    description: 'Review the selection (or the current file) for bugs and risks',
+    get description() {
+      return l10n.t('Review the selection (or the current file) for bugs and risks');
+    },
     body: `${REVIEW_INSTRUCTION}\n\n$ARGUMENTS`,
   },
 ];

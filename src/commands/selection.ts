@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { CodeContext } from '../protocol';
 import { MAX_CONTENT_CHARS } from '../chat/conversation';
+import { formatNumber } from '../api/locale';
 
 export function selectionContext(
   editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor,
@@ -9,13 +10,14 @@ export function selectionContext(
   if (!editor) return vscode.l10n.t('Open a file and select some code first.');
   const doc = editor.document;
   const sel = editor.selection;
-  if (sel.isEmpty) return 'Select some code first, then run the command again.';
+  if (sel.isEmpty) return vscode.l10n.t('Select some code first, then run the command again.');
   // Measured without copying the text, so a 5 MB selection is refused at once.
   const length = doc.offsetAt(sel.end) - doc.offsetAt(sel.start);
   if (length > MAX_CONTENT_CHARS) {
-    return (
-      `The selection is ${length.toLocaleString('en-US')} characters long; a message can carry at most ` +
-      `${MAX_CONTENT_CHARS.toLocaleString('en-US')}, so nothing was sent. Select a smaller part of the file.`
+    return vscode.l10n.t(
+      'The selection is {0} characters long; a message can carry at most {1}, so nothing was sent. Select a smaller part of the file.',
+      formatNumber(length),
+      formatNumber(MAX_CONTENT_CHARS),
     );
   }
   const startLine = sel.start.line + 1;

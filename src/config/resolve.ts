@@ -9,6 +9,7 @@
 //
 // Pass only settings the user has actually set (e.g. from `inspect()`), so env and file values can apply.
 // Invalid values are skipped with a line in `warnings` (the key itself is never quoted).
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 
 export interface SettingsInput {
@@ -65,8 +66,11 @@ function parseFile(text: string | undefined, warnings: string[]): Record<string,
     return parseToml(text);
   } catch (e) {
     // The parser's message may quote the offending line (which could hold the key): report the position only.
-    const where = e instanceof TomlError ? ` (line ${e.line}, column ${e.column})` : '';
-    warnings.push(`${FILE} is not valid TOML${where}; its settings were ignored.`);
+    warnings.push(
+      e instanceof TomlError
+        ? l10n.t('{0} is not valid TOML (line {1}, column {2}); its settings were ignored.', FILE, e.line, e.column)
+        : l10n.t('{0} is not valid TOML; its settings were ignored.', FILE),
+    );
     return {};
   }
 }
@@ -108,7 +112,7 @@ function firstValid(
     const n = readNumber(v);
     if (!n) continue;
     if (Number.isFinite(n.value) && ok(n.value)) return n.value;
-    warnings.push(`${name} = ${n.raw} is not ${expected}; it was ignored.`);
+    warnings.push(l10n.t('{0} = {1} is not {2}; it was ignored.', name, n.raw, expected));
   }
   void unit;
   return fallback;
@@ -125,7 +129,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   let keySource: ResolvedConfig['keySource'] = 'none';
   const fileKey = file.api_key;
   if (fileKey !== undefined && typeof fileKey !== 'string')
-    warnings.push(`api_key in ${FILE} is not a string; it was ignored.`);
+    warnings.push(l10n.t('{0} in {1} is not a string; it was ignored.', 'api_key', FILE));
   if ((apiKey = nonEmpty(input.secret))) keySource = 'secretStorage';
   else if ((apiKey = nonEmpty(env.BUD_API_KEY))) keySource = 'env';
   else if ((apiKey = nonEmpty(fileKey))) keySource = 'configFile';
@@ -135,9 +139,9 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   let baseUrl = DEFAULT_BASE_URL;
   let baseUrlSource: ResolvedConfig['baseUrlSource'] = 'default';
   const urlSources: [ResolvedConfig['baseUrlSource'], string, unknown][] = [
-    ['setting', 'The setting bud.baseUrl', settings.baseUrl],
+    ['setting', l10n.t('The setting {0}', 'bud.baseUrl'), settings.baseUrl],
     ['env', 'BUD_BASE_URL', env.BUD_BASE_URL],
-    ['configFile', `base_url in ${FILE}`, file.base_url],
+    ['configFile', l10n.t('{0} in {1}', 'base_url', FILE), file.base_url],
   ];
   for (const [source, name, v] of urlSources) {
     if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) continue;
@@ -146,18 +150,18 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       baseUrlSource = source;
       break;
     }
-    warnings.push(`${name} = ${JSON.stringify(v)} is not a valid http(s) URL; it was ignored.`);
+    warnings.push(l10n.t('{0} = {1} is not a valid http(s) URL; it was ignored.', name, JSON.stringify(v)));
   }
 
   // Timeout (seconds in every source)
   const timeoutS = firstValid(
     [
-      ['The setting bud.requestTimeout', settings.requestTimeout],
+      [l10n.t('The setting {0}', 'bud.requestTimeout'), settings.requestTimeout],
       ['BUD_TIMEOUT', env.BUD_TIMEOUT],
-      [`timeout in ${FILE}`, file.timeout],
+      [l10n.t('{0} in {1}', 'timeout', FILE), file.timeout],
     ],
     (n) => n > 0 && n <= MAX_TIMEOUT_S,
-    `a number of seconds between 0 and ${MAX_TIMEOUT_S}`,
+    l10n.t('a number of seconds between 0 and {0}', MAX_TIMEOUT_S),
     DEFAULT_TIMEOUT_S,
     warnings,
     's',
@@ -166,12 +170,12 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   // Retries
   const maxRetries = firstValid(
     [
-      ['The setting bud.maxRetries', settings.maxRetries],
+      [l10n.t('The setting {0}', 'bud.maxRetries'), settings.maxRetries],
       ['BUD_MAX_RETRIES', env.BUD_MAX_RETRIES],
-      [`max_retries in ${FILE}`, file.max_retries],
+      [l10n.t('{0} in {1}', 'max_retries', FILE), file.max_retries],
     ],
     (n) => Number.isInteger(n) && n >= 0 && n <= MAX_RETRIES_LIMIT,
-    `a whole number from 0 to ${MAX_RETRIES_LIMIT}`,
+    l10n.t('a whole number from 0 to {0}', MAX_RETRIES_LIMIT),
     DEFAULT_MAX_RETRIES,
     warnings,
     '',
@@ -182,7 +186,14 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const vs = file.verify_ssl;
   if (typeof vs === 'boolean') verifySsl = vs;
   else if (vs !== undefined)
-    warnings.push(`verify_ssl in ${FILE} = ${JSON.stringify(vs)} is not true or false; certificates are verified.`);
+    warnings.push(
+      l10n.t(
+        '{0} in {1} = {2} is not true or false; certificates are verified.',
+        'verify_ssl',
+        FILE,
+        JSON.stringify(vs),
+      ),
+    );
 
   return {
     apiKey,

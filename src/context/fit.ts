@@ -25,6 +25,8 @@
 import type { ChatMessage, FunctionTool } from '../api/types';
 import { REPLY_PRIMING, type TokenCounter } from './counter';
 import { isShortenable, shortenToolMessage } from './shorten';
+import { formatNumber } from '../api/locale';
+import * as l10n from '@vscode/l10n';
 
 /** One turn of the chat: a user message (with its attachments) and the answers to it. */
 export interface HistoryTurn {
@@ -308,23 +310,28 @@ function doesNotFit(
   };
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-
 /** The sentence shown before sending when even the newest message cannot fit. */
 export function describeDoesNotFit(r: DoesNotFit): string {
   const b = r.breakdown;
-  const parts = [`system prompt ${fmt(b.system)}`];
-  if (b.tools) parts.push(`tool definitions ${fmt(b.tools)}`);
-  parts.push(`your message ${fmt(b.history)}`);
-  if (b.attachments) parts.push(`attached code ${fmt(b.attachments)}`);
+  const parts = [l10n.t('system prompt {0}', formatNumber(b.system))];
+  if (b.tools) parts.push(l10n.t('tool definitions {0}', formatNumber(b.tools)));
+  parts.push(l10n.t('your message {0}', formatNumber(b.history)));
+  if (b.attachments) parts.push(l10n.t('attached code {0}', formatNumber(b.attachments)));
   const ways: string[] = [];
-  if (r.help.includes('removeAttachment')) ways.push('remove an attachment');
-  if (r.help.includes('shortenMessage')) ways.push('shorten the message');
-  if (r.help.includes('disableTools')) ways.push('turn the workspace tools off (bud.tools.enabled)');
-  ways.push('raise bud.contextWindow if the model takes more', 'or switch to a model with a larger window');
-  return (
-    `This message does not fit the model's context window, so nothing was sent: it needs about ${fmt(r.tokens)} tokens ` +
-    `(${parts.join(', ')}) and the window of ${fmt(r.window)} tokens keeps ${fmt(r.reserve)} for the answer, leaving ${fmt(r.limit)}. ` +
-    `To send it: ${ways.join(', ')}.`
+  if (r.help.includes('removeAttachment')) ways.push(l10n.t('remove an attachment'));
+  if (r.help.includes('shortenMessage')) ways.push(l10n.t('shorten the message'));
+  if (r.help.includes('disableTools')) ways.push(l10n.t('turn the workspace tools off (bud.tools.enabled)'));
+  ways.push(
+    l10n.t('raise bud.contextWindow if the model takes more'),
+    l10n.t('or switch to a model with a larger window'),
+  );
+  return l10n.t(
+    "This message does not fit the model's context window, so nothing was sent: it needs about {0} tokens ({1}) and the window of {2} tokens keeps {3} for the answer, leaving {4}. To send it: {5}.",
+    formatNumber(r.tokens),
+    parts.join(', '),
+    formatNumber(r.window),
+    formatNumber(r.reserve),
+    formatNumber(r.limit),
+    ways.join(', '),
   );
 }

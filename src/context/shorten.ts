@@ -2,6 +2,7 @@
 // so the model knows the text is incomplete and how much is missing. No `vscode` import.
 import type { ChatMessage } from '../api/types';
 import type { TokenCounter } from './counter';
+import { modelNumber } from '../api/locale';
 
 /** What a shortened tool result keeps, in tokens (about 800 characters of code or prose), beside the note. */
 export const SHORT_TOOL_TOKENS = 200;
@@ -12,10 +13,8 @@ const HEAD_SHARE = 0.6;
 /** First guess of characters per token; corrected by counting. */
 const CHARS_PER_TOKEN = 4;
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-
 export function cutNote(cutChars: number, totalChars: number): string {
-  return `\n\n[… ${fmt(cutChars)} of ${fmt(totalChars)} characters were cut here to fit the model's context window; the start and the end are kept …]\n\n`;
+  return `\n\n[… ${modelNumber(cutChars)} of ${modelNumber(totalChars)} characters were cut here to fit the model's context window; the start and the end are kept …]\n\n`;
 }
 
 /** An index that does not split a surrogate pair. */

@@ -15,6 +15,8 @@
 import { normaliseBaseUrl } from '../api/url';
 import { tokenCount, type ModelLimits } from './modelInfo';
 import type { WindowSource } from '../protocol';
+import { formatNumber } from '../api/locale';
+import * as l10n from '@vscode/l10n';
 
 export const DEFAULT_WINDOW = 8192;
 export const RESERVE_SHARE = 0.2;
@@ -135,8 +137,6 @@ export function windowFromSetting(setting: WindowSetting, model: string): number
   return tokenCount(setting['*'], MIN_WINDOW);
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-
 export interface WindowInputs {
   baseUrl: string;
   model: string;
@@ -155,8 +155,14 @@ export function resolveWindow(inp: WindowInputs): ResolvedWindow {
       tokens: learned.tokens,
       source: 'learned',
       detail: learned.estimated
-        ? `Learned from the server: it refused a longer request without saying its limit, so Bud keeps below ${fmt(learned.tokens)} tokens.`
-        : `Learned from the server: it refused a longer request and said its limit is ${fmt(learned.tokens)} tokens.`,
+        ? l10n.t(
+            'Learned from the server: it refused a longer request without saying its limit, so Bud keeps below {0} tokens.',
+            formatNumber(learned.tokens),
+          )
+        : l10n.t(
+            'Learned from the server: it refused a longer request and said its limit is {0} tokens.',
+            formatNumber(learned.tokens),
+          ),
     });
   }
   const fromSetting = windowFromSetting(inp.setting, inp.model);
@@ -164,7 +170,7 @@ export function resolveWindow(inp: WindowInputs): ResolvedWindow {
     return withOut({
       tokens: fromSetting,
       source: 'setting',
-      detail: `From your setting bud.contextWindow (${fmt(fromSetting)} tokens).`,
+      detail: l10n.t('From your setting bud.contextWindow ({0} tokens).', formatNumber(fromSetting)),
     });
   }
   const meta = inp.metadata?.contextWindow;
@@ -172,13 +178,20 @@ export function resolveWindow(inp: WindowInputs): ResolvedWindow {
     return withOut({
       tokens: meta,
       source: 'server',
-      detail: `Stated by the server's model list (${inp.metadata?.contextField ?? 'context length'}: ${fmt(meta)} tokens).`,
+      detail: l10n.t(
+        "Stated by the server's model list ({0}: {1} tokens).",
+        inp.metadata?.contextField ?? 'context length',
+        formatNumber(meta),
+      ),
     });
   }
   return withOut({
     tokens: DEFAULT_WINDOW,
     source: 'default',
-    detail: `The server does not state this model's window, so Bud assumes ${fmt(DEFAULT_WINDOW)} tokens. Set bud.contextWindow to use more.`,
+    detail: l10n.t(
+      "The server does not state this model's window, so Bud assumes {0} tokens. Set bud.contextWindow to use more.",
+      formatNumber(DEFAULT_WINDOW),
+    ),
   });
 }
 
@@ -187,10 +200,15 @@ export function answerReserve(window: ResolvedWindow, maxTokensSetting?: number)
   const half = Math.floor(window.tokens / 2);
   const set = tokenCount(maxTokensSetting);
   if (set !== undefined) {
-    if (set <= half) return { tokens: set, rule: `bud.maxTokens (${fmt(set)} tokens)`, maxTokens: set };
+    if (set <= half)
+      return { tokens: set, rule: l10n.t('bud.maxTokens ({0} tokens)', formatNumber(set)), maxTokens: set };
     return {
       tokens: half,
-      rule: `bud.maxTokens (${fmt(set)}) lowered to half the window (${fmt(half)} tokens), so the question still fits`,
+      rule: l10n.t(
+        'bud.maxTokens ({0}) lowered to half the window ({1} tokens), so the question still fits',
+        formatNumber(set),
+        formatNumber(half),
+      ),
       maxTokens: half,
     };
   }
@@ -199,6 +217,12 @@ export function answerReserve(window: ResolvedWindow, maxTokensSetting?: number)
   if (window.maxOutputTokens !== undefined) tokens = Math.min(tokens, window.maxOutputTokens);
   return {
     tokens,
-    rule: `${Math.round(RESERVE_SHARE * 100)}% of the window (${fmt(tokens)} tokens; between ${fmt(RESERVE_MIN)} and ${fmt(RESERVE_MAX)})`,
+    rule: l10n.t(
+      '{0}% of the window ({1} tokens; between {2} and {3})',
+      Math.round(RESERVE_SHARE * 100),
+      formatNumber(tokens),
+      formatNumber(RESERVE_MIN),
+      formatNumber(RESERVE_MAX),
+    ),
   };
 }

@@ -12,6 +12,7 @@ import type { FunctionTool, ToolCall } from '../api/types';
 import type { HostMessage } from '../protocol';
 import type { ToolExecutor, ToolResult } from '../tools/port';
 import { toFunctionTools, ToolNames } from './messages';
+import { modelNumber } from '../api/locale';
 
 export type Approval = 'once' | 'always' | 'deny';
 
@@ -62,7 +63,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200
 export function sanitizeToolOutput(text: string, max = FOREIGN_OUTPUT_MAX_CHARS): string {
   const clean = text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
   if (clean.length <= max) return clean;
-  return `${clean.slice(0, max)}\n[… ${(clean.length - max).toLocaleString('en-US')} more characters of this tool's output were not sent]`;
+  return `${clean.slice(0, max)}\n[… ${modelNumber(clean.length - max)} more characters of this tool's output were not sent]`;
 }
 
 /** One line for the call row: the start of the output. */
@@ -98,11 +99,12 @@ export function createForeignToolExecutor(port: ForeignToolPort, approvals: Appr
       const { names, byName } = current();
       const name = names.original(call.function.name);
       const tool = byName.get(name);
-      if (!tool) return errorResult(`Error: the tool "${name}" is no longer available.`, 'Tool no longer available');
+      if (!tool)
+        return errorResult(`Error: the tool "${name}" is no longer available.`, l10n.t('Tool no longer available'));
       const input = parseInput(call.function.arguments);
-      if (typeof input === 'string') return errorResult(`Error: ${input}`, 'Arguments are not a JSON object');
+      if (typeof input === 'string') return errorResult(`Error: ${input}`, l10n.t('Arguments are not a JSON object'));
       const earlier = approvals.remembered(name);
-      if (earlier === 'deny') return errorResult(DENIED_EARLIER, 'Denied earlier in this session: not run');
+      if (earlier === 'deny') return errorResult(DENIED_EARLIER, l10n.t('Denied earlier in this session: not run'));
       if (earlier !== 'always') {
         const answer = await approvals.ask(
           { callId: call.id, name, source: tool.source, argsText: call.function.arguments },
@@ -111,7 +113,7 @@ export function createForeignToolExecutor(port: ForeignToolPort, approvals: Appr
         // Stop answers 'deny' for the user: that ends this call, it is not a decision about the tool.
         if (answer === 'deny') {
           if (!signal.aborted) await approvals.remember(name, 'deny');
-          return errorResult(DENIED, 'Denied: not run');
+          return errorResult(DENIED, l10n.t('Denied: not run'));
         }
         if (answer === 'always') await approvals.remember(name, 'always');
       }

@@ -7,6 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import type { ErrorKind } from '../api/errors';
 import type { RequestBudget } from '../context/limits';
+import { formatNumber } from '../api/locale';
 
 export interface BudModelInfo {
   id: string;
@@ -19,8 +20,6 @@ export interface BudModelInfo {
   maxOutputTokens: number;
   capabilities: { toolCalling: boolean; imageInput: boolean };
 }
-
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** The model entries for VS Code: the server's list plus the configured model when the server does not list it. */
 export function modelInformation(
@@ -43,7 +42,7 @@ export function modelInformation(
       detail: listed ? `Bud · ${host}` : l10n.t('Bud · {0} (added by hand)', host),
       tooltip: [
         l10n.t('{0} on {1}.', id, host),
-        l10n.t('Context window {0} tokens: {1}', fmt(b.window.tokens), b.window.detail),
+        l10n.t('Context window {0} tokens: {1}', formatNumber(b.window.tokens), b.window.detail),
         l10n.t('Room kept for the answer: {0}.', b.reserve.rule),
       ].join('\n'),
       maxInputTokens,

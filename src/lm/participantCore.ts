@@ -6,6 +6,7 @@ import { buildUserContent, EXPLAIN_INSTRUCTION, fenceFor } from '../chat/prompts
 import type { CodeContext } from '../protocol';
 import { CAPS } from '../tools/caps';
 import type { ToolResult } from '../tools/port';
+import { formatNumber } from '../api/locale';
 
 /** One earlier turn of the conversation with `@bud`, as plain data. */
 export type ParticipantTurn =
@@ -110,8 +111,8 @@ export function referenceOutcome(
     const content = cut ? target.text.slice(0, TEXT_REFERENCE_MAX_CHARS) : target.text;
     const note = l10n.t(
       'Only the first {0} of {1} characters of {2} were sent.',
-      TEXT_REFERENCE_MAX_CHARS.toLocaleString('en-US'),
-      target.text.length.toLocaleString('en-US'),
+      formatNumber(TEXT_REFERENCE_MAX_CHARS),
+      formatNumber(target.text.length),
       target.name,
     );
     return { attachment: { label: target.name, content }, ...(cut ? { note } : {}) };
@@ -126,7 +127,9 @@ export function referenceOutcome(
   const sent = sentLines(header);
   // A whole file is wanted to its last line (which one read may not reach); a range to its own end.
   const wanted = target.lines ? Math.min(target.lines.end, sent?.total ?? Infinity) : sent?.total;
-  const partial = !sent || wanted === undefined || sent.end < wanted || read.summary.includes('cut to fit');
+  // read_file's English marker of lines left out to fit (the summary is translated; the content is not).
+  const cut = /^\[… \d+ lines? left out to keep this result under /m.test(read.content);
+  const partial = !sent || wanted === undefined || sent.end < wanted || cut;
   // read_file ends a page with how to read on; for a range the user chose, that would only invite the model to.
   const content =
     !partial && target.lines && lines[lines.length - 1].startsWith('[More lines follow')

@@ -7,7 +7,7 @@ import { ChatAccumulator } from '../api/accumulator';
 import { AbortedError, BudError } from '../api/errors';
 import type { ChatCompletionParams, Model } from '../api/types';
 import { toErrorInfo } from '../chat/errorInfo';
-import { requestRound } from '../chat/turn';
+import { requestRound } from '../chat/round';
 import { affectsBud, readSettings } from '../config/settings';
 import type { KeyStore } from '../config/secrets';
 import type { Session } from '../connection/session';

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ToolExecutor } from '../tools/port';
 import { NOT_FOR_BUD, readFileArgs, referenceOutcome, type Attachment, type ReferenceTarget } from './participantCore';
+import * as l10n from '@vscode/l10n';
 
 export interface ReadReferences {
   attachments: Attachment[];
@@ -33,7 +34,7 @@ export function referenceTarget(ref: vscode.ChatPromptReference): ReferenceTarge
     return { kind: 'file', fsPath: v.uri.fsPath, lines: { start: start.line + 1, end: last } };
   }
   if (typeof v === 'string') return { kind: 'text', name, text: v };
-  return { kind: 'other', name, why: 'Bud sends files, ranges of files and text' };
+  return { kind: 'other', name, why: l10n.t('Bud sends files, ranges of files and text') };
 }
 
 /** Reads each reference (in order) that `skip` does not rule out. */

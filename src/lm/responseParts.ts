@@ -7,6 +7,7 @@
 //   random), unique across the rounds of one conversation: VS Code keys tool results by id, so two rounds that
 //   both said `call_0` would mix their results up.
 // - Reasoning is never part of the answer text (the caller simply does not pass it here).
+import * as l10n from '@vscode/l10n';
 import { InvalidResponseError } from '../api/errors';
 import type { ChatMessage, ToolCall } from '../api/types';
 import { shortHash, type ToolNames } from './messages';
@@ -43,12 +44,17 @@ export function parseToolInput(name: string, args: string): Record<string, unkno
     value = JSON.parse(text);
   } catch (e) {
     throw new InvalidResponseError(
-      `The model called the tool "${name}" with arguments that are not valid JSON (${(e as Error).message}): ${preview(text)}`,
+      l10n.t(
+        'The model called the tool "{0}" with arguments that are not valid JSON ({1}): {2}',
+        name,
+        (e as Error).message,
+        preview(text),
+      ),
     );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidResponseError(
-      `The model called the tool "${name}" with arguments that are not a JSON object: ${preview(text)}`,
+      l10n.t('The model called the tool "{0}" with arguments that are not a JSON object: {1}', name, preview(text)),
     );
   }
   return value as Record<string, unknown>;

@@ -68,7 +68,7 @@ export class Attachments {
     const env = await this.env();
     if (id.startsWith('path:')) {
       const r = await env.ctx.roots.resolve(id.slice('path:'.length), env.ctx.deny, { allowRoot: true });
-      if (!r.ok) return r.error;
+      if (!r.ok) return r.summary;
       return this.add({ kind: 'uri', uri: vscode.Uri.file(r.real) }, env);
     }
     const editorUri = vscode.window.activeTextEditor?.document.uri;

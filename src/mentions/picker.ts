@@ -6,6 +6,7 @@ import type { MentionItem } from '../protocol';
 import type { TerminalWatcher } from './terminal';
 import type { WorkspaceFiles } from './workspace';
 import type { FileIndex } from '../attachments/fileIndex';
+import { formatNumber } from '../api/locale';
 
 /** Rows sent for one query: a screenful and some more to scroll. */
 export const MAX_ROWS = 40;
@@ -43,7 +44,12 @@ function specials(terminal: TerminalWatcher): (MentionItem & { keyword: string }
       '#selection ',
     );
   }
-  add('problems', 'problems', "Errors and warnings of the whole workspace (VS Code's Problems)", '#problems ');
+  add(
+    'problems',
+    'problems',
+    vscode.l10n.t("Errors and warnings of the whole workspace (VS Code's Problems)"),
+    '#problems ',
+  );
   if (file)
     add('fileProblems', 'problems', vscode.l10n.t('Errors and warnings in {0}', file.name), `#problems:${file.name} `);
   add(
@@ -83,7 +89,7 @@ export interface MentionAnswer {
 }
 
 /** Said while the first list shows only the mentions: the workspace's files are still being listed. */
-export const LISTING_FILES = "Listing the workspace's files…";
+export const LISTING_FILES = vscode.l10n.t("Listing the workspace's files…");
 
 /**
  * The rows for `query`. With the index built (the usual case: it is built when the chat view opens) the whole list
@@ -125,10 +131,7 @@ function withFiles(index: FileIndex, special: MentionItem[], query: string): Men
     });
   }
   const note = index.truncated
-    ? vscode.l10n.t(
-        'Only the first {0} files and folders of this workspace are listed.',
-        index.size.toLocaleString('en-US'),
-      )
+    ? vscode.l10n.t('Only the first {0} files and folders of this workspace are listed.', formatNumber(index.size))
     : index.size === 0 && !vscode.workspace.workspaceFolders?.length
       ? vscode.l10n.t('No folder is open, so there are no files to attach.')
       : undefined;

@@ -48,7 +48,7 @@ async function locate(env: SourceEnv, uri: vscode.Uri): Promise<ResolvedPath | s
   if (uri.scheme !== 'file')
     return vscode.l10n.t('Only files on disk can be attached (not {0}: documents).', uri.scheme);
   const r = await env.ctx.roots.resolve(uri.fsPath, env.ctx.deny, { allowRoot: true });
-  return r.ok ? r : r.error;
+  return r.ok ? r : r.summary;
 }
 
 function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { OutputBuffer, terminalToText } from '../attachments/terminalText';
 import type { CodeContext } from '../protocol';
+import { modelNumber } from '../api/locale';
 
 /** The shell-integration API of VS Code 1.93+ (not in @types/vscode 1.90). */
 interface ShellExecution {
@@ -121,11 +122,8 @@ export class TerminalWatcher implements vscode.Disposable {
     if (!this.supported) return NO_SHELL_INTEGRATION_API;
     const c = this.latest();
     if (!c) return NO_COMMAND_YET;
-    const exit = c.exitCode === undefined ? '' : ` (exit code ${c.exitCode})`;
     const where = c.cwd ? `${c.cwd}$ ` : '$ ';
-    const cut = c.dropped
-      ? `[… the first ${c.dropped.toLocaleString('en-US')} characters of the output were not kept …]\n`
-      : '';
+    const cut = c.dropped ? `[… the first ${modelNumber(c.dropped)} characters of the output were not kept …]\n` : '';
     const short = c.commandLine.length > 40 ? `${c.commandLine.slice(0, 39)}…` : c.commandLine;
     const output = c.output || NO_OUTPUT;
     return {
@@ -135,7 +133,10 @@ export class TerminalWatcher implements vscode.Disposable {
       language: 'console',
       startLine: 0,
       endLine: 0,
-      label: `Terminal: ${short}${exit}`,
+      label:
+        c.exitCode === undefined
+          ? vscode.l10n.t('Terminal: {0}', short)
+          : vscode.l10n.t('Terminal: {0} (exit code {1})', short, c.exitCode),
       text: `${where}${c.commandLine}\n${cut}${output}`.replace(/\n+$/, ''),
       ...(c.output ? {} : { note: NO_OUTPUT }),
     };

@@ -11,11 +11,13 @@ import { readAttachmentSettings } from '../config/settings';
 import type { InstructionsInfo, SlashCommandInfo } from '../protocol';
 import type { FsToolContext } from '../tools/context';
 
-export const RESTRICTED_INSTRUCTIONS =
-  "Workspace instructions (AGENTS.md and the like) are ignored in Restricted Mode: Bud does not send a workspace's own instructions until you trust it.";
+export const RESTRICTED_INSTRUCTIONS = vscode.l10n.t(
+  "Workspace instructions (AGENTS.md and the like) are ignored in Restricted Mode: Bud does not send a workspace's own instructions until you trust it.",
+);
 export const INSTRUCTIONS_OFF = vscode.l10n.t('Workspace instructions are turned off (bud.instructions.enabled).');
-export const RESTRICTED_PROMPTS =
-  "The workspace's prompt files are ignored in Restricted Mode; only the built-in commands are offered.";
+export const RESTRICTED_PROMPTS = vscode.l10n.t(
+  "The workspace's prompt files are ignored in Restricted Mode; only the built-in commands are offered.",
+);
 
 export interface ReadInstructions {
   /** The files that are sent (text included). */

@@ -4,11 +4,13 @@
 import type { FunctionTool, ToolCall } from '../api/types';
 import type { ToolExecutor, ToolResult } from './port';
 import { TOOL_DEFINITIONS, validateArgs, type ObjectSchema, type ToolName } from './schemas';
+import * as l10n from '@vscode/l10n';
 
 export type ToolHandler = (args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolResult>;
 export type ToolHandlers = Partial<Record<ToolName, ToolHandler>>;
 
-export function errorResult(message: string, summary = message): ToolResult {
+/** A failed call: `message` (English) tells the model what went wrong; `summary` (translated) goes on its row. */
+export function errorResult(message: string, summary: string): ToolResult {
   return { content: `Error: ${message}`, summary, isError: true };
 }
 
@@ -23,7 +25,7 @@ export function createToolExecutor(handlers: ToolHandlers, opts: { log?: (line: 
       if (!handler)
         return errorResult(
           `unknown tool "${call.function?.name}". Available tools: ${names.join(', ')}.`,
-          `Unknown tool "${call.function?.name}"`,
+          l10n.t('Unknown tool "{0}"', String(call.function?.name)),
         );
       const argsText = (call.function.arguments ?? '').trim();
       let args: unknown;
@@ -33,14 +35,14 @@ export function createToolExecutor(handlers: ToolHandlers, opts: { log?: (line: 
       } catch (e) {
         return errorResult(
           `the arguments of ${name} are not valid JSON (${(e as Error).message}). Send a JSON object such as ${example(name)}.`,
-          'Arguments are not valid JSON',
+          l10n.t('Arguments are not valid JSON'),
         );
       }
       const problems = validateArgs(TOOL_DEFINITIONS[name].function.parameters, args);
       if (problems.length) {
         return errorResult(
           `invalid arguments for ${name}: ${problems.join('; ')}. Expected e.g. ${example(name)}.`,
-          `Invalid arguments: ${problems.join('; ')}`,
+          l10n.t('Invalid arguments: {0}', problems.join('; ')),
         );
       }
       const started = Date.now();

@@ -8,6 +8,7 @@ import { errorResult } from './dispatch';
 import type { ResolvedFolder } from './paths';
 import { buildFilesArgs, runRipgrep } from './ripgrep';
 import { walk } from './walk';
+import * as l10n from '@vscode/l10n';
 
 const NOCASE = process.platform === 'win32' || process.platform === 'darwin';
 
@@ -53,7 +54,8 @@ export async function findFilesTool(
 ): Promise<ToolResult> {
   const glob = typeof args.glob === 'string' ? args.glob : '';
   const max = clampInt(args.max_results, CAPS.findDefaultResults, 1, CAPS.findMaxResults);
-  if (ctx.roots.folders.length === 0) return errorResult('No workspace folder is open.');
+  if (ctx.roots.folders.length === 0)
+    return errorResult('No workspace folder is open.', l10n.t('No workspace folder is open'));
   const match = createGlobMatcher(glob);
   const found: string[] = [];
   for (const folder of ctx.roots.folders) {
@@ -67,7 +69,7 @@ export async function findFilesTool(
   if (found.length === 0)
     return {
       content: `No files match "${glob}" (files hidden by files.exclude, search.exclude and .gitignore are not searched).`,
-      summary: 'No files',
+      summary: l10n.t('No files'),
       isError: false,
     };
   const shown = found.slice(0, max);
@@ -80,5 +82,9 @@ export async function findFilesTool(
       `[… ${found.length - max} more not shown. Use a narrower glob, or max_results up to ${CAPS.findMaxResults}.]`,
     );
   const capped = capOutput(lines, { hint: () => 'Use a narrower glob to see them.' });
-  return { content: capped.text, summary: `${found.length} file${found.length === 1 ? '' : 's'}`, isError: false };
+  return {
+    content: capped.text,
+    summary: found.length === 1 ? l10n.t('1 file') : l10n.t('{0} files', found.length),
+    isError: false,
+  };
 }

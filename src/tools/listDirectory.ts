@@ -7,6 +7,7 @@ import { excludesOf, type FsToolContext } from './context';
 import { SKIP_DIRS } from './deny';
 import { errorResult } from './dispatch';
 import { createExcludeMatcher } from './walk';
+import * as l10n from '@vscode/l10n';
 
 export async function listDirectoryTool(
   ctx: FsToolContext,
@@ -16,12 +17,12 @@ export async function listDirectoryTool(
   const r = await ctx.roots.resolve(args.path === undefined || args.path === '' ? '.' : args.path, ctx.deny, {
     allowRoot: true,
   });
-  if (!r.ok) return errorResult(r.error);
+  if (!r.ok) return errorResult(r.error, r.summary);
   const st = await fsp.stat(r.real);
   if (!st.isDirectory())
     return errorResult(
       `"${r.display}" is a file, not a directory; use read_file to read it.`,
-      `${r.display} is a file`,
+      l10n.t('{0} is a file', r.display),
     );
   const depth = clampInt(args.depth, CAPS.listDefaultDepth, 1, CAPS.listMaxDepth);
   const excluded = createExcludeMatcher(excludesOf(ctx, r.folder).files);
@@ -73,14 +74,18 @@ export async function listDirectoryTool(
   };
   await visit(r.real, r.rel, 1);
   const header = `${r.display}${r.display.endsWith('/') ? '' : '/'} — ${shown + hidden} entr${shown + hidden === 1 ? 'y' : 'ies'}${depth > 1 ? ` (depth ${depth})` : ''}`;
-  if (shown === 0) return { content: `${header}\n(empty)`, summary: `${r.display} is empty`, isError: false };
+  if (shown === 0) return { content: `${header}\n(empty)`, summary: l10n.t('{0} is empty', r.display), isError: false };
   if (hidden)
     lines.push(
       `[… ${hidden} more entries not shown (limit ${CAPS.listMaxEntries}). List a sub-directory, or use a smaller depth.]`,
     );
   return {
     content: [header, ...lines].join('\n'),
-    summary: `${shown + hidden} entries in ${r.display}${hidden ? ` (${shown} shown)` : ''}`,
+    summary: hidden
+      ? l10n.t('{0} entries in {1} ({2} shown)', shown + hidden, r.display, shown)
+      : shown === 1
+        ? l10n.t('1 entry in {0}', r.display)
+        : l10n.t('{0} entries in {1}', shown, r.display),
     isError: false,
   };
 }

@@ -4,6 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { DenyChecker } from './deny';
+import * as l10n from '@vscode/l10n';
 
 export interface WorkspaceFolderInfo {
   /** The folder's name, used as a prefix in multi-root workspaces ("api/src/a.ts"). */
@@ -30,7 +31,10 @@ export interface ResolvedPath {
 
 export interface PathError {
   ok: false;
+  /** Why, in English for the model (the tool result), with what to do instead. */
   error: string;
+  /** The same in short, in the display language, for people: the tool call's row, a refused attachment. */
+  summary: string;
 }
 
 const CASE_INSENSITIVE = process.platform === 'win32' || process.platform === 'darwin';
@@ -91,12 +95,14 @@ export class WorkspaceRoots {
     deny: DenyChecker,
     opts: { allowRoot?: boolean } = {},
   ): Promise<ResolvedPath | PathError> {
-    const err = (error: string): PathError => ({ ok: false, error });
-    if (this.folders.length === 0) return err('No workspace folder is open, so there are no files to read.');
-    if (typeof input !== 'string') return err('The path must be a string.');
+    const err = (error: string, summary: string): PathError => ({ ok: false, error, summary });
+    if (this.folders.length === 0)
+      return err('No workspace folder is open, so there are no files to read.', l10n.t('No workspace folder is open'));
+    if (typeof input !== 'string') return err('The path must be a string.', l10n.t('The path is not a string'));
     const raw = input.trim();
+    const outside = () => l10n.t('{0} is outside the workspace', raw);
     const lexical = checkLexical(raw);
-    if (lexical) return err(lexical);
+    if (lexical) return err(lexical, l10n.t('Not a workspace path'));
     const p = raw.replace(/\\/g, '/');
 
     let folder: ResolvedFolder | undefined;
@@ -105,14 +111,17 @@ export class WorkspaceRoots {
       abs = path.resolve(p);
       folder = this.folders.find((f) => isInside(f.fsPath, abs) || isInside(f.real, abs));
       if (!folder)
-        return err(`"${raw}" is outside the workspace folders; only files inside ${this.folderList()} can be read.`);
+        return err(
+          `"${raw}" is outside the workspace folders; only files inside ${this.folderList()} can be read.`,
+          outside(),
+        );
     } else {
       const picked = await this.pickFolder(p);
-      if ('error' in picked) return err(picked.error);
+      if ('error' in picked) return err(picked.error, l10n.t('{0}: start the path with a workspace folder name', raw));
       folder = picked.folder;
       abs = path.resolve(folder.fsPath, picked.rest);
       if (!isInside(folder.fsPath, abs))
-        return err(`"${raw}" points outside the workspace folder (".." may not leave it).`);
+        return err(`"${raw}" points outside the workspace folder (".." may not leave it).`, outside());
     }
 
     let real: string;
@@ -120,21 +129,27 @@ export class WorkspaceRoots {
       real = await fsp.realpath(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return err(`"${raw}" was not found in the workspace.`);
-      if (code === 'ELOOP') return err(`"${raw}" is a symbolic link loop.`);
-      return err(`"${raw}" cannot be read (${code ?? 'error'}).`);
+      if (code === 'ENOENT' || code === 'ENOTDIR')
+        return err(`"${raw}" was not found in the workspace.`, l10n.t('{0} was not found', raw));
+      if (code === 'ELOOP') return err(`"${raw}" is a symbolic link loop.`, l10n.t('{0} is a symbolic link loop', raw));
+      return err(
+        `"${raw}" cannot be read (${code ?? 'error'}).`,
+        l10n.t('{0} cannot be read ({1})', raw, code ?? 'error'),
+      );
     }
     const located = this.locateReal(real);
     if (!located)
       return err(
         `"${raw}" resolves (through a symbolic link) to a place outside the workspace folders; it is refused.`,
+        outside(),
       );
 
     // The deny list is checked on the path as asked and on the path after following links.
     const askedRel = toPosix(path.relative(folder.fsPath, abs));
     const denied = deny.reason(askedRel) ?? deny.reason(located.rel);
-    if (denied) return err(denied);
-    if (located.rel === '' && !opts.allowRoot) return err(`"${raw}" is a workspace folder, not a file.`);
+    if (denied) return err(denied, l10n.t('{0} is refused: it is on the deny list or in bud.tools.exclude', raw));
+    if (located.rel === '' && !opts.allowRoot)
+      return err(`"${raw}" is a workspace folder, not a file.`, l10n.t('{0} is a workspace folder, not a file', raw));
     return {
       ok: true,
       folder: located.folder,

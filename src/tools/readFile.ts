@@ -5,6 +5,7 @@ import { CAPS, capOutput, clampInt, formatSize } from './caps';
 import type { FsToolContext } from './context';
 import { errorResult } from './dispatch';
 import { forEachLine, sniffBinary } from './lines';
+import * as l10n from '@vscode/l10n';
 
 export async function readFileTool(
   ctx: FsToolContext,
@@ -12,23 +13,27 @@ export async function readFileTool(
   signal?: AbortSignal,
 ): Promise<ToolResult> {
   const r = await ctx.roots.resolve(args.path, ctx.deny);
-  if (!r.ok) return errorResult(r.error);
+  if (!r.ok) return errorResult(r.error, r.summary);
   const st = await fsp.stat(r.real);
   if (st.isDirectory())
     return errorResult(
       `"${r.display}" is a directory; use list_directory to see what it holds.`,
-      `${r.display} is a directory`,
+      l10n.t('{0} is a directory', r.display),
     );
-  if (!st.isFile()) return errorResult(`"${r.display}" is not a regular file.`);
+  if (!st.isFile())
+    return errorResult(`"${r.display}" is not a regular file.`, l10n.t('{0} is not a regular file', r.display));
   if (await sniffBinary(r.real))
     return errorResult(
       `"${r.display}" is a binary file (${formatSize(st.size)}); only text files can be read.`,
-      `${r.display} is binary`,
+      l10n.t('{0} is binary', r.display),
     );
 
   const start = clampInt(args.start_line, 1, 1, Number.MAX_SAFE_INTEGER);
   const askedEnd = typeof args.end_line === 'number' ? Math.floor(args.end_line) : start + CAPS.readPageLines - 1;
-  if (askedEnd < start) return errorResult(`end_line (${askedEnd}) is before start_line (${start}).`);
+  if (askedEnd < start) {
+    const why = `end_line (${askedEnd}) is before start_line (${start}).`;
+    return errorResult(why, l10n.t('end_line ({0}) is before start_line ({1})', askedEnd, start));
+  }
   const end = Math.min(askedEnd, start + CAPS.readMaxLines - 1);
   const countAll = st.size <= CAPS.readFullCountBytes;
 
@@ -43,11 +48,11 @@ export async function readFileTool(
   );
   const total = complete ? seen : undefined;
   if (total === 0)
-    return { content: `${r.display} is empty (0 lines).`, summary: `${r.display} is empty`, isError: false };
+    return { content: `${r.display} is empty (0 lines).`, summary: l10n.t('{0} is empty', r.display), isError: false };
   if (body.length === 0) {
     return errorResult(
       `start_line ${start} is past the end of "${r.display}", which has ${total ?? `more than ${seen}`} lines.`,
-      `start_line past the end of ${r.display}`,
+      l10n.t('start_line past the end of {0}', r.display),
     );
   }
   const last = start + body.length - 1;
@@ -64,6 +69,13 @@ export async function readFileTool(
     out.push(`[More lines follow${reason}: call read_file with start_line=${last + 1} to read on.]`);
   }
   const whole = start === 1 && total !== undefined && last === total;
-  const summary = `${whole ? `${total} line${total === 1 ? '' : 's'} of ${r.display}` : `Lines ${start}–${last} ${ofTotal} in ${r.display}`}${capped.omitted ? ` (${capped.omitted} lines cut to fit)` : ''}`;
+  const read = whole
+    ? total === 1
+      ? l10n.t('1 line of {0}', r.display)
+      : l10n.t('{0} lines of {1}', total, r.display)
+    : total !== undefined
+      ? l10n.t('Lines {0}–{1} of {2} in {3}', start, last, total, r.display)
+      : l10n.t('Lines {0}–{1} of a {2} file in {3}', start, last, formatSize(st.size), r.display);
+  const summary = capped.omitted ? l10n.t('{0} ({1} lines cut to fit)', read, capped.omitted) : read;
   return { content: out.join('\n'), summary, isError: false };
 }

@@ -8,6 +8,7 @@ import { createGlobMatcher } from './findFiles';
 import type { ResolvedFolder } from './paths';
 import { buildSearchArgs, parseRgJsonLine, runRipgrep, type RgLine } from './ripgrep';
 import { buildRegExp, scanFolder } from './scan';
+import * as l10n from '@vscode/l10n';
 
 export interface SearchQuery {
   query: string;
@@ -180,7 +181,8 @@ export async function searchTextTool(
   const includeGlob =
     typeof args.include_glob === 'string' && args.include_glob.trim() ? args.include_glob.trim() : undefined;
   const maxResults = clampInt(args.max_results, CAPS.searchDefaultResults, 1, CAPS.searchMaxResults);
-  if (ctx.roots.folders.length === 0) return errorResult('No workspace folder is open.');
+  if (ctx.roots.folders.length === 0)
+    return errorResult('No workspace folder is open.', l10n.t('No workspace folder is open'));
   if (isRegex) {
     try {
       buildRegExp(query, true);
@@ -188,7 +190,7 @@ export async function searchTextTool(
       if (!ctx.rgPath)
         return errorResult(
           `"${query}" is not a valid regular expression: ${(e as Error).message}`,
-          'Invalid regular expression',
+          l10n.t('Invalid regular expression'),
         );
     }
   }
@@ -196,13 +198,13 @@ export async function searchTextTool(
   try {
     outcome = await searchWorkspace(ctx, { query, isRegex, includeGlob, maxResults }, signal);
   } catch (e) {
-    return errorResult((e as Error).message, 'Search failed');
+    return errorResult((e as Error).message, l10n.t('Search failed'));
   }
   const where = includeGlob ? ` in files matching "${includeGlob}"` : '';
   if (outcome.matches === 0) {
     return {
       content: `No matches for ${JSON.stringify(query)}${where} (files hidden by files.exclude, search.exclude and .gitignore, and binary files, are not searched).`,
-      summary: 'No matches',
+      summary: l10n.t('No matches'),
       isError: false,
     };
   }
@@ -218,7 +220,17 @@ export async function searchTextTool(
   });
   return {
     content: capped.text,
-    summary: `${outcome.matches}${outcome.truncated ? '+' : ''} match${outcome.matches === 1 ? '' : 'es'} in ${n} file${n === 1 ? '' : 's'}`,
+    summary: matchSummary(outcome.matches, outcome.truncated, n),
     isError: false,
   };
+}
+
+/** "9 matches in 7 files", "200+ matches in 12 files" (stopped at the limit), on the call's row. */
+function matchSummary(matches: number, truncated: boolean, files: number): string {
+  if (truncated)
+    return files === 1
+      ? l10n.t('{0}+ matches in 1 file', matches)
+      : l10n.t('{0}+ matches in {1} files', matches, files);
+  if (matches === 1) return l10n.t('1 match in 1 file');
+  return files === 1 ? l10n.t('{0} matches in 1 file', matches) : l10n.t('{0} matches in {1} files', matches, files);
 }

@@ -15,7 +15,9 @@ import { findRipgrep } from './ripgrep';
 /** Why the tools are off right now (Restricted Mode), or undefined when they may run. */
 export function toolsDisabledReason(): string | undefined {
   if (!vscode.workspace.isTrusted) {
-    return 'Workspace tools are off in Restricted Mode: Bud may not read files of a workspace you have not trusted. Trust the workspace (Manage Workspace Trust) to turn them on.';
+    return vscode.l10n.t(
+      'Workspace tools are off in Restricted Mode: Bud may not read files of a workspace you have not trusted. Trust the workspace (Manage Workspace Trust) to turn them on.',
+    );
   }
   return undefined;
 }
@@ -77,7 +79,7 @@ export async function getDiagnostics(ctx: FsToolContext, args: Record<string, un
   let only: string | undefined;
   if (args.path !== undefined && args.path !== '') {
     const r = await ctx.roots.resolve(args.path, ctx.deny);
-    if (!r.ok) return errorResult(r.error);
+    if (!r.ok) return errorResult(r.error, r.summary);
     only = r.display;
   }
   const rows: { sev: vscode.DiagnosticSeverity; path: string; line: number; text: string }[] = [];
@@ -103,14 +105,16 @@ export async function getDiagnostics(ctx: FsToolContext, args: Record<string, un
   rows.sort((a, b) => a.sev - b.sev || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   const errors = rows.filter((r) => r.sev === vscode.DiagnosticSeverity.Error).length;
   const warnings = rows.length - errors;
-  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${only ? ` in ${only}` : ''}`;
+  // The model reads an English count; the row shows it in the display language.
+  const counted = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${only ? ` in ${only}` : ''}`;
+  const summary = problemsSummary(errors, warnings, only);
   if (rows.length === 0)
     return {
       content: `No errors or warnings${only ? ` in ${only}` : ' in the workspace'} (the Problems view is empty${only ? ' for it' : ''}).`,
       summary,
       isError: false,
     };
-  const lines = [`${summary}:`, ...rows.slice(0, CAPS.diagnosticsMax).map((r) => r.text)];
+  const lines = [`${counted}:`, ...rows.slice(0, CAPS.diagnosticsMax).map((r) => r.text)];
   if (rows.length > CAPS.diagnosticsMax)
     lines.push(`[… ${rows.length - CAPS.diagnosticsMax} more not shown. Ask for one file with path.]`);
   return {
@@ -118,6 +122,13 @@ export async function getDiagnostics(ctx: FsToolContext, args: Record<string, un
     summary,
     isError: false,
   };
+}
+
+/** "1 error, 2 warnings in src/a.ts" on the call's row: one sentence per plural form, translated. */
+function problemsSummary(errors: number, warnings: number, only: string | undefined): string {
+  const e = errors === 1 ? vscode.l10n.t('1 error') : vscode.l10n.t('{0} errors', errors);
+  const w = warnings === 1 ? vscode.l10n.t('1 warning') : vscode.l10n.t('{0} warnings', warnings);
+  return only ? vscode.l10n.t('{0}, {1} in {2}', e, w, only) : vscode.l10n.t('{0}, {1}', e, w);
 }
 
 async function getOpenEditors(ctx: FsToolContext): Promise<ToolResult> {
@@ -177,14 +188,21 @@ async function getOpenEditors(ctx: FsToolContext): Promise<ToolResult> {
   else lines.unshift(`${count} open editor${count === 1 ? '' : 's'}:`);
   return {
     content: capOutput(lines).text,
-    summary: `${count} open editor${count === 1 ? '' : 's'}${active ? ', 1 active' : ''}`,
+    summary:
+      count === 1
+        ? active
+          ? vscode.l10n.t('1 open editor, 1 active')
+          : vscode.l10n.t('1 open editor')
+        : active
+          ? vscode.l10n.t('{0} open editors, 1 active', count)
+          : vscode.l10n.t('{0} open editors', count),
     isError: false,
   };
 }
 
 export async function getDocumentSymbols(ctx: FsToolContext, args: Record<string, unknown>): Promise<ToolResult> {
   const r = await ctx.roots.resolve(args.path, ctx.deny);
-  if (!r.ok) return errorResult(r.error);
+  if (!r.ok) return errorResult(r.error, r.summary);
   const uri = vscode.Uri.file(r.real);
   let symbols: (vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined;
   try {
@@ -193,12 +211,16 @@ export async function getDocumentSymbols(ctx: FsToolContext, args: Record<string
       uri,
     );
   } catch (e) {
-    return errorResult(`No outline for "${r.display}": ${(e as Error).message}`);
+    const why = (e as Error).message;
+    return errorResult(
+      `No outline for "${r.display}": ${why}`,
+      vscode.l10n.t('No outline for {0}: {1}', r.display, why),
+    );
   }
   if (!symbols || symbols.length === 0) {
     return {
       content: `No symbols for ${r.display}: no installed language support provides an outline for this file (or it has no declarations).`,
-      summary: `No symbols in ${r.display}`,
+      summary: vscode.l10n.t('No symbols in {0}', r.display),
       isError: false,
     };
   }
@@ -231,7 +253,7 @@ export async function getDocumentSymbols(ctx: FsToolContext, args: Record<string
   if (n > lines.length) lines.push(`[… ${n - lines.length} more symbols not shown.]`);
   return {
     content: capOutput([`Outline of ${r.display} (${n} symbols):`, ...lines]).text,
-    summary: `${n} symbol${n === 1 ? '' : 's'} in ${r.display}`,
+    summary: n === 1 ? vscode.l10n.t('1 symbol in {0}', r.display) : vscode.l10n.t('{0} symbols in {1}', n, r.display),
     isError: false,
   };
 }
@@ -246,7 +268,7 @@ export function createWorkspaceToolExecutor(opts: { exclude: string[]; log?: (li
     (fn: (ctx: FsToolContext, args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolResult>) =>
     async (args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult> => {
       const reason = toolsDisabledReason();
-      if (reason) return errorResult(reason, 'Tools are off in Restricted Mode');
+      if (reason) return errorResult(reason, vscode.l10n.t('Tools are off in Restricted Mode'));
       return fn(await buildContext(opts.exclude), args, signal);
     };
   const fsHandler = (name: 'read_file' | 'list_directory' | 'find_files' | 'search_text') =>

@@ -270,7 +270,9 @@ for (const mode of ['no CSP (sanitiser alone)', 'webview CSP'] as const) {
       fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), results: merged }, null, 1));
     });
 
-    for (const p of PAYLOADS) {
+    // The heavy payloads are size and nesting stress with no script vector: whether the page stays responsive does not
+    // depend on the CSP, so they run once, in the stricter pass without it (they were a third of this layer's time).
+    for (const p of mode === 'webview CSP' ? PAYLOADS.filter((x) => !x.heavy) : PAYLOADS) {
       it(`${p.id}: ${p.title}`, async function () {
         if (p.heavy) this.timeout(HEAVY_BOUND_MS * 2 + 30_000);
         const text = materialize(p, (n) => `top.__pwn(${n})`, EXFIL);

@@ -49,7 +49,11 @@ describe('accessibility end to end (code-server + Chromium): keyboard only, axe 
 
   async function idle(): Promise<void> {
     await e2e.chat.waitForFunction(
-      () => document.querySelectorAll('.message').length > 0 && !document.querySelector('[data-status="streaming"]'),
+      // Idle: no answer streaming and the composer's button back to Send (the host has ended the turn).
+      () =>
+        document.querySelectorAll('.message').length > 0 &&
+        !document.querySelector('[data-status="streaming"]') &&
+        !!document.querySelector('#send[data-mode="send"]'),
       undefined,
       { timeout: 60_000 },
     );

@@ -125,7 +125,8 @@ describe('context window end to end (code-server + Chromium)', function () {
     const marker = chat.locator('.not-sent-marker');
     await marker.waitFor({ state: 'visible' });
     assert.match(await marker.innerText(), /\d+ earlier messages are not sent to the model/);
-    await marker.scrollIntoViewIfNeeded();
+    // The marker is redrawn when the usage of the last answer arrives; scroll to whichever one is current.
+    await chat.evaluate(() => document.querySelector('.not-sent-marker')?.scrollIntoView({ block: 'center' }));
     await wb.screenshot('e2e-context-meter-marker');
     await meter.hover();
     const details = chat.locator('#context-details');

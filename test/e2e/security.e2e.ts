@@ -18,6 +18,7 @@ import { useChatE2E, waitForAnswerEnd } from '../harness/chatE2E';
 import { scanSecret } from '../harness/secretScan';
 import { PAYLOADS, materialize, FORBIDDEN_ELEMENTS, SAFE_LINK_SCHEMES, countByKind } from '../fixtures/xss-payloads';
 import { recordCase } from './securityCases';
+import { MAX_CONTENT_CHARS } from '../../src/chat/conversation';
 
 const MODEL = 'test-model';
 const EXFIL = 'https://attacker.test/x';
@@ -98,8 +99,15 @@ describe('security end to end: hostile model output in the real webview', functi
       );
       await e2e.wb.typeAndSend(`show ${b.name}`);
       const end = await waitForAnswerEnd(e2e.chat, before, 240_000);
-      assert.equal(end.status, 'complete', `${b.name}: the answer completes ${end.error}`);
-      const content = e2e.chat.locator('.message.assistant').last().locator('.content');
+      const answer = e2e.chat.locator('.message.assistant').last();
+      if (text.length > MAX_CONTENT_CHARS) {
+        // Over what one message can hold: Bud stops the answer there, keeps the text and says so.
+        assert.equal(end.status, 'stopped', `${b.name}: the answer is stopped at the limit ${end.error}`);
+        assert.match(await answer.locator('.message-note').innerText(), /stopped this answer at 1,000,000 characters/);
+      } else {
+        assert.equal(end.status, 'complete', `${b.name}: the answer completes ${end.error}`);
+      }
+      const content = answer.locator('.content');
       // Let late loads / handlers fire, then look.
       await e2e.wb.page.waitForTimeout(500);
       const dom = await content.evaluate(

@@ -143,7 +143,7 @@ export interface AnswerEnd {
 /**
  * Waits for the answer to the message just sent to end: the chat must hold the new user message and its answer
  * (`before` is the message count before sending), and that answer — the last assistant message after `before` —
- * must leave `streaming`. An answer of an earlier turn never counts.
+ * must leave `streaming`, and the composer must be ready to send again. An answer of an earlier turn never counts.
  */
 export async function waitForAnswerEnd(chat: Frame, before: number, timeoutMs = 120_000): Promise<AnswerEnd> {
   await chat.waitForFunction((c) => document.querySelectorAll('.message').length >= c + 2, before, {
@@ -161,5 +161,7 @@ export async function waitForAnswerEnd(chat: Frame, before: number, timeoutMs = 
     before,
     { timeout: timeoutMs },
   );
+  // The turn is over when the composer's button is Send again (until then a click on it would Stop).
+  await chat.locator('#send[data-mode="send"]').waitFor({ state: 'visible', timeout: 30_000 });
   return (await answer.jsonValue()) as AnswerEnd;
 }

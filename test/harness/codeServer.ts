@@ -123,6 +123,12 @@ export const DEFAULT_USER_SETTINGS: Record<string, unknown> = {
   'workbench.editor.restoreViewState': false,
 };
 
+/**
+ * Tests talk only to servers they start: until a test points Bud at one, the base URL is a closed local port (not the
+ * real gateway, which the language-model provider would otherwise ask for its models as soon as VS Code lists them).
+ */
+export const DEFAULT_MACHINE_SETTINGS: Record<string, unknown> = { 'bud.baseUrl': 'http://127.0.0.1:1/v1' };
+
 /** Port 9 (discard) on this machine: nothing listens, so gallery requests fail at once and stay local. */
 const OFFLINE_GALLERY = 'http://127.0.0.1:9';
 
@@ -280,7 +286,10 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     join(userDataDir, 'User/settings.json'),
     JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...opts.settings }, null, 2),
   );
-  writeFileSync(join(userDataDir, 'Machine/settings.json'), JSON.stringify({ ...opts.machineSettings }, null, 2));
+  writeFileSync(
+    join(userDataDir, 'Machine/settings.json'),
+    JSON.stringify({ ...(opts.inheritBudEnv ? {} : DEFAULT_MACHINE_SETTINGS), ...opts.machineSettings }, null, 2),
+  );
   if (opts.installProduct !== false) installProduct(extensionsDir);
   for (const dir of opts.extraExtensions ?? []) installExtensionCopy(dir, extensionsDir);
   if (opts.vsixExtensions?.length)

@@ -5,12 +5,21 @@ const fs = require('fs');
 const Mocha = require('mocha');
 
 const { Spec } = Mocha.reporters;
-const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END } = Mocha.Runner.constants;
+const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END } =
+  Mocha.Runner.constants;
 
 class BudReporter extends Spec {
   constructor(runner, options) {
     super(runner, options);
-    const out = { passes: [], failures: [], pending: [] };
+    const out = { passes: [], failures: [], pending: [], fileMs: {} };
+    // Wall time per file, hooks included: where a slow layer spends its time (code-server starts live in hooks).
+    const began = new Map();
+    runner.on(EVENT_SUITE_BEGIN, (s) => {
+      if (s.file && s.parent && s.parent.root && !began.has(s.file)) began.set(s.file, Date.now());
+    });
+    runner.on(EVENT_SUITE_END, (s) => {
+      if (s.file && s.parent && s.parent.root && began.has(s.file)) out.fileMs[s.file] = Date.now() - began.get(s.file);
+    });
     const entry = (t, err) => ({
       title: t.title,
       fullTitle: t.fullTitle(),

@@ -368,7 +368,8 @@ export class Workbench {
     await input.waitFor({ state: 'visible', timeout: this.timeoutMs });
     await input.click();
     await input.fill(text);
-    const send = frame.locator('#send');
+    // While an answer is still ending the button is Stop (data-mode="stop"): a click then would stop, not send.
+    const send = frame.locator('#send[data-mode="send"]');
     await send.waitFor({ state: 'visible', timeout: this.timeoutMs });
     await send.click();
   }

@@ -54,17 +54,33 @@ export function show(el: HTMLElement, visible: boolean): void {
   el.hidden = !visible;
 }
 
-const numberFormat = new Intl.NumberFormat('en-US');
+/** VS Code's display language, which the host writes into `<html lang>`; `undefined` (the default) if unusable. */
+function displayLocale(): string | undefined {
+  const lang = document.documentElement.lang;
+  try {
+    return lang ? Intl.getCanonicalLocales(lang)[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let numberFormat: Intl.NumberFormat | undefined;
+/** `n` grouped the way the display language writes it. */
 export function formatNumber(n: number): string {
+  numberFormat ??= new Intl.NumberFormat(displayLocale());
   return numberFormat.format(n);
 }
 
-/** "0.4 s", "12 s", "1 min 5 s". */
+let tenthsFormat: Intl.NumberFormat | undefined;
+/** "0.4 s", "12 s", "1 min 5 s" (the decimal sign and the units in the display language). */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 1000) {
+    tenthsFormat ??= new Intl.NumberFormat(displayLocale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    return l10n.t('{0} s', tenthsFormat.format(ms / 1000));
+  }
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  return `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 60) return l10n.t('{0} s', s);
+  return l10n.t('{0} min {1} s', Math.floor(s / 60), s % 60);
 }
 
 /** "just now", "5 min ago", "3 h ago", "yesterday", "Mar 4". */
@@ -78,7 +94,7 @@ export function formatRelativeTime(ts: number, now = Date.now()): string {
   const days = Math.floor(hours / 24);
   if (days === 1) return l10n.t('yesterday');
   if (days < 7) return l10n.t('{0} days ago', days);
-  return new Date(ts).toLocaleDateString('en-US', {
+  return new Date(ts).toLocaleDateString(displayLocale(), {
     month: 'short',
     day: 'numeric',
     year: days > 300 ? 'numeric' : undefined,

@@ -5,7 +5,7 @@
 // Keyboard: Up/Down move between chats and hits, Enter opens, F2 renames, Delete asks to delete, Escape closes.
 import * as l10n from '@vscode/l10n';
 import type { ChatSummary, SearchHit } from '../../protocol';
-import { formatRelativeTime, h, icon, iconButton } from './dom';
+import { formatNumber, formatRelativeTime, h, icon, iconButton } from './dom';
 import { SearchResults } from './searchResults';
 
 export interface HistoryEvents {
@@ -143,7 +143,11 @@ export class HistoryPanel {
   private item(c: ChatSummary): HTMLLIElement {
     const current = c.id === this.currentId;
     const li = h('li', { class: `history-item${current ? ' current' : ''}`, 'data-chat-id': c.id });
-    const meta = `${c.messageCount} message${c.messageCount === 1 ? '' : 's'} · ${formatRelativeTime(c.updatedAt)}`;
+    const when = formatRelativeTime(c.updatedAt);
+    const meta =
+      c.messageCount === 1
+        ? l10n.t('1 message · {0}', when)
+        : l10n.t('{0} messages · {1}', formatNumber(c.messageCount), when);
     if (this.editingId === c.id) {
       const input = h('input', {
         type: 'text',

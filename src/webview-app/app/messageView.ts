@@ -324,7 +324,7 @@ export class MessageItem {
           'div',
           { class: 'message-note filtered' },
           icon('shield'),
-          h('span', {}, "Stopped by the server's content filter."),
+          h('span', {}, l10n.t("Stopped by the server's content filter.")),
         ),
       );
     }

@@ -215,6 +215,23 @@ describe('BudClient: fault modes', () => {
       assert.equal(ctx.sleeps[2], 60_000);
     });
 
+    it('a client closed while a request waits to retry (settings changed) lets that request finish', async () => {
+      ctx.server.enqueue(replies.error(500, 'boom'), replies.error(500, 'boom'), replies.stream(['recovered']));
+      let client: ReturnType<typeof ctx.make> | undefined = undefined;
+      const closeDuringWait = async () => {
+        await client?.close();
+      };
+      client = ctx.make({ sleep: closeDuringWait });
+      const r = await collect(client);
+      assert.equal(r.error, undefined, String(r.error?.message));
+      assert.equal(r.acc.content, 'recovered');
+      // The same for a JSON request (the model list).
+      const models = ctx.make({ sleep: closeDuringWait });
+      client = models;
+      ctx.server.enqueue(replies.error(503, 'busy'));
+      assert.ok((await models.listModels()).some((m) => m.id === 'bud-test-model'));
+    });
+
     it('500 then 200: retried with backoff, answer arrives', async () => {
       ctx.server.enqueue(replies.error(500, 'boom'), replies.stream(['recovered']));
       const r = await collect(ctx.client);

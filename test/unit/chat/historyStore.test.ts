@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HistoryStore, INTERRUPTED_NOTE, isChatId, newChatId } from '../../../src/chat/historyStore';
+import { HistoryStore, interruptedNote, isChatId, newChatId } from '../../../src/chat/historyStore';
 import { newChat, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
 import { activePath, addChild, deleteTurn, selectPathTo, treeProblem } from '../../../src/chat/tree';
 
@@ -92,7 +92,7 @@ describe('HistoryStore', () => {
     const loaded = (await store().load('chat-i')).chat!;
     assert.equal(loaded.messages[1].status, 'interrupted');
     assert.equal(loaded.messages[1].content, 'partial answ');
-    assert.equal(loaded.messages[1].note, INTERRUPTED_NOTE);
+    assert.equal(loaded.messages[1].note, interruptedNote());
     assert.equal(loaded.messages[1].toolCalls![0].state, 'cancelled');
   });
 

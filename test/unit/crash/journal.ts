@@ -3,7 +3,7 @@
 // Linux, so a line is in the pipe before the operation it announces starts, and survives a SIGKILL.
 // `expectations` turns the lines of one run into what the disk may hold after the kill.
 import { newChat, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
-import { INTERRUPTED_NOTE } from '../../../src/chat/historyStore';
+import { interruptedNote } from '../../../src/chat/historyStore';
 
 export type Line =
   | { op: 'ready'; chats: number }
@@ -48,7 +48,7 @@ export function asLoaded(m: StoredMessage): StoredMessage {
   const c = clone(m);
   if (c.status === 'streaming') {
     c.status = 'interrupted';
-    c.note = INTERRUPTED_NOTE;
+    c.note = interruptedNote();
     for (const t of c.toolCalls ?? []) if (t.state === 'running') t.state = 'cancelled';
   }
   return c;

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { STORE_VERSION, toSnapshot, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
-import { HistoryStore, INTERRUPTED_NOTE, serializeChat } from '../../../src/chat/historyStore';
+import { HistoryStore, interruptedNote, serializeChat } from '../../../src/chat/historyStore';
 import { itHolds } from './property';
 import { activePath } from '../../../src/chat/tree';
 import { ContextPlanner } from '../../../src/chat/contextPlan';
@@ -184,7 +184,7 @@ function asLoaded(chat: StoredChat): StoredChat {
   for (const m of c.messages) {
     if (m.status !== 'streaming') continue;
     m.status = 'interrupted';
-    m.note = INTERRUPTED_NOTE;
+    m.note = interruptedNote();
     for (const t of m.toolCalls ?? []) if (t.state === 'running') t.state = 'cancelled';
   }
   return c;

@@ -92,7 +92,10 @@ describe('lm: references attached to @bud', () => {
     });
     const cut = referenceOutcome(
       range,
-      ok('src/math.ts — lines 2–3 of 9\n2: b…', 'Lines 2–3 of 9 in src/math.ts (1 lines cut to fit)'),
+      ok(
+        'src/math.ts — lines 2–3 of 9\n2: b\n[… 1 line left out to keep this result under 100 characters. …]',
+        'Lines 2–3 of 9 in src/math.ts (1 lines cut to fit)',
+      ),
     );
     assert.match(cut.note ?? '', /^Only part of src\/math\.ts was sent/);
   });
