@@ -5,10 +5,31 @@
 //   { op: 'newChat' }              starts a new chat
 //   { op: 'baseUrl', url }         sends requests to another local server (the test API's override)
 //   { op: 'command', id }          starts a command by its id (not awaited: it may wait on a notification's button)
-// Without BUD_E2E_DRIVE_DIR it does nothing, so it is harmless in any other profile.
+//   { op: 'heapAfterGc' }          the extension host's used JS heap in bytes after forced full GCs
+// Without BUD_E2E_DRIVE_DIR it does nothing, so it is harmless in any other profile. It lives in the test harness,
+// never in the VSIX (.vscodeignore is an allow-list): the GC hook below is out of reach of a normal install.
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const v8 = require('v8');
+const vm = require('vm');
+
+/**
+ * Forces full GCs in this process (all extensions share the extension host) and returns the used heap. The host is
+ * started without --expose-gc (code-server forks it with its own flags), so the flag is set at run time and a fresh
+ * context's `gc` is taken: V8 installs it on contexts created after the flag is set.
+ */
+function heapAfterGc() {
+  let gc = typeof global.gc === 'function' ? global.gc : undefined;
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc');
+  }
+  // Twice: objects with finalizers or weak references held by the first pass are freed by the second.
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
 
 async function run(api, cmd) {
   if (cmd.op === 'send') {
@@ -18,6 +39,7 @@ async function run(api, cmd) {
   if (cmd.op === 'chat') return api.chat.getCurrentChat();
   if (cmd.op === 'newChat') return api.chat.newChat();
   if (cmd.op === 'baseUrl') return api.setBaseUrlOverride(cmd.url);
+  if (cmd.op === 'heapAfterGc') return heapAfterGc();
   if (cmd.op === 'command') {
     void require('vscode').commands.executeCommand(cmd.id);
     return null;
@@ -72,3 +94,5 @@ exports.activate = async function activate() {
 };
 
 exports.deactivate = function deactivate() {};
+
+exports.heapAfterGc = heapAfterGc;
