@@ -87,6 +87,8 @@ interface Running {
   controller: AbortController;
   messageId: string;
   done: Promise<void>;
+  /** The work has ended (the view was told, its composer offers Send again); only its last save is pending. */
+  ending?: boolean;
 }
 
 export class ChatController {
@@ -154,6 +156,15 @@ export class ChatController {
 
   get busy(): boolean {
     return this.running !== undefined;
+  }
+
+  /**
+   * Waits out an answer that has ended and is only being saved: the view already offers Send, so a message, Retry or
+   * edit sent in that moment must go through, not be refused as "still arriving".
+   */
+  async settled(): Promise<void> {
+    const r = this.running;
+    if (r?.ending) await r.done;
   }
   get current(): StoredChat {
     return this.chat;
@@ -238,11 +249,14 @@ export class ChatController {
    */
   async send(text: string, contexts: CodeContext[] = []): Promise<boolean> {
     await this.init();
+    await this.settled();
     if (this.running || this.preparing) {
       this.notice({
         level: 'info',
         text: l10n.t('An answer is still arriving. Press Stop (or Escape) before sending another message.'),
       });
+      // The view emptied its box when the message left: give the text back, so nothing typed is lost.
+      this.deps.post({ type: 'focusInput', text });
       return false;
     }
     const attached = [...this.pending, ...contexts];
@@ -332,6 +346,7 @@ export class ChatController {
   /** Re-asks the question on screen, replacing the failed / stopped answer after it. */
   async retry(): Promise<void> {
     await this.init();
+    await this.settled();
     if (this.running) return;
     const leaf = activeLeaf(this.chat);
     if (!leaf) return;
@@ -355,6 +370,7 @@ export class ChatController {
    */
   async continueAnswer(id: string): Promise<void> {
     await this.init();
+    await this.settled();
     if (this.running) return;
     const answer = findMessage(this.chat, id);
     if (!answer || answer.role !== 'assistant' || answer.finish !== 'length' || answer !== activeLeaf(this.chat)) {
@@ -391,19 +407,21 @@ export class ChatController {
   private async run(answer: StoredMessage | undefined, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
     const controller = new AbortController();
     let finish!: () => void;
-    this.running = {
+    const running: Running = {
       controller,
       messageId: answer?.id ?? '',
       done: new Promise<void>((r) => {
         finish = r;
       }),
     };
+    this.running = running;
     try {
       // The answer's first write goes on while the request is sent: the request does not wait for the disk (writes
       // of one chat are queued in order, and a failed write is reported by the store, so nothing is lost).
       if (answer) void this.deps.store.save(this.chat, { upserted: [answer.id], selected: true }, true);
       void this.refreshStatus();
       await work(controller.signal);
+      running.ending = true;
       if (answer) await this.deps.store.save(this.chat, { upserted: [answer.id] }, true);
     } finally {
       this.running = undefined;
@@ -494,6 +512,7 @@ export class ChatController {
   /** Summarises the older part of the chat (Bud: Condense Chat); the summary stands for it in what is sent. */
   async condense(): Promise<boolean> {
     await this.init();
+    await this.settled();
     if (this.running) {
       this.notice({ level: 'info', text: l10n.t('Wait for the answer to end (or press Stop) before condensing.') });
       return false;

@@ -25,14 +25,23 @@ export function createConversationHandlers(
   search: SearchIndex,
 ): Pick<WebviewMessageHandlers, ConversationMessage> {
   return {
+    // Each first waits out an answer that has ended and is only being saved (the view already shows it ended).
     editMessage: async (msg) => {
+      await controller.settled();
       await controller.branches.edit(msg.id, msg.text);
     },
     regenerate: async (msg) => {
+      await controller.settled();
       await controller.branches.regenerate(msg.id);
     },
-    switchBranch: (msg) => controller.branches.switchBranch(msg.id, msg.index),
-    deleteTurn: (msg) => controller.branches.deleteTurn(msg.id),
+    switchBranch: async (msg) => {
+      await controller.settled();
+      await controller.branches.switchBranch(msg.id, msg.index);
+    },
+    deleteTurn: async (msg) => {
+      await controller.settled();
+      await controller.branches.deleteTurn(msg.id);
+    },
     copyMessage: async (msg) => {
       const m = findMessage(controller.current, msg.id);
       if (m) await copyCode(m.content, m.role === 'user' ? 'Message' : 'Answer');

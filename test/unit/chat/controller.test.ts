@@ -524,8 +524,30 @@ describe('ChatController', () => {
     await until(() => turns.length === 1);
     assert.equal(await c.send('two'), false);
     assert.match(of('notice').at(-1)!.notice!.text, /still arriving/);
+    assert.equal(of('focusInput').at(-1)?.text, 'two', 'the refused text goes back into the box');
     release();
     await first;
+  });
+
+  it('a message sent while the ended answer is only being saved goes through (the view already offers Send)', async () => {
+    const c = make();
+    const store = stores[0];
+    const save = store.save.bind(store);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    // The last save of an answer, after the view was told it ended, is slow (a loaded disk).
+    store.save = (async (...args: Parameters<typeof save>) => {
+      if (args[2] && of('answerEnded').length === 1) await gate;
+      return save(...args);
+    });
+    const first = c.send('one');
+    await until(() => of('answerEnded').length === 1);
+    const second = c.send('two');
+    setTimeout(open, 30);
+    assert.equal(await second, true, `refused: ${of('notice').at(-1)?.notice?.text}`);
+    await first;
+    assert.equal(turns.length, 2);
+    assert.ok(!of('notice').some((n) => /still arriving/.test(n.notice?.text ?? '')));
   });
 
   describe('attachments', () => {
