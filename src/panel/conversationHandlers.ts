@@ -20,28 +20,23 @@ type ConversationMessage =
   | 'searchChats'
   | 'openSearchHit';
 
+/** A branch action that first waits out an answer that has ended and is only being saved (the view shows it ended). */
+function afterSave<M>(controller: ChatController, action: (msg: M) => Promise<unknown>): (msg: M) => Promise<void> {
+  return async (msg) => {
+    await controller.settled();
+    await action(msg);
+  };
+}
+
 export function createConversationHandlers(
   controller: ChatController,
   search: SearchIndex,
 ): Pick<WebviewMessageHandlers, ConversationMessage> {
   return {
-    // Each first waits out an answer that has ended and is only being saved (the view already shows it ended).
-    editMessage: async (msg) => {
-      await controller.settled();
-      await controller.branches.edit(msg.id, msg.text);
-    },
-    regenerate: async (msg) => {
-      await controller.settled();
-      await controller.branches.regenerate(msg.id);
-    },
-    switchBranch: async (msg) => {
-      await controller.settled();
-      await controller.branches.switchBranch(msg.id, msg.index);
-    },
-    deleteTurn: async (msg) => {
-      await controller.settled();
-      await controller.branches.deleteTurn(msg.id);
-    },
+    editMessage: afterSave(controller, (msg) => controller.branches.edit(msg.id, msg.text)),
+    regenerate: afterSave(controller, (msg) => controller.branches.regenerate(msg.id)),
+    switchBranch: afterSave(controller, (msg) => controller.branches.switchBranch(msg.id, msg.index)),
+    deleteTurn: afterSave(controller, (msg) => controller.branches.deleteTurn(msg.id)),
     copyMessage: async (msg) => {
       const m = findMessage(controller.current, msg.id);
       if (m) await copyCode(m.content, m.role === 'user' ? 'Message' : 'Answer');
