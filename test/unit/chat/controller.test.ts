@@ -536,10 +536,10 @@ describe('ChatController', () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
     // The last save of an answer, after the view was told it ended, is slow (a loaded disk).
-    store.save = (async (...args: Parameters<typeof save>) => {
+    store.save = async (...args: Parameters<typeof save>) => {
       if (args[2] && of('answerEnded').length === 1) await gate;
       return save(...args);
-    });
+    };
     const first = c.send('one');
     await until(() => of('answerEnded').length === 1);
     const second = c.send('two');
