@@ -105,7 +105,10 @@ export class Mentions implements vscode.Disposable {
     if (refused.length)
       controller.notice({
         level: 'warning',
-        text: `${refused.length === 1 ? 'Not attached:' : `${refused.length} items were not attached:`} ${refused.join(' ')}`,
+        text:
+          refused.length === 1
+            ? vscode.l10n.t('Not attached: {0}', refused[0])
+            : vscode.l10n.t('{0} items were not attached: {1}', refused.length, refused.join(' ')),
       });
     return added.length;
   }
