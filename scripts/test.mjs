@@ -94,7 +94,7 @@ function run(cmd, cmdArgs, { quiet = false, ...opts } = {}) {
 
 /**
  * A step that runs beside the next ones (the type check and lint use one core each while build and unit use the
- * other); `await (await background(...))()` prints its output and counts it.
+ * other); calling the function it returns waits for it, prints its output and counts it.
  */
 function background(name, cmd, cmdArgs) {
   const t0 = Date.now();
