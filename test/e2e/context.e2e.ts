@@ -36,15 +36,32 @@ function turnText(i: number): string {
 }
 
 async function lastAnswerEnded(chat: Frame, count: number): Promise<void> {
-  await chat.waitForFunction(
-    (n) => {
-      const all = document.querySelectorAll('.message.assistant');
-      const s = all[all.length - 1]?.getAttribute('data-status');
-      return all.length >= n && !!s && s !== 'streaming';
-    },
-    count,
-    { timeout: 60_000 },
-  );
+  try {
+    await chat.waitForFunction(
+      (n) => {
+        const all = document.querySelectorAll('.message.assistant');
+        const s = all[all.length - 1]?.getAttribute('data-status');
+        return all.length >= n && !!s && s !== 'streaming';
+      },
+      count,
+      { timeout: 60_000 },
+    );
+  } catch (err) {
+    // Say what the view shows, so a failure tells a message that never left from an answer that never ended.
+    const seen = await chat
+      .evaluate(() => {
+        const all = document.querySelectorAll('.message.assistant');
+        const input = document.querySelector<HTMLTextAreaElement>('#input');
+        return {
+          answers: all.length,
+          lastStatus: all[all.length - 1]?.getAttribute('data-status'),
+          button: document.querySelector('#send')?.getAttribute('data-mode'),
+          inputChars: input?.value.length,
+        };
+      })
+      .catch(() => undefined);
+    throw new Error(`no ended answer #${count} within 60 s; the view shows ${JSON.stringify(seen)}`, { cause: err });
+  }
 }
 
 async function lastAnswerHas(chat: Frame, text: string): Promise<void> {
@@ -108,7 +125,11 @@ describe('context window end to end (code-server + Chromium)', function () {
     }
     assert.equal(last!.messages, 390);
     assert.ok(last!.statuses.every((s) => s === 'complete'));
-    // The last five through the chat itself, as a user types them.
+    // The last five through the chat itself, as a user types them. The driver's turns come faster than anyone types:
+    // the view is still drawing them (127 of 195 answers when the driver returned, on a quiet machine), and its Send
+    // button turns Stop and back with each one, so a click now could land on Stop. A user types into a view that
+    // has caught up.
+    await lastAnswerEnded(chat, 195);
     for (let i = 195; i < 200; i++) {
       await wb.typeAndSend(turnText(i));
       await lastAnswerEnded(chat, i + 1);
