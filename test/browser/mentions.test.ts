@@ -189,6 +189,25 @@ describe('mentions and attachments in the chat view', function () {
     assert.deepEqual(await app.postsOf('send'), [{ type: 'send', text: '/release-notes for 1.2' }]);
   });
 
+  it('a list closed by leaving the box comes back when the focus returns to the typed / or #', async () => {
+    await app.send({
+      type: 'workspaceContext',
+      instructions: [],
+      commands: [{ name: 'review', description: 'Review the selection', source: 'built-in' }],
+    });
+    await input().click();
+    await app.page.keyboard.type('/rev');
+    await list().waitFor({ state: 'visible' });
+    // Focus leaves the box (VS Code takes it while the view is shown, or the user tabs away): the list closes.
+    await app.page.evaluate(() => (document.querySelector('#input') as HTMLTextAreaElement).blur());
+    await list().waitFor({ state: 'hidden' });
+    await app.page.evaluate(() => (document.querySelector('#input') as HTMLTextAreaElement).focus());
+    await list().waitFor({ state: 'visible' });
+    assert.match((await list().locator('[role="option"]').allInnerTexts()).join('|'), /\/review/);
+    await app.page.keyboard.press('Escape');
+    await input().fill('');
+  });
+
   it('pending chips show the kind, the token count and a part-sent marker; file chips open the file', async () => {
     await app.send({
       type: 'pendingContexts',

@@ -72,6 +72,9 @@ export class ComposerMentions {
       l10n.t('Attach'),
     );
     input.addEventListener('blur', () => this.close());
+    // Back in the box (a click, Tab, or VS Code handing focus back to the view) with "/sh" or "#ma" before the
+    // caret: the list that the blur closed comes back.
+    input.addEventListener('focus', () => this.update());
     input.addEventListener('click', () => this.update());
   }
 
