@@ -87,7 +87,11 @@ describe('mentions and attachments end to end (code-server + Chromium)', functio
 
   async function typeInChat(text: string): Promise<void> {
     await input().click();
+    const before = await input().inputValue();
     await wb.page.keyboard.type(text, { delay: 20 });
+    // The workbench may move the focus while it shows a view it has just recreated, and keys typed then go elsewhere
+    // (a loaded run once never showed the list for "/sh"): put the text in the box again, as a user would retype it.
+    if ((await input().inputValue()) !== before + text) await input().fill(before + text);
   }
 
   async function sendAndWait(): Promise<any> {

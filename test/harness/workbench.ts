@@ -452,6 +452,11 @@ export async function openWorkbench(opts: WorkbenchOptions): Promise<Workbench> 
     executablePath: toolPaths().chromium,
     headless: opts.headless ?? true,
     args: CHROMIUM_ARGS,
+    // The harness's registry (processes.ts) handles the signals for everything it started; Playwright's own handlers
+    // were one more set per browser (Node warned at the eleventh).
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   let wb: Workbench | undefined;
   const untrack = track({ name: 'chromium', close: () => (wb ? wb.close() : browser.close()) });
