@@ -67,7 +67,40 @@ describe('chat view (webview app in Chromium)', function () {
       await app.page.keyboard.type('How do I parse CSV?');
       await app.page.keyboard.press('Enter');
       assert.deepEqual(await app.postsOf('send'), [{ type: 'send', text: 'How do I parse CSV?' }]);
-      assert.equal(await input.inputValue(), '');
+      await app.page.waitForFunction(() => document.querySelector<HTMLTextAreaElement>('#input')!.value === '');
+    });
+
+    it('posts the message before it touches the page, and keeps what is typed right after Enter', async () => {
+      // The browser draws any change made in the Enter task before it relays the posted message to the extension
+      // host (same thread): the box empties only after the queued tasks ran. Keys typed meanwhile stay.
+      const input = app.page.locator('#input');
+      await input.click();
+      await app.page.keyboard.type('First question');
+      const seen = await app.page.evaluate(
+        () =>
+          new Promise<{ atPost: string; sameTask: string; typedAhead: string }>((resolve) => {
+            const box = document.querySelector<HTMLTextAreaElement>('#input')!;
+            const posts = (window as unknown as { __posts: unknown[] }).__posts;
+            const push = posts.push.bind(posts);
+            let atPost = '';
+            posts.push = (...items: unknown[]) => {
+              atPost = box.value;
+              return push(...items);
+            };
+            box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+            const sameTask = box.value;
+            box.value += ' and';
+            box.dispatchEvent(new Event('input', { bubbles: true }));
+            const deadline = Date.now() + 2000;
+            const wait = () => {
+              if (box.value === ' and' || Date.now() > deadline) resolve({ atPost, sameTask, typedAhead: box.value });
+              else setTimeout(wait, 5);
+            };
+            wait();
+          }),
+      );
+      assert.deepEqual(seen, { atPost: 'First question', sameTask: 'First question', typedAhead: ' and' });
+      assert.deepEqual(await app.postsOf('send'), [{ type: 'send', text: 'First question' }]);
     });
 
     it('adds a line on Shift+Enter without sending, and the input grows', async () => {

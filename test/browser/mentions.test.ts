@@ -284,7 +284,9 @@ describe('mentions and attachments in the chat view', function () {
     await app.page.keyboard.type('what is this?');
     await app.page.keyboard.press('Enter');
     assert.deepEqual(await app.postsOf('send'), [{ type: 'send', text: 'what is this?', attachCurrentFile: true }]);
-    assert.equal(await chip.getAttribute('aria-pressed'), 'false');
+    await app.page.waitForFunction(
+      () => document.querySelector('.current-file-chip')?.getAttribute('aria-pressed') === 'false',
+    );
     // With the setting on it starts on; once the file is attached as a chip, the offer hides.
     await app.send({
       type: 'editorContext',

@@ -83,6 +83,7 @@ export class ChatApp {
     });
     this.composer = new Composer({
       send: (text) => this.send(text),
+      sent: () => this.afterSend(),
       stop: () => this.stop(),
       removePending: (index) => this.host.post({ type: 'removePendingContext', index }),
       draftChanged: (text) => {
@@ -328,8 +329,11 @@ export class ChatApp {
   private send(text: string): void {
     const attachCurrentFile = this.composer.bar.attachCurrentFile;
     this.host.post(attachCurrentFile ? { type: 'send', text, attachCurrentFile } : { type: 'send', text });
+  }
+
+  private afterSend(): void {
     this.composer.bar.reset();
-    this.host.setState({ draft: '' });
+    this.host.setState({ draft: this.composer.input.value });
   }
 
   private stop(): void {
@@ -342,6 +346,7 @@ export class ChatApp {
     if (hasKey && !this.isBusy()) {
       this.composer.remember(text);
       this.send(text);
+      this.afterSend();
     } else {
       this.composer.setText(text);
       this.composer.focus();

@@ -3,6 +3,7 @@
 // Enter sends, Shift+Enter adds a line, Up in an empty input recalls earlier messages, Escape stops an answer.
 import * as l10n from '@vscode/l10n';
 import type { CodeContext } from '../../protocol';
+import { afterPendingTasks } from './afterPending';
 import { AttachBar } from './attachBar';
 import { pendingChip } from './chips';
 import { ComposerMentions } from './composerMentions';
@@ -15,6 +16,8 @@ const SIZER_CHARS = 20_000;
 
 export interface ComposerEvents {
   send(text: string): void;
+  /** The box was emptied after a send (a task later, see `submit`). */
+  sent(): void;
   stop(): void;
   removePending(index: number): void;
   draftChanged(text: string): void;
@@ -43,6 +46,8 @@ export class Composer {
   private sent: string[] = [];
   /** Index into `sent` while recalling with Up/Down; -1 when not recalling. */
   private recallIndex = -1;
+  /** Empties the box after a send; run early by the next key, so that key sees the box as it will be. */
+  private emptyAfterSend: (() => void) | undefined;
 
   constructor(private readonly events: ComposerEvents) {
     this.input = h('textarea', {
@@ -85,7 +90,11 @@ export class Composer {
       this.events.draftChanged(this.input.value);
       this.mentions.update();
     });
-    this.input.addEventListener('keydown', (e) => this.onKeyDown(e));
+    this.input.addEventListener('keydown', (e) => {
+      this.emptyAfterSend?.();
+      this.onKeyDown(e);
+    });
+    this.input.addEventListener('beforeinput', () => this.emptyAfterSend?.());
     this.sendButton.addEventListener('click', () => (this.busy ? this.events.stop() : this.submit()));
     this.pending.addEventListener('click', (e) => {
       const remove = (e.target as Element).closest<HTMLElement>('[data-remove-index]');
@@ -158,10 +167,19 @@ export class Composer {
       this.showTooLong(text.length);
       return;
     }
-    this.clearMessage();
     this.remember(text);
-    this.setText('');
     this.events.send(text);
+    // The box empties once the message is on its way (see afterPending.ts), or at the next key if that is sooner.
+    const empty = () => {
+      if (this.emptyAfterSend !== empty) return;
+      this.emptyAfterSend = undefined;
+      this.clearMessage();
+      const now = this.input.value;
+      this.setText(now.startsWith(text) ? now.slice(text.length) : now);
+      this.events.sent();
+    };
+    this.emptyAfterSend = empty;
+    afterPendingTasks(empty);
   }
 
   /** Messages the user sent in this chat, oldest first (for Up-recall). */
@@ -178,6 +196,7 @@ export class Composer {
   }
 
   setText(text: string): void {
+    this.emptyAfterSend?.(); // text given back by the host replaces the sent one, not the other way round
     this.input.value = text;
     this.recallIndex = -1;
     this.resize();
