@@ -243,6 +243,55 @@ describe('ChatController', () => {
     assert.equal(info.firstSentId, 'u2');
   });
 
+  it('writes a question and its streaming answer a moment after the request, and marks the view busy without re-reading', async () => {
+    let statusReads = 0;
+    const c = make({
+      getStatus: async () => {
+        statusReads++;
+        return {
+          model: 'm1',
+          hasApiKey: true,
+          keySource: 'secretStorage',
+          baseUrl: 'http://x/v1',
+          toolsEnabled: false,
+        };
+      },
+    });
+    await c.sendInit();
+    await c.send('first'); // a new chat is written at once (the history list shows it)
+    await c.flush();
+    const reads = statusReads;
+    let end!: () => void;
+    turnImpl = (o) =>
+      new Promise((resolve) => {
+        o.events.onText('Part');
+        end = () => resolve(ok('Part'));
+      });
+    const done = c.send('second');
+    await until(() => turns.length === 2);
+    assert.equal(of('status').at(-1)!.status.busy, true);
+    assert.equal(statusReads, reads, 'the busy status reuses the last one');
+    // The first write waits a moment (the request goes first), but while the answer still streams the question and
+    // the answer so far reach the disk.
+    let saved = await savedChat(c.current.id);
+    for (let i = 0; i < 200 && saved.messages.length < 4; i++) {
+      await sleep(10);
+      saved = await savedChat(c.current.id);
+    }
+    assert.deepEqual(
+      saved.messages.slice(2).map((m: StoredMessage) => [m.role, m.content, m.status]),
+      [
+        ['user', 'second', 'complete'],
+        ['assistant', 'Part', 'streaming'],
+      ],
+    );
+    end();
+    await done;
+    await c.flush();
+    assert.equal((await savedChat(c.current.id)).messages[3].status, 'complete');
+    assert.equal(of('status').at(-1)!.status.busy, false);
+  });
+
   it('Stop aborts at once; the partial answer is kept and saved as stopped', async () => {
     turnImpl = (o) =>
       new Promise((resolve) => {
