@@ -431,6 +431,21 @@ describe('chat view (webview app in Chromium)', function () {
       assert.equal(await content.locator('h2').innerText(), 'Parsing CSV lines');
       await app.screenshot('browser-answer-dark');
     });
+
+    it('labels a code block with its language in the toolbar, and not over the code while the block is open', async () => {
+      await app.send(init());
+      const a = assistantMsg('', { status: 'streaming' });
+      await app.send({ type: 'messageAdded', message: userMsg('Code?') }, { type: 'messageAdded', message: a });
+      await app.send({ type: 'answerDelta', id: a.id, text: 'Here:\n\n```ts\nconst total = 1;\n' });
+      const block = app.page.locator('.message.assistant .code-block');
+      await block.locator('code', { hasText: 'const total' }).waitFor();
+      const label = () => block.evaluate((el) => getComputedStyle(el, '::before').content);
+      assert.equal(await label(), 'none', 'no label while the block streams (it has no toolbar row to sit in)');
+      await app.send({ type: 'answerDelta', id: a.id, text: '```\n' });
+      await block.locator('.code-toolbar').waitFor();
+      assert.equal(await label(), '"ts"');
+      await app.send({ type: 'answerEnded', id: a.id, status: 'complete' });
+    });
   });
 
   describe('code chips', () => {
