@@ -96,13 +96,28 @@ describe('chat in the extension host', function () {
   });
 
   it('keeps one connection to the server between messages (no new socket per request)', async () => {
+    // Settings changed by the previous test make the view read the model list again, at a moment of its own; a
+    // request overlapping another one rightly takes a second socket. So each message waits for a quiet server, and
+    // the second must go on a connection that was already open.
+    const quiet = async () => {
+      for (let n = -1; n !== server.requests.length;) {
+        n = server.requests.length;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    };
     server.enqueue(replies.stream(['one']), replies.stream(['two']));
     const before = chatRequests(server).length;
+    await quiet();
     await bt.chat.send('First');
+    await quiet();
+    const open = new Set(server.requests.map((r) => r.remotePort));
     await bt.chat.send('Second');
     const [a, b] = chatRequests(server).slice(before);
     assert.ok(a.remotePort && b.remotePort);
-    assert.equal(b.remotePort, a.remotePort, "the second request reused the first one's connection");
+    assert.ok(
+      open.has(b.remotePort),
+      `the second request reused an open connection (port ${b.remotePort}; open: ${[...open].join(', ')})`,
+    );
   });
 
   it('with bud.stream off uses the non-streaming call and still shows the answer', async () => {
