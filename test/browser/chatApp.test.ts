@@ -756,6 +756,37 @@ describe('chat view (webview app in Chromium)', function () {
       await first.locator('h3').waitFor();
       assert.equal(await first.locator('h3').innerText(), 'Heading 0');
     });
+
+    it('renders a restored answer reached by a jump into the middle, and none while the view has no size', async () => {
+      const messages = [];
+      for (let i = 0; i < 300; i++)
+        messages.push(
+          userMsg(`question ${i}`),
+          assistantMsg(`### Heading ${i}\n\n${'long answer line\n\n'.repeat(8)}`),
+        );
+      // Hidden (a collapsed view has no height): nothing is near, so nothing older renders.
+      await app.page.evaluate(() => {
+        document.getElementById('messages')!.style.display = 'none';
+      });
+      await app.send(init({ chat: chat(messages) }));
+      await app.page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      const rendered = () => app.page.locator('.message.assistant .content h3').count();
+      assert.equal(await rendered(), 8 / 2, 'only the newest messages, rendered eagerly');
+      await app.page.evaluate(() => {
+        document.getElementById('messages')!.style.display = '';
+      });
+      await app.page.waitForFunction(() => document.querySelectorAll('.message.assistant .content h3').length > 4);
+      const middle = app.page.locator('.message.assistant').nth(150);
+      assert.equal(await middle.locator('h3').count(), 0, 'the middle answer is far from the end: not rendered yet');
+      await middle.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await middle.locator('h3').waitFor();
+      assert.equal(await middle.locator('h3').innerText(), 'Heading 150');
+      assert.equal(
+        await app.page.locator('.message.assistant').first().locator('h3').count(),
+        0,
+        'the oldest still waits',
+      );
+    });
   });
 });
 

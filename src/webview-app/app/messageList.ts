@@ -90,7 +90,7 @@ export class MessageList {
       if (!item.hasDeferredRender) continue;
       renderWhenVisible(item.el, () => this.want(item), {
         root: this.el,
-        rootMargin: '2400px 0px',
+        marginPx: 2400,
         placeholderHeight: 0,
       });
     }
