@@ -53,6 +53,11 @@ export class CpuMeter {
     return new CpuMeter(browserPid, codeServerPid, cdp);
   }
 
+  /** A full garbage collection of the page's renderer (the workbench and the webview's frames share its heap). */
+  async collectGarbage(): Promise<void> {
+    await this.cdp.send('HeapProfiler.collectGarbage');
+  }
+
   async snapshot(): Promise<Snapshot> {
     const { metrics } = await this.cdp.send('Performance.getMetrics');
     const m = Object.fromEntries(METRICS.map((k) => [k, (metrics.find((x) => x.name === k)?.value ?? 0) * 1000]));

@@ -131,6 +131,10 @@ export class BenchSession {
     );
     const input = this.chat.locator('#input');
     await input.fill(`Please write a long answer (${o.mode}, ${o.text.length} characters).`);
+    // Every run starts from a collected heap, so a major GC of an earlier run's garbage does not land in its window.
+    // (Collecting again at the window's end was tried: a forced full GC of the workbench's heap added ~0.6 s to
+    // every run, far more than the collections V8 makes as it goes.)
+    await this.meter.collectGarbage();
     await sleep(SETTLE_MS);
     const before = await this.meter.snapshot();
     const t0 = Date.now();
