@@ -129,11 +129,7 @@ export function renderWhenVisible(el: HTMLElement, render: () => void, opts: Laz
 export function renderNow(el: Element): void {
   const p = pending.get(el);
   if (!p) return;
-  pending.delete(el);
-  p.watch.delete(el);
-  const h = el as HTMLElement;
-  h.style.minHeight = '';
-  delete h.dataset.lazy;
+  cancel(el);
   p.render();
 }
 
