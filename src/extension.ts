@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { createLogger } from './log/logger';
 import { KeyStore } from './config/secrets';
-import { affectsBud, affectsContextWindow } from './config/settings';
+import { affectsBud, affectsContextWindow, affectsModelList } from './config/settings';
 import { configureL10n } from './config/l10n';
 import { Session } from './connection/session';
 import { registerChatHost, type ChatHost } from './panel/chatHost';
@@ -52,8 +52,9 @@ function registerStatusRefresh(context: vscode.ExtensionContext, chat: ChatHost)
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsBud(e)) return;
-      // Model lists are read again; a changed bud.contextWindow replaces the windows learned from refusals.
-      session?.modelLists.reset();
+      // A new URL or model reads the model list again; a changed bud.contextWindow replaces the windows learned
+      // from refusals.
+      if (affectsModelList(e)) session?.modelLists.reset();
       if (affectsContextWindow(e)) session?.limits.settingsChanged();
       void chat.controller.refreshStatus();
     }),

@@ -121,6 +121,14 @@ export function affectsContextWindow(e: vscode.ConfigurationChangeEvent): boolea
   return e.affectsConfiguration(`${SECTION}.contextWindow`);
 }
 
+/**
+ * Whether a settings change can change what the server's model list says or which entry of it matters: the base
+ * URL and the model. Sampling, tools and the rest need no new `GET /v1/models`.
+ */
+export function affectsModelList(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SECTION}.baseUrl`) || e.affectsConfiguration(`${SECTION}.model`);
+}
+
 /** Writes the model to the user settings (Select Model). */
 export async function setModel(model: string): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('model', model, vscode.ConfigurationTarget.Global);

@@ -8,7 +8,7 @@ import { AbortedError, BudError } from '../api/errors';
 import type { ChatCompletionParams, Model } from '../api/types';
 import { toErrorInfo } from '../chat/errorInfo';
 import { requestRound } from '../chat/round';
-import { affectsBud, readSettings } from '../config/settings';
+import { affectsBud, affectsModelList, readSettings } from '../config/settings';
 import type { KeyStore } from '../config/secrets';
 import type { Session } from '../connection/session';
 import { parseContextRefusal } from '../context/refusal';
@@ -51,9 +51,12 @@ export class BudChatModelProvider implements LanguageModelChatProvider<BudModelI
     private readonly log: Logger,
   ) {}
 
-  /** Settings, key or learned limits changed: VS Code asks for the models again. */
-  refresh(): void {
-    this.listed = undefined;
+  /**
+   * Settings, key or learned limits changed: VS Code asks for the models again. The server's list is read again
+   * only when `reread` (a new base URL or model; a new key changes the cache's key by itself).
+   */
+  refresh(reread = false): void {
+    if (reread) this.listed = undefined;
     this.changed.fire();
   }
 
@@ -220,7 +223,7 @@ export function registerLanguageModelProvider(
     provider,
     keys.onDidChange(() => provider.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsBud(e)) provider.refresh();
+      if (affectsBud(e)) provider.refresh(affectsModelList(e));
     }),
   );
   return provider;

@@ -50,7 +50,7 @@ describe('chat in the extension host', function () {
   after(async () => {
     bt.setBaseUrlOverride(undefined);
     await bt.clearApiKey();
-    for (const k of ['model', 'temperature', 'maxTokens', 'stream', 'stop', 'systemPrompt'])
+    for (const k of ['model', 'temperature', 'topP', 'maxTokens', 'stream', 'stop', 'systemPrompt'])
       await bud().update(k, undefined, G);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await server.close();
@@ -95,16 +95,18 @@ describe('chat in the extension host', function () {
     );
   });
 
+  /** Waits until the server has seen no request for 300 ms (reads started by settings changes have ended). */
+  const quiet = async () => {
+    for (let n = -1; n !== server.requests.length;) {
+      n = server.requests.length;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  };
+  const modelListReads = () => server.requests.filter((r) => r.method === 'GET' && r.url.endsWith('/models')).length;
+
   it('keeps one connection to the server between messages (no new socket per request)', async () => {
-    // Settings changed by the previous test make the view read the model list again, at a moment of its own; a
-    // request overlapping another one rightly takes a second socket. So each message waits for a quiet server, and
-    // the second must go on a connection that was already open.
-    const quiet = async () => {
-      for (let n = -1; n !== server.requests.length;) {
-        n = server.requests.length;
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    };
+    // A request overlapping another one (a model list read after a change of the model, say) rightly takes a
+    // second socket. So each message waits for a quiet server, and the second must go on a connection already open.
     server.enqueue(replies.stream(['one']), replies.stream(['two']));
     const before = chatRequests(server).length;
     await quiet();
@@ -118,6 +120,24 @@ describe('chat in the extension host', function () {
       open.has(b.remotePort),
       `the second request reused an open connection (port ${b.remotePort}; open: ${[...open].join(', ')})`,
     );
+  });
+
+  it('reads the model list again after a change of the model, not after a change of a sampling setting', async () => {
+    await quiet();
+    const before = modelListReads();
+    await bud().update('temperature', 0.7, G);
+    await bud().update('topP', 0.9, G);
+    await quiet();
+    assert.equal(modelListReads(), before, 'sampling settings need no new model list');
+    await bud().update('model', 'bud-other-model', G);
+    try {
+      await quiet();
+      assert.ok(modelListReads() > before, 'a new model reads the list again (it may be newer than the one known)');
+    } finally {
+      await bud().update('model', 'bud-test-model', G);
+      await bud().update('topP', undefined, G);
+      await quiet();
+    }
   });
 
   it('with bud.stream off uses the non-streaming call and still shows the answer', async () => {
