@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { StoredMessage } from '../../../src/chat/conversation';
 import { RequestTurns, turnIndexOf } from '../../../src/chat/requestTurns';
 import { TokenCounter } from '../../../src/context/counter';
@@ -94,6 +95,64 @@ describe('chat: the history as turns for the fitter', () => {
     assert.deepEqual(
       rt.turns([answer('a0', 'hello'), user('u1', 'hi')]).map((t) => t.ids),
       [['a0'], ['u1']],
+    );
+  });
+
+  it('a turn whose messages are unchanged is the same object on the next call; the one that changed is new', () => {
+    const rt = new RequestTurns(new TokenCounter());
+    const history = [user('u1', 'one'), answer('a1', 'first'), user('u2', 'two'), answer('a2', 'sec')];
+    const before = rt.turns(history);
+    history[3].content = 'second'; // the newest answer grew (streaming)
+    const after = rt.turns([...history, user('u3', 'three')]);
+    assert.equal(after[0], before[0]);
+    assert.notEqual(after[1], before[1]);
+    assert.deepEqual(
+      after[1].messages.map((m) => m.content),
+      ['two', 'second'],
+    );
+    assert.deepEqual(after[2].ids, ['u3']);
+  });
+
+  it('(property) kept turns always equal turns built afresh, whatever the history went through', () => {
+    // Steps on a history: append a message, grow or restatus one, replace one by a copy, cut the end (another
+    // branch), or drop one from the middle (a deleted turn).
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant('append' as const),
+        role: fc.constantFrom('user', 'assistant'),
+        text: fc.string(),
+      }),
+      fc.record({ kind: fc.constant('grow' as const), at: fc.nat(), text: fc.string({ minLength: 1 }) }),
+      fc.record({
+        kind: fc.constant('status' as const),
+        at: fc.nat(),
+        status: fc.constantFrom('complete', 'stopped', 'error'),
+      }),
+      fc.record({ kind: fc.constant('copy' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const kept = new RequestTurns(new TokenCounter());
+        let history: StoredMessage[] = [];
+        let n = 0;
+        for (const s of steps) {
+          const i = 'at' in s && history.length ? s.at % history.length : -1;
+          if (s.kind === 'append') {
+            const id = `m${n++}`;
+            history.push(s.role === 'user' ? user(id, s.text) : answer(id, s.text));
+          } else if (i < 0) continue;
+          else if (s.kind === 'grow') history[i].content += s.text;
+          else if (s.kind === 'status') history[i].status = s.status;
+          else if (s.kind === 'copy') history[i] = { ...history[i] };
+          else if (s.kind === 'cut') history = history.slice(0, i);
+          else history.splice(i, 1);
+          const got = kept.turns(history);
+          const fresh = new RequestTurns(new TokenCounter()).turns(history);
+          assert.deepEqual(got, fresh);
+        }
+      }),
     );
   });
 });
