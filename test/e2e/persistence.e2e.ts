@@ -6,7 +6,7 @@
 //   - two windows on the same workspace do not overwrite each other's messages.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame } from 'playwright-core';
@@ -136,6 +136,16 @@ describe('persistence end to end (code-server + Chromium)', function () {
   });
 
   it('a corrupted history file is moved aside, kept, named in a notice; the chat starts fresh', async () => {
+    // The window may still be writing the last answer (writes are debounced by a second): corrupting the file before
+    // that would have the write find it, move it aside and write the chat again, before the reopened window looks.
+    const stamp = () =>
+      chatFiles(e2e.server)
+        .map((f) => `${f}:${statSync(f).mtimeMs}`)
+        .join();
+    for (let last = '', now = stamp(); now !== last; now = stamp()) {
+      last = now;
+      await sleep(1500);
+    }
     const files = chatFiles(e2e.server);
     assert.ok(files.length >= 1, 'the chat was saved');
     const newest = files
