@@ -10,7 +10,6 @@ import type { ContextLimits, ContextSettings, RequestBudget } from '../context/l
 import { parseContextRefusal, type ContextRefusal } from '../context/refusal';
 import type { ActionId, CodeContext, ContextInfo, ErrorInfo, Notice } from '../protocol';
 import { type ContextPlanner, notSentMarker } from './contextPlan';
-import { messageSignature } from './requestTurns';
 import type { StoredChat, StoredMessage } from './conversation';
 import { activePath } from './tree';
 import type { TurnOptions } from './turn';
@@ -51,7 +50,8 @@ export class ChatContext {
     | {
         chat: StoredChat;
         history: readonly StoredMessage[];
-        shape: string[];
+        /** The state of each message then (RequestTurns.stateOf), to tell whether one changed since. */
+        states: object[];
         summary: StoredChat['summary'];
         s: ContextSetup;
         budget: RequestBudget;
@@ -103,7 +103,7 @@ export class ChatContext {
       this.sendFit = {
         chat,
         history,
-        shape: history.map(messageSignature),
+        states: history.map((m) => this.planner.turns.stateOf(m)),
         summary: chat.summary,
         s,
         budget,
@@ -132,7 +132,7 @@ export class ChatContext {
     if (!sameBudget(f.budget, budget) || JSON.stringify(f.s.tools) !== JSON.stringify(tools)) return undefined;
     if (f.history.length !== history.length) return undefined;
     for (let i = 0; i < history.length; i++)
-      if (f.history[i] !== history[i] || f.shape[i] !== messageSignature(history[i])) return undefined;
+      if (f.history[i] !== history[i] || f.states[i] !== this.planner.turns.stateOf(history[i])) return undefined;
     return f.result;
   }
 

@@ -4,7 +4,7 @@
 // The API messages of each stored message are built once and kept (with the token count of its attached code)
 // until the stored message changes, so the counter's per-object cache holds across requests: a long chat is
 // counted once, not on every send or keystroke. A stored message changes only by growing (streaming, Continue)
-// or by changing status, which the signature below notices. The turns are kept the same way (by their first
+// or by changing status, which `entry` notices. The turns are kept the same way (by their first
 // message), so a send in a 1,000-message chat rebuilds the turn being answered, not 500 of them.
 import type { ChatMessage } from '../api/types';
 import type { TokenCounter } from '../context/counter';
@@ -13,7 +13,7 @@ import { apiMessagesFor, type StoredMessage } from './conversation';
 import { buildUserContent } from './prompts';
 
 interface Entry {
-  /** What of the stored message it was built from (as in messageSignature). */
+  /** What of the stored message its API messages depend on (a stored message only grows or changes status). */
   status: StoredMessage['status'];
   length: number;
   apiCount: number;
@@ -21,11 +21,6 @@ interface Entry {
   finish: StoredMessage['finish'];
   api: ChatMessage[];
   attachmentTokens: number;
-}
-
-/** What of a stored message its API messages depend on (a stored message only grows or changes status). */
-export function messageSignature(m: StoredMessage): string {
-  return `${m.status}|${m.content.length}|${m.apiMessages?.length ?? -1}|${m.contexts?.length ?? 0}|${m.finish ?? ''}`;
 }
 
 /** A turn as last built: its stored messages and their entries, to tell whether it still holds. */
@@ -43,8 +38,8 @@ export class RequestTurns {
 
   private entry(m: StoredMessage): Entry {
     let e = this.cache.get(m);
-    // Compared field by field, not through messageSignature: a fit of a long chat checks every message, and a
-    // string built for each was most of its time and allocation.
+    // Compared field by field: a fit of a long chat checks every message, and a signature string built for each
+    // was most of its time and allocation.
     if (
       !e ||
       e.status !== m.status ||
@@ -66,6 +61,14 @@ export class RequestTurns {
       this.cache.set(m, e);
     }
     return e;
+  }
+
+  /**
+   * A value that stays the same object while what `m` contributes to a request is unchanged, and is replaced when
+   * it changes: compared by identity to tell whether a fit made earlier still holds.
+   */
+  stateOf(m: StoredMessage): object {
+    return this.entry(m);
   }
 
   /** The API messages a stored message contributes (the same objects while it is unchanged). */
