@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { createLogger } from './log/logger';
 import { KeyStore } from './config/secrets';
-import { affectsBud, affectsContextWindow, affectsModelList } from './config/settings';
+import { affectsBud, affectsContextWindow, affectsModelList, watchSettings } from './config/settings';
 import { configureL10n } from './config/l10n';
 import { Session } from './connection/session';
 import { registerChatHost, type ChatHost } from './panel/chatHost';
@@ -26,6 +26,7 @@ let session: Session | undefined;
 
 export function activate(context: vscode.ExtensionContext): BudTestApi | undefined {
   configureL10n();
+  context.subscriptions.push(watchSettings());
   const log = createLogger(context);
   const keys = new KeyStore(context.secrets);
   context.subscriptions.push(keys);

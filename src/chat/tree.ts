@@ -29,9 +29,31 @@ function chosen(list: readonly StoredMessage[], selectedId: string | undefined):
   return (selectedId !== undefined && list.find((m) => m.id === selectedId)) || list[list.length - 1];
 }
 
-/** The conversation on screen: from the roots, the selected (else newest) child of each message, to a leaf. */
+/**
+ * The conversation on screen: from the roots, the selected (else newest) child of each message, to a leaf.
+ * The same walk as `pathFrom` over `childIndex`, without building every child list: it runs several times per
+ * message sent, and in a long chat those lists were most of what a send allocated.
+ */
 export function activePath(chat: Pick<StoredChat, 'messages' | 'selected'>): StoredMessage[] {
-  return pathFrom(chat, childIndex(chat.messages), ROOT);
+  const { messages, selected } = chat;
+  const newest = new Map<string, StoredMessage>();
+  for (const m of messages) newest.set(parentKey(m), m);
+  let byId: Map<string, StoredMessage> | undefined;
+  const out: StoredMessage[] = [];
+  let key = ROOT;
+  for (let next = newest.get(key); next; next = newest.get(key)) {
+    const choice = selected[key];
+    if (choice !== undefined && choice !== next.id) {
+      byId ??= new Map(messages.map((m) => [m.id, m]));
+      const m = byId.get(choice);
+      if (m && parentKey(m) === key) next = m;
+    }
+    // Longer than the chat: ids repeat (never in a valid chat); the careful walk stops at the first repeat.
+    if (out.length === messages.length) return pathFrom(chat, childIndex(messages), ROOT);
+    out.push(next);
+    key = next.id;
+  }
+  return out;
 }
 
 /** The active path below `key` (ROOT or a message id), not including that message. */

@@ -1,5 +1,5 @@
-// The one typed reader of the `bud.*` settings. Read once per request (never cached), so a change applies
-// to the next message without a reload.
+// The one typed reader of the `bud.*` settings. A change applies to the next message without a reload: what was
+// read is kept only until VS Code reports a change (see `watchSettings`).
 import * as vscode from 'vscode';
 
 export interface BudSettings {
@@ -53,7 +53,50 @@ function userSet<T>(cfg: vscode.WorkspaceConfiguration, key: string): T | undefi
   return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
 }
 
+let kept: BudSettings | undefined;
+let watching = false;
+
+/**
+ * Keeps the settings read until they change: a message sent reads them several times (the request, the status, the
+ * context meter), and in VS Code each read allocates ~300 KB, which the extension host then has to collect, often
+ * in the middle of the next send. Register it before any other listener of settings changes, so those read the new
+ * values; without it (tests that never activate) every call reads afresh.
+ */
+export function watchSettings(): vscode.Disposable {
+  watching = true;
+  const forget = () => (kept = undefined);
+  const subscriptions = [
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) forget();
+    }),
+    // Folder and trust changes change which workspace values apply.
+    vscode.workspace.onDidChangeWorkspaceFolders(forget),
+    vscode.workspace.onDidGrantWorkspaceTrust(forget),
+  ];
+  return new vscode.Disposable(() => {
+    watching = false;
+    forget();
+    for (const d of subscriptions) d.dispose();
+  });
+}
+
+/** The `bud.*` settings, frozen: the same object serves every reader until a setting changes. */
 export function readSettings(): BudSettings {
+  if (kept) return kept;
+  const settings = freeze(read());
+  if (watching) kept = settings;
+  return settings;
+}
+
+function freeze(s: BudSettings): BudSettings {
+  Object.freeze(s.tools.exclude);
+  Object.freeze(s.tools);
+  if (s.stop) Object.freeze(s.stop);
+  if (typeof s.contextWindow === 'object') s.contextWindow = Object.freeze({ ...s.contextWindow });
+  return Object.freeze(s);
+}
+
+function read(): BudSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   // Machine-scoped: VS Code already ignores workspace values; read only the user's value as a second guard.
   const base = cfg.inspect<string>('baseUrl');

@@ -45,20 +45,36 @@ export interface DenyChecker {
   denied(rel: string): boolean;
 }
 
-/** `userExclude` are globs from `bud.tools.exclude`; a glob without `/` matches a name at any depth. */
-export function createDenyChecker(userExclude: readonly string[] = []): DenyChecker {
-  const builtin = picomatch(BUILTIN_DENY_GLOBS as string[], MATCH_OPTS);
+type Matcher = (path: string) => boolean;
+
+// Compiling the globs costs more than most checks that use them, and a checker is made for every request (the
+// instruction files are read through it): the built-in list is compiled once, the user's list again only when it
+// changes.
+let builtinMatcher: Matcher | undefined;
+let userMatcher: { key: string; match: Matcher } | undefined;
+
+function userMatch(userExclude: readonly string[]): Matcher {
   const user = userExclude
     .filter((g) => typeof g === 'string' && g.trim() !== '')
     .map((g) => g.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, ''));
-  const userGlobs = user.flatMap((g) => (g.includes('/') ? [g, `${g}/**`] : [`**/${g}`, `**/${g}/**`]));
-  const userMatch = userGlobs.length ? picomatch(userGlobs, MATCH_OPTS) : () => false;
+  const key = JSON.stringify(user);
+  if (userMatcher?.key !== key) {
+    const globs = user.flatMap((g) => (g.includes('/') ? [g, `${g}/**`] : [`**/${g}`, `**/${g}/**`]));
+    userMatcher = { key, match: globs.length ? picomatch(globs, MATCH_OPTS) : () => false };
+  }
+  return userMatcher.match;
+}
+
+/** `userExclude` are globs from `bud.tools.exclude`; a glob without `/` matches a name at any depth. */
+export function createDenyChecker(userExclude: readonly string[] = []): DenyChecker {
+  const builtin = (builtinMatcher ??= picomatch(BUILTIN_DENY_GLOBS as string[], MATCH_OPTS));
+  const user = userMatch(userExclude);
   const reason = (rel: string): string | undefined => {
     const p = rel.replace(/\\/g, '/').replace(/^\/+/, '');
     if (!p || p === '.') return undefined;
     if (builtin(p))
       return `"${p}" is refused: it matches Bud's built-in deny list for secrets and version-control internals (.env*, *.pem, *.key, id_rsa*, *.p12, .npmrc, .netrc, credential files, .git/).`;
-    if (userMatch(p)) return `"${p}" is refused: it matches the user's bud.tools.exclude setting.`;
+    if (user(p)) return `"${p}" is refused: it matches the user's bud.tools.exclude setting.`;
     return undefined;
   };
   return { reason, denied: (rel) => reason(rel) !== undefined };

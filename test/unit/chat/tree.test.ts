@@ -1,11 +1,15 @@
 import * as assert from 'node:assert/strict';
+import * as fc from 'fast-check';
 import { newChat, toSnapshot, toSummary, type StoredChat, type StoredMessage } from '../../../src/chat/conversation';
 import {
   activePath,
   addChild,
+  childIndex,
   deleteTurn,
+  pathFrom,
   repairTree,
   restoreTurn,
+  ROOT,
   selectPathTo,
   switchSibling,
   treeProblem,
@@ -138,5 +142,36 @@ describe('tree of branches', () => {
     const orphan = [msg('z', 'assistant', 'gone')];
     repairTree(orphan, () => undefined);
     assert.equal(orphan[0].parentId, undefined);
+  });
+
+  it('the active path is the walk over every child list, for any tree and any choices (stale ones included)', () => {
+    // Each message follows an earlier one (or none); choices name any id, a child's or not, or nothing.
+    const tree = fc.integer({ min: 0, max: 40 }).chain((n) =>
+      fc.record({
+        parents: fc.array(fc.nat(), { minLength: n, maxLength: n }),
+        choices: fc.array(fc.tuple(fc.integer({ min: -1, max: n }), fc.integer({ min: 0, max: n + 2 })), {
+          maxLength: n + 2,
+        }),
+      }),
+    );
+    fc.assert(
+      fc.property(tree, ({ parents, choices }) => {
+        const chat = newChat('c', 0);
+        parents.forEach((p, i) => {
+          const parent = p % (i + 1); // i: a first message; below i: an earlier message
+          chat.messages.push(msg(`m${i}`, i % 2 ? 'assistant' : 'user', parent === i ? undefined : `m${parent}`));
+        });
+        for (const [key, id] of choices) chat.selected[key < 0 ? ROOT : `m${key}`] = `m${id}`;
+        const careful = pathFrom(chat, childIndex(chat.messages), ROOT).map((m) => m.id);
+        assert.deepEqual(ids(chat), careful);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('stops on repeated ids instead of walking in a circle', () => {
+    const chat = newChat('c', 0);
+    chat.messages.push(msg('a', 'user'), msg('a', 'assistant', 'a'));
+    assert.deepEqual(ids(chat), ['a']);
   });
 });

@@ -324,6 +324,17 @@ describe('workspace tools (file system)', function () {
     );
   });
 
+  it('deny checkers of different exclude lists keep their own lists, made in any order', () => {
+    const a = createDenyChecker(['secrets']);
+    const none = createDenyChecker([]);
+    const b = createDenyChecker(['docs/**']);
+    const a2 = createDenyChecker([' ./secrets/ ']);
+    assert.ok(a.denied('app/secrets/x.txt') && a2.denied('app/secrets/x.txt'));
+    assert.ok(!a.denied('docs/x.md') && !none.denied('docs/x.md') && !none.denied('app/secrets/x.txt'));
+    assert.ok(b.denied('docs/x.md') && !b.denied('app/secrets/x.txt'));
+    for (const d of [a, none, b, a2]) assert.ok(d.denied('.env'));
+  });
+
   it('the deny checker: built-in list and user globs, at any depth', () => {
     const d = createDenyChecker(['secrets', 'data/*.sqlite']);
     for (const p of [
