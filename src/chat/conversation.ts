@@ -15,7 +15,7 @@
 import type { ChatMessage } from '../api/types';
 import type { AnswerFinish, ChatSnapshot, ChatSummary, MessageStatus, MessageView, SummaryView } from '../protocol';
 import { buildUserContent } from './prompts';
-import { activePath, branchInfo, childIndex } from './tree';
+import { activePath, branchInfo, branchOf, childIndex } from './tree';
 import { formatNumber, modelNumber } from '../api/locale';
 import * as l10n from '@vscode/l10n';
 
@@ -75,8 +75,12 @@ export function toViews(chat: Pick<StoredChat, 'messages'>, messages: readonly S
   });
 }
 
+/** The view of one message (sent as it is added or changes: no index of the whole chat for it). */
 export function viewOf(chat: Pick<StoredChat, 'messages'>, m: StoredMessage): MessageView {
-  return toViews(chat, [m])[0];
+  const view = toView(m);
+  const branch = branchOf(chat.messages, m);
+  if (branch) view.branch = branch;
+  return view;
 }
 
 export function toSnapshot(chat: StoredChat): ChatSnapshot {

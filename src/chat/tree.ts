@@ -76,7 +76,9 @@ export function pathFrom(
 
 /** The messages from the chat's start to `m` (included), following parents: the conversation `m` ends. */
 export function pathTo(chat: Pick<StoredChat, 'messages'>, m: StoredMessage): StoredMessage[] {
-  const byId = new Map(chat.messages.map((x) => [x.id, x]));
+  // Filled in a loop: an [id, message] pair per message would be most of what this allocates in a long chat.
+  const byId = new Map<string, StoredMessage>();
+  for (const x of chat.messages) byId.set(x.id, x);
   const out: StoredMessage[] = [];
   const seen = new Set<string>();
   for (let cur: StoredMessage | undefined = m; cur && !seen.has(cur.id);) {
@@ -98,6 +100,19 @@ export function branchInfo(kids: Map<string, StoredMessage[]>, m: StoredMessage)
   const siblings = kids.get(parentKey(m)) ?? [];
   if (siblings.length < 2) return undefined;
   return { index: siblings.indexOf(m), count: siblings.length };
+}
+
+/** `branchInfo` of one message, without indexing every message's children. */
+export function branchOf(messages: readonly StoredMessage[], m: StoredMessage): BranchInfo | undefined {
+  const key = parentKey(m);
+  let index = -1;
+  let count = 0;
+  for (const x of messages) {
+    if (parentKey(x) !== key) continue;
+    if (x === m) index = count;
+    count++;
+  }
+  return count < 2 ? undefined : { index, count };
 }
 
 export function findMessage(chat: Pick<StoredChat, 'messages'>, id: string): StoredMessage | undefined {

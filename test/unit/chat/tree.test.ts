@@ -4,9 +4,12 @@ import { newChat, toSnapshot, toSummary, type StoredChat, type StoredMessage } f
 import {
   activePath,
   addChild,
+  branchInfo,
+  branchOf,
   childIndex,
   deleteTurn,
   pathFrom,
+  pathTo,
   repairTree,
   restoreTurn,
   ROOT,
@@ -144,7 +147,7 @@ describe('tree of branches', () => {
     assert.equal(orphan[0].parentId, undefined);
   });
 
-  it('the active path is the walk over every child list, for any tree and any choices (stale ones included)', () => {
+  it("the active path and a message's branch are those of the index of every child list, for any tree and choices", () => {
     // Each message follows an earlier one (or none); choices name any id, a child's or not, or nothing.
     const tree = fc.integer({ min: 0, max: 40 }).chain((n) =>
       fc.record({
@@ -162,8 +165,19 @@ describe('tree of branches', () => {
           chat.messages.push(msg(`m${i}`, i % 2 ? 'assistant' : 'user', parent === i ? undefined : `m${parent}`));
         });
         for (const [key, id] of choices) chat.selected[key < 0 ? ROOT : `m${key}`] = `m${id}`;
-        const careful = pathFrom(chat, childIndex(chat.messages), ROOT).map((m) => m.id);
+        const kids = childIndex(chat.messages);
+        const careful = pathFrom(chat, kids, ROOT).map((m) => m.id);
         assert.deepEqual(ids(chat), careful);
+        for (const m of chat.messages) {
+          assert.deepEqual(branchOf(chat.messages, m), branchInfo(kids, m), m.id);
+          // The way to a message follows its parents from a first message.
+          const way = pathTo(chat, m);
+          assert.equal(way[0].parentId, undefined);
+          assert.equal(way[way.length - 1], m);
+          way.slice(1).forEach((x, i) => assert.equal(x.parentId, way[i].id));
+        }
+        const path = activePath(chat);
+        if (path.length) assert.deepEqual(pathTo(chat, path[path.length - 1]), path);
       }),
       { numRuns: 500 },
     );
