@@ -44,7 +44,7 @@ export function activePath(chat: Pick<StoredChat, 'messages' | 'selected'>): Sto
   for (let next = newest.get(key); next; next = newest.get(key)) {
     const choice = selected[key];
     if (choice !== undefined && choice !== next.id) {
-      byId ??= new Map(messages.map((m) => [m.id, m]));
+      byId ??= indexById(messages);
       const m = byId.get(choice);
       if (m && parentKey(m) === key) next = m;
     }
@@ -74,11 +74,17 @@ export function pathFrom(
   return out;
 }
 
-/** The messages from the chat's start to `m` (included), following parents: the conversation `m` ends. */
-export function pathTo(chat: Pick<StoredChat, 'messages'>, m: StoredMessage): StoredMessage[] {
+/** Each message by its id (the last one where ids repeat, which a valid chat never has). */
+function indexById(messages: readonly StoredMessage[]): Map<string, StoredMessage> {
   // Filled in a loop: an [id, message] pair per message would be most of what this allocates in a long chat.
   const byId = new Map<string, StoredMessage>();
-  for (const x of chat.messages) byId.set(x.id, x);
+  for (const m of messages) byId.set(m.id, m);
+  return byId;
+}
+
+/** The messages from the chat's start to `m` (included), following parents: the conversation `m` ends. */
+export function pathTo(chat: Pick<StoredChat, 'messages'>, m: StoredMessage): StoredMessage[] {
+  const byId = indexById(chat.messages);
   const out: StoredMessage[] = [];
   const seen = new Set<string>();
   for (let cur: StoredMessage | undefined = m; cur && !seen.has(cur.id);) {
@@ -129,7 +135,7 @@ export function addChild(chat: StoredChat, parent: StoredMessage | undefined, m:
 
 /** Makes the active path go through message `id` (its ancestors' choices are set); false when it is unknown. */
 export function selectPathTo(chat: StoredChat, id: string): boolean {
-  const byId = new Map(chat.messages.map((m) => [m.id, m]));
+  const byId = indexById(chat.messages);
   let m = byId.get(id);
   if (!m) return false;
   const seen = new Set<string>();
@@ -208,7 +214,7 @@ export function deleteTurn(chat: StoredChat, id: string): DeletedTurn | undefine
 
 /** Puts a deleted turn back exactly as it was (messages, positions, parents, choices). */
 export function restoreTurn(chat: StoredChat, undo: DeletedTurn): void {
-  const byId = new Map(chat.messages.map((m) => [m.id, m]));
+  const byId = indexById(chat.messages);
   for (const { id, parentId } of undo.moved) {
     const m = byId.get(id);
     if (m) m.parentId = parentId;
@@ -255,7 +261,7 @@ export function treeProblem(messages: readonly StoredMessage[]): string | undefi
  * at a first message.
  */
 export function repairTree(messages: StoredMessage[], formerParent: (id: string) => string | undefined): void {
-  const byId = new Map(messages.map((m) => [m.id, m]));
+  const byId = indexById(messages);
   for (const m of messages) {
     if (m.parentId === undefined || byId.has(m.parentId)) continue;
     // Questions follow answers and answers follow questions: skip ancestors of the same role.
